@@ -1,0 +1,105 @@
+import type { Block, Runbook } from '../parser/index.js';
+import { SECRET_NAME } from '../parser/index.js';
+
+/** The stable JSON form of `runbook list --json`, documented in docs/list-json.md. */
+export interface ListJson {
+  file: string;
+  title: string | null;
+  blocks: Array<{
+    index: number;
+    name: string | null;
+    lang: string;
+    line: number;
+    runnable: boolean;
+    skipReason: string | null;
+    section: string | null;
+    task: number | null;
+    options: Record<string, string | boolean>;
+    unknownOptions: string[];
+    result: null | { outcome: string; exitCode: number | null; durationMs: number; at: string; operator: string };
+  }>;
+  tasks: Array<{ line: number; checked: boolean; text: string; section: string | null }>;
+  tables: Array<{
+    line: number;
+    section: string | null;
+    header: string[];
+    rows: Array<{ line: number; cells: Array<{ text: string; checkbox: string | null; fillable: boolean }> }>;
+  }>;
+  variables: Array<{ name: string; default: string | null; line: number; source: string; secret: boolean }>;
+  problems: Runbook['problems'];
+}
+
+const MASK = '••••••';
+
+/** Builds the JSON form from a parsed runbook. */
+export function toListJson(file: string, model: Runbook): ListJson {
+  const sectionName = (index: number | null) => (index === null ? null : model.sections[index]!.text);
+  const taskLine = (index: number | null) => (index === null ? null : model.tasks[index]!.line);
+  return {
+    file,
+    title: model.title,
+    blocks: model.blocks.map((block: Block) => ({
+      index: block.index,
+      name: block.name,
+      lang: block.lang,
+      line: block.line,
+      runnable: block.runnable,
+      skipReason: block.skipReason,
+      section: sectionName(block.section),
+      task: taskLine(block.task),
+      options: block.options.values,
+      unknownOptions: block.options.unknown,
+      result: block.result && {
+        outcome: block.result.outcome,
+        exitCode: block.result.exitCode,
+        durationMs: block.result.durationMs,
+        at: block.result.at,
+        operator: block.result.operator,
+      },
+    })),
+    tasks: model.tasks.map((task) => ({
+      line: task.line,
+      checked: task.checked,
+      text: task.text,
+      section: sectionName(task.section),
+    })),
+    tables: model.tables.map((table) => ({
+      line: table.line,
+      section: sectionName(table.section),
+      header: table.header,
+      rows: table.rows.map((row) => ({
+        line: row.line,
+        cells: row.cells.map((cell) => ({ text: cell.text, checkbox: cell.checkbox, fillable: cell.kind === 'fillable' })),
+      })),
+    })),
+    variables: variables(model),
+    problems: model.problems,
+  };
+}
+
+/** Declared variables first, then those only used, each once, secrets masked. */
+function variables(model: Runbook): ListJson['variables'] {
+  const seen = new Map<string, ListJson['variables'][number]>();
+  for (const decl of model.declarations) {
+    if (seen.has(decl.name)) continue;
+    seen.set(decl.name, {
+      name: decl.name,
+      default: decl.default !== null && decl.secret ? MASK : decl.default,
+      line: decl.line,
+      source: decl.source,
+      secret: decl.secret,
+    });
+  }
+  for (const ref of model.references) {
+    if (seen.has(ref.name) || ref.assignedBefore) continue;
+    const secret = SECRET_NAME.test(ref.name);
+    seen.set(ref.name, {
+      name: ref.name,
+      default: ref.default !== null && secret ? MASK : ref.default,
+      line: ref.line,
+      source: 'block',
+      secret,
+    });
+  }
+  return [...seen.values()];
+}

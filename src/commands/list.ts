@@ -1,0 +1,74 @@
+import { readSource } from '../document/source.js';
+import { EXIT } from '../errors.js';
+import { println, type Io } from '../io.js';
+import { parseRunbook, type Runbook } from '../parser/index.js';
+import { toListJson } from './list-json.js';
+
+/** `runbook list FILE [--json]`: an outline of what the engine sees in a runbook. */
+export function listCommand(file: string, options: { json?: boolean }, io: Io): number {
+  const source = readSource(file);
+  const model = parseRunbook(source.text);
+  if (options.json) {
+    println(io.stdout, JSON.stringify(toListJson(file, model), null, 2));
+    return EXIT.ok;
+  }
+  for (const line of outline(file, model)) println(io.stdout, line);
+  return EXIT.ok;
+}
+
+interface Item {
+  offset: number;
+  text: string;
+}
+
+/** The readable outline: every section with its blocks, tasks and tables in document order. */
+export function outline(file: string, model: Runbook): string[] {
+  const lines = [`${model.title ?? '(untitled)'}  —  ${file}`];
+  const items: Item[] = [];
+  const depthOf = (section: number | null) => (section === null ? 0 : model.sections[section]!.depth);
+  for (const section of model.sections) {
+    items.push({ offset: section.span.start, text: `${'  '.repeat(section.depth - 1)}${'#'.repeat(section.depth)} ${section.text}` });
+  }
+  for (const block of model.blocks) {
+    const pad = '  '.repeat(depthOf(block.section));
+    const name = block.name ? ` ${block.name}` : '';
+    const status = block.result
+      ? ` — ${block.result.outcome}, ${(block.result.durationMs / 1000).toFixed(2)} s at ${block.result.at}`
+      : block.runnable
+        ? ' — not run'
+        : ` — not runnable: ${block.skipReason}`;
+    items.push({ offset: block.span.start, text: `${pad}${block.runnable ? '▶' : '·'} L${block.line} \`${block.lang || 'text'}\`${name}${status}` });
+  }
+  for (const task of model.tasks) {
+    const pad = '  '.repeat(depthOf(task.section));
+    items.push({ offset: task.span.start, text: `${pad}${task.checked ? '[x]' : '[ ]'} L${task.line} ${task.text}` });
+  }
+  for (const table of model.tables) {
+    const pad = '  '.repeat(depthOf(table.section));
+    const cells = table.rows.flatMap((row) => row.cells);
+    const boxes = cells.filter((cell) => cell.kind === 'checkbox');
+    const ticked = boxes.filter((cell) => cell.checkbox !== 'unchecked').length;
+    const fillable = cells.filter((cell) => cell.kind === 'fillable').length;
+    const parts = [`${table.rows.length} rows`, `columns: ${table.header.join(', ')}`];
+    if (boxes.length) parts.push(`${ticked}/${boxes.length} boxes answered`);
+    parts.push(`${cells.length - fillable}/${cells.length} cells filled`);
+    items.push({ offset: table.span.start, text: `${pad}▦ L${table.line} table: ${parts.join(' · ')}` });
+  }
+  items.sort((a, b) => a.offset - b.offset);
+  lines.push(...items.map((item) => `  ${item.text}`));
+  const json = toListJson(file, model);
+  if (json.variables.length) {
+    lines.push('', 'Variables:');
+    for (const variable of json.variables) {
+      const value = variable.default === null ? '(no default)' : `= ${variable.default}`;
+      lines.push(`  ${variable.name} ${value}  (${variable.source}, line ${variable.line})`);
+    }
+  }
+  if (model.problems.length) {
+    lines.push('', 'Problems:');
+    for (const problem of model.problems) {
+      lines.push(`  ${file}:${problem.line}:${problem.column}  ${problem.message}  ${problem.ruleId}`);
+    }
+  }
+  return lines;
+}

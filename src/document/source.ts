@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { UserError } from '../errors.js';
+import { dominantLineEnding, type LineEnding } from '../parser/index.js';
+
+/** Files larger than this are refused rather than parsed for minutes. */
+export const MAX_BYTES = Number(process.env.RUNBOOK_MAX_BYTES) || 20 * 1024 * 1024;
+
+/** A document as read from disk. */
+export interface Source {
+  path: string;
+  text: string;
+  /** SHA-256 of the bytes on disk, to notice when someone else changes the file. */
+  hash: string;
+  bom: boolean;
+  eol: LineEnding;
+  mode: number;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** SHA-256 of some bytes, hex. */
+export function sha256(bytes: Uint8Array | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * Reads a Markdown file, refusing with a one-line message what cannot be a runbook: a missing
+ * path, a folder, a binary or non-UTF-8 file, an empty or oversized one. The BOM is kept in the
+ * text so that offsets match the bytes on disk.
+ */
+export function readSource(path: string): Source {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError(`${path}: no such file; check the path`);
+    if (code === 'EACCES') throw new UserError(`${path}: permission denied; check the file's permissions`);
+    throw new UserError(`${path}: cannot read (${code ?? 'unknown error'})`);
+  }
+  if (stat.isDirectory()) throw new UserError(`${path}: is a directory; pass a Markdown file`);
+  if (!stat.isFile()) throw new UserError(`${path}: not a regular file; pass a Markdown file`);
+  if (stat.size > MAX_BYTES) {
+    throw new UserError(
+      `${path}: ${(stat.size / 1048576).toFixed(1)} MB is larger than the ${(MAX_BYTES / 1048576).toFixed(0)} MB a runbook may be; split it (or raise RUNBOOK_MAX_BYTES)`,
+    );
+  }
+  const bytes = readFileSync(path);
+  return decodeSource(path, bytes, stat.mode);
+}
+
+/** Decodes bytes read from `path`; shared by reads and by the re-read before each write. */
+export function decodeSource(path: string, bytes: Uint8Array, mode: number): Source {
+  if (bytes.length === 0) throw new UserError(`${path}: the file is empty; nothing to read`);
+  const nul = bytes.indexOf(0);
+  if (nul !== -1) throw new UserError(`${path}: looks like a binary file (NUL byte at offset ${nul}); pass a Markdown file`);
+  let text: string;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    throw new UserError(`${path}: is not valid UTF-8 (first bad byte at offset ${firstInvalidUtf8(bytes)}); re-save it as UTF-8`);
+  }
+  return {
+    path,
+    text,
+    hash: sha256(bytes),
+    bom: text.charCodeAt(0) === 0xfeff,
+    eol: dominantLineEnding(text),
+    mode,
+  };
+}
+
+/** Offset of the first byte that breaks UTF-8, for the error message. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    const need = b < 0x80 ? 0 : b >> 5 === 6 ? 1 : b >> 4 === 14 ? 2 : b >> 3 === 30 ? 3 : -1;
+    if (need === -1) return i;
+    for (let k = 1; k <= need; k++) if (((bytes[i + k] ?? 0) & 0xc0) !== 0x80) return i;
+    i += need + 1;
+  }
+  return i;
+}

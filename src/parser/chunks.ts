@@ -1,0 +1,111 @@
+import { unified } from 'unified';
+import remarkParse from 'remark-parse';
+import remarkGfm from 'remark-gfm';
+import type { Code, Root, RootContent } from 'mdast';
+
+const processor = unified().use(remarkParse).use(remarkGfm);
+
+/** A piece of the document parsed on its own; its mdast offsets are relative to `start`. */
+export interface Chunk {
+  start: number;
+  end: number;
+  tree: Root;
+}
+
+/** A column-0 ATX heading line: `#` to `######` then a space, tab or line end. */
+const HEADING = /^#{1,6}(?:[ \t]|$)/gm;
+
+/**
+ * Parses `text[start, end)` as a sequence of independently parsed chunks.
+ *
+ * An ATX heading at column 0 closes every open container (CommonMark 0.29 sections 4.2 and 5):
+ * it cannot continue a paragraph, a list item or a block quote, so the text from it onwards
+ * parses the same on its own. Only an open top-level fenced code block or HTML block can swallow
+ * it; when a chunk ends in one, it is parsed again together with the next. Parsing in pieces
+ * keeps the cost linear where micromark's is not, and frees each piece's tree as soon as it is read.
+ */
+export function* parseChunks(text: string, start: number, end: number): Generator<Chunk> {
+  const cuts = headingCuts(text, start, end);
+  let from = start;
+  let next = 0;
+  while (from < end) {
+    let to = cuts[next] ?? end;
+    next++;
+    for (;;) {
+      const tree = processor.parse(text.slice(from, to)) as Root;
+      if (to >= end || !swallowsNext(tree, text, from, to)) {
+        yield { start: from, end: to, tree };
+        break;
+      }
+      to = cuts[next] ?? end;
+      next++;
+    }
+    from = to;
+  }
+}
+
+function headingCuts(text: string, start: number, end: number): number[] {
+  const cuts: number[] = [];
+  HEADING.lastIndex = start;
+  let match: RegExpExecArray | null;
+  while ((match = HEADING.exec(text)) && match.index < end) {
+    const at = match.index;
+    if (at > start) {
+      const prev = text.charCodeAt(at - 1);
+      // `m` also matches after a lone CR only when the engine treats it as a line break; check.
+      if (prev === 10 || prev === 13) cuts.push(at);
+    }
+    if (HEADING.lastIndex === at) HEADING.lastIndex++;
+  }
+  return cuts;
+}
+
+/** True when the chunk ends inside a block that would continue into the next line. */
+function swallowsNext(tree: Root, text: string, from: number, to: number): boolean {
+  const last: RootContent | undefined = tree.children[tree.children.length - 1];
+  if (!last || !last.position) return false;
+  const lastEnd = from + (last.position.end.offset ?? 0);
+  if (last.type === 'html') {
+    if (/\S/.test(text.slice(lastEnd, to)) || /\n[ \t]*\r?\n|\r[ \t]*\r/.test(text.slice(lastEnd, to))) return false;
+    const value = last.value.trim();
+    if (/^<!--/.test(value) && /-->$/.test(value)) return false;
+    return true;
+  }
+  if (last.type === 'code') {
+    const startOffset = from + (last.position.start.offset ?? 0);
+    const fence = fenceOf(last, text, startOffset);
+    return fence !== null && !hasClosingFence(text, startOffset, lastEnd, fence);
+  }
+  return false;
+}
+
+/**
+ * The opening fence of a code node starting at `start`, or null for indented code. micromark
+ * starts a fenced block at its fence; an indented block starts at its indentation, except that a
+ * tab may be swallowed whole, and then only the content tells: indented code keeps the opening
+ * line in its value, a fenced block never does.
+ */
+export function fenceOf(node: Code, text: string, start: number): string | null {
+  const open = /^(`{3,}|~{3,})/.exec(text.slice(start, start + 200));
+  if (!open) return null;
+  if (node.lang == null) {
+    const eol = text.slice(start).search(/\r|\n/);
+    const opening = eol === -1 ? text.slice(start) : text.slice(start, start + eol);
+    if (node.value.split(/\r\n|\r|\n/, 1)[0] === opening) return null;
+  }
+  return open[1]!;
+}
+
+/** True when the code block spanning `[start, end)` ends with a fence that closes `fence`. */
+export function hasClosingFence(text: string, start: number, end: number, fence: string): boolean {
+  const slice = text.slice(start, end);
+  const lastBreak = Math.max(slice.lastIndexOf('\n'), slice.lastIndexOf('\r'));
+  if (lastBreak === -1) return false;
+  const lastLine = slice.slice(lastBreak + 1);
+  const close = /(`{3,}|~{3,})[ \t]*$/.exec(lastLine);
+  if (!close) return false;
+  const marks = close[1]!;
+  if (marks[0] !== fence[0] || marks.length < fence.length) return false;
+  // The fence characters must be the first thing on the line after container prefixes.
+  return /^[ \t>]*$/.test(lastLine.slice(0, close.index));
+}

@@ -1,0 +1,85 @@
+import type { LineEnding } from './types.js';
+
+/**
+ * Maps offsets to 1-based lines and columns. CR, LF and CRLF each end a line, as in CommonMark
+ * (spec section 2.1, "line ending").
+ */
+export class LineIndex {
+  /** Offset at which each line starts. */
+  readonly starts: number[];
+
+  constructor(readonly text: string) {
+    // A BOM is not content: line 1 starts after it, so prefixes and columns never include it.
+    const starts = [text.charCodeAt(0) === 0xfeff ? 1 : 0];
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) starts.push(i + 1);
+      else if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      }
+    }
+    this.starts = starts;
+  }
+
+  /** The 1-based line holding `offset`. */
+  line(offset: number): number {
+    const starts = this.starts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+
+  /** The 1-based column of `offset` on its line (in code units). */
+  column(offset: number): number {
+    return offset - this.lineStart(this.line(offset)) + 1;
+  }
+
+  /** Offset where 1-based `line` starts. */
+  lineStart(line: number): number {
+    return this.starts[line - 1] ?? this.text.length;
+  }
+
+  /** Offset where the content of 1-based `line` ends (before its line ending). */
+  lineEnd(line: number): number {
+    const next = this.starts[line];
+    if (next === undefined) return this.text.length;
+    let end = next;
+    if (this.text.charCodeAt(end - 1) === 10) end--;
+    if (this.text.charCodeAt(end - 1) === 13) end--;
+    return end;
+  }
+
+  /** Offset where 1-based `line` ends, including its line ending. */
+  lineEndWithEol(line: number): number {
+    return this.starts[line] ?? this.text.length;
+  }
+
+  get lineCount(): number {
+    return this.starts.length;
+  }
+}
+
+/** The line ending used most often in `text` (LF when there is none). */
+export function dominantLineEnding(text: string): LineEnding {
+  let lf = 0;
+  let crlf = 0;
+  let cr = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 13) {
+      if (text.charCodeAt(i + 1) === 10) {
+        crlf++;
+        i++;
+      } else cr++;
+    } else if (c === 10) lf++;
+  }
+  if (crlf > lf && crlf >= cr) return '\r\n';
+  if (cr > lf && cr > crlf) return '\r';
+  return '\n';
+}

@@ -1,0 +1,46 @@
+import GithubSlugger from 'github-slugger';
+import type { LineIndex } from './lines.js';
+import type { Section } from './types.js';
+import type { RawHeading } from './walk.js';
+
+/**
+ * Builds the heading tree. A section runs from its heading to the next heading of the same or a
+ * higher level; anchors are the ones GitHub generates, duplicates numbered `-1`, `-2`, ….
+ */
+export function buildSections(headings: RawHeading[], lines: LineIndex, length: number): Section[] {
+  const slugger = new GithubSlugger();
+  const sections: Section[] = headings.map((heading, index) => ({
+    index,
+    depth: heading.depth,
+    text: heading.text,
+    anchor: slugger.slug(heading.text),
+    line: lines.line(heading.start),
+    span: { start: heading.start, end: heading.end },
+    extent: { start: heading.start, end: length },
+    parent: null,
+  }));
+  const open: Section[] = [];
+  for (const section of sections) {
+    while (open.length && open[open.length - 1]!.depth >= section.depth) {
+      open.pop()!.extent.end = section.span.start;
+    }
+    section.parent = open.length ? open[open.length - 1]!.index : null;
+    open.push(section);
+  }
+  return sections;
+}
+
+/** Index of the innermost section whose extent holds `offset`, given sections in order. */
+export function sectionAt(sections: Section[], offset: number): number | null {
+  let lo = 0;
+  let hi = sections.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (sections[mid]!.span.start <= offset) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found === -1 ? null : found;
+}

@@ -1,0 +1,162 @@
+/** A variable expansion found in shell text. */
+export interface ShellVarUse {
+  name: string;
+  offset: number;
+  default: string | null;
+}
+
+/** What a scan of shell text finds: expansions, and names the text assigns. */
+export interface ShellScan {
+  uses: ShellVarUse[];
+  /** Names assigned (`X=`, `export X=`, `read X`, `for X in`), with the offset of the assignment. */
+  assigns: Array<{ name: string; offset: number }>;
+}
+
+/** Parameters the shell itself provides; never asked of the operator. */
+const SPECIAL = new Set([
+  'HOME', 'PATH', 'PWD', 'OLDPWD', 'USER', 'SHELL', 'HOSTNAME', 'RANDOM', 'SECONDS', 'LINENO',
+  'BASH_SOURCE', 'BASH_VERSION', 'PPID', 'UID', 'EUID', 'IFS', 'TMPDIR', 'LANG', 'TERM',
+  'FUNCNAME', 'PIPESTATUS', 'REPLY', 'BASHPID', 'OSTYPE', 'HOSTTYPE', 'EPOCHSECONDS', 'EPOCHREALTIME',
+  'LOGNAME', 'COLUMNS', 'LINES', 'OPTARG', 'OPTIND', 'BASH_REMATCH', 'SHLVL', 'MACHTYPE',
+]);
+
+const ASSIGN = /(?:^|[;&|(!{]\s*|\b(?:export|local|declare|readonly|typeset)(?:\s+-\w+)*\s+)([A-Za-z_]\w*)(?:\[[^\]]*\])?\+?=/y;
+const WORD_LIST = /\b(?:for|select)\s+([A-Za-z_]\w*)\s+in\b|\bread\s+((?:-\w+\s+(?:\S+\s+)?)*)([A-Za-z_]\w*(?:\s+[A-Za-z_]\w*)*)/y;
+
+/**
+ * Finds `$VAR`, `${VAR}` and `${VAR:-default}` expansions in shell text, skipping single-quoted
+ * strings, comments, escaped dollars and the bodies of quoted here-documents, where the shell
+ * expands nothing (POSIX shell command language, sections 2.2 and 2.7.4).
+ */
+export function scanShell(text: string): ShellScan {
+  const uses: ShellVarUse[] = [];
+  const assigns: ShellScan['assigns'] = [];
+  let i = 0;
+  let inDouble = false;
+  let atWordStart = true;
+  const heredocs: Array<{ tag: string; expand: boolean; strip: boolean }> = [];
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === '\n') {
+      i++;
+      atWordStart = true;
+      if (heredocs.length) i = skipHeredocs(text, i, heredocs, uses);
+      continue;
+    }
+    if (!inDouble && atWordStart) {
+      ASSIGN.lastIndex = i;
+      const assign = ASSIGN.exec(text);
+      if (assign) assigns.push({ name: assign[1]!, offset: i });
+      WORD_LIST.lastIndex = i;
+      const list = WORD_LIST.exec(text);
+      if (list) {
+        if (list[1]) assigns.push({ name: list[1], offset: i });
+        for (const name of list[3]?.split(/\s+/) ?? []) assigns.push({ name, offset: i });
+      }
+    }
+    if (c === '\\') {
+      i += 2;
+      atWordStart = false;
+      continue;
+    }
+    if (!inDouble && c === "'") {
+      const close = text.indexOf("'", i + 1);
+      i = close === -1 ? text.length : close + 1;
+      atWordStart = false;
+      continue;
+    }
+    if (!inDouble && c === '#' && atWordStart) {
+      const eol = text.indexOf('\n', i);
+      i = eol === -1 ? text.length : eol;
+      continue;
+    }
+    if (c === '"') {
+      inDouble = !inDouble;
+      i++;
+      atWordStart = false;
+      continue;
+    }
+    if (!inDouble && c === '<' && text[i + 1] === '<' && text[i + 2] !== '<') {
+      const heredoc = /^<<(-?)\s*(['"]?)([A-Za-z_][\w.-]*)\2/.exec(text.slice(i, i + 80));
+      if (heredoc) {
+        heredocs.push({ tag: heredoc[3]!, expand: heredoc[2] === '', strip: heredoc[1] === '-' });
+        i += heredoc[0].length;
+        continue;
+      }
+    }
+    if (c === '$') {
+      const next = readExpansion(text, i);
+      if (next.use) uses.push(next.use);
+      i = next.end;
+      atWordStart = false;
+      continue;
+    }
+    atWordStart = /[\s;&|(){}!`]/.test(c);
+    i++;
+  }
+  return {
+    uses: uses.filter((use) => !SPECIAL.has(use.name)),
+    assigns,
+  };
+}
+
+function readExpansion(text: string, at: number): { use: ShellVarUse | null; end: number } {
+  const simple = /^\$([A-Za-z_]\w*)/.exec(text.slice(at, at + 256));
+  if (simple) return { use: { name: simple[1]!, offset: at, default: null }, end: at + simple[0].length };
+  if (text[at + 1] !== '{') return { use: null, end: at + 1 };
+  const close = matchingBrace(text, at + 1);
+  const inner = text.slice(at + 2, close);
+  const braced = /^([A-Za-z_]\w*)(?:(:?[-=?+])([\s\S]*))?$/.exec(inner);
+  const end = close + 1;
+  if (!braced) {
+    // `${#VAR}`, `${VAR/x/y}`, `${VAR%%.*}`: still a use of VAR, with no default.
+    const name = /^[#!]?([A-Za-z_]\w*)/.exec(inner);
+    return { use: name ? { name: name[1]!, offset: at, default: null } : null, end };
+  }
+  const operator = braced[2];
+  const hasDefault = operator === ':-' || operator === '-' || operator === ':=' || operator === '=';
+  return {
+    use: { name: braced[1]!, offset: at, default: hasDefault ? braced[3] ?? '' : null },
+    end,
+  };
+}
+
+function matchingBrace(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '{') depth++;
+    else if (text[i] === '}' && --depth === 0) return i;
+  }
+  return text.length;
+}
+
+function skipHeredocs(
+  text: string,
+  start: number,
+  heredocs: Array<{ tag: string; expand: boolean; strip: boolean }>,
+  uses: ShellVarUse[],
+): number {
+  let i = start;
+  while (heredocs.length) {
+    const doc = heredocs.shift()!;
+    while (i < text.length) {
+      const eol = text.indexOf('\n', i);
+      const lineEnd = eol === -1 ? text.length : eol;
+      const line = text.slice(i, lineEnd);
+      if ((doc.strip ? line.replace(/^\t+/, '') : line) === doc.tag) {
+        i = lineEnd + 1;
+        break;
+      }
+      if (doc.expand) {
+        for (let j = line.indexOf('$'); j !== -1; j = line.indexOf('$', j + 1)) {
+          if (line[j - 1] === '\\') continue;
+          const found = readExpansion(text, i + j);
+          if (found.use) uses.push(found.use);
+        }
+      }
+      i = lineEnd + 1;
+    }
+  }
+  return Math.min(i, text.length);
+}

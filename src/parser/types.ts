@@ -1,0 +1,200 @@
+/**
+ * The runbook model: plain, serializable objects carrying half-open `[start, end)` offsets into
+ * the original text (UTF-16 code units of the decoded file, BOM included when present).
+ */
+
+/** A half-open range of offsets into the original text. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** The line ending a file mostly uses; edits reuse it. */
+export type LineEnding = '\n' | '\r\n' | '\r';
+
+/** A problem found while reading a document, tied to a place. */
+export interface Problem {
+  line: number;
+  column: number;
+  message: string;
+  ruleId: string;
+}
+
+/** YAML metadata between `---` lines at the top of a file. */
+export interface FrontMatter {
+  span: Span;
+  /** The parsed YAML mapping, or `{}` when it is not a mapping or does not parse. */
+  data: Record<string, unknown>;
+}
+
+/** A heading and the part of the document it introduces. */
+export interface Section {
+  index: number;
+  depth: number;
+  text: string;
+  /** The fragment GitHub generates for this heading (without `#`). */
+  anchor: string;
+  line: number;
+  /** The heading itself. */
+  span: Span;
+  /** From the heading to the next heading of the same or a higher level. */
+  extent: Span;
+  /** Index of the enclosing section, or null at the top. */
+  parent: number | null;
+}
+
+/** Options written after a block's language or in an HTML comment before it. */
+export interface BlockOptions {
+  /** Every option as written, known or not (values are strings, `true` for bare flags). */
+  values: Record<string, string | boolean>;
+  /** Option names that `runbook` does not know; kept, never dropped. */
+  unknown: string[];
+  /** Where the options came from. */
+  source: 'info' | 'comment' | 'none';
+  /** Set when the options could not be read (the text is kept in `values` as far as it went). */
+  error: string | null;
+}
+
+/** How a block ran, as recorded in its result line. */
+export interface BlockResult {
+  outcome: 'passed' | 'failed' | 'timed out' | 'canceled' | 'skipped';
+  exitCode: number | null;
+  durationMs: number;
+  /** ISO-8601 UTC time the block finished. */
+  at: string;
+  operator: string;
+  /** The whole result line, without its container prefix or line ending. */
+  span: Span;
+  /** The result line with its line ending, as it would be removed. */
+  lineSpan: Span;
+  line: number;
+}
+
+/** A fenced code block. */
+export interface Block {
+  index: number;
+  lang: string;
+  /** The text after the language in the info string. */
+  meta: string;
+  options: BlockOptions;
+  name: string | null;
+  runnable: boolean;
+  /** Why a shell block is not runnable, when it is not. */
+  skipReason: string | null;
+  /** The code, with container prefixes removed. */
+  body: string;
+  line: number;
+  column: number;
+  span: Span;
+  infoSpan: Span;
+  /** From the first line after the opening fence to the start of the closing fence line. */
+  bodySpan: Span;
+  /** The closing fence line, or null for a fence left open. */
+  closeSpan: Span | null;
+  /** What stands before the fence on its line and on each continuation line (`> `, spaces). */
+  prefix: string;
+  section: number | null;
+  /** Index of the task item that owns this block. */
+  task: number | null;
+  result: BlockResult | null;
+}
+
+/** A GFM task-list item. */
+export interface Task {
+  index: number;
+  checked: boolean;
+  text: string;
+  line: number;
+  /** The list item, marker to end. */
+  span: Span;
+  /** The three characters `[ ]` / `[x]`. */
+  checkboxSpan: Span;
+  section: number | null;
+  /** Index of the task item this one is nested in. */
+  parent: number | null;
+}
+
+/** What a table cell holds, as far as the engine is concerned. */
+export type CellKind = 'checkbox' | 'fillable' | 'na' | 'text';
+
+/** Checkbox state of a table cell. */
+export type CheckboxState = 'unchecked' | 'checked' | 'failed';
+
+/** The glyph family a checkbox cell uses; ticking keeps it. */
+export type CheckboxFamily = 'brackets' | 'ballot' | 'square';
+
+/** One table cell. */
+export interface Cell {
+  /** The cell's content with surrounding whitespace removed and `\|` unescaped. */
+  text: string;
+  /** The content as written (escapes kept). */
+  raw: string;
+  kind: CellKind;
+  checkbox: CheckboxState | null;
+  family: CheckboxFamily | null;
+  /** The trimmed content. For an empty cell, an empty span where content would go. */
+  span: Span;
+  /** Everything between the two pipes (or row edge). */
+  outer: Span;
+  /** True when the row has fewer cells than the header and this one is implied. */
+  missing: boolean;
+}
+
+/** One table row. */
+export interface Row {
+  line: number;
+  span: Span;
+  cells: Cell[];
+}
+
+/** A GFM table. */
+export interface Table {
+  index: number;
+  line: number;
+  span: Span;
+  header: string[];
+  align: Array<'left' | 'right' | 'center' | null>;
+  headerRow: Row;
+  rows: Row[];
+  section: number | null;
+}
+
+/** Where a variable gets a declared value or its documentation. */
+export interface VariableDeclaration {
+  name: string;
+  default: string | null;
+  source: 'front-matter' | 'knob-table';
+  line: number;
+  description: string | null;
+  secret: boolean;
+}
+
+/** A `$VAR` use in a runnable block. */
+export interface VariableReference {
+  name: string;
+  block: number;
+  line: number;
+  column: number;
+  /** The default given in `${VAR:-default}`, if any. */
+  default: string | null;
+  /** True when an earlier point of the same or a previous block assigns the variable. */
+  assignedBefore: boolean;
+}
+
+/** A whole runbook document. */
+export interface Runbook {
+  bom: boolean;
+  eol: LineEnding;
+  /** Whether the text ends with a line ending. */
+  finalNewline: boolean;
+  length: number;
+  title: string | null;
+  frontMatter: FrontMatter | null;
+  sections: Section[];
+  blocks: Block[];
+  tasks: Task[];
+  tables: Table[];
+  declarations: VariableDeclaration[];
+  references: VariableReference[];
+  problems: Problem[];
+}

@@ -1,0 +1,95 @@
+import type { Block, FrontMatter, Table, VariableDeclaration, VariableReference } from './types.js';
+import { scanShell } from './shellvars.js';
+
+const NAME_COLUMN = /^(?:knob|variable|var|env|env var|env variable|environment variable|environment|parameter|setting)s?$/;
+const DEFAULT_COLUMN = /^(?:default|default value|defaults)$/;
+const DESCRIPTION_COLUMN = /^(?:description|meaning|purpose|notes?|what|effect)$/;
+const VARIABLE = /^[A-Za-z_]\w*$/;
+
+/** Names that hold secrets; their values are masked wherever the tool writes. */
+export const SECRET_NAME = /PASS|TOKEN|SECRET|KEY/i;
+
+function header(text: string): string {
+  return text.replace(/[`*_]/g, '').trim().toLowerCase();
+}
+
+function bare(text: string): string {
+  return text.replace(/`/g, '').trim();
+}
+
+/** Declarations from front matter (`env:`, `variables:` or `vars:` mappings) and knob tables. */
+export function declarations(
+  frontMatter: FrontMatter | null,
+  frontMatterLine: number,
+  tables: Table[],
+): VariableDeclaration[] {
+  const found: VariableDeclaration[] = [];
+  const data = frontMatter?.data ?? {};
+  for (const key of ['env', 'variables', 'vars']) {
+    const map = data[key];
+    if (!map || typeof map !== 'object' || Array.isArray(map)) continue;
+    for (const [name, value] of Object.entries(map as Record<string, unknown>)) {
+      if (!VARIABLE.test(name)) continue;
+      const detail = value && typeof value === 'object' ? (value as Record<string, unknown>) : { default: value };
+      const raw = detail.default;
+      found.push({
+        name,
+        default: raw === null || raw === undefined ? null : String(raw),
+        source: 'front-matter',
+        line: frontMatterLine,
+        description: typeof detail.description === 'string' ? detail.description : null,
+        secret: detail.secret === true || SECRET_NAME.test(name),
+      });
+    }
+  }
+  for (const table of tables) {
+    const names = table.header.map(header);
+    const nameAt = names.findIndex((h) => NAME_COLUMN.test(h));
+    const defaultAt = names.findIndex((h) => DEFAULT_COLUMN.test(h));
+    if (nameAt === -1 || defaultAt === -1) continue;
+    const descriptionAt = names.findIndex((h) => DESCRIPTION_COLUMN.test(h));
+    for (const row of table.rows) {
+      const name = bare(row.cells[nameAt]!.text).replace(/^\$\{?|\}$/g, '');
+      if (!VARIABLE.test(name)) continue;
+      const cell = row.cells[defaultAt]!;
+      const value = bare(cell.text);
+      const none = cell.kind === 'na' || cell.kind === 'fillable' || /^\(?none\)?$|^unset$/i.test(value);
+      found.push({
+        name,
+        default: none ? null : value,
+        source: 'knob-table',
+        line: row.line,
+        description: descriptionAt === -1 ? null : row.cells[descriptionAt]!.text || null,
+        secret: SECRET_NAME.test(name),
+      });
+    }
+  }
+  return found;
+}
+
+/** Every `$VAR` use in runnable blocks, noting whether an earlier block already assigns it. */
+export function references(blocks: Block[]): VariableReference[] {
+  const assigned = new Set<string>();
+  const found: VariableReference[] = [];
+  for (const block of blocks) {
+    if (!block.runnable) continue;
+    const scan = scanShell(block.body);
+    const lineStarts = [0];
+    for (let i = 0; i < block.body.length; i++) if (block.body[i] === '\n') lineStarts.push(i + 1);
+    for (const use of scan.uses) {
+      const assignedHere = scan.assigns.some((a) => a.name === use.name && a.offset < use.offset);
+      let row = 0;
+      while (row + 1 < lineStarts.length && lineStarts[row + 1]! <= use.offset) row++;
+      found.push({
+        name: use.name,
+        block: block.index,
+        line: block.line + 1 + row,
+        column: block.prefix.length + use.offset - lineStarts[row]! + 1,
+        default: use.default,
+        assignedBefore: assigned.has(use.name) || assignedHere,
+      });
+    }
+    for (const assign of scan.assigns) assigned.add(assign.name);
+  }
+  return found;
+}

@@ -1,0 +1,245 @@
+import type { Code, Heading, Html, ListItem, Nodes, Paragraph, Parents, Table as MdTable } from 'mdast';
+import { toString } from 'mdast-util-to-string';
+import type { Chunk } from './chunks.js';
+import { fenceOf, hasClosingFence } from './chunks.js';
+import type { LineIndex } from './lines.js';
+import { commentOptions, isTruthy, parseOptions } from './options.js';
+import { missingCell, splitRow } from './cells.js';
+import { readResultLine } from './results.js';
+import type { Block, BlockOptions, Problem, Row, Table, Task } from './types.js';
+
+/** Shell languages whose fenced blocks run. */
+export const SHELLS = new Set(['bash', 'sh', 'shell', 'zsh', 'console-bash']);
+
+/** A list marker, its spacing, then a task box followed by a space or tab. */
+const TASK_MARKER = /^([ \t]*(?:[-+*]|\d{1,9}[.)])[ \t]+)\[([ xX])\][ \t]/;
+
+/** Headings as found, before the section tree is built. */
+export interface RawHeading {
+  depth: number;
+  text: string;
+  start: number;
+  end: number;
+}
+
+/** What one walk over the chunks collects, in document order. */
+export interface Collected {
+  headings: RawHeading[];
+  blocks: Block[];
+  tasks: Task[];
+  tables: Table[];
+}
+
+/** Reads blocks, tasks, tables and headings from parsed chunks; the only place that reads mdast. */
+export class Walker {
+  readonly out: Collected = { headings: [], blocks: [], tasks: [], tables: [] };
+  private base = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly lines: LineIndex,
+    private readonly problems: Problem[],
+  ) {}
+
+  /** Walks one chunk's tree. */
+  chunk(chunk: Chunk): void {
+    this.base = chunk.start;
+    this.children(chunk.tree, null);
+  }
+
+  private children(parent: Parents, task: number | null): void {
+    const kids = parent.children as Nodes[];
+    for (let i = 0; i < kids.length; i++) {
+      const node = kids[i]!;
+      switch (node.type) {
+        case 'heading':
+          this.heading(node);
+          break;
+        case 'code':
+          this.code(node, kids[i - 1], kids[i + 1], task);
+          break;
+        case 'listItem':
+          this.children(node, this.listItem(node, task));
+          break;
+        case 'table':
+          this.table(node);
+          break;
+        case 'list':
+        case 'blockquote':
+        case 'footnoteDefinition':
+          this.children(node, task);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  private start(node: Nodes): number {
+    return this.base + (node.position?.start.offset ?? 0);
+  }
+
+  private end(node: Nodes): number {
+    return this.base + (node.position?.end.offset ?? 0);
+  }
+
+  private heading(node: Heading): void {
+    this.out.headings.push({
+      depth: node.depth,
+      text: toString(node).trim(),
+      start: this.start(node),
+      end: this.end(node),
+    });
+  }
+
+  /**
+   * A list item is a task exactly where cmark-gfm's tasklist extension says so: the marker is
+   * the first thing on its line (so not inside a block quote or after another list marker on the
+   * same line), and `[ ]`, `[x]` or `[X]` follows it on that line with a space or tab after it.
+   * micromark differs at both edges, so its verdict is only a hint here.
+   */
+  private listItem(node: ListItem, parent: number | null): number | null {
+    const start = this.start(node);
+    const line = this.lines.line(start);
+    const lineStart = this.lines.lineStart(line);
+    if (!/^[ \t]*$/.test(this.text.slice(lineStart, start))) return parent;
+    const marker = TASK_MARKER.exec(this.text.slice(start, this.lines.lineEnd(line) + 1));
+    if (!marker) return parent;
+    const boxStart = start + marker[1]!.length;
+    const first = node.children[0];
+    const micromarkTask = typeof node.checked === 'boolean';
+    const boxOnly = first !== undefined && this.start(first) === boxStart;
+    if (!micromarkTask && !boxOnly) return parent;
+    const index = this.out.tasks.length;
+    this.out.tasks.push({
+      index,
+      checked: marker[2] !== ' ',
+      text: micromarkTask && first?.type === 'paragraph' ? toString(first).trim() : '',
+      line,
+      span: { start, end: this.end(node) },
+      checkboxSpan: { start: boxStart, end: boxStart + 3 },
+      section: null,
+      parent,
+    });
+    return index;
+  }
+
+  private code(node: Code, before: Nodes | undefined, after: Nodes | undefined, task: number | null): void {
+    const start = this.start(node);
+    const end = this.end(node);
+    const text = this.text;
+    const fence = fenceOf(node, text, start);
+    if (fence === null) return; // Indented code: never a block.
+    const line = this.lines.line(start);
+    const endLine = this.lines.line(end);
+    const fenceStart = start;
+    const infoStart = fenceStart + fence.length;
+    const infoEnd = this.lines.lineEnd(line);
+    const closed = endLine > line && hasClosingFence(text, start, end, fence);
+    let closeSpan = null;
+    if (closed) {
+      const closeLineStart = this.lines.lineStart(endLine);
+      const fenceAt = closeLineStart + /^[ \t>]*/.exec(text.slice(closeLineStart, end))![0].length;
+      closeSpan = { start: fenceAt, end };
+    } else {
+      this.problems.push({
+        line,
+        column: this.lines.column(fenceStart),
+        message: 'code fence is never closed; GitHub renders everything after it as code',
+        ruleId: 'unclosed-fence',
+      });
+    }
+    const lang = node.lang ?? '';
+    const meta = node.meta ?? '';
+    const options = this.blockOptions(meta, before, line);
+    const name = typeof options.values.name === 'string' ? options.values.name : null;
+    const shell = SHELLS.has(lang.toLowerCase());
+    let skipReason: string | null = null;
+    if (!shell) skipReason = lang ? `\`${lang}\` is not a shell` : 'no language';
+    else if (isTruthy(options.values.skip) || isTruthy(options.values.excludeFromRunAll)) {
+      skipReason = 'marked to skip';
+    }
+    const bodyStart = this.lines.lineEndWithEol(line);
+    const lineStart = this.lines.lineStart(line);
+    const prefixSource = closeSpan
+      ? text.slice(this.lines.lineStart(endLine), closeSpan.start)
+      : text.slice(lineStart, fenceStart).replace(/[^\t>]/g, ' ');
+    const block: Block = {
+      index: this.out.blocks.length,
+      lang,
+      meta,
+      options,
+      name,
+      runnable: skipReason === null,
+      skipReason,
+      body: node.value,
+      line,
+      column: this.lines.column(fenceStart),
+      span: { start: fenceStart, end },
+      infoSpan: { start: infoStart, end: infoEnd },
+      bodySpan: { start: Math.min(bodyStart, end), end: closeSpan ? this.lines.lineStart(endLine) : end },
+      closeSpan,
+      prefix: prefixSource,
+      section: null,
+      task,
+      result: closeSpan ? this.result(endLine, prefixSource, after) : null,
+    };
+    this.out.blocks.push(block);
+  }
+
+  private blockOptions(meta: string, before: Nodes | undefined, line: number): BlockOptions {
+    let options = parseOptions(meta, 'info');
+    if (options.source === 'none' && before?.type === 'html') {
+      const comment = commentOptions((before as Html).value);
+      const gap = line - this.lines.line(this.end(before));
+      if (comment !== null && gap >= 1 && gap <= 2) options = parseOptions(comment, 'comment');
+    }
+    if (options.error) {
+      this.problems.push({ line, column: 1, message: options.error, ruleId: 'block-options' });
+    }
+    return options;
+  }
+
+  private result(closeLine: number, prefix: string, after: Nodes | undefined): Block['result'] {
+    if (!after || after.type !== 'paragraph') return null;
+    const line = closeLine + 1;
+    if (this.lines.line(this.start(after as Paragraph)) !== line) return null;
+    const lineStart = this.lines.lineStart(line);
+    const lineEnd = this.lines.lineEnd(line);
+    const raw = this.text.slice(lineStart, lineEnd);
+    const content = /^[ \t>]*/.exec(raw)![0].length;
+    if (raw.slice(0, content).replace(/[ \t]/g, '') !== prefix.replace(/[ \t]/g, '')) return null;
+    const fields = readResultLine(raw.slice(content));
+    if (!fields) return null;
+    return {
+      ...fields,
+      span: { start: lineStart + content, end: lineEnd },
+      lineSpan: { start: lineStart, end: this.lines.lineEndWithEol(line) },
+      line,
+    };
+  }
+
+  private table(node: MdTable): void {
+    const rows: Row[] = node.children.map((row) => {
+      const start = this.start(row);
+      const end = this.end(row);
+      return { line: this.lines.line(start), span: { start, end }, cells: splitRow(this.text, start, end) };
+    });
+    const headerRow = rows.shift()!;
+    const width = headerRow.cells.length;
+    for (const row of rows) {
+      row.cells.length = Math.min(row.cells.length, width);
+      while (row.cells.length < width) row.cells.push(missingCell(row.span.end));
+    }
+    this.out.tables.push({
+      index: this.out.tables.length,
+      line: headerRow.line,
+      span: { start: this.start(node), end: this.end(node) },
+      header: headerRow.cells.map((cell) => cell.text),
+      align: node.align ?? [],
+      headerRow,
+      rows,
+      section: null,
+    });
+  }
+}
