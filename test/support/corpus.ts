@@ -14,7 +14,7 @@ const taskMarker = fc.constantFrom('[ ]', '[x]', '[X]', '[ ]', '[x]', '[]', '[  
 const bullet = fc.constantFrom('-', '*', '+', '1.', '1)');
 const after = fc.constantFrom(' ', ' ', '  ', '\t', '');
 
-const leaf: fc.Arbitrary<string[]> = fc.oneof(
+const leaf: fc.Arbitrary<readonly string[]> = fc.oneof(
   fc.tuple(bullet, after, taskMarker, fc.constantFrom(' ', '', '\t', '  '), word).map(([b, a, t, s, w]) => [`${b}${a === '' ? ' ' : a}${t}${s}${w}`]),
   fc.tuple(fc.constantFrom('```', '~~~', '````', '```'), fc.constantFrom('bash', 'sh {name=x}', 'python', '', 'bash{a=1}', 'shell { "name": "y" }'), fc.array(word, { maxLength: 3 }), fc.boolean())
     .map(([f, info, body, close]) => [`${f}${info}`, ...body.map((w) => (w === '' ? '- [ ] in code' : w)), ...(close ? [f] : [])]),
@@ -40,7 +40,7 @@ const leaf: fc.Arbitrary<string[]> = fc.oneof(
 );
 
 /** Wraps lines in a container: a block quote, a list item or a task item. */
-function wrap(input: string[], kind: number): string[] {
+function wrap(input: readonly string[], kind: number): string[] {
   const lines = input.flatMap((line) => line.split('\n'));
   switch (kind) {
     case 1:
