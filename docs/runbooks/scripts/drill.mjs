@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// A tiny stand-in for a replicated service, for drills that must run on any machine with node:
+//
+//   drill.mjs serve --role primary|replica --port-file F [--peer-file F]   run a server
+//   drill.mjs probe --port-file F [--expect-role R] [--within SECONDS]    check a server
+//
+// A replica watches its peer's /health and promotes itself to primary once the peer has not
+// answered for one second. Servers listen on 127.0.0.1 only, on a port the OS picks.
+import { createServer, get } from 'node:http';
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const [command, ...rest] = process.argv.slice(2);
+const args = Object.fromEntries(
+  rest.reduce((pairs, word, i, all) => (word.startsWith('--') ? [...pairs, [word.slice(2), all[i + 1]]] : pairs), []),
+);
+
+function fetchHealth(port, timeoutMs = 500) {
+  return new Promise((resolve) => {
+    const req = get({ host: '127.0.0.1', port, path: '/health', timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve(res.statusCode === 200 ? JSON.parse(body) : null));
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(null));
+  });
+}
+
+function readPort(file) {
+  try {
+    return Number(readFileSync(file, 'utf8').trim()) || null;
+  } catch {
+    return null;
+  }
+}
+
+if (command === 'serve') {
+  let role = args.role ?? 'primary';
+  const started = Date.now();
+  const server = createServer((req, res) => {
+    res.writeHead(req.url === '/health' ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ role, pid: process.pid, upMs: Date.now() - started }));
+  });
+  server.listen(0, '127.0.0.1', () => writeFileSync(args['port-file'], String(server.address().port)));
+  if (role === 'replica' && args['peer-file']) {
+    let lastSeen = Date.now();
+    const timer = setInterval(async () => {
+      const peer = await fetchHealth(readPort(args['peer-file']), 300);
+      if (peer) lastSeen = Date.now();
+      else if (Date.now() - lastSeen > 1000) {
+        role = 'primary';
+        clearInterval(timer);
+      }
+    }, 200);
+  }
+  for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => server.close(() => process.exit(0)));
+} else if (command === 'probe') {
+  const deadline = Date.now() + Number(args.within ?? 0) * 1000;
+  for (;;) {
+    const health = await fetchHealth(readPort(args['port-file']));
+    if (health && (!args['expect-role'] || health.role === args['expect-role'])) {
+      console.log(`healthy: role=${health.role} pid=${health.pid}`);
+      process.exit(0);
+    }
+    if (Date.now() >= deadline) {
+      console.error(health ? `role is ${health.role}, expected ${args['expect-role']}` : 'no answer');
+      process.exit(1);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+} else {
+  console.error('usage: drill.mjs serve|probe [options]');
+  process.exit(2);
+}

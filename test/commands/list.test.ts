@@ -1,0 +1,106 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import { parsed } from '../support/fixtures.js';
+
+describe('runbook list', () => {
+  it('prints the documented JSON form', () => {
+    const { code, stdout, stderr } = runCli(['list', 'fixtures/runbooks/canary-release.md', '--json']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const json = JSON.parse(stdout);
+    const { model } = parsed('runbooks/canary-release.md');
+    expect(json.file).toBe('fixtures/runbooks/canary-release.md');
+    expect(json.title).toBe('Canary release — api service');
+    expect(json.blocks.map((b: { line: number }) => b.line)).toEqual(model.blocks.map((b) => b.line));
+    expect(json.blocks[1]).toMatchObject({ index: 1, name: 'drain', lang: 'bash', runnable: true, section: 'Steps', task: null, result: null });
+    expect(json.tasks[2]).toEqual({ line: model.tasks[2]!.line, checked: true, text: 'Metrics endpoint reachable from the deploy host', section: 'Pre-flight checklist' });
+    expect(json.tables[0].header).toEqual(['Knob', 'Default', 'Description']);
+    expect(json.tables[0].rows[1].cells[1]).toEqual({ text: '`api-2`', checkbox: null, fillable: false });
+    const token = json.variables.find((v: { name: string }) => v.name === 'DEPLOY_TOKEN');
+    expect(token).toMatchObject({ default: null, source: 'knob-table', secret: true });
+  });
+
+  it('reports checkbox states and results in JSON', () => {
+    const json = JSON.parse(runCli(['list', 'fixtures/parser/containers.md', '--json']).stdout);
+    const nested = json.blocks.find((b: { name: string }) => b.name === 'nested-task');
+    expect(nested.result).toEqual({ outcome: 'passed', exitCode: 0, durationMs: 50, at: '2026-11-01T10:00:00Z', operator: 'alice' });
+    expect(nested.task).toBe(json.tasks[0].line);
+    const cells = JSON.parse(runCli(['list', 'fixtures/parser/cells.md', '--json']).stdout).tables[0].rows[1].cells;
+    expect(cells.map((c: { checkbox: string | null }) => c.checkbox)).toEqual([null, null, null, null, 'unchecked', 'failed']);
+    expect(cells.map((c: { fillable: boolean }) => c.fillable)).toEqual([false, true, true, true, false, false]);
+  });
+
+  it('masks secret defaults in the variables it reports', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-list-'));
+    const file = join(dir, 'secret.md');
+    writeFileSync(file, '| Env | Default |\n|---|---|\n| `DB_PASSWORD` | `hunter2` |\n');
+    const { stdout } = runCli(['list', file, '--json']);
+    expect(JSON.parse(stdout).variables[0]).toEqual({ name: 'DB_PASSWORD', default: '••••••', line: 3, source: 'knob-table', secret: true });
+    expect(runCli(['list', file]).stdout).toContain('DB_PASSWORD = ••••••');
+    expect(runCli(['list', file]).stdout).not.toContain('hunter2');
+  });
+
+  it('prints a readable outline in document order', () => {
+    const { code, stdout } = runCli(['list', 'fixtures/runbooks/game-day-template.md']);
+    expect(code).toBe(0);
+    const lines = stdout.split('\n');
+    expect(lines[0]).toBe('Storage tier game day — session template  —  fixtures/runbooks/game-day-template.md');
+    const scenarios = lines.findIndex((l) => l.includes('## Scenarios'));
+    const table = lines.findIndex((l) => l.includes('table: 5 rows'));
+    expect(table).toBeGreaterThan(scenarios);
+    expect(lines[table]).toContain('0/5 boxes answered');
+    expect(stdout).toContain('[ ] L15 Announced in the team channel at least one week ahead');
+    expect(stdout).toContain('TARGET_ENV = staging');
+  });
+
+  it('reports an unclosed fence as a problem, not a failure', () => {
+    const { code, stdout } = runCli(['list', 'fixtures/parser/unclosed-fence.md']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('fixtures/parser/unclosed-fence.md:5:1  code fence is never closed');
+  });
+});
+
+describe('runbook list on bad input', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-bad-'));
+  const cases: Array<[string, () => string, RegExp]> = [
+    ['a missing file', () => join(dir, 'nope.md'), /nope\.md: no such file/],
+    ['a directory', () => dir, /is a directory; pass a Markdown file/],
+    ['a binary file', () => write('bin.md', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2])), /looks like a binary file/],
+    ['invalid UTF-8', () => write('latin1.md', Buffer.from('# Caf\xe9\n', 'latin1')), /not valid UTF-8 \(first bad byte at offset 5\)/],
+    ['an empty file', () => write('empty.md', Buffer.alloc(0)), /the file is empty/],
+    ['a 50 MB file', () => write('huge.md', Buffer.alloc(50 * 1024 * 1024, 'a\n')), /50\.0 MB is larger than the 20 MB/],
+  ];
+  function write(name: string, bytes: Buffer): string {
+    const path = join(dir, name);
+    writeFileSync(path, bytes);
+    return path;
+  }
+  it.each(cases)('refuses %s with one line and exit 2', (_name, make, message) => {
+    const { code, stdout, stderr } = runCli(['list', make()]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(message);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 2 with a hint for an unknown command or a missing argument', () => {
+    const unknown = runCli(['lst']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown command 'lst'");
+    const missing = runCli(['list']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("missing required argument 'file'");
+  });
+
+  it('prints help listing the commands and the version', () => {
+    const help = runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/list \[options\] <file>/);
+    const version = runCli(['--version']);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});

@@ -1,0 +1,17 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+
+/** The built CLI, run as a user runs it. */
+export const BIN = resolve('bin/runbook.js');
+
+/** Runs `runbook ...args` as a real process and collects its output. */
+export function runCli(args: string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}) {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? process.cwd(),
+    input: options.input ?? '',
+    encoding: 'utf8',
+    env: { ...process.env, FORCE_COLOR: '0', ...options.env },
+    maxBuffer: 1 << 28,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
