@@ -1,0 +1,15 @@
+// Bundles the modules the benchmarks call directly (the CLI itself is measured as built).
+import { build } from 'esbuild';
+
+export async function bundleForBench() {
+  await build({
+    entryPoints: { parser: 'src/parser/index.ts', document: 'bench/document-entry.ts' },
+    outdir: 'bench/.out',
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+    banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
+  });
+}
