@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { EXIT, UserError } from './errors.js';
 import type { Io } from './io.js';
 
@@ -27,12 +27,63 @@ export async function main(argv: string[], io: Io): Promise<number> {
       exitCode = listCommand(file, options, io);
     });
 
+  program
+    .command('tick')
+    .description('tick, untick or fail a task or a table checkbox cell')
+    .argument('<file>', 'the Markdown document')
+    .requiredOption('--line <n>', 'line of the task item or table row', lineNumber)
+    .option('--column <name|index>', 'table column, by header or 1-based index')
+    .option('--undo', 'untick instead')
+    .option('--fail', 'mark a checkbox cell failed (❌)')
+    .action(async (file: string, options) => {
+      const { tickCommand } = await import('./commands/tick.js');
+      exitCode = tickCommand(file, options, io);
+    });
+
+  program
+    .command('fill')
+    .description('fill a table cell with text or the current time')
+    .argument('<file>', 'the Markdown document')
+    .requiredOption('--line <n>', 'line of the table row', lineNumber)
+    .requiredOption('--column <name|index>', 'table column, by header or 1-based index')
+    .option('--value <text>', 'the text to put in the cell')
+    .option('--now', 'the current UTC time (2026-11-23T19:20:01Z)')
+    .action(async (file: string, options) => {
+      const { fillCommand } = await import('./commands/fill.js');
+      exitCode = fillCommand(file, options, io);
+    });
+
+  program
+    .command('new')
+    .description('copy a template into a dated session doc (never overwrites)')
+    .argument('<template>', 'the template runbook')
+    .argument('[out]', 'where to write it (default: YYYY-MM-DD.md beside the template)')
+    .action(async (template: string, out: string | undefined) => {
+      const { newCommand } = await import('./commands/new.js');
+      exitCode = newCommand(template, out, io);
+    });
+
+  program
+    .command('reset')
+    .description('untick everything and remove result lines, back to the template state')
+    .argument('<file>', 'the Markdown document')
+    .option('--cells', 'also empty the time and duration cells the engine fills')
+    .action(async (file: string, options: { cells?: boolean }) => {
+      const { resetCommand } = await import('./commands/reset.js');
+      exitCode = resetCommand(file, options, io);
+    });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {
     return handle(error, io);
   }
+}
+
+function lineNumber(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('a line number is a whole number from 1');
+  return Number(value);
 }
 
 function handle(error: unknown, io: Io): number {

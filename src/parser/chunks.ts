@@ -61,7 +61,7 @@ function headingCuts(text: string, start: number, end: number): number[] {
 }
 
 /** True when the chunk ends inside a block that would continue into the next line. */
-function swallowsNext(tree: Root, text: string, from: number, to: number): boolean {
+export function swallowsNext(tree: Root, text: string, from: number, to: number): boolean {
   const last: RootContent | undefined = tree.children[tree.children.length - 1];
   if (!last || !last.position) return false;
   const lastEnd = from + (last.position.end.offset ?? 0);

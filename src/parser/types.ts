@@ -197,4 +197,6 @@ export interface Runbook {
   declarations: VariableDeclaration[];
   references: VariableReference[];
   problems: Problem[];
+  /** Where each independently parsed piece starts (see parser/chunks.ts); lets an edit re-parse one piece. */
+  chunkStarts: number[];
 }

@@ -1,0 +1,161 @@
+import { readFileSync, statSync } from 'node:fs';
+import { UserError } from '../errors.js';
+import { parseRunbook, updateRunbook, type CheckboxState, type Runbook } from '../parser/index.js';
+import { describeAnchor, resolve, type Anchor } from './anchors.js';
+import { applyEdits, type Edit } from './edits.js';
+import { acquireLock } from './lock.js';
+import { columnFamily, fillCellEdits, resultLineEdits, setCheckboxEdits, tickTaskEdits } from './ops.js';
+import { decodeSource, readSource, sha256, type Source } from './source.js';
+import { writeAtomic } from './write.js';
+
+/** A change to make, anchored by identity so it can be found again after someone else's edit. */
+export type Change =
+  | { kind: 'task'; anchor: Anchor & { kind: 'task' }; checked: boolean }
+  | { kind: 'checkbox'; anchor: Anchor & { kind: 'cell' }; state: CheckboxState }
+  | { kind: 'fill'; anchor: Anchor & { kind: 'cell' }; value: string }
+  | { kind: 'result'; anchor: Anchor & { kind: 'block' }; line: string };
+
+/** What one change did, for the one line each command prints. */
+export interface ChangeReport {
+  line: number;
+  what: string;
+  before: string;
+  after: string;
+  changed: boolean;
+}
+
+/**
+ * An open document: its text and model as last read or written, and the only way to change it.
+ * Every change is planned as edits on the current model, checked against the file on disk,
+ * re-anchored if someone else changed the file meanwhile, and written atomically.
+ */
+export class Document {
+  private release: (() => void) | null = null;
+
+  private constructor(
+    readonly path: string,
+    public source: Source,
+    public model: Runbook,
+  ) {}
+
+  /** Reads and parses `path`; with `lock`, also takes its advisory lock in that command's name. */
+  static open(path: string, options: { lock?: string } = {}): Document {
+    const source = readSource(path);
+    const doc = new Document(path, source, parseRunbook(source.text));
+    if (options.lock) doc.release = acquireLock(path, options.lock);
+    return doc;
+  }
+
+  /** Releases the lock, if held. */
+  close(): void {
+    this.release?.();
+    this.release = null;
+  }
+
+  /** Applies changes in one write; returns what each did. Nothing is written when nothing changes. */
+  apply(changes: Change[]): ChangeReport[] {
+    this.refreshIfChanged(changes);
+    const text = this.source.text;
+    const model = this.model;
+    const planned = changes.map((change) => plan(text, model, change, this.path));
+    const edits = planned.flatMap((p) => p.edits);
+    if (edits.length === 0) return planned.map((p) => p.report);
+    const next = applyEdits(text, edits);
+    const applied = edits.map((e) => ({ start: e.start, oldEnd: e.end, text: e.text, removed: text.slice(e.start, e.end) }));
+    const updated = updateRunbook(model, next, applied);
+    // A tick, a fill or a result line never changes what the document is made of; if it would
+    // (a cell value that starts a heading in a row without a leading pipe, say), write nothing.
+    const results = (m: Runbook) => m.blocks.filter((b) => b.result).length;
+    const added = planned.filter((p) => p.addsResult).length;
+    if (shape(updated) !== shape(model) || results(updated) !== results(model) + added) {
+      throw new UserError(`${this.path}: that change would alter the document's structure (${planned.map((p) => p.report.what).join(', ')}); nothing was written`);
+    }
+    writeAtomic(this.path, next, this.source.mode);
+    this.model = updated;
+    this.source = { ...this.source, text: next, hash: sha256(next) };
+    return planned.map((p) => p.report);
+  }
+
+  /**
+   * Before writing: if the file on disk is no longer what was read, take the new text, and make
+   * sure every change still finds its target, exactly once. Otherwise stop: a person's edit is
+   * never overwritten.
+   */
+  private refreshIfChanged(changes: Change[]): void {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(this.path);
+    } catch {
+      throw new UserError(`${this.path} was removed or became unreadable during the session; nothing was written`);
+    }
+    if (sha256(bytes) === this.source.hash) return;
+    const source = decodeSource(this.path, bytes, statSync(this.path).mode);
+    const model = parseRunbook(source.text);
+    for (const change of changes) {
+      const found = resolve(model, change.anchor);
+      if ('problem' in found) {
+        const why = found.problem === 'missing' ? 'is no longer there' : 'can no longer be told apart from another';
+        throw new UserError(
+          `${this.path} changed on disk since it was read, and the ${describeAnchor(change.anchor)} ${why}; nothing was written. Check the file and run again.`,
+        );
+      }
+    }
+    this.source = source;
+    this.model = model;
+  }
+}
+
+/** What a document is made of: counts of tasks, blocks and sections, and each table's size. */
+function shape(model: Runbook): string {
+  const tables = model.tables.map((t) => `${t.header.length}x${t.rows.length}`).join(',');
+  return `${model.tasks.length}/${model.blocks.length}/${model.sections.length}/${tables}`;
+}
+
+function where(found: ReturnType<typeof resolve>, change: Change, path: string) {
+  if ('problem' in found) {
+    throw new UserError(`${path}: the ${describeAnchor(change.anchor)} ${found.problem === 'missing' ? 'was not found' : 'is ambiguous'}`);
+  }
+  return found;
+}
+
+/** Turns one change into edits on the current text and model. */
+function plan(text: string, model: Runbook, change: Change, path: string): { edits: Edit[]; report: ChangeReport; addsResult: boolean } {
+  const found = where(resolve(model, change.anchor), change, path);
+  let edits: Edit[];
+  let line: number;
+  let what: string;
+  let before: string;
+  if (change.kind === 'task') {
+    const task = model.tasks[found.index]!;
+    edits = tickTaskEdits(text, task, change.checked);
+    line = task.line;
+    what = `task "${task.text}"`;
+    before = text.slice(task.checkboxSpan.start, task.checkboxSpan.end);
+  } else if (change.kind === 'result') {
+    const block = model.blocks[found.index]!;
+    edits = resultLineEdits(text, block, change.line, model.eol);
+    line = block.result?.line ?? block.line;
+    what = `result of ${block.name ? `block "${block.name}"` : `the block at line ${block.line}`}`;
+    before = block.result ? text.slice(block.result.span.start, block.result.span.end) : '(none)';
+  } else {
+    const table = model.tables[found.index]!;
+    const row = table.rows[found.row!]!;
+    const cell = row.cells[found.column!]!;
+    line = row.line;
+    what = `cell "${table.header[found.column!]}" of row "${row.cells[0]!.text}"`;
+    before = cell.raw;
+    if (change.kind === 'checkbox') {
+      if (cell.kind !== 'checkbox') throw new UserError(`${path}:${row.line}: the ${what} holds no checkbox`);
+      edits = setCheckboxEdits(cell, change.state, columnFamily(table.rows, found.column!));
+    } else {
+      try {
+        edits = fillCellEdits(text, row, found.column!, change.value);
+      } catch (error) {
+        throw new UserError(`${path}:${row.line}: ${(error as Error).message}`);
+      }
+    }
+  }
+  const after = edits.length ? edits.map((edit) => edit.text).join('').trim() : before;
+  const addsResult = change.kind === 'result' && model.blocks[found.index]!.result === null;
+  return { edits, report: { line, what, before, after, changed: edits.length > 0 }, addsResult };
+}

@@ -1,0 +1,122 @@
+import type { Block, Cell, CheckboxFamily, CheckboxState, LineEnding, Row, Runbook, Task } from '../parser/index.js';
+import { LineIndex } from '../parser/index.js';
+import type { Edit } from './edits.js';
+
+const GLYPHS: Record<CheckboxFamily, Record<CheckboxState, string>> = {
+  brackets: { unchecked: '[ ]', checked: '[x]', failed: '❌' },
+  ballot: { unchecked: '☐', checked: '☑', failed: '❌' },
+  square: { unchecked: '⬜', checked: '✅', failed: '❌' },
+};
+
+/** Ticks or unticks a task: the three characters of its box, nothing else. */
+export function tickTaskEdits(text: string, task: Task, checked: boolean): Edit[] {
+  if (task.checked === checked) return [];
+  const box = text.slice(task.checkboxSpan.start, task.checkboxSpan.end);
+  const next = checked ? '[x]' : '[ ]';
+  return box === next ? [] : [{ ...task.checkboxSpan, text: next }];
+}
+
+/**
+ * Sets a checkbox cell, keeping its glyph family (`[ ]`↔`[x]`, `☐`↔`☑`, `⬜`↔`✅`); `❌` marks
+ * an answered "no". A `❌` being unticked takes the family of the other boxes in its column.
+ */
+export function setCheckboxEdits(cell: Cell, state: CheckboxState, columnFamily: CheckboxFamily | null = null): Edit[] {
+  if (cell.kind !== 'checkbox' || cell.checkbox === state) return [];
+  const family = cell.checkbox === 'failed' ? (columnFamily ?? 'square') : (cell.family ?? 'brackets');
+  return [{ ...cell.span, text: GLYPHS[family][state] }];
+}
+
+/** The family most boxes in a column use, for a cell that has lost its own. */
+export function columnFamily(rows: Row[], column: number): CheckboxFamily | null {
+  const counts = new Map<CheckboxFamily, number>();
+  for (const row of rows) {
+    const cell = row.cells[column];
+    if (cell?.family && cell.checkbox !== 'failed') counts.set(cell.family, (counts.get(cell.family) ?? 0) + 1);
+  }
+  let best: CheckboxFamily | null = null;
+  for (const [family, count] of counts) if (best === null || count > counts.get(best)!) best = family;
+  return best;
+}
+
+/** Refuses text that cannot live in one table cell. */
+export function cellText(value: string): string {
+  if (/[\r\n]/.test(value)) throw new RangeError('a table cell holds one line: remove the line breaks');
+  return value.trim().replace(/(?<!\\)\|/g, '\\|');
+}
+
+/**
+ * Fills a cell with text: pipes escaped, one space of padding kept on each side, other cells
+ * and rows untouched (no re-padding). A cell missing from a short row is added at its end.
+ */
+export function fillCellEdits(text: string, row: Row, column: number, value: string): Edit[] {
+  const content = cellText(value);
+  const cell = row.cells[column]!;
+  if (!cell.missing) {
+    if (text.slice(cell.span.start, cell.span.end) === content) return [];
+    const before = text[cell.span.start - 1];
+    const after = text[cell.span.end];
+    const lead = cell.span.start === cell.span.end && (before === '|' || cell.span.start === cell.outer.start) ? ' ' : '';
+    const trail = cell.span.start === cell.span.end && (after === '|' || after === undefined || cell.span.end === cell.outer.end) ? ' ' : '';
+    return [{ ...cell.span, text: `${lead}${content}${trail}` }];
+  }
+  const real = row.cells.filter((c) => !c.missing).length;
+  const end = row.span.end;
+  const closed = text[end - 1] === '|';
+  let insert = closed ? '' : ' |';
+  for (let i = real; i < column; i++) insert += '  |';
+  insert += ` ${content} ${closed ? '|' : ''}`;
+  return [{ start: end, end, text: closed ? insert : insert.replace(/ $/, '') }];
+}
+
+/**
+ * Writes a block's result line right after its closing fence, inside the same container and with
+ * the file's line ending, or replaces the one already there. When the next line is not blank, a
+ * blank line (with the container's prefix) keeps the result its own paragraph: a `---` or `===`
+ * right after it would otherwise turn it into a heading.
+ */
+export function resultLineEdits(text: string, block: Block, line: string, eol: LineEnding): Edit[] {
+  if (!block.closeSpan) throw new RangeError(`the block at line ${block.line} has no closing fence; close it before recording a result`);
+  if (block.result) {
+    if (text.slice(block.result.span.start, block.result.span.end) === line) return [];
+    return [{ ...block.result.span, text: line }];
+  }
+  const at = block.closeSpan.end;
+  const lines = new LineIndex(text);
+  const closeLine = lines.line(at);
+  const hasNext = closeLine < lines.lineCount && at < text.length;
+  const nextLine = hasNext ? text.slice(lines.lineStart(closeLine + 1), lines.lineEnd(closeLine + 1)) : '';
+  const separator = hasNext && nextLine.replace(/[ \t>]/g, '') !== '' ? `${eol}${block.prefix.trimEnd()}` : '';
+  return [{ start: at, end: at, text: `${eol}${block.prefix}${line}${separator}` }];
+}
+
+/** Removes a block's result line, line ending included. */
+export function removeResultEdits(block: Block): Edit[] {
+  return block.result ? [{ ...block.result.lineSpan, text: '' }] : [];
+}
+
+/** Columns the engine fills itself: times and durations. */
+export const TIME_COLUMN = /^(?:start(?:ed)?|started at|time|timestamp|at|when|finished|ended|end(?:ed)?( at)?|t0|detected|recovered)(?: \(utc\))?$/i;
+export const DURATION_COLUMN = /^(?:duration|took|elapsed|rto|measured|measured rto|time to recover|recovery time)(?: \(s\))?$/i;
+
+/**
+ * Puts a filled document back to its template state: every task and checkbox cell unticked,
+ * every result line removed; with `cells`, also the time and duration cells emptied.
+ */
+export function resetEdits(text: string, model: Runbook, options: { cells?: boolean } = {}): Edit[] {
+  const edits: Edit[] = [];
+  for (const task of model.tasks) edits.push(...tickTaskEdits(text, task, false));
+  for (const table of model.tables) {
+    table.header.forEach((name, column) => {
+      const family = columnFamily(table.rows, column);
+      const clear = options.cells && (TIME_COLUMN.test(name.trim()) || DURATION_COLUMN.test(name.trim()));
+      for (const row of table.rows) {
+        const cell = row.cells[column]!;
+        if (cell.kind === 'checkbox') edits.push(...setCheckboxEdits(cell, 'unchecked', family));
+        // Emptied back to `| |`: the content and the padding after it go, the space before stays.
+        else if (clear && !cell.missing && cell.span.end > cell.span.start) edits.push({ start: cell.span.start, end: cell.outer.end, text: '' });
+      }
+    });
+  }
+  for (const block of model.blocks) edits.push(...removeResultEdits(block));
+  return edits;
+}

@@ -1,0 +1,33 @@
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/**
+ * Replaces `path` with `text` atomically: the bytes go to a temporary file in the same folder,
+ * are flushed to disk, and the file is renamed over the original, so a crash at any moment
+ * leaves either the old file or the new one, never a mix. The file's mode is kept.
+ */
+export function writeAtomic(path: string, text: string, mode: number): void {
+  const dir = dirname(path);
+  const temp = join(dir, `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  const fd = openSync(temp, 'wx', mode & 0o7777);
+  try {
+    const bytes = Buffer.from(text, 'utf8');
+    let written = 0;
+    while (written < bytes.length) written += writeSync(fd, bytes, written);
+    fsyncSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    unlinkSync(temp);
+    throw error;
+  }
+  closeSync(fd);
+  renameSync(temp, path);
+  // Flush the folder entry too, so the rename itself survives a power cut.
+  try {
+    const dirFd = openSync(dir, 'r');
+    fsyncSync(dirFd);
+    closeSync(dirFd);
+  } catch {
+    // Some file systems cannot open a folder for syncing; the rename is still atomic.
+  }
+}

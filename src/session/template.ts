@@ -1,0 +1,84 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { stringify } from 'yaml';
+import type { Edit } from '../document/edits.js';
+import { parseRunbook, type LineEnding } from '../parser/index.js';
+import { formatTime } from '../document/time.js';
+
+/** The record a session doc keeps of the template it came from, under `runbook:` in front matter. */
+export interface SessionRecord {
+  template: string;
+  commit: string | null;
+  sha256: string;
+  created: string;
+  operator: string;
+}
+
+/** Who is operating: `RUNBOOK_OPERATOR`, else git's user.name, else the login name. */
+export function operatorName(env: NodeJS.ProcessEnv, cwd: string): string {
+  if (env.RUNBOOK_OPERATOR) return env.RUNBOOK_OPERATOR;
+  try {
+    const name = execFileSync('git', ['config', 'user.name'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    if (name) return name;
+  } catch {
+    // Not a git checkout, or no name configured.
+  }
+  return env.USER ?? env.LOGNAME ?? userInfo().username;
+}
+
+/** The last commit that touched `path`, when git tracks it; null otherwise. */
+export function templateCommit(path: string): string | null {
+  try {
+    const dir = dirname(resolve(path));
+    const tracked = execFileSync('git', ['ls-files', '--error-unmatch', '--', basename(path)], { cwd: dir, stdio: 'ignore' });
+    void tracked;
+    const commit = execFileSync('git', ['log', '-1', '--format=%H', '--', basename(path)], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return commit || null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Where a session doc goes by default: beside the template, named for today (`2026-11-23.md`),
+ * with `-2`, `-3`, … when a session of that day already exists. Never an existing file.
+ */
+export function defaultSessionPath(template: string, now: Date): string {
+  const dir = dirname(template);
+  const day = now.toISOString().slice(0, 10);
+  const ext = extname(template) || '.md';
+  for (let n = 1; ; n++) {
+    const candidate = join(dir, `${day}${n === 1 ? '' : `-${n}`}${ext}`);
+    if (!existsSync(candidate)) return candidate;
+  }
+}
+
+/** The template's path as seen from the session doc's folder, with `/` separators. */
+export function templateReference(template: string, out: string): string {
+  return relative(dirname(resolve(out)), resolve(template)).split(sep).join('/');
+}
+
+/**
+ * The edit that records `record` in a copy of the template: a `runbook:` entry appended to its
+ * front matter, or new front matter when it has none. The rest of the text is left as it is.
+ */
+export function recordEdit(text: string, record: SessionRecord, eol: LineEnding): Edit {
+  const yaml = stringify({ runbook: record }).trimEnd().split('\n').join(eol);
+  const model = parseRunbook(text);
+  const start = model.bom ? 1 : 0;
+  if (!model.frontMatter) return { start, end: start, text: `---${eol}${yaml}${eol}---${eol}` };
+  if ('runbook' in model.frontMatter.data) {
+    throw new RangeError('the template already has a `runbook:` session record in its front matter; is it a session doc rather than a template?');
+  }
+  // Insert before the closing `---` line.
+  const fm = text.slice(model.frontMatter.span.start, model.frontMatter.span.end);
+  const closeAt = model.frontMatter.span.start + Math.max(fm.lastIndexOf(`${eol}---`), fm.lastIndexOf(`${eol}...`)) + eol.length;
+  return { start: closeAt, end: closeAt, text: `${yaml}${eol}` };
+}
+
+/** Builds the session record for a template created now. */
+export function sessionRecord(template: string, out: string, hash: string, now: Date, operator: string): SessionRecord {
+  return { template: templateReference(template, out), commit: templateCommit(template), sha256: hash, created: formatTime(now), operator };
+}
