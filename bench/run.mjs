@@ -32,6 +32,17 @@ if (!only || only === 'parser') {
   record({ issue: 2, name: '`runbook list` on a small runbook', value: list, baseline: bareList, baselineName: 'import remark + parse', unit: 'ms', limit: 1.2 });
 }
 
+if (!only || only === 'document') {
+  // Issue 3: a one-shot tick costs about one parse; a tick in a session re-parses only what
+  // changed; applying k edits is linear.
+  const r = nodeJson('bench/document-child.mjs', ['5120']);
+  record({ issue: 3, name: 'one tick on a 5 MB document (read + parse + edit + write)', value: r.oneShotMs, baseline: r.parseMs, baselineName: 'parse alone', unit: 'ms', limit: 1.2 });
+  record({ issue: 3, name: 'tick in an open session, 5 MB: model update (re-parse of what changed)', value: r.sessionUpdateMs, unit: 'ms', limit: 50 });
+  record({ issue: 3, name: 'tick in an open session, 5 MB: whole tick incl. checked atomic write + fsync', value: r.sessionTickMs, unit: 'ms', limit: 50 });
+  record({ issue: 3, name: 'apply 100 edits to 5 MB vs 1 edit', value: r.editsMs[100], baseline: r.editsMs[1], baselineName: '1 edit', unit: 'ms', limit: 2 });
+  record({ issue: 3, name: 'apply 10 000 edits to 5 MB vs 1 edit', value: r.editsMs[10000], baseline: r.editsMs[1], baselineName: '1 edit', unit: 'ms', limit: 2 });
+}
+
 const header = [
   `Measured by \`npm run bench\` on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
   'Each ratio compares two measurements taken in the same run; times are medians.',

@@ -5,7 +5,7 @@ import { describeAnchor, resolve, type Anchor } from './anchors.js';
 import { applyEdits, type Edit } from './edits.js';
 import { acquireLock } from './lock.js';
 import { columnFamily, fillCellEdits, resultLineEdits, setCheckboxEdits, tickTaskEdits } from './ops.js';
-import { decodeSource, readSource, sha256, type Source } from './source.js';
+import { decodeSource, readSource, sha256, stampOf, type Source } from './source.js';
 import { writeAtomic } from './write.js';
 
 /** A change to make, anchored by identity so it can be found again after someone else's edit. */
@@ -31,6 +31,8 @@ export interface ChangeReport {
  */
 export class Document {
   private release: (() => void) | null = null;
+  /** How long the last `apply` spent updating the model and writing the file, in ms. */
+  lastTimings = { updateMs: 0, writeMs: 0 };
 
   private constructor(
     readonly path: string,
@@ -62,17 +64,23 @@ export class Document {
     if (edits.length === 0) return planned.map((p) => p.report);
     const next = applyEdits(text, edits);
     const applied = edits.map((e) => ({ start: e.start, oldEnd: e.end, text: e.text, removed: text.slice(e.start, e.end) }));
+    const started = performance.now();
     const updated = updateRunbook(model, next, applied);
+    const updatedAt = performance.now();
     // A tick, a fill or a result line never changes what the document is made of; if it would
     // (a cell value that starts a heading in a row without a leading pipe, say), write nothing.
     const results = (m: Runbook) => m.blocks.filter((b) => b.result).length;
     const added = planned.filter((p) => p.addsResult).length;
     if (shape(updated) !== shape(model) || results(updated) !== results(model) + added) {
+      // The update moved parts of the old model in place; read the unchanged text afresh.
+      this.model = parseRunbook(text);
       throw new UserError(`${this.path}: that change would alter the document's structure (${planned.map((p) => p.report.what).join(', ')}); nothing was written`);
     }
-    writeAtomic(this.path, next, this.source.mode);
+    const bytes = Buffer.from(next, 'utf8');
+    writeAtomic(this.path, bytes, this.source.mode);
     this.model = updated;
-    this.source = { ...this.source, text: next, hash: sha256(next) };
+    this.source = { ...this.source, text: next, hash: sha256(bytes), stamp: stampOf(this.path) };
+    this.lastTimings = { updateMs: updatedAt - started, writeMs: performance.now() - updatedAt };
     return planned.map((p) => p.report);
   }
 
@@ -83,13 +91,20 @@ export class Document {
    */
   private refreshIfChanged(changes: Change[]): void {
     let bytes: Buffer;
+    let stamp: string;
     try {
+      stamp = stampOf(this.path);
+      // Same inode, size and change times: nobody wrote the file since we did.
+      if (stamp === this.source.stamp) return;
       bytes = readFileSync(this.path);
     } catch {
       throw new UserError(`${this.path} was removed or became unreadable during the session; nothing was written`);
     }
-    if (sha256(bytes) === this.source.hash) return;
-    const source = decodeSource(this.path, bytes, statSync(this.path).mode);
+    if (sha256(bytes) === this.source.hash) {
+      this.source = { ...this.source, stamp };
+      return;
+    }
+    const source = decodeSource(this.path, bytes, statSync(this.path).mode, stamp);
     const model = parseRunbook(source.text);
     for (const change of changes) {
       const found = resolve(model, change.anchor);

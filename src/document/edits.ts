@@ -17,15 +17,15 @@ export function applyEdits(source: string, edits: readonly Edit[]): string {
   if (edits.length === 0) return source;
   const order = edits.map((edit, index) => ({ edit, index }));
   order.sort((a, b) => a.edit.start - b.edit.start || a.edit.end - b.edit.end || a.index - b.index);
-  const parts: string[] = [];
+  // Concatenation builds a rope that the engine flattens once, when the text is next read.
+  let out = '';
   let at = 0;
   for (const { edit } of order) {
     if (edit.start < at || edit.end < edit.start || edit.end > source.length) {
       throw new OverlappingEditsError(`edit [${edit.start}, ${edit.end}) overlaps another or lies outside the text`);
     }
-    parts.push(source.slice(at, edit.start), edit.text);
+    out += source.slice(at, edit.start) + edit.text;
     at = edit.end;
   }
-  parts.push(source.slice(at));
-  return parts.join('');
+  return out + source.slice(at);
 }

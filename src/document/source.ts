@@ -15,6 +15,14 @@ export interface Source {
   bom: boolean;
   eol: LineEnding;
   mode: number;
+  /** Inode, size and change times when read or written: a cheap first check for someone else's edit. */
+  stamp: string;
+}
+
+/** A file's identity and change times; a difference means its bytes may have changed. */
+export function stampOf(path: string): string {
+  const stat = statSync(path, { bigint: true });
+  return `${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -46,12 +54,13 @@ export function readSource(path: string): Source {
       `${path}: ${(stat.size / 1048576).toFixed(1)} MB is larger than the ${(MAX_BYTES / 1048576).toFixed(0)} MB a runbook may be; split it (or raise RUNBOOK_MAX_BYTES)`,
     );
   }
+  const stamp = stampOf(path);
   const bytes = readFileSync(path);
-  return decodeSource(path, bytes, stat.mode);
+  return decodeSource(path, bytes, stat.mode, stamp);
 }
 
 /** Decodes bytes read from `path`; shared by reads and by the re-read before each write. */
-export function decodeSource(path: string, bytes: Uint8Array, mode: number): Source {
+export function decodeSource(path: string, bytes: Uint8Array, mode: number, stamp = ''): Source {
   if (bytes.length === 0) throw new UserError(`${path}: the file is empty; nothing to read`);
   const nul = bytes.indexOf(0);
   if (nul !== -1) throw new UserError(`${path}: looks like a binary file (NUL byte at offset ${nul}); pass a Markdown file`);
@@ -68,6 +77,7 @@ export function decodeSource(path: string, bytes: Uint8Array, mode: number): Sou
     bom: text.charCodeAt(0) === 0xfeff,
     eol: dominantLineEnding(text),
     mode,
+    stamp,
   };
 }
 

@@ -6,12 +6,12 @@ import { basename, dirname, join } from 'node:path';
  * are flushed to disk, and the file is renamed over the original, so a crash at any moment
  * leaves either the old file or the new one, never a mix. The file's mode is kept.
  */
-export function writeAtomic(path: string, text: string, mode: number): void {
+export function writeAtomic(path: string, text: string | Uint8Array, mode: number): void {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   const fd = openSync(temp, 'wx', mode & 0o7777);
   try {
-    const bytes = Buffer.from(text, 'utf8');
+    const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
     let written = 0;
     while (written < bytes.length) written += writeSync(fd, bytes, written);
     fsyncSync(fd);

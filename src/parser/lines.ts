@@ -8,18 +8,57 @@ export class LineIndex {
   /** Offset at which each line starts. */
   readonly starts: number[];
 
-  constructor(readonly text: string) {
+  constructor(
+    readonly text: string,
+    given?: number[],
+  ) {
+    if (given) {
+      this.starts = given;
+      return;
+    }
     // A BOM is not content: line 1 starts after it, so prefixes and columns never include it.
     const starts = [text.charCodeAt(0) === 0xfeff ? 1 : 0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) starts.push(i + 1);
-      else if (c === 13) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
+    if (text.indexOf('\r') === -1) {
+      // The common case, found with the engine's native search rather than char by char.
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    } else {
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 10) starts.push(i + 1);
+        else if (c === 13) {
+          if (text.charCodeAt(i + 1) === 10) i++;
+          starts.push(i + 1);
+        }
       }
     }
     this.starts = starts;
+  }
+
+  /**
+   * The index of `text`, which is this index's text with `[from, oldTo)` replaced so that it now
+   * ends at `newTo`: line starts outside the change are kept or shifted, only the changed part is
+   * scanned again.
+   */
+  updated(text: string, from: number, oldTo: number, newTo: number): LineIndex {
+    const delta = newTo - oldTo;
+    const starts = this.starts;
+    let a = 0;
+    while (a < starts.length && starts[a]! <= from) a++;
+    let b = a;
+    while (b < starts.length && starts[b]! <= oldTo) b++;
+    const middle: number[] = [];
+    for (let i = from; i < newTo; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) middle.push(i + 1);
+      else if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        middle.push(i + 1);
+      }
+    }
+    const after = starts.slice(b);
+    for (let k = 0; k < after.length; k++) after[k]! += delta;
+    const next = starts.slice(0, a).concat(middle.filter((s) => s > from && s <= newTo), after);
+    return new LineIndex(text, next);
   }
 
   /** The 1-based line holding `offset`. */

@@ -1,10 +1,13 @@
 import { parseChunks } from './chunks.js';
 import { readFrontMatter } from './frontmatter.js';
 import { dominantLineEnding, LineIndex } from './lines.js';
-import { buildSections, sectionAt } from './sections.js';
-import type { FrontMatter, Problem, Runbook, VariableReference } from './types.js';
+import { assignSections, buildSections } from './sections.js';
+import type { FrontMatter, LineEnding, Problem, Runbook, Section, VariableDeclaration, VariableReference } from './types.js';
 import { declarations, references } from './variables.js';
 import { Walker, type Collected } from './walk.js';
+
+/** The line index each model was built with, kept out of the plain model for updates. */
+export const lineIndexes = new WeakMap<Runbook, LineIndex>();
 
 /**
  * Reads a runbook into a plain model whose spans are offsets into `text` exactly as given
@@ -21,7 +24,7 @@ export function parseRunbook(text: string): Runbook {
     chunkStarts.push(chunk.start);
     walker.chunk(chunk);
   }
-  return assemble(text, lines, frontMatter, walker.out, problems, chunkStarts, null);
+  return assemble(text, lines, frontMatter, walker.out, problems, chunkStarts);
 }
 
 /** Builds the model from what the walk collected; `refs` reuses variable references already known. */
@@ -32,18 +35,19 @@ export function assemble(
   found: Collected,
   problems: Problem[],
   chunkStarts: number[],
-  refs: VariableReference[] | null,
+  reuse: { refs?: VariableReference[]; eol?: LineEnding; sections?: Section[]; declarations?: VariableDeclaration[] } = {},
 ): Runbook {
   const { headings, blocks, tasks, tables } = found;
-  const sections = buildSections(headings, lines, text.length);
-  for (const item of [...blocks, ...tables]) item.section = sectionAt(sections, item.span.start);
-  for (const task of tasks) task.section = sectionAt(sections, task.span.start);
+  const sections = reuse.sections ?? buildSections(headings, lines, text.length);
+  assignSections(sections, blocks);
+  assignSections(sections, tables);
+  assignSections(sections, tasks);
   const fmTitle = frontMatter?.data.title;
   const h1 = sections.find((section) => section.depth === 1);
-  return {
+  const model: Runbook = {
     bom: text.charCodeAt(0) === 0xfeff,
-    eol: dominantLineEnding(text),
-    finalNewline: /[\r\n]$/.test(text),
+    eol: reuse.eol ?? dominantLineEnding(text),
+    finalNewline: text.endsWith('\n') || text.endsWith('\r'),
     length: text.length,
     title: typeof fmTitle === 'string' ? fmTitle : (h1?.text ?? null),
     frontMatter,
@@ -51,9 +55,11 @@ export function assemble(
     blocks,
     tasks,
     tables,
-    declarations: declarations(frontMatter, frontMatter ? lines.line(frontMatter.span.start) : 1, tables),
-    references: refs ?? references(blocks),
+    declarations: reuse.declarations ?? declarations(frontMatter, frontMatter ? lines.line(frontMatter.span.start) : 1, tables),
+    references: reuse.refs ?? references(blocks),
     problems,
     chunkStarts,
   };
+  lineIndexes.set(model, lines);
+  return model;
 }

@@ -19,15 +19,22 @@ export function buildSections(headings: RawHeading[], lines: LineIndex, length: 
     extent: { start: heading.start, end: length },
     parent: null,
   }));
+  linkSections(sections, length);
+  return sections;
+}
+
+/** Sets each section's extent end and parent from the order and depth of the headings. */
+export function linkSections(sections: Section[], length: number): void {
   const open: Section[] = [];
   for (const section of sections) {
+    section.extent.start = section.span.start;
+    section.extent.end = length;
     while (open.length && open[open.length - 1]!.depth >= section.depth) {
       open.pop()!.extent.end = section.span.start;
     }
     section.parent = open.length ? open[open.length - 1]!.index : null;
     open.push(section);
   }
-  return sections;
 }
 
 /** Index of the innermost section whose extent holds `offset`, given sections in order. */
@@ -43,4 +50,16 @@ export function sectionAt(sections: Section[], offset: number): number | null {
     } else hi = mid - 1;
   }
   return found === -1 ? null : found;
+}
+
+/**
+ * Sets `section` on items given in document order, walking the sections alongside them: linear,
+ * where a search per item would not be.
+ */
+export function assignSections(sections: Section[], items: Array<{ span: { start: number }; section: number | null }>): void {
+  let current = -1;
+  for (const item of items) {
+    while (current + 1 < sections.length && sections[current + 1]!.span.start <= item.span.start) current++;
+    item.section = current === -1 ? null : current;
+  }
 }

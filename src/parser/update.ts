@@ -1,8 +1,10 @@
 import { parseChunks, swallowsNext } from './chunks.js';
-import { assemble, parseRunbook } from './parse.js';
 import { LineIndex } from './lines.js';
-import type { Block, Problem, Row, Runbook, Span, Table, Task } from './types.js';
-import { Walker, type Collected, type RawHeading } from './walk.js';
+import { assemble, lineIndexes, parseRunbook } from './parse.js';
+import type { Problem, Runbook, Section, Span } from './types.js';
+import { linkSections } from './sections.js';
+import { declarations } from './variables.js';
+import { Walker, type RawHeading } from './walk.js';
 
 /** A change already applied to the text: `[start, oldEnd)` of the old text became `text`. */
 export interface AppliedChange {
@@ -17,8 +19,11 @@ const countBreaks = (s: string) => s.match(BREAKS)?.length ?? 0;
 
 /**
  * The model of `text`, which is `old`'s text with `changes` applied, re-parsing only the
- * independently parsed pieces the changes touch and shifting everything after them. Falls back
- * to a full parse when a change reaches the front matter or leaves a piece open at its end.
+ * independently parsed pieces the changes touch (parser/chunks.ts) and shifting what follows.
+ * Falls back to a full parse when a change reaches the front matter or leaves a piece open.
+ *
+ * It takes ownership of `old`: objects after the changed pieces are shifted in place rather
+ * than copied, which is what keeps a tick in a 5 MB document within milliseconds.
  */
 export function updateRunbook(old: Runbook, text: string, changes: AppliedChange[]): Runbook {
   if (changes.length === 0) return old;
@@ -38,7 +43,8 @@ export function updateRunbook(old: Runbook, text: string, changes: AppliedChange
   const lineDelta = changes.reduce((sum, c) => sum + countBreaks(c.text) - countBreaks(c.removed), 0);
   const newEnd = oldEnd + delta;
 
-  const lines = new LineIndex(text);
+  const known = lineIndexes.get(old);
+  const lines = known ? known.updated(text, oldStart, oldEnd, newEnd) : new LineIndex(text);
   const problems: Problem[] = [];
   const walker = new Walker(text, lines, problems);
   const regionStarts: number[] = [];
@@ -52,81 +58,118 @@ export function updateRunbook(old: Runbook, text: string, changes: AppliedChange
     return parseRunbook(text);
   }
   const region = walker.out;
-  const inOld = (span: Span) => span.start >= oldStart && span.start < oldEnd;
-  const before = (span: Span) => span.start < oldStart;
-  const shift = (span: Span): Span => ({ start: span.start + delta, end: span.end + delta });
-  const firstLineAfter = lines.line(newEnd);
-
-  const oldTasksBefore = old.tasks.filter((t) => before(t.span)).length;
-  const oldTasksIn = old.tasks.filter((t) => inOld(t.span)).length;
-  const taskShift = region.tasks.length - oldTasksIn;
-  const remapTask = (index: number | null) => (index === null ? null : index < oldTasksBefore ? index : index + taskShift);
-
-  const headings: RawHeading[] = [
-    ...old.sections.filter((s) => before(s.span)).map((s) => ({ depth: s.depth, text: s.text, start: s.span.start, end: s.span.end })),
-    ...region.headings,
-    ...old.sections.filter((s) => s.span.start >= oldEnd).map((s) => ({ depth: s.depth, text: s.text, start: s.span.start + delta, end: s.span.end + delta })),
-  ];
-  const tasks: Task[] = [
-    ...old.tasks.filter((t) => before(t.span)),
-    ...region.tasks.map((t) => ({ ...t, parent: t.parent === null ? null : t.parent + oldTasksBefore })),
-    ...old.tasks.filter((t) => t.span.start >= oldEnd).map((t) => ({
-      ...t,
-      line: t.line + lineDelta,
-      span: shift(t.span),
-      checkboxSpan: shift(t.checkboxSpan),
-      parent: remapTask(t.parent),
-    })),
-  ].map((t, index) => ({ ...t, index }));
-  const blocks: Block[] = [
-    ...old.blocks.filter((b) => before(b.span)),
-    ...region.blocks.map((b) => ({ ...b, task: b.task === null ? null : b.task + oldTasksBefore })),
-    ...old.blocks.filter((b) => b.span.start >= oldEnd).map((b) => shiftBlock(b, delta, lineDelta, remapTask)),
-  ].map((b, index) => ({ ...b, index }));
-  const tables: Table[] = [
-    ...old.tables.filter((t) => before(t.span)),
-    ...region.tables,
-    ...old.tables.filter((t) => t.span.start >= oldEnd).map((t) => shiftTable(t, delta, lineDelta)),
-  ].map((t, index) => ({ ...t, index }));
-  const oldEndLine = firstLineAfter - lineDelta;
   const oldStartLine = lines.line(oldStart);
-  const keptProblems = old.problems.filter((p) => p.line < oldStartLine || p.line >= oldEndLine);
-  const mergedProblems = [
-    ...keptProblems.filter((p) => p.line < oldStartLine),
-    ...problems,
-    ...keptProblems.filter((p) => p.line >= oldEndLine).map((p) => ({ ...p, line: p.line + lineDelta })),
-  ];
-  const collected: Collected = { headings, tasks, blocks, tables };
-  // Variable references depend only on block bodies: when none changed, shift the old ones.
-  const sameBodies =
-    blocks.length === old.blocks.length && blocks.every((b, k) => b.body === old.blocks[k]!.body && b.runnable === old.blocks[k]!.runnable);
-  const refs = sameBodies
-    ? old.references.map((r) => (r.line >= oldEndLine ? { ...r, line: r.line + lineDelta } : r))
-    : null;
-  const starts2 = [...starts.slice(0, i), ...regionStarts, ...starts.slice(j).map((s) => s + delta)];
-  return assemble(text, lines, old.frontMatter, collected, mergedProblems, starts2, refs);
-}
-
-function shiftBlock(b: Block, delta: number, lineDelta: number, remapTask: (i: number | null) => number | null): Block {
-  const shift = (span: Span): Span => ({ start: span.start + delta, end: span.end + delta });
-  return {
-    ...b,
-    line: b.line + lineDelta,
-    span: shift(b.span),
-    infoSpan: shift(b.infoSpan),
-    bodySpan: shift(b.bodySpan),
-    closeSpan: b.closeSpan && shift(b.closeSpan),
-    task: remapTask(b.task),
-    result: b.result && { ...b.result, line: b.result.line + lineDelta, span: shift(b.result.span), lineSpan: shift(b.result.lineSpan) },
+  const oldEndLine = lines.line(newEnd) - lineDelta;
+  const split = <T extends { span: Span }>(items: T[]) => {
+    let a = 0;
+    while (a < items.length && items[a]!.span.start < oldStart) a++;
+    let b = a;
+    while (b < items.length && items[b]!.span.start < oldEnd) b++;
+    return { before: items.slice(0, a), inside: items.slice(a, b), after: items.slice(b) };
   };
-}
+  const shift = (span: Span) => {
+    span.start += delta;
+    span.end += delta;
+  };
 
-function shiftTable(t: Table, delta: number, lineDelta: number): Table {
-  const shift = (span: Span): Span => ({ start: span.start + delta, end: span.end + delta });
-  const row = (r: Row): Row => ({
-    line: r.line + lineDelta,
-    span: shift(r.span),
-    cells: r.cells.map((c) => ({ ...c, span: shift(c.span), outer: shift(c.outer) })),
+  const oldTasks = split(old.tasks);
+  const taskShift = region.tasks.length - oldTasks.inside.length;
+  const firstTask = oldTasks.before.length;
+  const remapTask = (index: number | null) => (index === null || index < firstTask ? index : index + taskShift);
+  for (const task of region.tasks) if (task.parent !== null) task.parent += firstTask;
+  for (const task of oldTasks.after) {
+    task.parent = remapTask(task.parent);
+    if (delta) shift(task.span), shift(task.checkboxSpan);
+    task.line += lineDelta;
+  }
+  const tasks = [...oldTasks.before, ...region.tasks, ...oldTasks.after];
+  tasks.forEach((task, index) => (task.index = index));
+
+  const oldBlocks = split(old.blocks);
+  for (const block of region.blocks) if (block.task !== null) block.task += firstTask;
+  for (const block of oldBlocks.after) {
+    block.task = remapTask(block.task);
+    block.line += lineDelta;
+    if (delta) {
+      shift(block.span), shift(block.infoSpan), shift(block.bodySpan);
+      if (block.closeSpan) shift(block.closeSpan);
+      if (block.result) shift(block.result.span), shift(block.result.lineSpan);
+    }
+    if (block.result) block.result.line += lineDelta;
+  }
+  const blocks = [...oldBlocks.before, ...region.blocks, ...oldBlocks.after];
+  blocks.forEach((block, index) => (block.index = index));
+
+  const oldTables = split(old.tables);
+  for (const table of oldTables.after) {
+    table.line += lineDelta;
+    if (delta) shift(table.span);
+    for (const row of [table.headerRow, ...table.rows]) {
+      row.line += lineDelta;
+      if (!delta) continue;
+      shift(row.span);
+      for (const cell of row.cells) shift(cell.span), shift(cell.outer);
+    }
+  }
+  const tables = [...oldTables.before, ...region.tables, ...oldTables.after];
+  tables.forEach((table, index) => (table.index = index));
+
+  const oldSections = split(old.sections);
+  const sameHeadings =
+    region.headings.length === oldSections.inside.length &&
+    region.headings.every((h, k) => h.text === oldSections.inside[k]!.text && h.depth === oldSections.inside[k]!.depth);
+  // Anchors depend only on the sequence of heading texts: when it is unchanged, the sections are
+  // the old ones, moved, rather than slugged again.
+  let sections: Section[] | undefined;
+  if (sameHeadings) {
+    region.headings.forEach((h, k) => {
+      const section = oldSections.inside[k]!;
+      section.span = { start: h.start, end: h.end };
+      section.line = lines.line(h.start);
+    });
+    for (const section of oldSections.after) {
+      if (delta) shift(section.span);
+      section.line += lineDelta;
+    }
+    sections = old.sections;
+    linkSections(sections, text.length);
+  }
+  const headings: RawHeading[] = sections
+    ? []
+    : [
+        ...oldSections.before.map((s) => ({ depth: s.depth, text: s.text, start: s.span.start, end: s.span.end })),
+        ...region.headings,
+        ...oldSections.after.map((s) => ({ depth: s.depth, text: s.text, start: s.span.start + delta, end: s.span.end + delta })),
+      ];
+
+  const mergedProblems = [
+    ...old.problems.filter((p) => p.line < oldStartLine),
+    ...problems,
+    ...old.problems.filter((p) => p.line >= oldEndLine).map((p) => ({ ...p, line: p.line + lineDelta })),
+  ];
+  // Variable references depend only on block bodies: when none in the region changed, shift
+  // the old ones rather than scanning every block again.
+  const sameBodies =
+    region.blocks.length === oldBlocks.inside.length &&
+    region.blocks.every((b, k) => b.body === oldBlocks.inside[k]!.body && b.runnable === oldBlocks.inside[k]!.runnable);
+  const refs = sameBodies ? old.references : undefined;
+  if (refs && lineDelta) for (const ref of refs) if (ref.line >= oldEndLine) ref.line += lineDelta;
+  // Declarations come from front matter and knob tables: recomputed from tables only when a
+  // table in the region could hold one.
+  const knobs = (t: { header: string[] }) => declarations(null, 0, [t as never]).length > 0;
+  const sameDeclarations = !region.tables.some(knobs) && !oldTables.inside.some(knobs);
+  let decls = undefined;
+  if (sameDeclarations) {
+    decls = old.declarations;
+    if (lineDelta) for (const d of decls) if (d.source === 'knob-table' && d.line >= oldEndLine) d.line += lineDelta;
+  }
+  const chunkStarts = [...starts.slice(0, i), ...regionStarts, ...starts.slice(j).map((s) => s + delta)];
+  // The dominant line ending can only change when a change adds or removes line breaks.
+  const eol = lineDelta === 0 && changes.every((c) => !/[\r\n]/.test(c.text) && !/[\r\n]/.test(c.removed)) ? old.eol : undefined;
+  return assemble(text, lines, old.frontMatter, { headings, tasks, blocks, tables }, mergedProblems, chunkStarts, {
+    refs,
+    eol,
+    sections,
+    declarations: decls,
   });
-  return { ...t, line: t.line + lineDelta, span: shift(t.span), headerRow: row(t.headerRow), rows: t.rows.map(row) };
 }

@@ -1,0 +1,143 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseRunbook } from '../../src/parser/index.js';
+import { sha256 } from '../../src/document/source.js';
+import { runCli } from '../support/cli.js';
+import { lineOf } from '../support/fixtures.js';
+
+function copy(fixture: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-cmd-'));
+  const path = join(dir, 'doc.md');
+  copyFileSync(`fixtures/${fixture}`, path);
+  return path;
+}
+
+describe('runbook tick', () => {
+  it('ticks a task and prints the one line it changed', () => {
+    const path = copy('runbooks/game-day-template.md');
+    const before = readFileSync(path, 'utf8');
+    const line = lineOf(before, '- [ ] Paging silenced');
+    const { code, stdout } = runCli(['tick', path, '--line', String(line)]);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${path}:${line}  task "Paging silenced for $TARGET_ENV for the drill window": [ ] → [x]\n`);
+    expect(readFileSync(path, 'utf8')).toBe(before.replace('- [ ] Paging silenced', '- [x] Paging silenced'));
+  });
+
+  it('ticks, fails and unticks a table checkbox cell keeping its family', () => {
+    const path = copy('runbooks/game-day-template.md');
+    const text = readFileSync(path, 'utf8');
+    const row = lineOf(text, '| C | Cache primary killed');
+    expect(runCli(['tick', path, '--line', String(row)]).code).toBe(0);
+    expect(readFileSync(path, 'utf8').split('\n')[row - 1]).toMatch(/\| ☑ \|$/);
+    expect(runCli(['tick', path, '--line', String(row), '--fail']).code).toBe(0);
+    expect(readFileSync(path, 'utf8').split('\n')[row - 1]).toMatch(/\| ❌ \|$/);
+    expect(runCli(['tick', path, '--line', String(row), '--column', 'Auto-recovery?', '--undo']).code).toBe(0);
+    // Its family is gone once failed; it takes the column's most common one.
+    expect(readFileSync(path, 'utf8').split('\n')[row - 1]).toMatch(/\| \[ \] \|$/);
+  });
+
+  it('exits 2 for a line with no box and for an unknown column', () => {
+    const path = copy('runbooks/game-day-template.md');
+    const before = readFileSync(path);
+    const none = runCli(['tick', path, '--line', '1']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/:1 holds no task and no table row/);
+    const row = lineOf(before.toString(), '| A | Primary');
+    const column = runCli(['tick', path, '--line', String(row), '--column', 'Nope']);
+    expect(column.code).toBe(2);
+    expect(column.stderr).toMatch(/no column "Nope" \(columns: ID, Scenario, Smoke test/);
+    const text = runCli(['tick', path, '--line', String(row), '--column', 'Scenario']);
+    expect(text.code).toBe(2);
+    expect(text.stderr).toMatch(/holds no checkbox/);
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+});
+
+describe('runbook fill', () => {
+  it('fills a cell with text, escaping pipes, and with the current time', () => {
+    const path = copy('runbooks/game-day-template.md');
+    const row = lineOf(readFileSync(path, 'utf8'), '| A | Primary');
+    expect(runCli(['fill', path, '--line', String(row), '--column', 'Observation', '--value', 'replica took over | 12 s']).code).toBe(0);
+    const started = runCli(['fill', path, '--line', String(row), '--column', '4', '--now']);
+    expect(started.code).toBe(0);
+    const line = readFileSync(path, 'utf8').split('\n')[row - 1]!;
+    expect(line).toMatch(/^\| A \| Primary database failover \| `bash tests\/pg-failover.sh` \| \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \| \| replica took over \\\| 12 s \| db-failover.md \| \| \[ \] \|$/);
+    const model = parseRunbook(readFileSync(path, 'utf8'));
+    expect(model.tables[0]!.rows[0]!.cells[5]!.text).toBe('replica took over | 12 s');
+  });
+
+  it('refuses a value with a line break, and needs exactly one of --value and --now', () => {
+    const path = copy('runbooks/game-day-template.md');
+    const row = String(lineOf(readFileSync(path, 'utf8'), '| A | Primary'));
+    const multi = runCli(['fill', path, '--line', row, '--column', 'Observation', '--value', 'a\nb']);
+    expect(multi.code).toBe(2);
+    expect(multi.stderr).toMatch(/holds one line/);
+    const both = runCli(['fill', path, '--line', row, '--column', 'Observation']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/exactly one of --value TEXT and --now/);
+  });
+});
+
+describe('runbook new', () => {
+  it('copies a tracked template into a dated session doc recording where it came from', () => {
+    const repo = mkdtempSync(join(tmpdir(), 'runbook-new-'));
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
+    git('init', '-q');
+    git('config', 'user.email', 'sre@example.test');
+    git('config', 'user.name', 'Ada Operator');
+    copyFileSync('fixtures/runbooks/game-day-template.md', join(repo, 'TEMPLATE.md'));
+    git('add', '.');
+    git('commit', '-qm', 'template');
+    const head = git('rev-parse', 'HEAD');
+    const template = readFileSync(join(repo, 'TEMPLATE.md'));
+    const { code, stdout } = runCli(['new', 'TEMPLATE.md'], { cwd: repo, env: { RUNBOOK_OPERATOR: '' } });
+    expect(code).toBe(0);
+    const day = new Date().toISOString().slice(0, 10);
+    expect(stdout).toBe(`${day}.md: new session doc from TEMPLATE.md\n`);
+    const session = readFileSync(join(repo, `${day}.md`), 'utf8');
+    const model = parseRunbook(session);
+    expect(model.frontMatter!.data.runbook).toMatchObject({ template: 'TEMPLATE.md', commit: head, sha256: sha256(template), operator: 'Ada Operator' });
+    expect(model.frontMatter!.data.title).toBe('Storage tier game day — session template');
+    // Everything after the front matter is the template's, byte for byte.
+    expect(session.slice(session.indexOf('# Storage tier'))).toBe(template.toString().slice(template.toString().indexOf('# Storage tier')));
+    expect(readFileSync(join(repo, 'TEMPLATE.md')).equals(template)).toBe(true);
+    // A second session the same day gets its own file; an explicit existing OUT is refused.
+    expect(runCli(['new', 'TEMPLATE.md'], { cwd: repo }).stdout).toBe(`${day}-2.md: new session doc from TEMPLATE.md\n`);
+    const clash = runCli(['new', 'TEMPLATE.md', `${day}.md`], { cwd: repo });
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toMatch(/already exists; it is never overwritten/);
+    expect(readFileSync(join(repo, `${day}.md`), 'utf8')).toBe(session);
+  });
+
+  it('adds front matter to a template that has none, keeping CRLF and the BOM', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-new-'));
+    copyFileSync('fixtures/parser/crlf-bom.md', join(dir, 'tpl.md'));
+    expect(runCli(['new', 'tpl.md', 'out.md'], { cwd: dir, env: { RUNBOOK_OPERATOR: 'bob' } }).code).toBe(0);
+    const out = readFileSync(join(dir, 'out.md'), 'utf8');
+    expect(out.startsWith('\uFEFF---\r\nrunbook:\r\n  template: tpl.md\r\n  commit: null\r\n')).toBe(true);
+    expect(out.endsWith(readFileSync(join(dir, 'tpl.md'), 'utf8').slice(1))).toBe(true);
+    expect(existsSync(join(dir, 'tpl.md'))).toBe(true);
+  });
+});
+
+describe('runbook reset', () => {
+  it('puts a filled session doc back to its template state', () => {
+    const path = copy('edits/reset-cells/input.md');
+    const { code, stdout } = runCli(['reset', path, '--cells']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('result line removed');
+    expect(readFileSync(path).equals(readFileSync('fixtures/edits/reset-cells/expected.md'))).toBe(true);
+    expect(runCli(['reset', path, '--cells']).stdout).toBe(`${path}: nothing to reset\n`);
+  });
+
+  it('refuses while another session holds the lock', () => {
+    const path = copy('edits/reset-cells/input.md');
+    writeFileSync(`${path}.lock`, JSON.stringify({ pid: process.pid, host: hostname(), since: 'now', command: 'runbook play' }));
+    const { code, stderr } = runCli(['reset', path]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/is being edited by `runbook play`/);
+  });
+});

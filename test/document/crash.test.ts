@@ -1,0 +1,114 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { Document } from '../../src/document/document.js';
+import { taskAnchor, type Anchor } from '../../src/document/anchors.js';
+import { UserError } from '../../src/errors.js';
+import { acquireLock } from '../../src/document/lock.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'runbook-crash-'));
+
+describe('atomic writes', () => {
+  it('leave the old or the new file, never a mix, when the writer is killed at any moment (200 runs)', async () => {
+    // A real process that rewrites a 1 MB document in a loop through writeAtomic, killed with
+    // SIGKILL at a random moment.
+    const writer = join(dir, 'writer.mjs');
+    buildSync({
+      stdin: {
+        contents: `import { readFileSync } from 'node:fs';
+          import { writeAtomic } from './src/document/write.ts';
+          const [path, a, b] = process.argv.slice(2);
+          const texts = [a, b].map((f) => readFileSync(f, 'utf8'));
+          process.stdout.write('ready\\n');
+          for (let i = 0; ; i++) writeAtomic(path, texts[i % 2], 0o644);`,
+        resolveDir: process.cwd(),
+        loader: 'ts',
+      },
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      outfile: writer,
+      logLevel: 'error',
+    });
+    const a = join(dir, 'a.md');
+    const b = join(dir, 'b.md');
+    const old = `# Old\n\n${'- [ ] step\n'.repeat(100_000)}`;
+    const neu = `# New\n\n${'- [x] step\n'.repeat(100_000)}`;
+    writeFileSync(a, old);
+    writeFileSync(b, neu);
+    const target = join(dir, 'doc.md');
+    writeFileSync(target, old);
+    let seenNew = 0;
+    for (let run = 0; run < 200; run++) {
+      const child = spawn(process.execPath, [writer, target, a, b], { stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 25));
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      const now = readFileSync(target, 'utf8');
+      expect(now === old || now === neu).toBe(true);
+      if (now === neu) seenNew++;
+    }
+    // The kills landed both before and after renames.
+    expect(seenNew).toBeGreaterThan(0);
+    expect(seenNew).toBeLessThan(200);
+  }, 180_000);
+});
+
+describe('a file changed by someone else', () => {
+  it('keeps both changes when another process edits an unrelated line between parse and write', () => {
+    const path = join(dir, 'concurrent.md');
+    writeFileSync(path, '# Drill\n\n- [ ] first\n- [ ] second\n\nNotes: none yet.\n');
+    const doc = Document.open(path);
+    const anchor = taskAnchor(doc.model, 1) as Anchor & { kind: 'task' };
+    // Someone else, in another process, edits the notes and adds a task above ours.
+    const other = spawnSync('bash', ['-c', `sed -i -e 's/none yet/primary was slow/' -e 's/^- \\[ \\] first$/- [ ] zeroth\\n- [ ] first/' "${path}"`]);
+    expect(other.status).toBe(0);
+    doc.apply([{ kind: 'task', anchor, checked: true }]);
+    expect(readFileSync(path, 'utf8')).toBe('# Drill\n\n- [ ] zeroth\n- [ ] first\n- [x] second\n\nNotes: primary was slow.\n');
+  });
+
+  it('stops with a clear message and writes nothing when the target is gone', () => {
+    const path = join(dir, 'gone.md');
+    writeFileSync(path, '# Drill\n\n- [ ] first\n- [ ] second\n');
+    const doc = Document.open(path);
+    const anchor = taskAnchor(doc.model, 1) as Anchor & { kind: 'task' };
+    writeFileSync(path, '# Drill\n\n- [ ] first\n- [ ] renamed second\n');
+    expect(() => doc.apply([{ kind: 'task', anchor, checked: true }])).toThrow(UserError);
+    expect(() => doc.apply([{ kind: 'task', anchor, checked: true }])).toThrow(/changed on disk since it was read, and the task "second" is no longer there; nothing was written/);
+    expect(readFileSync(path, 'utf8')).toBe('# Drill\n\n- [ ] first\n- [ ] renamed second\n');
+  });
+
+  it('keeps the file mode and leaves no temporary file behind', () => {
+    const path = join(dir, 'mode.md');
+    writeFileSync(path, '- [ ] x\n', { mode: 0o640 });
+    const doc = Document.open(path);
+    doc.apply([{ kind: 'task', anchor: taskAnchor(doc.model, 0) as Anchor & { kind: 'task' }, checked: true }]);
+    expect(spawnSync('stat', ['-c', '%a', path], { encoding: 'utf8' }).stdout.trim()).toBe('640');
+    expect(readdirSync(dir).filter((f) => f.startsWith('.mode.md'))).toEqual([]);
+  });
+});
+
+describe('the advisory lock', () => {
+  it('refuses a second writer, naming the holder', () => {
+    const path = join(dir, 'locked.md');
+    writeFileSync(path, '- [ ] x\n');
+    const first = Document.open(path, { lock: 'runbook play' });
+    expect(() => Document.open(path, { lock: 'runbook tick' })).toThrow(new RegExp(`being edited by \`runbook play\` \\(pid ${process.pid} on `));
+    first.close();
+    Document.open(path, { lock: 'runbook tick' }).close();
+  });
+
+  it('takes over a stale lock whose process is gone', () => {
+    const path = join(dir, 'stale.md');
+    writeFileSync(path, '- [ ] x\n');
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    writeFileSync(`${path}.lock`, JSON.stringify({ pid: Number(dead.stdout), host: hostname(), since: '2026-01-01T00:00:00Z', command: 'runbook play' }));
+    const release = acquireLock(path, 'runbook tick');
+    expect(JSON.parse(readFileSync(`${path}.lock`, 'utf8')).pid).toBe(process.pid);
+    release();
+  });
+});
