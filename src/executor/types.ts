@@ -1,0 +1,42 @@
+/** How one block should run. */
+export interface RunRequest {
+  /** The script, exactly as it will run (after any edit by the operator). */
+  script: string;
+  /** Working directory for this block only (the `cwd=` option), absolute. */
+  cwd?: string;
+  /** Time limit in ms, or null for none. */
+  timeoutMs: number | null;
+  errexit: boolean;
+  pipefail: boolean;
+}
+
+/** How a block ended. A failing block is a result, not an exception. */
+export interface BlockOutcome {
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  canceled: boolean;
+  durationMs: number;
+  /** Variables the block set, changed or unset (names only). */
+  changedVars: string[];
+  /** The working directory after the block. */
+  cwd: string;
+  cwdChanged: boolean;
+  /** The last lines of output, for a failure message (bounded). */
+  tail: string;
+  /** Set when the block could not start (its `cwd` does not exist, say). */
+  error: string | null;
+}
+
+/** What the executor tells its listener; it never prints. */
+export type ExecEvent =
+  | { type: 'start'; at: number }
+  | { type: 'output'; stream: 'stdout' | 'stderr'; text: string }
+  | { type: 'end'; outcome: BlockOutcome };
+
+/** A block under way. */
+export interface Running {
+  done: Promise<BlockOutcome>;
+  /** Stops the block: SIGINT, then SIGTERM, then SIGKILL to every process the session started. */
+  cancel(): void;
+}
