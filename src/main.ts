@@ -73,12 +73,36 @@ export async function main(argv: string[], io: Io): Promise<number> {
       exitCode = resetCommand(file, options, io);
     });
 
+  program
+    .command('run')
+    .description('run the shell blocks of a runbook in order, headless (for CI and scripts)')
+    .argument('<file>', 'the Markdown runbook')
+    .option('-y, --yes', 'run without asking (required without a terminal)')
+    .option('--keep-going', 'go on after a block fails')
+    .option('--only <name...>', 'run only these blocks (name or number; repeat or comma-separate)')
+    .option('--from <name>', 'start at this block (name or number)')
+    .option('--dry-run', 'print every block with its variables resolved; run nothing')
+    .option('--report <file>', 'write a JSON report')
+    .option('--junit <file>', 'write JUnit XML, one test case per block')
+    .option('--timeout <duration>', 'default time limit per block (90s, 5m, 1h)')
+    .option('--set <name=value...>', 'give a variable a value (repeatable)', collect, [])
+    .option('--confirm <word...>', 'confirm blocks marked confirm=WORD (repeatable)', collect, [])
+    .option('--resume', 'continue after the last block the journal records as done')
+    .action(async (file: string, options) => {
+      const { runCommand } = await import('./commands/run.js');
+      exitCode = await runCommand(file, options, io);
+    });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {
     return handle(error, io);
   }
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 function lineNumber(value: string): number {

@@ -22,6 +22,8 @@ export interface SessionOptions {
   onStray?: (stream: 'stdout' | 'stderr', text: string) => void;
   /** ms between SIGINT, SIGTERM and SIGKILL when stopping a block. */
   graceMs?: number;
+  /** Variables and directory to start from (a resumed session's last state). */
+  restore?: ShellState;
 }
 
 const TAIL = 4096;
@@ -68,8 +70,13 @@ export class ShellSession {
   /** Starts a session's shell in `options.cwd` with `options.env`. */
   static async start(options: SessionOptions): Promise<ShellSession> {
     const session = new ShellSession(options);
-    await session.spawn(null);
+    await session.spawn(options.restore ?? null, true);
     return session;
+  }
+
+  /** The directory and variables after the last block, to save for a resume. */
+  snapshot(): ShellState {
+    return { cwd: this.state.cwd, vars: new Map(this.state.vars) };
   }
 
   /** The working directory the next block starts in. */
@@ -82,7 +89,7 @@ export class ShellSession {
     return this.alive ? (this.shell?.pid ?? null) : null;
   }
 
-  private async spawn(restore: ShellState | null): Promise<void> {
+  private async spawn(restore: ShellState | null, baseline = false): Promise<void> {
     const shell = spawnShell(restore?.cwd ?? this.options.cwd, this.options.env);
     this.shell = shell;
     this.alive = true;
@@ -117,7 +124,7 @@ export class ShellSession {
     }
     (shell.stdin as Writable).write(boot);
     await started;
-    if (!restore) {
+    if (baseline) {
       // Take the starting state, so the first block's changes can be told.
       const baseline = await this.run({ script: '', timeoutMs: null, errexit: false, pipefail: false }, () => undefined).done;
       void baseline;

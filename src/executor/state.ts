@@ -40,3 +40,8 @@ export function changedVars(before: ShellState, after: ShellState): string[] {
 export function restoreScript(state: ShellState): string {
   return [...state.vars.values()].join('\n');
 }
+
+/** A state as text, for a file: the directory, a NUL, then one `declare -p` line per variable. */
+export function serializeState(state: ShellState, keep: (name: string) => boolean = () => true): string {
+  return `${state.cwd}\0${[...state.vars].filter(([name]) => keep(name)).map(([, line]) => line).join('\n')}\n`;
+}

@@ -1,0 +1,194 @@
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { blockAnchor, taskAnchor, type Anchor } from '../document/anchors.js';
+import type { Change, Document } from '../document/document.js';
+import { formatTime } from '../document/time.js';
+import { redact } from '../executor/redact.js';
+import { ShellSession } from '../executor/session.js';
+import { serializeState, type ShellState } from '../executor/state.js';
+import type { BlockOutcome, ExecEvent } from '../executor/types.js';
+import { formatResultLine, SECRET_NAME, type Block, type BlockResult } from '../parser/index.js';
+import { Journal, journalPath, logPath, statePath } from './journal.js';
+import { parseDuration } from './duration.js';
+
+/** What a finished block came to, as reports and the journal tell it. */
+export interface BlockRecord {
+  index: number;
+  name: string | null;
+  line: number;
+  outcome: BlockResult['outcome'];
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  canceled: boolean;
+  durationMs: number;
+  changedVars: string[];
+  cwd: string;
+  /** Masked last output, for failure messages and JUnit. */
+  tail: string;
+  reason: string | null;
+}
+
+/** How a player is set up. */
+export interface PlayerOptions {
+  env: Record<string, string>;
+  secrets: string[];
+  operator: string;
+  version: string;
+  /** Default time limit per block, ms, or null. */
+  timeoutMs: number | null;
+  onStray?: (stream: 'stdout' | 'stderr', text: string) => void;
+  restore?: ShellState;
+  graceMs?: number;
+}
+
+/** The outcome of an executor result, in the words of result lines. */
+export function outcomeOf(result: BlockOutcome): BlockResult['outcome'] {
+  if (result.timedOut) return 'timed out';
+  if (result.canceled) return 'canceled';
+  return result.exitCode === 0 && !result.error ? 'passed' : 'failed';
+}
+
+/**
+ * Plays a document's blocks: runs each in the session's shell, writes its result line and ticks
+ * its task through `Document` as soon as it ends, and journals every step. Holds no terminal:
+ * `run` and `play` drive it.
+ */
+export class Player {
+  private running: { cancel(): void } | null = null;
+
+  private constructor(
+    readonly doc: Document,
+    readonly shell: ShellSession,
+    readonly journal: Journal,
+    private readonly options: PlayerOptions,
+  ) {}
+
+  /** Starts the shell in the document's folder and opens the journal. */
+  static async open(doc: Document, options: PlayerOptions, resumeOf: string | null = null): Promise<Player> {
+    const cwd = dirname(resolve(doc.path));
+    const shell = await ShellSession.start({
+      cwd,
+      env: options.env,
+      secrets: options.secrets,
+      onStray: options.onStray,
+      restore: options.restore,
+      graceMs: options.graceMs,
+    });
+    const journal = new Journal(journalPath(doc.path), randomBytes(6).toString('hex'));
+    journal.append('session-start', {
+      document: doc.path,
+      sha256: doc.source.hash,
+      host: hostname(),
+      operator: options.operator,
+      version: options.version,
+      resumeOf,
+    });
+    mkdirSync(dirname(logPath(doc.path)), { recursive: true });
+    return new Player(doc, shell, journal, options);
+  }
+
+  /** Masks secret values in text the tool writes. */
+  mask(text: string): string {
+    return redact(text, this.options.secrets);
+  }
+
+  /** The time limit for a block: its `timeout=` option, else the default. */
+  timeoutOf(block: Block): number | null {
+    const option = block.options.values.timeout;
+    return typeof option === 'string' ? parseDuration(option) : this.options.timeoutMs;
+  }
+
+  /**
+   * Runs one block (or `script`, the operator's edited version of it, for this run only),
+   * streaming events to `onEvent`, then records it: journal, result line, owning task.
+   */
+  async runBlock(index: number, onEvent: (event: ExecEvent) => void, script?: string): Promise<BlockRecord> {
+    const block = this.doc.model.blocks[index]!;
+    const anchor = blockAnchor(this.doc.model, index) as Anchor & { kind: 'block' };
+    const command = script ?? block.body;
+    const cwdOption = block.options.values.cwd;
+    const cwd = typeof cwdOption === 'string' ? (isAbsolute(cwdOption) ? cwdOption : resolve(dirname(resolve(this.doc.path)), cwdOption)) : undefined;
+    this.journal.append('block-start', { block: index, name: block.name, line: block.line, command: this.mask(command), edited: script !== undefined && script !== block.body, cwd: cwd ?? this.shell.cwd });
+    const log = logPath(this.doc.path);
+    appendFileSync(log, `\n=== ${formatTime(new Date())} block ${index + 1}${block.name ? ` (${block.name})` : ''} at line ${block.line}\n`);
+    const running = this.shell.run(
+      {
+        script: command,
+        cwd,
+        timeoutMs: this.timeoutOf(block),
+        errexit: block.options.values.errexit !== 'false' && block.options.values.errexit !== false,
+        pipefail: block.options.values.pipefail !== 'false' && block.options.values.pipefail !== false,
+      },
+      (event) => {
+        if (event.type === 'output') appendFileSync(log, event.text);
+        onEvent(event);
+      },
+    );
+    this.running = running;
+    const result = await running.done.finally(() => (this.running = null));
+    const record: BlockRecord = {
+      index,
+      name: block.name,
+      line: block.line,
+      outcome: outcomeOf(result),
+      exitCode: result.exitCode,
+      signal: result.signal,
+      timedOut: result.timedOut,
+      canceled: result.canceled,
+      durationMs: Math.round(result.durationMs),
+      changedVars: result.changedVars,
+      cwd: result.cwd,
+      tail: result.tail,
+      reason: result.error,
+    };
+    this.journal.append('block-end', { block: index, name: block.name, line: block.line, outcome: record.outcome, exitCode: record.exitCode, signal: record.signal, durationMs: record.durationMs, changedVars: record.changedVars, cwd: record.cwd, error: result.error });
+    writeFileSync(statePath(this.doc.path), serializeState(this.shell.snapshot(), (name) => !SECRET_NAME.test(name)), { mode: 0o600 });
+    this.record(anchor, block, record);
+    return record;
+  }
+
+  /** Writes the result line and, when the block passed, ticks the task that owns it. */
+  private record(anchor: Anchor & { kind: 'block' }, block: Block, record: BlockRecord): void {
+    const line = formatResultLine({
+      outcome: record.outcome,
+      exitCode: record.exitCode,
+      signal: record.signal,
+      durationMs: record.durationMs,
+      at: formatTime(new Date()),
+      operator: this.options.operator,
+    });
+    const changes: Change[] = [{ kind: 'result', anchor, line: this.mask(line) }];
+    if (record.outcome === 'passed' && block.task !== null) {
+      changes.push({ kind: 'task', anchor: taskAnchor(this.doc.model, block.task) as Anchor & { kind: 'task' }, checked: true });
+    }
+    const reports = this.doc.apply(changes);
+    if (reports[1]?.changed) this.journal.append('tick', { line: reports[1].line, what: reports[1].what });
+  }
+
+  /** Records a block skipped by the operator or for a reason (no interpreter, say). */
+  skip(index: number, reason: string): void {
+    const block = this.doc.model.blocks[index]!;
+    this.journal.append('block-skip', { block: index, name: block.name, line: block.line, reason });
+  }
+
+  /** Stops the running block, if any. */
+  cancel(): void {
+    this.running?.cancel();
+  }
+
+  /** Ends the session: journal, shell, lock. */
+  async close(outcome: string, detail: Record<string, unknown> = {}): Promise<void> {
+    this.journal.append('session-end', { outcome, ...detail });
+    this.journal.close();
+    await this.shell.close();
+    this.doc.close();
+  }
+
+  /** The document's path relative to where the tool was started, for messages. */
+  static shown(path: string, cwd: string): string {
+    return relative(cwd, path) || path;
+  }
+}
