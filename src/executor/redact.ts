@@ -13,7 +13,8 @@ export function redact(text: string, secrets: readonly string[]): string {
 
 /**
  * Masks secrets in a stream of chunks. A secret may be cut in two by a chunk boundary, so the
- * last `longest - 1` characters of each chunk are held back until the next one (or `flush`).
+ * end of a chunk that could be the start of a secret is held back until the next chunk (or
+ * `flush`); anything else goes out at once, so live output is never delayed.
  */
 export class StreamRedactor {
   private held = '';
@@ -27,9 +28,16 @@ export class StreamRedactor {
   push(chunk: string): string {
     if (this.keep === 0) return chunk;
     const text = redact(this.held + chunk, this.secrets);
-    const cut = Math.max(0, text.length - this.keep);
-    this.held = text.slice(cut);
-    return text.slice(0, cut);
+    let hold = 0;
+    for (let k = Math.min(this.keep, text.length); k > 0; k--) {
+      const tail = text.slice(text.length - k);
+      if (this.secrets.some((secret) => secret.length >= 3 && secret.startsWith(tail))) {
+        hold = k;
+        break;
+      }
+    }
+    this.held = text.slice(text.length - hold);
+    return text.slice(0, text.length - hold);
   }
 
   /** Releases whatever is held back. */

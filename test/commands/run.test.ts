@@ -1,0 +1,193 @@
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseRunbook } from '../../src/parser/index.js';
+import { BIN, runCli } from '../support/cli.js';
+
+function workspace(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-run-'));
+  cpSync('docs/runbooks', dir, { recursive: true });
+  return dir;
+}
+
+function write(dir: string, name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+function journal(dir: string, name: string): Array<Record<string, unknown>> {
+  return readFileSync(join(dir, '.runbook', `${name}.journal.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+}
+
+const env = { RUNBOOK_OPERATOR: 'ci-bot', API_TOKEN: 'tok-0000' };
+
+describe('runbook run on the bundled runbooks', () => {
+  it.each(['failover-drill.md', 'service-restart.md'])('runs %s end to end, recording every block', (name) => {
+    const dir = workspace();
+    const { code, stdout, stderr } = runCli(['run', name, '--yes', '--report', 'report.json', '--junit', 'junit.xml'], { cwd: dir, env });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const model = parseRunbook(readFileSync(join(dir, name), 'utf8'));
+    const runnable = model.blocks.filter((b) => b.runnable);
+    expect(runnable.every((b) => b.result?.outcome === 'passed' && b.result.operator === 'ci-bot')).toBe(true);
+    // Every task that owns a block is ticked; a checklist item without one is the operator's.
+    expect(model.tasks.map((t) => t.checked)).toEqual(model.tasks.map((t) => model.blocks.some((b) => b.task === t.index)));
+    expect(stdout).toContain(`${runnable.length} passed, 0 failed`);
+    const events = journal(dir, name);
+    expect(events.map((e) => e.type)).toEqual(['session-start', 'variables', ...runnable.flatMap((b) => ['block-start', 'block-end', ...(b.task !== null ? ['tick'] : [])]), 'session-end']);
+    expect(events[0]).toMatchObject({ document: name, operator: 'ci-bot' });
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+    expect(report.outcome).toBe('passed');
+    expect(report.blocks).toHaveLength(runnable.length);
+    const junit = readFileSync(join(dir, 'junit.xml'), 'utf8');
+    expect(junit.match(/<testcase /g)).toHaveLength(runnable.length);
+    expect(junit).not.toContain('<failure');
+  });
+});
+
+describe('runbook run', () => {
+  const doc = [
+    '# Deploy',
+    '',
+    '| Knob | Default |',
+    '|---|---|',
+    '| `STAGE` | `staging` |',
+    '',
+    '- [ ] Prepare',
+    '',
+    '  ```bash { name=prepare }',
+    '  export BUILD=42',
+    '  echo "prepare $STAGE token=$API_TOKEN"',
+    '  ```',
+    '',
+    '- [ ] Ship',
+    '',
+    '  ```bash { name=ship }',
+    '  echo "ship $BUILD"',
+    '  test -f ok',
+    '  ```',
+    '',
+    '- [ ] Verify',
+    '',
+    '  ```bash { name=verify }',
+    '  echo "verify $BUILD"',
+    '  ```',
+    '',
+  ].join('\n');
+
+  it('stops at the first failure: failed result line, task left open, exit 1', () => {
+    const dir = workspace();
+    const path = write(dir, 'deploy.md', doc);
+    const { code, stdout } = runCli(['run', 'deploy.md', '--yes', '--junit', 'j.xml'], { cwd: dir, env: { ...env, API_TOKEN: 'sekrit-value' } });
+    expect(code).toBe(1);
+    expect(stdout).toContain('prepare staging token=••••••');
+    expect(stdout).not.toContain('sekrit-value');
+    const model = parseRunbook(readFileSync(path, 'utf8'));
+    expect(model.blocks.map((b) => b.result?.outcome ?? null)).toEqual(['passed', 'failed', null]);
+    expect(model.blocks[1]!.result!.exitCode).toBe(1);
+    expect(model.tasks.map((t) => t.checked)).toEqual([true, false, false]);
+    expect(readFileSync(join(dir, '.runbook', 'deploy.md.log'), 'utf8')).not.toContain('sekrit-value');
+    expect(readFileSync(join(dir, '.runbook', 'deploy.md.journal.jsonl'), 'utf8')).not.toContain('sekrit-value');
+    const junit = readFileSync(join(dir, 'j.xml'), 'utf8');
+    expect(junit).toContain('<failure message="failed with exit code 1">');
+    expect(junit).toContain('<skipped message="not run');
+  });
+
+  it('resumes after the last block that passed, with the variables it had set', () => {
+    const dir = workspace();
+    const path = write(dir, 'deploy.md', doc);
+    expect(runCli(['run', 'deploy.md', '--yes'], { cwd: dir, env }).code).toBe(1);
+    writeFileSync(join(dir, 'ok'), '');
+    const resumed = runCli(['run', 'deploy.md', '--yes', '--resume'], { cwd: dir, env });
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toContain('1 block(s) already done, 2 to go');
+    expect(resumed.stdout).not.toContain('prepare staging');
+    expect(resumed.stdout).toContain('ship 42');
+    const model = parseRunbook(readFileSync(path, 'utf8'));
+    expect(model.blocks.map((b) => b.result?.outcome)).toEqual(['passed', 'passed', 'passed']);
+    expect(model.tasks.every((t) => t.checked)).toBe(true);
+  });
+
+  it('keeps going when asked, and runs only the named blocks', () => {
+    const dir = workspace();
+    write(dir, 'deploy.md', doc);
+    const going = runCli(['run', 'deploy.md', '--yes', '--keep-going'], { cwd: dir, env });
+    expect(going.code).toBe(1);
+    expect(going.stdout).toContain('2 passed, 1 failed');
+    const only = runCli(['run', 'deploy.md', '--yes', '--only', 'verify', '--set', 'BUILD=7'], { cwd: dir, env });
+    expect(only.code).toBe(0);
+    expect(only.stdout).toContain('verify 7');
+    expect(only.stdout).toContain('1 passed, 0 failed');
+  });
+
+  it('refuses without a terminal unless --yes, and changes nothing', () => {
+    const dir = workspace();
+    const path = write(dir, 'deploy.md', doc);
+    const { code, stderr } = runCli(['run', 'deploy.md'], { cwd: dir, env });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/without a terminal to confirm; pass --yes/);
+    expect(readFileSync(path, 'utf8')).toBe(doc);
+    expect(existsSync(join(dir, '.runbook'))).toBe(false);
+  });
+
+  it('names a variable with no value before running anything', () => {
+    const dir = workspace();
+    const path = write(dir, 'v.md', '```bash\necho first\n```\n\n```bash\necho "$REGION"\n```\n');
+    const { code, stderr } = runCli(['run', 'v.md', '--yes'], { cwd: dir, env });
+    expect(code).toBe(2);
+    expect(stderr).toBe('runbook: v.md: no value for REGION (line 6); give one with --set NAME=VALUE, the environment, front matter or a knob table\n');
+    expect(readFileSync(path, 'utf8')).not.toContain('*runbook:*');
+  });
+
+  it('needs --confirm for a block marked confirm=WORD', () => {
+    const dir = workspace();
+    write(dir, 'c.md', '```bash { confirm=production }\necho ok\n```\n');
+    const refused = runCli(['run', 'c.md', '--yes'], { cwd: dir, env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/asks to confirm "production"; pass --confirm production/);
+    expect(runCli(['run', 'c.md', '--yes', '--confirm', 'production'], { cwd: dir, env }).code).toBe(0);
+  });
+
+  it('prints every block with variables resolved and secrets masked in a dry run', () => {
+    const dir = workspace();
+    write(dir, 'deploy.md', doc);
+    const { code, stdout } = runCli(['run', 'deploy.md', '--dry-run'], { cwd: dir, env: { ...env, API_TOKEN: 'sekrit-value' } });
+    expect(code).toBe(0);
+    expect(stdout).toContain('── block 1 · prepare · line 9 · bash');
+    expect(stdout).toContain('   with STAGE=staging  API_TOKEN=••••••');
+    expect(stdout).toContain('   echo "prepare staging token=••••••"');
+    expect(stdout).not.toContain('sekrit-value');
+    expect(existsSync(join(dir, '.runbook'))).toBe(false);
+  });
+
+  it('stops the running block on Ctrl-C, records it, and leaves no process behind', async () => {
+    const dir = workspace();
+    const path = write(dir, 'slow.md', '- [ ] Wait\n\n  ```bash { name=wait }\n  sleep 60 & echo $! > child.pid\n  echo waiting\n  sleep 60\n  ```\n');
+    const child = spawn(process.execPath, [BIN, 'run', 'slow.md', '--yes'], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    await expect.poll(() => out.includes('waiting'), { timeout: 10_000 }).toBe(true);
+    child.kill('SIGINT');
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(1);
+    const model = parseRunbook(readFileSync(path, 'utf8'));
+    expect(model.blocks[0]!.result).toMatchObject({ outcome: 'canceled', exitCode: null });
+    expect(model.tasks[0]!.checked).toBe(false);
+    const pid = Number(readFileSync(join(dir, 'child.pid'), 'utf8'));
+    await expect.poll(() => { try { process.kill(pid, 0); return true; } catch { return false; } }, { timeout: 5000 }).toBe(false);
+    const types = journal(dir, 'slow.md').map((e) => e.type);
+    expect(types).toContain('abort');
+    expect(types[types.length - 1]).toBe('session-end');
+  });
+
+  it('refuses to resume from a journal that does not exist', () => {
+    const dir = workspace();
+    write(dir, 'deploy.md', doc);
+    const { code, stderr } = runCli(['run', 'deploy.md', '--yes', '--resume'], { cwd: dir, env });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/no journal to resume from/);
+  });
+});
