@@ -3,3 +3,5 @@ export { readSource } from '../src/document/source.js';
 export { Document } from '../src/document/document.js';
 export { applyEdits } from '../src/document/edits.js';
 export { taskAnchor, cellAnchor } from '../src/document/anchors.js';
+export { ShellSession } from '../src/executor/session.js';
+export { Player } from '../src/session/player.js';

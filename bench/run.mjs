@@ -1,6 +1,8 @@
 // `npm run bench`: every speed and memory target of the issues, each measured against a baseline
 // taken in the same run, printed as a table and written to docs/benchmarks.md.
-import { cpus } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { bundleForBench } from './bundle.mjs';
 import { median, nodeJson, record, rows, timeCommand, timeIt, writeReport } from './lib.mjs';
 
@@ -41,6 +43,29 @@ if (!only || only === 'document') {
   record({ issue: 3, name: 'tick in an open session, 5 MB: whole tick incl. checked atomic write + fsync', value: r.sessionTickMs, unit: 'ms', limit: 50 });
   record({ issue: 3, name: 'apply 100 edits to 5 MB vs 1 edit', value: r.editsMs[100], baseline: r.editsMs[1], baselineName: '1 edit', unit: 'ms', limit: 2 });
   record({ issue: 3, name: 'apply 10 000 edits to 5 MB vs 1 edit', value: r.editsMs[10000], baseline: r.editsMs[1], baselineName: '1 edit', unit: 'ms', limit: 2 });
+}
+
+if (!only || only === 'executor') {
+  // Issue 4: per-block cost of the session against bash spawning bash; a 200 000-line block
+  // against a bare spawn piped to a file.
+  const loops = [1, 2, 3].map(() => {
+    const start = performance.now();
+    timeCommand(['bash', 'bench/bash-loop.sh'], { runs: 1 });
+    return performance.now() - start;
+  });
+  const bashLoop = median(loops);
+  const blocks = median([1, 2, 3].map(() => nodeJson('bench/executor-child.mjs', ['blocks']).ms));
+  record({ issue: 4, name: '100 trivial blocks, env and cwd carried: ms per block above `bash -c true` in a bash loop', value: (blocks - bashLoop) / 100, unit: 'ms', limit: 1.5 });
+  console.log(`      100 blocks: ${blocks.toFixed(0)} ms; bash loop: ${bashLoop.toFixed(0)} ms`);
+  const bare = median([1, 2, 3, 4, 5].map(() => nodeJson('bench/executor-child.mjs', ['bare-output']).ms));
+  const outputs = [1, 2, 3, 4, 5].map(() => nodeJson('bench/executor-child.mjs', ['output']));
+  record({ issue: 4, name: 'block printing 200 000 lines, in process (session start, log, journal, result line)', value: median(outputs.map((o) => o.ms)), baseline: bare, baselineName: 'spawn piped to a file', unit: 'ms', limit: 1.3 });
+  record({ issue: 4, name: 'peak RSS while a block prints 200 000 lines', value: Math.max(...outputs.map((o) => o.maxRssMb)), unit: 'MB', limit: 150 });
+  const big = mkdtempSync(join(tmpdir(), 'runbook-bench-big-'));
+  writeFileSync(join(big, 'big.md'), '# Big\n\n```bash\nseq 1 200000\n```\n');
+  const bareProcess = timeCommand([node, 'bench/bare-output.mjs', join(big, 'out.log')], { runs: 7 });
+  const cliProcess = timeCommand([node, 'bin/runbook.js', 'run', join(big, 'big.md'), '--yes'], { runs: 7 });
+  record({ issue: 4, name: '`runbook run` of that block, whole process', value: cliProcess, baseline: bareProcess, baselineName: 'bare node script, whole process', unit: 'ms', limit: 1.3 });
 }
 
 const header = [

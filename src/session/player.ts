@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { blockAnchor, taskAnchor, type Anchor } from '../document/anchors.js';
@@ -58,13 +58,18 @@ export function outcomeOf(result: BlockOutcome): BlockResult['outcome'] {
  */
 export class Player {
   private running: { cancel(): void } | null = null;
+  /** The output log, open for appending for the whole session. */
+  private readonly log: number;
 
   private constructor(
     readonly doc: Document,
     readonly shell: ShellSession,
     readonly journal: Journal,
     private readonly options: PlayerOptions,
-  ) {}
+  ) {
+    mkdirSync(dirname(logPath(doc.path)), { recursive: true });
+    this.log = openSync(logPath(doc.path), 'a', 0o600);
+  }
 
   /** Starts the shell in the document's folder and opens the journal. */
   static async open(doc: Document, options: PlayerOptions, resumeOf: string | null = null): Promise<Player> {
@@ -86,7 +91,6 @@ export class Player {
       version: options.version,
       resumeOf,
     });
-    mkdirSync(dirname(logPath(doc.path)), { recursive: true });
     return new Player(doc, shell, journal, options);
   }
 
@@ -112,8 +116,7 @@ export class Player {
     const cwdOption = block.options.values.cwd;
     const cwd = typeof cwdOption === 'string' ? (isAbsolute(cwdOption) ? cwdOption : resolve(dirname(resolve(this.doc.path)), cwdOption)) : undefined;
     this.journal.append('block-start', { block: index, name: block.name, line: block.line, command: this.mask(command), edited: script !== undefined && script !== block.body, cwd: cwd ?? this.shell.cwd });
-    const log = logPath(this.doc.path);
-    appendFileSync(log, `\n=== ${formatTime(new Date())} block ${index + 1}${block.name ? ` (${block.name})` : ''} at line ${block.line}\n`);
+    writeSync(this.log, `\n=== ${formatTime(new Date())} block ${index + 1}${block.name ? ` (${block.name})` : ''} at line ${block.line}\n`);
     const running = this.shell.run(
       {
         script: command,
@@ -123,7 +126,7 @@ export class Player {
         pipefail: block.options.values.pipefail !== 'false' && block.options.values.pipefail !== false,
       },
       (event) => {
-        if (event.type === 'output') appendFileSync(log, event.text);
+        if (event.type === 'output') writeSync(this.log, event.text);
         onEvent(event);
       },
     );
@@ -183,6 +186,7 @@ export class Player {
   async close(outcome: string, detail: Record<string, unknown> = {}): Promise<void> {
     this.journal.append('session-end', { outcome, ...detail });
     this.journal.close();
+    closeSync(this.log);
     await this.shell.close();
     this.doc.close();
   }

@@ -1,0 +1,45 @@
+// Issue 4 measurements in a fresh process: 100 trivial blocks through one session, and a block
+// printing 200 000 lines through the player (log file, result line, journal), with peak memory.
+// Usage: node bench/executor-child.mjs blocks|output|bare-output
+import { createWriteStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { ShellSession, Player, Document } from './.out/document.js';
+
+const mode = process.argv[2];
+const dir = mkdtempSync(join(tmpdir(), 'runbook-exec-bench-'));
+const env = { PATH: process.env.PATH, HOME: dir };
+let ms;
+if (mode === 'blocks') {
+  const session = await ShellSession.start({ cwd: dir, env });
+  await session.run({ script: 'true', timeoutMs: null, errexit: true, pipefail: true }, () => {}).done;
+  const start = performance.now();
+  for (let i = 0; i < 100; i++) {
+    const out = await session.run({ script: i % 10 === 0 ? `export N${i}=${i}; cd .` : 'true', timeoutMs: null, errexit: true, pipefail: true }, () => {}).done;
+    if (out.exitCode !== 0) throw new Error('block failed');
+  }
+  ms = performance.now() - start;
+  await session.close();
+} else if (mode === 'output') {
+  const path = join(dir, 'big.md');
+  writeFileSync(path, '# Big\n\n```bash\nseq 1 200000\n```\n');
+  const start = performance.now();
+  const doc = Document.open(path, { lock: 'bench' });
+  const player = await Player.open(doc, { env, secrets: ['hunter2-secret'], operator: 'bench', version: '0', timeoutMs: null });
+  const sink = createWriteStream('/dev/null');
+  const record = await player.runBlock(0, (event) => event.type === 'output' && sink.write(event.text));
+  await player.close('done');
+  ms = performance.now() - start;
+  if (record.outcome !== 'passed') throw new Error('block failed');
+} else {
+  // The floor: spawn the same command and write its piped output to a file.
+  const start = performance.now();
+  await new Promise((resolve) => {
+    const child = spawn('bash', ['-c', 'seq 1 200000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout.pipe(createWriteStream(join(dir, 'out.log')));
+    child.on('close', resolve);
+  });
+  ms = performance.now() - start;
+}
+console.log(JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
