@@ -20,4 +20,6 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
   legalComments: 'none',
+  // Ink loads React DevTools only when DEV=true; it is not a dependency.
+  external: ['react-devtools-core'],
 });

@@ -74,6 +74,18 @@ export async function main(argv: string[], io: Io): Promise<number> {
     });
 
   program
+    .command('play')
+    .description('step through a runbook in the terminal: run, tick and fill as you go')
+    .argument('<file>', 'the Markdown runbook (or, with --new, the template)')
+    .option('--new', 'create a dated session doc from the template first, and play that')
+    .option('--set <name=value...>', 'give a variable a value (repeatable)', collect, [])
+    .option('--timeout <duration>', 'default time limit per block (90s, 5m, 1h)')
+    .action(async (file: string, options) => {
+      const { playCommand } = await import('./commands/play.js');
+      exitCode = await playCommand(file, options, io);
+    });
+
+  program
     .command('run')
     .description('run the shell blocks of a runbook in order, headless (for CI and scripts)')
     .argument('<file>', 'the Markdown runbook')

@@ -3,17 +3,16 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Document } from '../document/document.js';
-import { MASK } from '../executor/redact.js';
 import { readState } from '../executor/state.js';
 import { EXIT, UserError } from '../errors.js';
 import { println, type Io } from '../io.js';
 import { formatSeconds, type Block } from '../parser/index.js';
 import { parseDuration } from '../session/duration.js';
+import { resolvedCode, usedVariables } from '../session/display.js';
 import { journalPath, readJournal, statePath } from '../session/journal.js';
 import { Player, type BlockRecord } from '../session/player.js';
 import { junitXml, type RunReport } from '../session/reports.js';
-import { operatorName } from '../session/template.js';
-import { parseSets, resolveVariables, secretValues } from '../session/variables.js';
+import { requireBash, setup } from './setup.js';
 
 declare const __VERSION__: string;
 
@@ -40,12 +39,6 @@ function pick(blocks: Block[], key: string, what: string): Block {
 
 /** `runbook run FILE`: runs the runnable blocks in order, headless, for CI and scripts. */
 export async function runCommand(file: string, options: RunOptions, io: Io): Promise<number> {
-  let set: Record<string, string>;
-  try {
-    set = parseSets(options.set ?? []);
-  } catch (error) {
-    throw new UserError((error as Error).message);
-  }
   const defaultTimeout = options.timeout ? duration(options.timeout, '--timeout') : null;
   const doc = Document.open(file, options.dryRun ? {} : { lock: 'runbook run' });
   let player: Player | null = null;
@@ -78,13 +71,11 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
         throw new UserError(`${file}:${block.line}: this block is zsh and zsh is not installed; install it or skip the block`);
       }
     }
-    const resolved = resolveVariables(model, io.env, set, new Set(selected.map((b) => b.index)));
+    const { resolved, secrets, env, operator, show } = setup(model, io, options.set ?? [], new Set(selected.map((b) => b.index)));
     if (resolved.missing.length && !options.dryRun) {
       const list = resolved.missing.map((m) => `${m.name} (line ${m.lines.join(', ')})`).join(', ');
       throw new UserError(`${file}: no value for ${list}; give one with --set NAME=VALUE, the environment, front matter or a knob table`);
     }
-    const secrets = secretValues(resolved, io.env);
-    const show = (name: string, value: string) => (resolved.secretNames.has(name) ? MASK : value);
     if (options.dryRun) {
       for (const block of selected) printPlan(io, block, resolved.values, show, defaultTimeout);
       if (resolved.missing.length) println(io.stdout, `\nno value yet for: ${resolved.missing.map((m) => m.name).join(', ')}`);
@@ -109,11 +100,7 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
         return EXIT.ok;
       }
     }
-    if (spawnSync('bash', ['-c', 'true']).error) throw new UserError('bash is not on PATH; runbook runs shell blocks with bash');
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(io.env)) if (v !== undefined) env[k] = v;
-    Object.assign(env, resolved.values);
-    const operator = operatorName(io.env, io.cwd);
+    requireBash();
     player = await Player.open(doc, { env, secrets, operator, version: __VERSION__, timeoutMs: defaultTimeout, restore, onStray: (stream, text) => (stream === 'stdout' ? io.stdout : io.stderr).write(text) }, resumeOf);
     player.journal.append('variables', { names: Object.keys(resolved.values), sources: resolved.sources });
     const startedAt = new Date().toISOString();
@@ -181,13 +168,9 @@ function printPlan(io: Io, block: Block, values: Record<string, string>, show: (
   const timeout = block.options.values.timeout ?? (defaultTimeout === null ? null : `${defaultTimeout / 1000}s`);
   const bits = [`block ${block.index + 1}`, block.name, `line ${block.line}`, block.lang, timeout ? `timeout ${timeout}` : null, typeof block.options.values.confirm === 'string' ? `confirm "${block.options.values.confirm}"` : null].filter(Boolean);
   println(io.stdout, `── ${bits.join(' · ')}`);
-  const used = [...new Set([...block.body.matchAll(/\$\{?([A-Za-z_]\w*)/g)].map((m) => m[1]!))].filter((name) => name in values);
-  if (used.length) println(io.stdout, `   with ${used.map((name) => `${name}=${show(name, values[name]!)}`).join('  ')}`);
-  const resolvedBody = block.body.replace(/\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)/g, (whole, a: string | undefined, b: string | undefined) => {
-    const name = (a ?? b)!;
-    return name in values ? show(name, values[name]!) : whole;
-  });
-  for (const line of resolvedBody.split('\n')) println(io.stdout, `   ${line}`);
+  const used = usedVariables(block, values, show);
+  if (used.length) println(io.stdout, `   with ${used.join('  ')}`);
+  for (const line of resolvedCode(block, values, show).split('\n')) println(io.stdout, `   ${line}`);
 }
 
 function writeReport(path: string, report: RunReport): void {

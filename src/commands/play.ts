@@ -1,0 +1,169 @@
+import { createInterface } from 'node:readline/promises';
+import { cellAnchor, taskAnchor, type Anchor } from '../document/anchors.js';
+import { Document } from '../document/document.js';
+import { DURATION_COLUMN, TIME_COLUMN } from '../document/ops.js';
+import { formatTime } from '../document/time.js';
+import { EXIT, UserError } from '../errors.js';
+import { println, type Io } from '../io.js';
+import { formatSeconds, LineIndex } from '../parser/index.js';
+import { resolvedCode, usedVariables } from '../session/display.js';
+import { Player } from '../session/player.js';
+import { buildSteps } from '../session/steps.js';
+import type { Controller } from '../tui/App.js';
+import type { PlayState, Step } from '../tui/state.js';
+import { createSession } from './new.js';
+import { requireBash, setup } from './setup.js';
+
+declare const __VERSION__: string;
+
+export interface PlayOptions {
+  new?: boolean;
+  set?: string[];
+  timeout?: string;
+}
+
+/** `runbook play FILE`: step an operator through a runbook in the terminal. */
+export async function playCommand(file: string, options: PlayOptions, io: Io): Promise<number> {
+  if (!io.stdin.isTTY || !io.stdout.isTTY) {
+    throw new UserError(`play needs a terminal; for scripts and CI use \`runbook run ${file} --yes\``);
+  }
+  const path = options.new ? createSession(file, undefined, io) : file;
+  if (options.new) println(io.stdout, `${path}: new session doc from ${file}`);
+  const doc = Document.open(path, { lock: 'runbook play' });
+  let player: Player | null = null;
+  try {
+    const prep = setup(doc.model, io, options.set ?? []);
+    if (prep.resolved.missing.length) {
+      // Ask for what no source gives, before the screen takes over the terminal.
+      const rl = createInterface({ input: io.stdin, output: io.stdout });
+      for (const missing of prep.resolved.missing) {
+        const value = await rl.question(`${missing.name} (used on line ${missing.lines.join(', ')}): `);
+        prep.resolved.values[missing.name] = value;
+        prep.env[missing.name] = value;
+        prep.resolved.sources[missing.name] = 'prompt';
+      }
+      rl.close();
+    }
+    requireBash();
+    const { parseDuration } = await import('../session/duration.js');
+    player = await Player.open(doc, { env: prep.env, secrets: prep.secrets, operator: prep.operator, version: __VERSION__, timeoutMs: options.timeout ? parseDuration(options.timeout) : null });
+    if (prep.resolved.missing.length) player.journal.append('prompt', { names: prep.resolved.missing.map((m) => m.name) });
+    const controller = makeController(path, doc, player, prep, io);
+    const initial: PlayState = { steps: buildSteps(doc.model), selected: 0, mode: { name: 'browse' }, output: [], scroll: 0, column: 0, message: null, cwd: player.shell.cwd, changedVars: [], quitting: false };
+    // Ink and React load only here: no other command pays for them.
+    const [{ render }, { createElement }, { App }] = await Promise.all([import('ink'), import('react'), import('../tui/App.js')]);
+    const app = render(createElement(App, { controller, initial }), { exitOnCtrlC: false, patchConsole: false });
+    await app.waitUntilExit();
+    const failed = doc.model.blocks.some((b) => b.runnable && b.result && b.result.outcome !== 'passed');
+    await player.close('quit');
+    player = null;
+    return failed ? EXIT.failure : EXIT.ok;
+  } finally {
+    if (player) await player.close('error');
+    else doc.close();
+  }
+}
+
+function makeController(path: string, doc: Document, player: Player, prep: ReturnType<typeof setup>, io: Io): Controller {
+  let lastDuration: number | null = null;
+  const table = (step: Step) => doc.model.tables[step.ref]!;
+  const checkboxColumn = (step: Step, column: number) => {
+    const cells = table(step).rows[step.row!]!.cells;
+    return cells[column]?.kind === 'checkbox' ? column : cells.findIndex((c) => c.kind === 'checkbox');
+  };
+  return {
+    title: doc.model.title ?? path,
+    file: path,
+    color: !io.env.NO_COLOR,
+    describe(step) {
+      const model = doc.model;
+      if (step.kind === 'block') {
+        const block = model.blocks[step.ref]!;
+        const opts = Object.entries(block.options.values).map(([k, v]) => (v === true ? k : `${k}=${String(v)}`));
+        const vars = usedVariables(block, prep.resolved.values, prep.show);
+        const info = [`${block.lang} · line ${block.line}`, ...opts, ...(vars.length ? [`with ${vars.join(' ')}`] : [])].join(' · ');
+        return { prose: prose(doc, step), code: resolvedCode(block, prep.resolved.values, prep.show).split('\n'), options: info, columns: [] };
+      }
+      if (step.kind === 'row') {
+        const t = table(step);
+        const row = t.rows[step.row!]!;
+        return { prose: [`line ${row.line}: ${t.header.map((h, i) => `${h}: ${row.cells[i]!.text || '—'}`).join(' · ')}`], code: [], options: null, columns: t.header };
+      }
+      return { prose: prose(doc, step), code: [], options: null, columns: [] };
+    },
+    confirmWord(step) {
+      const word = doc.model.blocks[step.ref]?.options.values.confirm;
+      return typeof word === 'string' ? word : null;
+    },
+    async run(step, onOutput, onStart) {
+      onStart();
+      const record = await player.runBlock(step.ref, (event) => event.type === 'output' && onOutput(event.text));
+      lastDuration = record.durationMs;
+      const status: Step['status'] = record.outcome === 'passed' ? 'passed' : 'failed';
+      return { status, durationMs: record.durationMs, exitCode: record.exitCode, outcome: record.outcome, cwd: record.cwd, changedVars: record.changedVars };
+    },
+    skip(step) {
+      if (step.kind === 'block') player.skip(step.ref, 'skipped by the operator');
+    },
+    toggle(step, column) {
+      try {
+        if (step.kind === 'task') {
+          const task = doc.model.tasks[step.ref]!;
+          const [report] = doc.apply([{ kind: 'task', anchor: taskAnchor(doc.model, task.index) as Anchor & { kind: 'task' }, checked: !task.checked }]);
+          player.journal.append('tick', { line: report!.line, what: report!.what, to: report!.after });
+          return { status: task.checked ? 'pending' : 'ticked', message: `${report!.what}: ${report!.before} → ${report!.after}` };
+        }
+        if (step.kind === 'row') {
+          const col = checkboxColumn(step, column);
+          if (col === -1) return { status: step.status, message: 'this row has no checkbox' };
+          const cell = table(step).rows[step.row!]!.cells[col]!;
+          const state = cell.checkbox === 'unchecked' ? 'checked' : 'unchecked';
+          const [report] = doc.apply([{ kind: 'checkbox', anchor: cellAnchor(doc.model, step.ref, step.row!, col) as Anchor & { kind: 'cell' }, state }]);
+          player.journal.append('tick', { line: report!.line, what: report!.what, to: report!.after });
+          return { status: state === 'checked' ? 'ticked' : 'info', message: `${report!.what}: ${report!.before} → ${report!.after}` };
+        }
+        return { status: step.status, message: 'space ticks a task or a checkbox cell' };
+      } catch (error) {
+        return { status: step.status, message: (error as Error).message };
+      }
+    },
+    prefill(step, column) {
+      const name = table(step).header[column]?.trim() ?? '';
+      if (TIME_COLUMN.test(name)) return formatTime(new Date());
+      if (DURATION_COLUMN.test(name) && lastDuration !== null) return formatSeconds(lastDuration);
+      return table(step).rows[step.row!]!.cells[column]?.kind === 'fillable' ? '' : (table(step).rows[step.row!]!.cells[column]?.text ?? '');
+    },
+    fill(step, column, value) {
+      try {
+        const [report] = doc.apply([{ kind: 'fill', anchor: cellAnchor(doc.model, step.ref, step.row!, column) as Anchor & { kind: 'cell' }, value }]);
+        player.journal.append('fill', { line: report!.line, what: report!.what });
+        return `${report!.what}: ${report!.before || '(empty)'} → ${report!.after}`;
+      } catch (error) {
+        return (error as Error).message;
+      }
+    },
+    cancel() {
+      player.cancel();
+    },
+    quit() {
+      // Closing happens after the screen is gone; see playCommand.
+    },
+  };
+}
+
+/** The prose between the step's heading and the step, lightly unmarked, a few lines. */
+function prose(doc: Document, step: Step): string[] {
+  const model = doc.model;
+  const item = step.kind === 'block' ? model.blocks[step.ref]! : model.tasks[step.ref]!;
+  const section = item.section === null ? null : model.sections[item.section]!;
+  const lines = new LineIndex(doc.source.text);
+  const from = section ? section.line + 1 : 1;
+  const out: string[] = [];
+  for (let l = from; l < item.line && out.length < 6; l++) {
+    const text = doc.source.text.slice(lines.lineStart(l), lines.lineEnd(l)).trim();
+    if (!text || /^(```|~~~|\||[-*+] \[|<!--)/.test(text)) continue;
+    out.push(text.replace(/\*\*(.+?)\*\*/g, '$1').replace(/^#+\s*/, ''));
+  }
+  if (step.kind === 'task') out.push(`☐ ${model.tasks[step.ref]!.text}`);
+  return out;
+}

@@ -1,0 +1,176 @@
+import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
+import { useEffect, useReducer, useRef, useState } from 'react';
+import { firstUnfinished, reduce } from './reducer.js';
+import type { PlayState, Step } from './state.js';
+
+/** What the screen asks of the command that runs it; all decisions and I/O live there. */
+export interface Controller {
+  title: string;
+  file: string;
+  color: boolean;
+  /** Text shown for a step: prose around it, its code with variables resolved (masked). */
+  describe(step: Step): { prose: string[]; code: string[]; options: string | null; columns: string[] };
+  confirmWord(step: Step): string | null;
+  run(step: Step, onOutput: (text: string) => void, onStart: () => void): Promise<{ status: Step['status']; durationMs: number; exitCode: number | null; outcome: 'passed' | 'failed' | 'timed out' | 'canceled' | 'skipped'; cwd: string; changedVars: string[] }>;
+  skip(step: Step): void;
+  toggle(step: Step, column: number): { status: Step['status']; message: string };
+  prefill(step: Step, column: number): string;
+  fill(step: Step, column: number, value: string): string;
+  cancel(): void;
+  quit(): void;
+}
+
+const MARKS: Record<Step['status'], string> = { pending: '○', running: '◐', passed: '✔', failed: '✘', skipped: '↷', ticked: '☑', info: ' ' };
+const KEYS = '↑↓/jk move · Enter run · s skip · r re-run · space tick · f fill · ←→ column · n next · b rollback · [ ] scroll · ? help · q quit';
+
+/** The `play` screen: an outline, the selected step, live output and a status bar. */
+export function App({ controller, initial }: { controller: Controller; initial: PlayState }) {
+  const [state, dispatch] = useReducer(reduce, { ...initial, selected: firstUnfinished(initial.steps) });
+  const { exit } = useApp();
+  const { isRawModeSupported } = useStdin();
+  const { stdout } = useStdout();
+  const [size, setSize] = useState({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
+  const [now, setNow] = useState(Date.now());
+  const started = useRef(Date.now());
+  useEffect(() => {
+    const resize = () => setSize({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
+    stdout.on('resize', resize);
+    const tick = setInterval(() => setNow(Date.now()), 1000);
+    return () => {
+      stdout.off('resize', resize);
+      clearInterval(tick);
+    };
+  }, [stdout]);
+  useEffect(() => {
+    if (state.quitting) {
+      controller.quit();
+      exit();
+    }
+  }, [state.quitting]);
+
+  const step = state.steps[state.selected];
+  const detail = step ? controller.describe(step) : { prose: [], code: [], options: null, columns: [] };
+  const mode = state.mode;
+
+  const startRun = (target: Step) => {
+    void controller
+      .run(target, (text) => dispatch({ type: 'output', text }), () => dispatch({ type: 'run-started', at: Date.now() }))
+      .then((result) => dispatch({ type: 'run-ended', ...result }));
+  };
+
+  useInput(
+    (input, key) => {
+      if (!step) return;
+      if (mode.name === 'running') {
+        if (key.ctrl && input === 'c') controller.cancel();
+        else if (input === '[') dispatch({ type: 'scroll', by: 5 });
+        else if (input === ']') dispatch({ type: 'scroll', by: -5 });
+        return;
+      }
+      if (mode.name === 'confirm') {
+        if (key.escape) dispatch({ type: 'cancel-input' });
+        else if (key.return) {
+          if (mode.word === null || mode.typed === mode.word) startRun(step);
+          else dispatch({ type: 'message', text: `type "${mode.word}" exactly to run this block` });
+        } else if (key.backspace || key.delete) dispatch({ type: 'backspace' });
+        else if (mode.word === null && (input === 'y' || input === 'Y')) startRun(step);
+        else if (mode.word === null && (input === 'n' || input === 'N')) dispatch({ type: 'cancel-input' });
+        else if (mode.word !== null && input && !key.ctrl) dispatch({ type: 'type', text: input });
+        return;
+      }
+      if (mode.name === 'fill') {
+        if (key.escape) dispatch({ type: 'cancel-input' });
+        else if (key.return) dispatch({ type: 'filled', message: controller.fill(step, mode.column, mode.typed) });
+        else if (key.backspace || key.delete) dispatch({ type: 'backspace' });
+        else if (input && !key.ctrl) dispatch({ type: 'type', text: input });
+        return;
+      }
+      if (mode.name === 'help') {
+        dispatch({ type: 'help' });
+        return;
+      }
+      if (key.ctrl && input === 'c') dispatch({ type: 'quit' });
+      else if (key.upArrow || input === 'k') dispatch({ type: 'move', by: -1 });
+      else if (key.downArrow || input === 'j') dispatch({ type: 'move', by: 1 });
+      else if (key.leftArrow) dispatch({ type: 'column', by: -1, width: detail.columns.length });
+      else if (key.rightArrow) dispatch({ type: 'column', by: 1, width: detail.columns.length });
+      else if (key.return || input === 'r') dispatch({ type: 'request-run', word: controller.confirmWord(step) });
+      else if (input === 's') {
+        controller.skip(step);
+        dispatch({ type: 'skip' });
+      } else if (input === ' ') dispatch({ type: 'ticked', ...controller.toggle(step, state.column) });
+      else if (input === 'f' && step.kind === 'row') dispatch({ type: 'start-fill', column: state.column, prefill: controller.prefill(step, state.column) });
+      else if (input === 'n') dispatch({ type: 'next-unfinished' });
+      else if (input === 'b') dispatch({ type: 'jump-rollback' });
+      else if (input === '[') dispatch({ type: 'scroll', by: 5 });
+      else if (input === ']') dispatch({ type: 'scroll', by: -5 });
+      else if (input === '?') dispatch({ type: 'help' });
+      else if (input === 'q') dispatch({ type: 'quit' });
+    },
+    { isActive: isRawModeSupported },
+  );
+
+  const c = (color: string) => (controller.color ? color : undefined);
+  const outlineRows = Math.max(4, Math.floor((size.rows - 8) / 2));
+  const first = Math.max(0, Math.min(state.selected - Math.floor(outlineRows / 2), state.steps.length - outlineRows));
+  const visible = state.steps.slice(first, first + outlineRows);
+  const outputRows = Math.max(3, size.rows - outlineRows - detail.code.length - detail.prose.length - 8);
+  const end = state.output.length - state.scroll;
+  const output = state.output.slice(Math.max(0, end - outputRows), end);
+  const elapsed = Math.round((now - started.current) / 1000);
+  const width = size.columns;
+  const cut = (s: string) => (s.length > width - 2 ? `${s.slice(0, width - 3)}…` : s);
+
+  if (mode.name === 'help') {
+    return (
+      <Box flexDirection="column">
+        <Text bold>Keys</Text>
+        {KEYS.split(' · ').map((k) => (
+          <Text key={k}>  {k}</Text>
+        ))}
+        <Text>  Ctrl-C while a block runs stops that block, not the app</Text>
+        <Text dimColor>any key to go back</Text>
+      </Box>
+    );
+  }
+
+  return (
+    <Box flexDirection="column" width={width}>
+      <Text bold color={c('cyan')}>{cut(`${controller.title} — ${controller.file}`)}</Text>
+      {visible.map((s) => {
+        const here = s.id === state.selected;
+        const mark = s.kind === 'heading' ? '' : `${MARKS[s.status]} `;
+        const time = s.durationMs !== undefined ? ` (${(s.durationMs / 1000).toFixed(2)} s)` : '';
+        const label = s.kind === 'heading' ? s.label : `${mark}${s.label}${time}`;
+        const color = s.status === 'passed' || s.status === 'ticked' ? 'green' : s.status === 'failed' ? 'red' : s.status === 'running' ? 'yellow' : undefined;
+        return (
+          <Text key={s.id} inverse={here} bold={s.kind === 'heading'} color={color ? c(color) : undefined}>
+            {cut(`${here ? '›' : ' '} ${'  '.repeat(s.depth)}${label}`)}
+          </Text>
+        );
+      })}
+      <Text dimColor>{'─'.repeat(Math.max(10, width - 2))}</Text>
+      {detail.prose.map((line, i) => (
+        <Text key={`p${i}`}>{cut(line)}</Text>
+      ))}
+      {detail.options ? <Text dimColor>{cut(detail.options)}</Text> : null}
+      {detail.code.map((line, i) => (
+        <Text key={`c${i}`} color={c('yellow')}>{cut(`  ${line}`)}</Text>
+      ))}
+      {step?.kind === 'row' ? <Text>{cut(`column: ${detail.columns[state.column] ?? ''}  (←→ to change)`)}</Text> : null}
+      {output.map((line, i) => (
+        <Text key={`o${i}`} dimColor={mode.name !== 'failed'}>{cut(`│ ${line}`)}</Text>
+      ))}
+      {mode.name === 'confirm' ? (
+        <Text color={c('yellow')}>{mode.word === null ? 'Run this block? [y/N]' : `Type "${mode.word}" to run: ${mode.typed}`}</Text>
+      ) : null}
+      {mode.name === 'fill' ? <Text color={c('yellow')}>{`${detail.columns[mode.column] ?? ''}: ${mode.typed}▏ (Enter saves, Esc cancels)`}</Text> : null}
+      {mode.name === 'failed' ? (
+        <Text color={c('red')}>{`✘ ${mode.outcome}${mode.exitCode !== null ? ` (exit ${mode.exitCode})` : ''} — r retry · s skip · b rollback · n next`}</Text>
+      ) : null}
+      {mode.name === 'running' ? <Text color={c('yellow')}>◐ running… Ctrl-C stops it</Text> : null}
+      {state.message ? <Text>{cut(state.message)}</Text> : null}
+      <Text dimColor>{cut(`⏱ ${Math.floor(elapsed / 60)}:${String(elapsed % 60).padStart(2, '0')} · cwd ${state.cwd}${state.changedVars.length ? ` · set ${state.changedVars.join(', ')}` : ''} · ? keys · q quit`)}</Text>
+    </Box>
+  );
+}

@@ -1,0 +1,124 @@
+import { OUTPUT_LINES, type PlayState, type Step } from './state.js';
+
+/** Everything that can happen to the screen. */
+export type Action =
+  | { type: 'move'; by: number }
+  | { type: 'next-unfinished' }
+  | { type: 'jump-rollback' }
+  | { type: 'column'; by: number; width: number }
+  | { type: 'request-run'; word: string | null }
+  | { type: 'type'; text: string }
+  | { type: 'backspace' }
+  | { type: 'cancel-input' }
+  | { type: 'run-started'; at: number }
+  | { type: 'output'; text: string }
+  | { type: 'run-ended'; status: Step['status']; durationMs: number; exitCode: number | null; outcome: 'passed' | 'failed' | 'timed out' | 'canceled' | 'skipped'; cwd: string; changedVars: string[] }
+  | { type: 'skip' }
+  | { type: 'ticked'; status: Step['status']; message: string }
+  | { type: 'start-fill'; column: number; prefill: string }
+  | { type: 'filled'; message: string }
+  | { type: 'scroll'; by: number }
+  | { type: 'help' }
+  | { type: 'message'; text: string | null }
+  | { type: 'quit' };
+
+const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n));
+
+/** Whether a step still needs the operator. */
+export function unfinished(step: Step): boolean {
+  return (step.kind === 'block' || step.kind === 'task') && (step.status === 'pending' || step.status === 'failed');
+}
+
+/** The first step that still needs doing, or the first step. */
+export function firstUnfinished(steps: Step[]): number {
+  const found = steps.findIndex(unfinished);
+  return found === -1 ? 0 : found;
+}
+
+/** The pure transition function of the play screen. */
+export function reduce(state: PlayState, action: Action): PlayState {
+  const mode = state.mode;
+  switch (action.type) {
+    case 'move':
+      if (mode.name === 'running') return state;
+      return { ...state, selected: clamp(state.selected + action.by, 0, state.steps.length - 1), column: 0, mode: { name: 'browse' }, message: null, output: mode.name === 'failed' ? [] : state.output };
+    case 'next-unfinished': {
+      if (mode.name === 'running') return state;
+      const after = state.steps.findIndex((s, i) => i > state.selected && unfinished(s));
+      const next = after !== -1 ? after : firstUnfinished(state.steps);
+      return { ...state, selected: next, column: 0, mode: { name: 'browse' }, message: null };
+    }
+    case 'jump-rollback': {
+      const at = state.steps.findIndex((s) => s.rollback && s.kind === 'block');
+      if (at === -1) return { ...state, message: 'this runbook has no rollback section' };
+      return { ...state, selected: at, mode: { name: 'browse' }, message: 'rollback: Enter runs it' };
+    }
+    case 'column':
+      return { ...state, column: clamp(state.column + action.by, 0, Math.max(0, action.width - 1)) };
+    case 'request-run':
+      if (mode.name === 'running' || state.steps[state.selected]?.kind !== 'block') return state;
+      return { ...state, mode: { name: 'confirm', word: action.word, typed: '' }, message: null };
+    case 'type':
+      if (mode.name === 'confirm') return { ...state, mode: { ...mode, typed: mode.typed + action.text } };
+      if (mode.name === 'fill') return { ...state, mode: { ...mode, typed: mode.typed + action.text } };
+      return state;
+    case 'backspace':
+      if (mode.name === 'confirm' || mode.name === 'fill') return { ...state, mode: { ...mode, typed: mode.typed.slice(0, -1) } };
+      return state;
+    case 'cancel-input':
+      if (mode.name === 'confirm' || mode.name === 'fill' || mode.name === 'help') return { ...state, mode: { name: 'browse' }, message: null };
+      return state;
+    case 'run-started':
+      return { ...state, mode: { name: 'running', startedAt: action.at }, output: [], scroll: 0, steps: setStatus(state.steps, state.selected, 'running') };
+    case 'output': {
+      const lines = state.output.length ? [...state.output] : [''];
+      const parts = action.text.split('\n');
+      lines[lines.length - 1] += parts[0]!;
+      for (const part of parts.slice(1)) lines.push(part);
+      return { ...state, output: lines.slice(-OUTPUT_LINES) };
+    }
+    case 'run-ended': {
+      const steps = state.steps.map((s, i) => (i === state.selected ? { ...s, status: action.status, durationMs: action.durationMs } : s));
+      const failed = action.status === 'failed';
+      return {
+        ...state,
+        steps,
+        cwd: action.cwd,
+        changedVars: [...new Set([...state.changedVars, ...action.changedVars])],
+        mode: failed ? { name: 'failed', exitCode: action.exitCode, outcome: action.outcome } : { name: 'browse' },
+        selected: failed ? state.selected : nextAfter(steps, state.selected),
+        message: failed ? null : `${action.outcome} in ${(action.durationMs / 1000).toFixed(2)} s`,
+      };
+    }
+    case 'skip': {
+      if (mode.name === 'running') return state;
+      const steps = setStatus(state.steps, state.selected, 'skipped');
+      return { ...state, steps, mode: { name: 'browse' }, selected: nextAfter(steps, state.selected), message: 'skipped' };
+    }
+    case 'ticked':
+      return { ...state, steps: setStatus(state.steps, state.selected, action.status), message: action.message };
+    case 'start-fill':
+      if (mode.name === 'running') return state;
+      return { ...state, mode: { name: 'fill', column: action.column, typed: action.prefill } };
+    case 'filled':
+      return { ...state, mode: { name: 'browse' }, message: action.message };
+    case 'scroll':
+      return { ...state, scroll: clamp(state.scroll + action.by, 0, Math.max(0, state.output.length - 1)) };
+    case 'help':
+      return { ...state, mode: mode.name === 'help' ? { name: 'browse' } : { name: 'help' } };
+    case 'message':
+      return { ...state, message: action.text };
+    case 'quit':
+      return { ...state, quitting: true };
+  }
+}
+
+function setStatus(steps: Step[], index: number, status: Step['status']): Step[] {
+  return steps.map((s, i) => (i === index ? { ...s, status } : s));
+}
+
+/** The next step that still needs doing after `index`, else `index`. */
+function nextAfter(steps: Step[], index: number): number {
+  const next = steps.findIndex((s, i) => i > index && unfinished(s));
+  return next === -1 ? index : next;
+}

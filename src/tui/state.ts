@@ -1,0 +1,48 @@
+import type { BlockResult } from '../parser/index.js';
+
+/** One line of the outline: a runnable block, a task without a block, or a table row to fill. */
+export interface Step {
+  id: number;
+  kind: 'heading' | 'block' | 'task' | 'row';
+  /** Indentation level in the outline. */
+  depth: number;
+  label: string;
+  line: number;
+  /** Index into the model's blocks, tasks or tables. */
+  ref: number;
+  /** For rows: the body row index. */
+  row?: number;
+  status: 'pending' | 'running' | 'passed' | 'failed' | 'skipped' | 'ticked' | 'info';
+  durationMs?: number;
+  /** Marked rollback: inside a section whose heading names rollback. */
+  rollback: boolean;
+}
+
+/** What the screen is doing. */
+export type Mode =
+  | { name: 'browse' }
+  | { name: 'confirm'; word: string | null; typed: string }
+  | { name: 'running'; startedAt: number }
+  | { name: 'failed'; exitCode: number | null; outcome: BlockResult['outcome'] }
+  | { name: 'fill'; column: number; typed: string }
+  | { name: 'help' };
+
+/** The whole screen state: everything the view shows, nothing it computes. */
+export interface PlayState {
+  steps: Step[];
+  selected: number;
+  mode: Mode;
+  /** Output of the block shown, last lines only. */
+  output: string[];
+  /** Lines scrolled back from the tail (0 follows the tail). */
+  scroll: number;
+  /** Table column under the cursor on a row step. */
+  column: number;
+  message: string | null;
+  cwd: string;
+  changedVars: string[];
+  quitting: boolean;
+}
+
+/** How many output lines the state keeps; the screen shows the last of them. */
+export const OUTPUT_LINES = 500;
