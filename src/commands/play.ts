@@ -12,7 +12,7 @@ import { buildSteps } from '../session/steps.js';
 import type { Controller } from '../tui/App.js';
 import type { PlayState, Step } from '../tui/state.js';
 import { createSession } from './new.js';
-import { requireBash, setup } from './setup.js';
+import { requireBash, setup, stopOnHangup } from './setup.js';
 
 declare const __VERSION__: string;
 
@@ -51,9 +51,15 @@ export async function playCommand(file: string, options: PlayOptions, io: Io): P
     const controller = makeController(path, doc, player, prep, io);
     const initial: PlayState = { steps: buildSteps(doc.model), selected: 0, mode: { name: 'browse' }, output: [], scroll: 0, column: 0, message: null, cwd: player.shell.cwd, changedVars: [], quitting: false };
     // Ink and React load only here: no other command pays for them.
-    const [{ render }, { createElement }, { App }] = await Promise.all([import('ink'), import('react'), import('../tui/App.js')]);
-    const app = render(createElement(App, { controller, initial }), { exitOnCtrlC: false, patchConsole: false });
-    await app.waitUntilExit();
+    const open = player;
+    const release = stopOnHangup(async (signal) => {
+      open.journal.append('abort', { reason: `${signal}: the terminal closed or the tool was stopped` });
+      open.cancel();
+      await open.close('aborted');
+    });
+    const { mountApp } = await import('../tui/mount.js');
+    await mountApp(controller, initial);
+    release();
     const failed = doc.model.blocks.some((b) => b.runnable && b.result && b.result.outcome !== 'passed');
     await player.close('quit');
     player = null;
@@ -154,14 +160,25 @@ function makeController(path: string, doc: Document, player: Player, prep: Retur
 /** The prose between the step's heading and the step, lightly unmarked, a few lines. */
 function prose(doc: Document, step: Step): string[] {
   const model = doc.model;
-  const item = step.kind === 'block' ? model.blocks[step.ref]! : model.tasks[step.ref]!;
-  const section = item.section === null ? null : model.sections[item.section]!;
   const lines = new LineIndex(doc.source.text);
-  const from = section ? section.line + 1 : 1;
+  let from: number;
+  let to: number;
+  if (step.kind === 'heading') {
+    const section = model.sections[step.ref]!;
+    from = section.line + 1;
+    to = lines.line(section.extent.end);
+  } else {
+    const item = step.kind === 'block' ? model.blocks[step.ref]! : model.tasks[step.ref]!;
+    const section = item.section === null ? null : model.sections[item.section]!;
+    from = section ? section.line + 1 : 1;
+    to = item.line;
+  }
   const out: string[] = [];
-  for (let l = from; l < item.line && out.length < 6; l++) {
+  const inCode = (l: number) => model.blocks.some((b) => l >= b.line && l <= lines.line(b.span.end));
+  for (let l = from; l < to && out.length < 6; l++) {
+    if (inCode(l)) continue;
     const text = doc.source.text.slice(lines.lineStart(l), lines.lineEnd(l)).trim();
-    if (!text || /^(```|~~~|\||[-*+] \[|<!--)/.test(text)) continue;
+    if (!text || /^(```|~~~|\||[-*+] \[|<!--|#|\*runbook:\*)/.test(text)) continue;
     out.push(text.replace(/\*\*(.+?)\*\*/g, '$1').replace(/^#+\s*/, ''));
   }
   if (step.kind === 'task') out.push(`☐ ${model.tasks[step.ref]!.text}`);

@@ -12,7 +12,7 @@ import { resolvedCode, usedVariables } from '../session/display.js';
 import { journalPath, readJournal, statePath } from '../session/journal.js';
 import { Player, type BlockRecord } from '../session/player.js';
 import { junitXml, type RunReport } from '../session/reports.js';
-import { requireBash, setup } from './setup.js';
+import { requireBash, setup, stopOnHangup } from './setup.js';
 
 declare const __VERSION__: string;
 
@@ -116,6 +116,12 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
       player?.cancel();
     };
     process.on('SIGINT', onSigint);
+    const open = player;
+    const release = stopOnHangup(async (signal) => {
+      open.journal.append('abort', { reason: `${signal}: the tool was stopped` });
+      open.cancel();
+      await open.close('aborted');
+    });
     try {
       for (const [n, block] of selected.entries()) {
         if (interrupted) break;
@@ -129,6 +135,7 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
       }
     } finally {
       process.off('SIGINT', onSigint);
+      release();
     }
     const failed = records.filter((r) => r.outcome !== 'passed');
     const outcome = interrupted ? 'canceled' : failed.length ? 'failed' : 'passed';

@@ -43,3 +43,20 @@ export function setup(model: Runbook, io: Io, sets: string[], blocks?: Set<numbe
 export function requireBash(): void {
   if (spawnSync('bash', ['-c', 'true']).error) throw new UserError('bash is not on PATH; runbook runs shell blocks with bash');
 }
+
+/**
+ * When the terminal goes away (SIGHUP) or the tool is told to stop (SIGTERM), stop the running
+ * block and every process of the session, record the abort, and exit: nothing keeps running.
+ * Returns the function that removes the handlers.
+ */
+export function stopOnHangup(stop: (signal: string) => Promise<void>): () => void {
+  const handler = (signal: NodeJS.Signals) => {
+    void stop(signal).finally(() => process.exit(1));
+  };
+  process.on('SIGHUP', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGHUP', handler);
+    process.off('SIGTERM', handler);
+  };
+}

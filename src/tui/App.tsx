@@ -58,8 +58,14 @@ export function App({ controller, initial }: { controller: Controller; initial: 
       .then((result) => dispatch({ type: 'run-ended', ...result }));
   };
 
+  // Keys are read against the latest state, whenever Ink re-subscribes the handler.
+  const latest = useRef(state);
+  latest.current = state;
   useInput(
     (input, key) => {
+      const state = latest.current;
+      const mode = state.mode;
+      const step = state.steps[state.selected];
       if (!step) return;
       if (mode.name === 'running') {
         if (key.ctrl && input === 'c') controller.cancel();
@@ -92,8 +98,8 @@ export function App({ controller, initial }: { controller: Controller; initial: 
       if (key.ctrl && input === 'c') dispatch({ type: 'quit' });
       else if (key.upArrow || input === 'k') dispatch({ type: 'move', by: -1 });
       else if (key.downArrow || input === 'j') dispatch({ type: 'move', by: 1 });
-      else if (key.leftArrow) dispatch({ type: 'column', by: -1, width: detail.columns.length });
-      else if (key.rightArrow) dispatch({ type: 'column', by: 1, width: detail.columns.length });
+      else if (key.leftArrow) dispatch({ type: 'column', by: -1, width: controller.describe(step).columns.length });
+      else if (key.rightArrow) dispatch({ type: 'column', by: 1, width: controller.describe(step).columns.length });
       else if (key.return || input === 'r') dispatch({ type: 'request-run', word: controller.confirmWord(step) });
       else if (input === 's') {
         controller.skip(step);

@@ -39,9 +39,18 @@ export function firstUnfinished(steps: Step[]): number {
 export function reduce(state: PlayState, action: Action): PlayState {
   const mode = state.mode;
   switch (action.type) {
-    case 'move':
+    case 'move': {
       if (mode.name === 'running') return state;
-      return { ...state, selected: clamp(state.selected + action.by, 0, state.steps.length - 1), column: 0, mode: { name: 'browse' }, message: null, output: mode.name === 'failed' ? [] : state.output };
+      // Headings are context, not stops: moving goes from step to step.
+      let next = state.selected;
+      for (let i = state.selected + Math.sign(action.by); i >= 0 && i < state.steps.length; i += Math.sign(action.by)) {
+        if (state.steps[i]!.kind !== 'heading') {
+          next = i;
+          break;
+        }
+      }
+      return { ...state, selected: next, column: 0, mode: { name: 'browse' }, message: null, output: mode.name === 'failed' ? [] : state.output };
+    }
     case 'next-unfinished': {
       if (mode.name === 'running') return state;
       const after = state.steps.findIndex((s, i) => i > state.selected && unfinished(s));

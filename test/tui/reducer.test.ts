@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { firstUnfinished, reduce } from '../../src/tui/reducer.js';
+import type { PlayState, Step } from '../../src/tui/state.js';
+
+const step = (id: number, kind: Step['kind'], status: Step['status'] = 'pending', rollback = false): Step => ({ id, kind, depth: 0, label: `s${id}`, line: id + 1, ref: id, status, rollback });
+
+function state(steps: Step[], selected = 1): PlayState {
+  return { steps, selected, mode: { name: 'browse' }, output: [], scroll: 0, column: 0, message: null, cwd: '/w', changedVars: [], quitting: false };
+}
+
+const doc = [step(0, 'heading', 'info'), step(1, 'block', 'passed'), step(2, 'block'), step(3, 'heading', 'info'), step(4, 'task'), step(5, 'row', 'info'), step(6, 'block', 'pending', true)];
+
+describe('the play reducer', () => {
+  it('resumes at the first unfinished step', () => {
+    expect(firstUnfinished(doc)).toBe(2);
+  });
+
+  it('moves from step to step, passing over headings and stopping at the ends', () => {
+    let s = state(doc, 2);
+    s = reduce(s, { type: 'move', by: 1 });
+    expect(s.selected).toBe(4);
+    s = reduce(s, { type: 'move', by: -1 });
+    expect(s.selected).toBe(2);
+    s = reduce(reduce(s, { type: 'move', by: -1 }), { type: 'move', by: -1 });
+    expect(s.selected).toBe(1);
+    s = reduce(state(doc, 6), { type: 'move', by: 1 });
+    expect(s.selected).toBe(6);
+  });
+
+  it('asks before running, with the confirm word when the block has one', () => {
+    let s = reduce(state(doc, 2), { type: 'request-run', word: 'prod' });
+    expect(s.mode).toEqual({ name: 'confirm', word: 'prod', typed: '' });
+    s = reduce(reduce(s, { type: 'type', text: 'pr' }), { type: 'type', text: 'od' });
+    expect(s.mode).toMatchObject({ typed: 'prod' });
+    s = reduce(s, { type: 'backspace' });
+    expect(s.mode).toMatchObject({ typed: 'pro' });
+    expect(reduce(s, { type: 'cancel-input' }).mode).toEqual({ name: 'browse' });
+    expect(reduce(state(doc, 4), { type: 'request-run', word: null }).mode).toEqual({ name: 'browse' });
+  });
+
+  it('runs: marks the step running, collects output by line, then moves on when it passes', () => {
+    let s = reduce(state(doc, 2), { type: 'run-started', at: 1 });
+    expect(s.steps[2]!.status).toBe('running');
+    expect(reduce(s, { type: 'move', by: 1 }).selected).toBe(2);
+    s = reduce(reduce(s, { type: 'output', text: 'hel' }), { type: 'output', text: 'lo\nworld\n' });
+    expect(s.output).toEqual(['hello', 'world', '']);
+    s = reduce(s, { type: 'run-ended', status: 'passed', durationMs: 1500, exitCode: 0, outcome: 'passed', cwd: '/w/sub', changedVars: ['A'] });
+    expect(s.steps[2]).toMatchObject({ status: 'passed', durationMs: 1500 });
+    expect(s.selected).toBe(4);
+    expect(s.cwd).toBe('/w/sub');
+    expect(s.changedVars).toEqual(['A']);
+    expect(s.message).toBe('passed in 1.50 s');
+  });
+
+  it('stays on a failed block, offering retry, and can jump to the rollback section', () => {
+    let s = reduce(reduce(state(doc, 2), { type: 'run-started', at: 1 }), { type: 'output', text: 'boom\n' });
+    s = reduce(s, { type: 'run-ended', status: 'failed', durationMs: 10, exitCode: 3, outcome: 'failed', cwd: '/w', changedVars: [] });
+    expect(s.selected).toBe(2);
+    expect(s.mode).toEqual({ name: 'failed', exitCode: 3, outcome: 'failed' });
+    expect(s.output).toEqual(['boom', '']);
+    const retry = reduce(s, { type: 'request-run', word: null });
+    expect(retry.mode).toMatchObject({ name: 'confirm' });
+    const rollback = reduce(s, { type: 'jump-rollback' });
+    expect(rollback.selected).toBe(6);
+    expect(reduce(state([step(0, 'block')], 0), { type: 'jump-rollback' }).message).toBe('this runbook has no rollback section');
+  });
+
+  it('skips a step and moves to the next unfinished one', () => {
+    const s = reduce(state(doc, 2), { type: 'skip' });
+    expect(s.steps[2]!.status).toBe('skipped');
+    expect(s.selected).toBe(4);
+    expect(reduce(state(doc, 1), { type: 'next-unfinished' }).selected).toBe(2);
+  });
+
+  it('records a tick and a fill, and edits the fill text', () => {
+    let s = reduce(state(doc, 4), { type: 'ticked', status: 'ticked', message: 'task: [ ] → [x]' });
+    expect(s.steps[4]!.status).toBe('ticked');
+    s = reduce(reduce(s, { type: 'move', by: 1 }), { type: 'column', by: 5, width: 3 });
+    expect(s.column).toBe(2);
+    s = reduce(s, { type: 'start-fill', column: 1, prefill: '2026' });
+    s = reduce(reduce(s, { type: 'type', text: '-11' }), { type: 'backspace' });
+    expect(s.mode).toEqual({ name: 'fill', column: 1, typed: '2026-1' });
+    s = reduce(s, { type: 'filled', message: 'cell: → 2026-1' });
+    expect(s.mode).toEqual({ name: 'browse' });
+  });
+
+  it('keeps only the last lines of output and scrolls back within them', () => {
+    let s = state(doc, 2);
+    for (let i = 0; i < 700; i++) s = reduce(s, { type: 'output', text: `${i}\n` });
+    expect(s.output.length).toBe(500);
+    expect(s.output[498]).toBe('699');
+    s = reduce(s, { type: 'scroll', by: 10 });
+    expect(s.scroll).toBe(10);
+    expect(reduce(s, { type: 'scroll', by: -50 }).scroll).toBe(0);
+  });
+});
