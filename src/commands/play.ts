@@ -52,11 +52,9 @@ export async function playCommand(file: string, options: PlayOptions, io: Io): P
     const initial: PlayState = { steps: buildSteps(doc.model), selected: 0, mode: { name: 'browse' }, output: [], scroll: 0, column: 0, message: null, cwd: player.shell.cwd, changedVars: [], quitting: false };
     // Ink and React load only here: no other command pays for them.
     const open = player;
-    const release = stopOnHangup(async (signal) => {
-      open.journal.append('abort', { reason: `${signal}: the terminal closed or the tool was stopped` });
-      open.cancel();
-      await open.close('aborted');
-    });
+    // Once the terminal is gone, drawing to it fails; that must not stop the session closing.
+    io.stdout.on('error', () => undefined);
+    const release = stopOnHangup((signal) => open.abort(`${signal}: the terminal closed or the tool was stopped`));
     const { mountApp } = await import('../tui/mount.js');
     await mountApp(controller, initial);
     release();
@@ -126,7 +124,7 @@ function makeController(path: string, doc: Document, player: Player, prep: Retur
           const state = cell.checkbox === 'unchecked' ? 'checked' : 'unchecked';
           const [report] = doc.apply([{ kind: 'checkbox', anchor: cellAnchor(doc.model, step.ref, step.row!, col) as Anchor & { kind: 'cell' }, state }]);
           player.journal.append('tick', { line: report!.line, what: report!.what, to: report!.after });
-          return { status: state === 'checked' ? 'ticked' : 'info', message: `${report!.what}: ${report!.before} → ${report!.after}` };
+          return { status: state === 'checked' ? 'ticked' : 'info', message: `${report!.what}: ${report!.before} → ${report!.after}`, label: rowLabel(doc, step) };
         }
         return { status: step.status, message: 'space ticks a task or a checkbox cell' };
       } catch (error) {
@@ -143,9 +141,9 @@ function makeController(path: string, doc: Document, player: Player, prep: Retur
       try {
         const [report] = doc.apply([{ kind: 'fill', anchor: cellAnchor(doc.model, step.ref, step.row!, column) as Anchor & { kind: 'cell' }, value }]);
         player.journal.append('fill', { line: report!.line, what: report!.what });
-        return `${report!.what}: ${report!.before || '(empty)'} → ${report!.after}`;
+        return { message: `${report!.what}: ${report!.before || '(empty)'} → ${report!.after}`, label: rowLabel(doc, step) };
       } catch (error) {
-        return (error as Error).message;
+        return { message: (error as Error).message };
       }
     },
     cancel() {
@@ -155,6 +153,11 @@ function makeController(path: string, doc: Document, player: Player, prep: Retur
       // Closing happens after the screen is gone; see playCommand.
     },
   };
+}
+
+/** A table row as the outline shows it, from the current model. */
+function rowLabel(doc: Document, step: Step): string {
+  return doc.model.tables[step.ref]!.rows[step.row!]!.cells.map((c) => c.text || '·').join(' | ');
 }
 
 /** The prose between the step's heading and the step, lightly unmarked, a few lines. */

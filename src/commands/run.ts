@@ -117,11 +117,7 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
     };
     process.on('SIGINT', onSigint);
     const open = player;
-    const release = stopOnHangup(async (signal) => {
-      open.journal.append('abort', { reason: `${signal}: the tool was stopped` });
-      open.cancel();
-      await open.close('aborted');
-    });
+    const release = stopOnHangup((signal) => open.abort(`${signal}: the tool was stopped`));
     try {
       for (const [n, block] of selected.entries()) {
         if (interrupted) break;

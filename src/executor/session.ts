@@ -62,6 +62,8 @@ export class ShellSession {
   private ready: (() => void) | null = null;
   private redactors!: { stdout: StreamRedactor; stderr: StreamRedactor };
   private counter = 0;
+  /** Every process group this session's shells led; all are ended when it closes. */
+  private readonly groups = new Set<number>();
 
   private constructor(private readonly options: SessionOptions) {
     this.state = { cwd: options.cwd, vars: new Map() };
@@ -93,6 +95,10 @@ export class ShellSession {
     const shell = spawnShell(restore?.cwd ?? this.options.cwd, this.options.env);
     this.shell = shell;
     this.alive = true;
+    if (shell.pid) {
+      track(shell.pid);
+      this.groups.add(shell.pid);
+    }
     this.control = '';
     const secrets = this.options.secrets ?? [];
     this.redactors = { stdout: new StreamRedactor(secrets), stderr: new StreamRedactor(secrets) };
@@ -279,7 +285,6 @@ export class ShellSession {
    */
   async close(): Promise<void> {
     const shell = this.shell;
-    const pid = shell?.pid;
     if (shell && this.alive) {
       (shell.stdin as Writable).end();
       await new Promise<void>((resolve) => {
@@ -287,12 +292,30 @@ export class ShellSession {
         else shell.once('exit', () => resolve());
       });
     }
-    if (pid && signalGroup(pid, 'SIGTERM')) {
+    const groups = [...this.groups].filter((group) => signalGroup(group, 'SIGTERM'));
+    if (groups.length) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      signalGroup(pid, 'SIGKILL');
+      for (const group of groups) signalGroup(group, 'SIGKILL');
     }
+    for (const group of this.groups) liveGroups.delete(group);
+    this.groups.clear();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Process groups of shells still running. If the tool itself exits without closing a session
+ * (a crash), they are killed on the way out: nothing a block started outlives the tool.
+ */
+const liveGroups = new Set<number>();
+let exitHook = false;
+function track(group: number): void {
+  liveGroups.add(group);
+  if (exitHook) return;
+  exitHook = true;
+  process.once('exit', () => {
+    for (const pgid of liveGroups) signalGroup(pgid, 'SIGKILL');
+  });
 }
 
 /** bash leading its own process group, with descriptor 3 as the control channel. */

@@ -58,6 +58,9 @@ export function outcomeOf(result: BlockOutcome): BlockResult['outcome'] {
  */
 export class Player {
   private running: { cancel(): void } | null = null;
+  /** The block under way, so an abort can wait for it to be recorded. */
+  private current: Promise<BlockRecord> | null = null;
+  private closed = false;
   /** The output log, open for appending for the whole session. */
   private readonly log: number;
 
@@ -109,7 +112,16 @@ export class Player {
    * Runs one block (or `script`, the operator's edited version of it, for this run only),
    * streaming events to `onEvent`, then records it: journal, result line, owning task.
    */
-  async runBlock(index: number, onEvent: (event: ExecEvent) => void, script?: string): Promise<BlockRecord> {
+  runBlock(index: number, onEvent: (event: ExecEvent) => void, script?: string): Promise<BlockRecord> {
+    if (this.closed) return Promise.reject(new Error('the session is closed'));
+    const run = this.execute(index, onEvent, script);
+    this.current = run;
+    return run.finally(() => {
+      if (this.current === run) this.current = null;
+    });
+  }
+
+  private async execute(index: number, onEvent: (event: ExecEvent) => void, script?: string): Promise<BlockRecord> {
     const block = this.doc.model.blocks[index]!;
     const anchor = blockAnchor(this.doc.model, index) as Anchor & { kind: 'block' };
     const command = script ?? block.body;
@@ -182,13 +194,28 @@ export class Player {
     this.running?.cancel();
   }
 
+  /**
+   * Stops the session from outside (the terminal closed, the tool was told to stop): the running
+   * block is stopped and recorded as canceled, then the session closes.
+   */
+  async abort(reason: string): Promise<void> {
+    if (this.closed) return;
+    this.journal.append('abort', { reason });
+    this.cancel();
+    await this.current?.catch(() => undefined);
+    await this.close('aborted');
+  }
+
   /** Ends the session: journal, shell, lock. */
   async close(outcome: string, detail: Record<string, unknown> = {}): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     this.journal.append('session-end', { outcome, ...detail });
     this.journal.close();
     closeSync(this.log);
-    await this.shell.close();
+    // The record is complete: release the document before waiting for the shell to go.
     this.doc.close();
+    await this.shell.close();
   }
 
   /** The document's path relative to where the tool was started, for messages. */

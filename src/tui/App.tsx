@@ -13,9 +13,9 @@ export interface Controller {
   confirmWord(step: Step): string | null;
   run(step: Step, onOutput: (text: string) => void, onStart: () => void): Promise<{ status: Step['status']; durationMs: number; exitCode: number | null; outcome: 'passed' | 'failed' | 'timed out' | 'canceled' | 'skipped'; cwd: string; changedVars: string[] }>;
   skip(step: Step): void;
-  toggle(step: Step, column: number): { status: Step['status']; message: string };
+  toggle(step: Step, column: number): { status: Step['status']; message: string; label?: string };
   prefill(step: Step, column: number): string;
-  fill(step: Step, column: number, value: string): string;
+  fill(step: Step, column: number, value: string): { message: string; label?: string };
   cancel(): void;
   quit(): void;
 }
@@ -86,7 +86,7 @@ export function App({ controller, initial }: { controller: Controller; initial: 
       }
       if (mode.name === 'fill') {
         if (key.escape) dispatch({ type: 'cancel-input' });
-        else if (key.return) dispatch({ type: 'filled', message: controller.fill(step, mode.column, mode.typed) });
+        else if (key.return) dispatch({ type: 'filled', ...controller.fill(step, mode.column, mode.typed) });
         else if (key.backspace || key.delete) dispatch({ type: 'backspace' });
         else if (input && !key.ctrl) dispatch({ type: 'type', text: input });
         return;

@@ -14,9 +14,9 @@ export type Action =
   | { type: 'output'; text: string }
   | { type: 'run-ended'; status: Step['status']; durationMs: number; exitCode: number | null; outcome: 'passed' | 'failed' | 'timed out' | 'canceled' | 'skipped'; cwd: string; changedVars: string[] }
   | { type: 'skip' }
-  | { type: 'ticked'; status: Step['status']; message: string }
+  | { type: 'ticked'; status: Step['status']; message: string; label?: string }
   | { type: 'start-fill'; column: number; prefill: string }
-  | { type: 'filled'; message: string }
+  | { type: 'filled'; message: string; label?: string }
   | { type: 'scroll'; by: number }
   | { type: 'help' }
   | { type: 'message'; text: string | null }
@@ -105,12 +105,12 @@ export function reduce(state: PlayState, action: Action): PlayState {
       return { ...state, steps, mode: { name: 'browse' }, selected: nextAfter(steps, state.selected), message: 'skipped' };
     }
     case 'ticked':
-      return { ...state, steps: setStatus(state.steps, state.selected, action.status), message: action.message };
+      return { ...state, steps: relabel(setStatus(state.steps, state.selected, action.status), state.selected, action.label), message: action.message };
     case 'start-fill':
       if (mode.name === 'running') return state;
       return { ...state, mode: { name: 'fill', column: action.column, typed: action.prefill } };
     case 'filled':
-      return { ...state, mode: { name: 'browse' }, message: action.message };
+      return { ...state, steps: relabel(state.steps, state.selected, action.label), mode: { name: 'browse' }, message: action.message };
     case 'scroll':
       return { ...state, scroll: clamp(state.scroll + action.by, 0, Math.max(0, state.output.length - 1)) };
     case 'help':
@@ -120,6 +120,10 @@ export function reduce(state: PlayState, action: Action): PlayState {
     case 'quit':
       return { ...state, quitting: true };
   }
+}
+
+function relabel(steps: Step[], index: number, label: string | undefined): Step[] {
+  return label === undefined ? steps : steps.map((s, i) => (i === index ? { ...s, label } : s));
 }
 
 function setStatus(steps: Step[], index: number, status: Step['status']): Step[] {

@@ -29,7 +29,7 @@ function controller(calls: string[]): Controller {
       return { status: 'ticked', message: 'ticked' };
     },
     prefill: () => '',
-    fill: () => 'filled',
+    fill: () => ({ message: 'filled' }),
     cancel: () => calls.push('cancel'),
     quit: () => calls.push('quit'),
   };

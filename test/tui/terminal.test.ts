@@ -1,0 +1,128 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseRunbook } from '../../src/parser/index.js';
+import { BIN } from '../support/cli.js';
+
+// A real terminal: tmux runs `runbook play`, send-keys types, capture-pane reads the screen.
+const socket = `runbook-test-${process.pid}`;
+const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+
+afterAll(() => {
+  tmux('kill-server');
+});
+
+function start(name: string, cwd: string, command: string): void {
+  const result = tmux('new-session', '-d', '-s', name, '-x', '110', '-y', '32', '-c', cwd, `env RUNBOOK_OPERATOR=tmux-op ${command}; echo EXITED $?; sleep 600`);
+  expect(result.status).toBe(0);
+}
+
+const screen = (name: string) => tmux('capture-pane', '-p', '-t', name).stdout;
+const keys = (name: string, ...k: string[]) => tmux('send-keys', '-t', name, ...k);
+
+async function waitFor(name: string, text: string | RegExp): Promise<string> {
+  let last = '';
+  for (let i = 0; i < 300; i++) {
+    last = screen(name);
+    if (typeof text === 'string' ? last.includes(text) : text.test(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the screen never showed ${String(text)}:\n${last}`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const TIMES = /· \d+\.\d\d s · \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ ·/g;
+
+describe('runbook play in a real terminal', () => {
+  it('runs two blocks, ticks a box, fills a cell and quits, writing exactly that into the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-tmux-'));
+    copyFileSync('fixtures/play/drill.md', join(dir, 'drill.md'));
+    start('drill', dir, `node ${BIN} play drill.md`);
+    await waitFor('drill', 'echo one > one.txt');
+    keys('drill', 'Enter');
+    await waitFor('drill', 'Run this block? [y/N]');
+    keys('drill', 'y');
+    await waitFor('drill', '✔ First step');
+    await waitFor('drill', /› +○ Second step/);
+    keys('drill', 'Enter');
+    await waitFor('drill', 'Run this block? [y/N]');
+    keys('drill', 'y');
+    await waitFor('drill', '│ two after one');
+    await waitFor('drill', /› +○ Manual check/);
+    keys('drill', 'Space');
+    await waitFor('drill', '☑ Manual check');
+    keys('drill', 'j');
+    await waitFor('drill', /› +disk \| · \| \[ \]/);
+    keys('drill', 'Right');
+    await waitFor('drill', 'column: Value');
+    keys('drill', 'f');
+    await waitFor('drill', 'Value: ▏');
+    keys('drill', '-l', 'fine');
+    keys('drill', 'Enter');
+    await waitFor('drill', /disk \| fine \| \[ \]/);
+    keys('drill', 'Right');
+    keys('drill', 'Space');
+    await waitFor('drill', /disk \| fine \| \[x\]/);
+    keys('drill', 'q');
+    await waitFor('drill', 'EXITED 0');
+
+    const input = readFileSync('fixtures/play/drill.md', 'utf8');
+    const result = '  *runbook:* ✅ passed · exit 0 · T · tmux-op';
+    const expected = input
+      .replace('- [ ] First step', '- [x] First step')
+      .replace('- [ ] Second step', '- [x] Second step')
+      .replace('- [ ] Manual check', '- [x] Manual check')
+      .replace('  echo one > one.txt\n  ```\n', `  echo one > one.txt\n  \`\`\`\n${result}\n`)
+      .replace('  echo "two after $(cat one.txt)"\n  ```\n', `  echo "two after $(cat one.txt)"\n  \`\`\`\n${result}\n`)
+      .replace('| disk | | [ ] |', '| disk | fine | [x] |');
+    expect(readFileSync(join(dir, 'drill.md'), 'utf8').replace(TIMES, '· T ·')).toBe(expected);
+    const events = readFileSync(join(dir, '.runbook', 'drill.md.journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.map((e) => e.type)).toEqual(['session-start', 'block-start', 'block-end', 'tick', 'block-start', 'block-end', 'tick', 'tick', 'fill', 'tick', 'session-end']);
+    expect(events[1]).toMatchObject({ name: 'one', command: 'echo one > one.txt' });
+    expect(events[8]).toMatchObject({ what: 'cell "Value" of row "disk"' });
+  }, 60_000);
+
+  it('loses nothing when the terminal is killed mid-block, and resumes at that step', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-tmux-'));
+    copyFileSync('fixtures/play/slow.md', join(dir, 'slow.md'));
+    start('slow', dir, `node ${BIN} play slow.md`);
+    await waitFor('slow', 'echo quick');
+    keys('slow', 'Enter');
+    await waitFor('slow', 'Run this block? [y/N]');
+    keys('slow', 'y');
+    await waitFor('slow', /› +○ Slow step/);
+    keys('slow', 'Enter');
+    await waitFor('slow', 'Run this block? [y/N]');
+    keys('slow', 'y');
+    await waitFor('slow', '│ started-slow');
+    // Close the terminal under the running block.
+    tmux('kill-session', '-t', 'slow');
+    const pid = Number(readFileSync(join(dir, 'slow.pid'), 'utf8'));
+    await expect.poll(() => alive(pid), { timeout: 10_000 }).toBe(false);
+    await expect.poll(() => existsSync(join(dir, 'slow.md.lock')), { timeout: 10_000 }).toBe(false);
+    const model = parseRunbook(readFileSync(join(dir, 'slow.md'), 'utf8'));
+    expect(model.blocks[0]!.result?.outcome).toBe('passed');
+    expect(model.tasks.map((t) => t.checked)).toEqual([true, false, false]);
+    const types = readFileSync(join(dir, '.runbook', 'slow.md.journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).type);
+    expect(types).toContain('abort');
+
+    start('again', dir, `node ${BIN} play slow.md`);
+    const reopened = await waitFor('again', 'echo started-slow');
+    expect(reopened).toMatch(/✔ Quick step/);
+    expect(reopened).toMatch(/› +✘ Slow step/);
+    keys('again', 'q');
+    // The slow block is recorded as canceled: quitting reports a block that did not pass.
+    await waitFor('again', 'EXITED 1');
+    expect(parseRunbook(readFileSync(join(dir, 'slow.md'), 'utf8')).blocks[1]!.result?.outcome).toBe('canceled');
+  }, 60_000);
+});
