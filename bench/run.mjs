@@ -68,6 +68,17 @@ if (!only || only === 'executor') {
   record({ issue: 4, name: '`runbook run` of that block, whole process', value: cliProcess, baseline: bareProcess, baselineName: 'bare node script, whole process', unit: 'ms', limit: 1.3 });
 }
 
+if (!only || only === 'play') {
+  // Issue 5: play's first frame against a bare Ink script that renders one frame.
+  const { firstFrame } = await import('./first-frame.mjs');
+  const work = mkdtempSync(join(tmpdir(), 'runbook-bench-play-'));
+  writeFileSync(join(work, 'drill.md'), '# Drill\n\n- [ ] Step\n\n  ```bash\n  echo hi\n  ```\n');
+  const root = process.cwd();
+  const bare = firstFrame(`${node} ${join(root, 'bench/bare-ink.mjs')} drill.md`, 'first frame', work);
+  const play = firstFrame(`${node} ${join(root, 'bin/runbook.js')} play drill.md`, '? keys', work);
+  record({ issue: 5, name: '`runbook play` first frame on a small runbook (real terminal)', value: play, baseline: bare, baselineName: 'bare ink + react + parser, one frame', unit: 'ms', limit: 1.2 });
+}
+
 const header = [
   `Measured by \`npm run bench\` on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
   'Each ratio compares two measurements taken in the same run; times are medians.',

@@ -126,3 +126,29 @@ describe('runbook play in a real terminal', () => {
     expect(parseRunbook(readFileSync(join(dir, 'slow.md'), 'utf8')).blocks[1]!.result?.outcome).toBe('canceled');
   }, 60_000);
 });
+
+describe('runbook play, other ways in', () => {
+  it('refuses without a terminal, pointing at runbook run', () => {
+    const result = spawnSync(process.execPath, [BIN, 'play', 'fixtures/play/drill.md'], { encoding: 'utf8', input: '' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe('runbook: play needs a terminal; for scripts and CI use `runbook run fixtures/play/drill.md --yes`\n');
+  });
+
+  it('creates a dated session doc from a template with --new and plays it, leaving the template alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-tmux-'));
+    copyFileSync('fixtures/play/drill.md', join(dir, 'TEMPLATE.md'));
+    start('new', dir, `node ${BIN} play TEMPLATE.md --new`);
+    await waitFor('new', 'echo one > one.txt');
+    keys('new', 'Enter');
+    await waitFor('new', 'Run this block? [y/N]');
+    keys('new', 'y');
+    await waitFor('new', '✔ First step');
+    keys('new', 'q');
+    await waitFor('new', 'EXITED 0');
+    const day = new Date().toISOString().slice(0, 10);
+    const session = parseRunbook(readFileSync(join(dir, `${day}.md`), 'utf8'));
+    expect(session.frontMatter!.data.runbook).toMatchObject({ template: 'TEMPLATE.md', operator: 'tmux-op' });
+    expect(session.blocks[0]!.result?.outcome).toBe('passed');
+    expect(readFileSync(join(dir, 'TEMPLATE.md'), 'utf8')).toBe(readFileSync('fixtures/play/drill.md', 'utf8'));
+  }, 60_000);
+});
