@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { cellAnchor, taskAnchor, type Anchor } from '../document/anchors.js';
 import { Document } from '../document/document.js';
@@ -99,9 +103,25 @@ function makeController(path: string, doc: Document, player: Player, prep: Retur
       const word = doc.model.blocks[step.ref]?.options.values.confirm;
       return typeof word === 'string' ? word : null;
     },
-    async run(step, onOutput, onStart) {
+    edit(step) {
+      const block = doc.model.blocks[step.ref];
+      if (!block) return null;
+      const editor = io.env.VISUAL || io.env.EDITOR || 'vi';
+      const dir = mkdtempSync(join(tmpdir(), 'runbook-edit-'));
+      const file = join(dir, `${block.name ?? `block-${block.index + 1}`}.sh`);
+      writeFileSync(file, block.body.endsWith('\n') ? block.body : `${block.body}\n`, { mode: 0o600 });
+      // The editor gets the terminal for as long as it runs; the screen redraws after.
+      const raw = io.stdin.isTTY ? (io.stdin as NodeJS.ReadStream) : null;
+      raw?.setRawMode(false);
+      const result = spawnSync('sh', ['-c', `${editor} "$1"`, 'sh', file], { stdio: 'inherit' });
+      raw?.setRawMode(true);
+      const edited = result.status === 0 ? readFileSync(file, 'utf8').replace(/\n$/, '') : null;
+      rmSync(dir, { recursive: true, force: true });
+      return edited;
+    },
+    async run(step, onOutput, onStart, script) {
       onStart();
-      const record = await player.runBlock(step.ref, (event) => event.type === 'output' && onOutput(event.text));
+      const record = await player.runBlock(step.ref, (event) => event.type === 'output' && onOutput(event.text), script);
       lastDuration = record.durationMs;
       const status: Step['status'] = record.outcome === 'passed' ? 'passed' : 'failed';
       return { status, durationMs: record.durationMs, exitCode: record.exitCode, outcome: record.outcome, cwd: record.cwd, changedVars: record.changedVars };

@@ -11,7 +11,9 @@ export interface Controller {
   /** Text shown for a step: prose around it, its code with variables resolved (masked). */
   describe(step: Step): { prose: string[]; code: string[]; options: string | null; columns: string[] };
   confirmWord(step: Step): string | null;
-  run(step: Step, onOutput: (text: string) => void, onStart: () => void): Promise<{ status: Step['status']; durationMs: number; exitCode: number | null; outcome: 'passed' | 'failed' | 'timed out' | 'canceled' | 'skipped'; cwd: string; changedVars: string[] }>;
+  /** Opens the block in the operator's editor; the edited text, or null when there is nothing to edit. */
+  edit(step: Step): string | null;
+  run(step: Step, onOutput: (text: string) => void, onStart: () => void, script?: string): Promise<{ status: Step['status']; durationMs: number; exitCode: number | null; outcome: 'passed' | 'failed' | 'timed out' | 'canceled' | 'skipped'; cwd: string; changedVars: string[] }>;
   skip(step: Step): void;
   toggle(step: Step, column: number): { status: Step['status']; message: string; label?: string };
   prefill(step: Step, column: number): string;
@@ -21,7 +23,7 @@ export interface Controller {
 }
 
 const MARKS: Record<Step['status'], string> = { pending: '○', running: '◐', passed: '✔', failed: '✘', skipped: '↷', ticked: '☑', info: ' ' };
-const KEYS = '↑↓/jk move · Enter run · s skip · r re-run · space tick · f fill · ←→ column · n next · b rollback · [ ] scroll · ? help · q quit';
+const KEYS = '↑↓/jk move · Enter run · e edit & run · s skip · r re-run · space tick · f fill · ←→ column · n next · b rollback · [ ] scroll · ? help · q quit';
 
 /** The `play` screen: an outline, the selected step, live output and a status bar. */
 export function App({ controller, initial }: { controller: Controller; initial: PlayState }) {
@@ -52,9 +54,9 @@ export function App({ controller, initial }: { controller: Controller; initial: 
   const detail = step ? controller.describe(step) : { prose: [], code: [], options: null, columns: [] };
   const mode = state.mode;
 
-  const startRun = (target: Step) => {
+  const startRun = (target: Step, script?: string) => {
     void controller
-      .run(target, (text) => dispatch({ type: 'output', text }), () => dispatch({ type: 'run-started', at: Date.now() }))
+      .run(target, (text) => dispatch({ type: 'output', text }), () => dispatch({ type: 'run-started', at: Date.now() }), script)
       .then((result) => dispatch({ type: 'run-ended', ...result }));
   };
 
@@ -76,10 +78,10 @@ export function App({ controller, initial }: { controller: Controller; initial: 
       if (mode.name === 'confirm') {
         if (key.escape) dispatch({ type: 'cancel-input' });
         else if (key.return) {
-          if (mode.word === null || mode.typed === mode.word) startRun(step);
+          if (mode.word === null || mode.typed === mode.word) startRun(step, mode.script);
           else dispatch({ type: 'message', text: `type "${mode.word}" exactly to run this block` });
         } else if (key.backspace || key.delete) dispatch({ type: 'backspace' });
-        else if (mode.word === null && (input === 'y' || input === 'Y')) startRun(step);
+        else if (mode.word === null && (input === 'y' || input === 'Y')) startRun(step, mode.script);
         else if (mode.word === null && (input === 'n' || input === 'N')) dispatch({ type: 'cancel-input' });
         else if (mode.word !== null && input && !key.ctrl) dispatch({ type: 'type', text: input });
         return;
@@ -106,7 +108,10 @@ export function App({ controller, initial }: { controller: Controller; initial: 
         dispatch({ type: 'skip' });
       } else if (input === ' ') dispatch({ type: 'ticked', ...controller.toggle(step, state.column) });
       else if (input === 'f' && step.kind === 'row') dispatch({ type: 'start-fill', column: state.column, prefill: controller.prefill(step, state.column) });
-      else if (input === 'n') dispatch({ type: 'next-unfinished' });
+      else if (input === 'e' && step.kind === 'block') {
+        const script = controller.edit(step);
+        if (script !== null) dispatch({ type: 'request-run', word: controller.confirmWord(step), script });
+      } else if (input === 'n') dispatch({ type: 'next-unfinished' });
       else if (input === 'b') dispatch({ type: 'jump-rollback' });
       else if (input === '[') dispatch({ type: 'scroll', by: 5 });
       else if (input === ']') dispatch({ type: 'scroll', by: -5 });

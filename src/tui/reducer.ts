@@ -6,7 +6,7 @@ export type Action =
   | { type: 'next-unfinished' }
   | { type: 'jump-rollback' }
   | { type: 'column'; by: number; width: number }
-  | { type: 'request-run'; word: string | null }
+  | { type: 'request-run'; word: string | null; script?: string }
   | { type: 'type'; text: string }
   | { type: 'backspace' }
   | { type: 'cancel-input' }
@@ -66,7 +66,7 @@ export function reduce(state: PlayState, action: Action): PlayState {
       return { ...state, column: clamp(state.column + action.by, 0, Math.max(0, action.width - 1)) };
     case 'request-run':
       if (mode.name === 'running' || state.steps[state.selected]?.kind !== 'block') return state;
-      return { ...state, mode: { name: 'confirm', word: action.word, typed: '' }, message: null };
+      return { ...state, mode: { name: 'confirm', word: action.word, typed: '', ...(action.script !== undefined ? { script: action.script } : {}) }, message: action.script !== undefined ? 'runs your edited version, this time only' : null };
     case 'type':
       if (mode.name === 'confirm') return { ...state, mode: { ...mode, typed: mode.typed + action.text } };
       if (mode.name === 'fill') return { ...state, mode: { ...mode, typed: mode.typed + action.text } };

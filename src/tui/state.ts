@@ -21,7 +21,7 @@ export interface Step {
 /** What the screen is doing. */
 export type Mode =
   | { name: 'browse' }
-  | { name: 'confirm'; word: string | null; typed: string }
+  | { name: 'confirm'; word: string | null; typed: string; script?: string }
   | { name: 'running'; startedAt: number }
   | { name: 'failed'; exitCode: number | null; outcome: BlockResult['outcome'] }
   | { name: 'fill'; column: number; typed: string }

@@ -17,6 +17,7 @@ function controller(calls: string[]): Controller {
     color: false,
     describe: (step) => ({ prose: [`about ${step.label}`], code: step.kind === 'block' ? [`echo ${step.label}`] : [], options: null, columns: [] }),
     confirmWord: (step) => (step.label === 'ship' ? 'prod' : null),
+    edit: () => null,
     run: async (step, onOutput, onStart) => {
       calls.push(`run ${step.label}`);
       onStart();

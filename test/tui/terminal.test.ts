@@ -152,3 +152,23 @@ describe('runbook play, other ways in', () => {
     expect(readFileSync(join(dir, 'TEMPLATE.md'), 'utf8')).toBe(readFileSync('fixtures/play/drill.md', 'utf8'));
   }, 60_000);
 });
+
+describe('editing a block before it runs', () => {
+  it('runs the edited text this time only, journals it, and leaves the runbook as it was', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-tmux-'));
+    copyFileSync('fixtures/play/drill.md', join(dir, 'drill.md'));
+    start('edit', dir, `env EDITOR='sed -i s/one/EDITED/' node ${BIN} play drill.md`);
+    await waitFor('edit', 'echo one > one.txt');
+    keys('edit', 'e');
+    await waitFor('edit', 'runs your edited version, this time only');
+    keys('edit', 'y');
+    await waitFor('edit', '✔ First step');
+    keys('edit', 'q');
+    await waitFor('edit', 'EXITED 0');
+    expect(readFileSync(join(dir, 'one.txt'), 'utf8')).toBe('EDITED\n');
+    const model = parseRunbook(readFileSync(join(dir, 'drill.md'), 'utf8'));
+    expect(model.blocks[0]!.body).toBe('echo one > one.txt');
+    const start0 = readFileSync(join(dir, '.runbook', 'drill.md.journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).find((e) => e.type === 'block-start');
+    expect(start0).toMatchObject({ command: 'echo EDITED > one.txt', edited: true });
+  }, 60_000);
+});
