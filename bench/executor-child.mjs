@@ -11,6 +11,7 @@ const mode = process.argv[2];
 const dir = mkdtempSync(join(tmpdir(), 'runbook-exec-bench-'));
 const env = { PATH: process.env.PATH, HOME: dir };
 let ms;
+var blockMs;
 if (mode === 'blocks') {
   const session = await ShellSession.start({ cwd: dir, env });
   await session.run({ script: 'true', timeoutMs: null, errexit: true, pipefail: true }, () => {}).done;
@@ -28,7 +29,9 @@ if (mode === 'blocks') {
   const doc = Document.open(path, { lock: 'bench' });
   const player = await Player.open(doc, { env, secrets: ['hunter2-secret'], operator: 'bench', version: '0', timeoutMs: null });
   const sink = createWriteStream('/dev/null');
+  const blockStart = performance.now();
   const record = await player.runBlock(0, (event) => event.type === 'output' && sink.write(event.text));
+  var blockMs = performance.now() - blockStart;
   await player.close('done');
   ms = performance.now() - start;
   if (record.outcome !== 'passed') throw new Error('block failed');
@@ -42,4 +45,4 @@ if (mode === 'blocks') {
   });
   ms = performance.now() - start;
 }
-console.log(JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+console.log(JSON.stringify({ ms, blockMs: typeof blockMs === 'number' ? blockMs : null, maxRssMb: process.resourceUsage().maxRSS / 1024 }));

@@ -59,7 +59,8 @@ if (!only || only === 'executor') {
   console.log(`      100 blocks: ${blocks.toFixed(0)} ms; bash loop: ${bashLoop.toFixed(0)} ms`);
   const bare = median([1, 2, 3, 4, 5].map(() => nodeJson('bench/executor-child.mjs', ['bare-output']).ms));
   const outputs = [1, 2, 3, 4, 5].map(() => nodeJson('bench/executor-child.mjs', ['output']));
-  record({ issue: 4, name: 'block printing 200 000 lines, in process (session start, log, journal, result line)', value: median(outputs.map((o) => o.ms)), baseline: bare, baselineName: 'spawn piped to a file', unit: 'ms', limit: 1.3 });
+  record({ issue: 4, name: 'block printing 200 000 lines: the block in a running session (output, log, journal, result line)', value: median(outputs.map((o) => o.blockMs)), baseline: bare, baselineName: 'spawn piped to a file', unit: 'ms', limit: 1.3 });
+  record({ issue: 4, name: 'the same, with session start and close (shell, journal, lock)', value: median(outputs.map((o) => o.ms)), baseline: bare, baselineName: 'spawn piped to a file', unit: 'ms', limit: 1.3 });
   record({ issue: 4, name: 'peak RSS while a block prints 200 000 lines', value: Math.max(...outputs.map((o) => o.maxRssMb)), unit: 'MB', limit: 150 });
   const big = mkdtempSync(join(tmpdir(), 'runbook-bench-big-'));
   writeFileSync(join(big, 'big.md'), '# Big\n\n```bash\nseq 1 200000\n```\n');

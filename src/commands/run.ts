@@ -67,10 +67,11 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
     for (const block of selected) {
       const timeout = block.options.values.timeout;
       if (typeof timeout === 'string') duration(timeout, `${file}:${block.line}: timeout=`);
-      if (block.lang === 'zsh' && spawnSync('zsh', ['-c', 'true']).error) {
-        throw new UserError(`${file}:${block.line}: this block is zsh and zsh is not installed; install it or skip the block`);
-      }
     }
+    // A block in a shell this machine does not have is skipped, with the reason, not run in another.
+    const noInterpreter = new Map<number, string>();
+    const hasZsh = !spawnSync('zsh', ['-c', 'true']).error;
+    for (const block of selected) if (block.lang === 'zsh' && !hasZsh) noInterpreter.set(block.index, 'zsh is not installed');
     const { resolved, secrets, env, operator, show } = setup(model, io, options.set ?? [], new Set(selected.map((b) => b.index)));
     if (resolved.missing.length && !options.dryRun) {
       const list = resolved.missing.map((m) => `${m.name} (line ${m.lines.join(', ')})`).join(', ');
@@ -122,6 +123,12 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
       for (const [n, block] of selected.entries()) {
         if (interrupted) break;
         println(io.stdout, `▶ ${block.name ?? `block ${block.index + 1}`} — line ${block.line} (${n + 1}/${selected.length})`);
+        const why = noInterpreter.get(block.index);
+        if (why) {
+          player.skip(block.index, why);
+          println(io.stdout, `↷ skipped: ${why}`);
+          continue;
+        }
         const record = await player.runBlock(block.index, (event) => {
           if (event.type === 'output') (event.stream === 'stdout' ? io.stdout : io.stderr).write(event.text);
         });
@@ -139,9 +146,10 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
     await player.close(outcome, { ran: records.length, failed: failed.length });
     player = null;
     const notRun = selected.filter((b) => !records.some((r) => r.index === b.index));
+    const reasonOf = (b: Block) => noInterpreter.get(b.index) ?? 'not run: an earlier block failed or the run was stopped';
     if (options.report) writeReport(options.report, { file, startedAt, finishedAt: new Date().toISOString(), operator, outcome, blocks: [...records.map(({ tail: _tail, ...rest }) => rest)] });
     if (options.junit) {
-      writeFileSync(options.junit, junitXml(file, records, notRun.map((b) => ({ index: b.index, name: b.name, line: b.line, reason: 'not run: an earlier block failed or the run was stopped' }))));
+      writeFileSync(options.junit, junitXml(file, records, notRun.map((b) => ({ index: b.index, name: b.name, line: b.line, reason: reasonOf(b) }))));
     }
     println(io.stdout, `\n${records.length - failed.length} passed, ${failed.length} failed${notRun.length ? `, ${notRun.length} not run` : ''} — ${file}`);
     return outcome === 'passed' ? EXIT.ok : EXIT.failure;

@@ -14,20 +14,12 @@ import { Journal, journalPath, logPath, statePath } from './journal.js';
 import { parseDuration } from './duration.js';
 
 /** What a finished block came to, as reports and the journal tell it. */
-export interface BlockRecord {
+export interface BlockRecord extends Pick<BlockOutcome, 'exitCode' | 'signal' | 'timedOut' | 'canceled' | 'durationMs' | 'changedVars' | 'cwd' | 'tail'> {
   index: number;
   name: string | null;
   line: number;
   outcome: BlockResult['outcome'];
-  exitCode: number | null;
-  signal: string | null;
-  timedOut: boolean;
-  canceled: boolean;
-  durationMs: number;
-  changedVars: string[];
-  cwd: string;
-  /** Masked last output, for failure messages and JUnit. */
-  tail: string;
+  /** Why the block did not start, when it did not. */
   reason: string | null;
 }
 
@@ -125,13 +117,16 @@ export class Player {
     const block = this.doc.model.blocks[index]!;
     const anchor = blockAnchor(this.doc.model, index) as Anchor & { kind: 'block' };
     const command = script ?? block.body;
+    // zsh blocks run in a zsh started from the session's shell: they see its exported variables
+    // and directory, but what they change does not come back.
+    const runs = block.lang === 'zsh' ? `zsh -c '${command.replace(/'/g, `'\\''`)}'` : command;
     const cwdOption = block.options.values.cwd;
     const cwd = typeof cwdOption === 'string' ? (isAbsolute(cwdOption) ? cwdOption : resolve(dirname(resolve(this.doc.path)), cwdOption)) : undefined;
     this.journal.append('block-start', { block: index, name: block.name, line: block.line, command: this.mask(command), edited: script !== undefined && script !== block.body, cwd: cwd ?? this.shell.cwd });
     writeSync(this.log, `\n=== ${formatTime(new Date())} block ${index + 1}${block.name ? ` (${block.name})` : ''} at line ${block.line}\n`);
     const running = this.shell.run(
       {
-        script: command,
+        script: runs,
         cwd,
         timeoutMs: this.timeoutOf(block),
         errexit: block.options.values.errexit !== 'false' && block.options.values.errexit !== false,

@@ -1,10 +1,11 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRunbook } from '../../src/parser/index.js';
 import { BIN, runCli } from '../support/cli.js';
+import { alive } from '../support/process.js';
 
 function workspace(): string {
   const dir = mkdtempSync(join(tmpdir(), 'runbook-run-'));
@@ -177,7 +178,7 @@ describe('runbook run', () => {
     expect(model.blocks[0]!.result).toMatchObject({ outcome: 'canceled', exitCode: null });
     expect(model.tasks[0]!.checked).toBe(false);
     const pid = Number(readFileSync(join(dir, 'child.pid'), 'utf8'));
-    await expect.poll(() => { try { process.kill(pid, 0); return true; } catch { return false; } }, { timeout: 5000 }).toBe(false);
+    await expect.poll(() => alive(pid), { timeout: 5000 }).toBe(false);
     const types = journal(dir, 'slow.md').map((e) => e.type);
     expect(types).toContain('abort');
     expect(types[types.length - 1]).toBe('session-end');
@@ -189,5 +190,22 @@ describe('runbook run', () => {
     const { code, stderr } = runCli(['run', 'deploy.md', '--yes', '--resume'], { cwd: dir, env });
     expect(code).toBe(2);
     expect(stderr).toMatch(/no journal to resume from/);
+  });
+});
+
+describe('blocks in other shells', () => {
+  it('runs a zsh block in zsh when it is installed, and skips it with the reason when not', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-run-'));
+    writeFileSync(join(dir, 'z.md'), '```zsh\necho "hi from $ZSH_NAME"\n```\n\n```bash\necho bash ok\n```\n');
+    const { code, stdout } = runCli(['run', 'z.md', '--yes', '--junit', 'j.xml'], { cwd: dir, env });
+    expect(code).toBe(0);
+    expect(stdout).toContain('bash ok');
+    const hasZsh = spawnSync('zsh', ['-c', 'true']).error === undefined;
+    if (hasZsh) {
+      expect(stdout).toContain('hi from zsh');
+    } else {
+      expect(stdout).toContain('↷ skipped: zsh is not installed');
+      expect(readFileSync(join(dir, 'j.xml'), 'utf8')).toContain('<skipped message="zsh is not installed"/>');
+    }
   });
 });

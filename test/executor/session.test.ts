@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ShellSession } from '../../src/executor/session.js';
 import type { ExecEvent, RunRequest } from '../../src/executor/types.js';
+import { alive } from '../support/process.js';
 
 const sessions: ShellSession[] = [];
 afterEach(async () => {
@@ -27,15 +28,6 @@ async function run(session: ShellSession, script: string, extra: Partial<RunRequ
   const out = events.flatMap((e) => (e.type === 'output' && e.stream === 'stdout' ? [e.text] : [])).join('');
   const err = events.flatMap((e) => (e.type === 'output' && e.stream === 'stderr' ? [e.text] : [])).join('');
   return { outcome, out, err, events };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('a shell session', () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseRunbook } from '../../src/parser/index.js';
 import { BIN } from '../support/cli.js';
+import { alive } from '../support/process.js';
 
 // A real terminal: tmux runs `runbook play`, send-keys types, capture-pane reads the screen.
 const socket = `runbook-test-${process.pid}`;
@@ -30,15 +31,6 @@ async function waitFor(name: string, text: string | RegExp): Promise<string> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`the screen never showed ${String(text)}:\n${last}`);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const TIMES = /· \d+\.\d\d s · \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ ·/g;
