@@ -28,6 +28,17 @@ export async function main(argv: string[], io: Io): Promise<number> {
     });
 
   program
+    .command('audit')
+    .description('check filled session docs: unticked boxes, unfilled cells, failed results, times, gates, drift (runs nothing)')
+    .argument('[inputs...]', 'files, folders (every *.md below) or globs; default: the current folder')
+    .option('--changed <ref>', 'only Markdown files added or changed since <ref> (git), filtered by the configured session-doc globs')
+    .option('--format <format>', 'text, json, github or sarif', 'text')
+    .action(async (inputs: string[], options) => {
+      const { auditCommand } = await import('./commands/audit.js');
+      exitCode = auditCommand(inputs, options, { ...io, cwd: io.cwd });
+    });
+
+  program
     .command('tick')
     .description('tick, untick or fail a task or a table checkbox cell')
     .argument('<file>', 'the Markdown document')

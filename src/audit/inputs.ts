@@ -1,0 +1,65 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import picomatch from 'picomatch';
+import { UserError } from '../errors.js';
+import type { AuditConfig } from './config.js';
+
+const SKIP = new Set(['node_modules', '.git', '.runbook']);
+
+function walk(dir: string, out: string[]): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (SKIP.has(entry.name)) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) walk(path, out);
+    else if (entry.isFile() && entry.name.endsWith('.md')) out.push(path);
+  }
+}
+
+const toPosix = (p: string) => p.split(sep).join('/');
+
+/** Expands files, folders (every `*.md` below) and globs, relative to `cwd`, in a stable order. */
+export function expandInputs(inputs: string[], cwd: string): string[] {
+  const found = new Set<string>();
+  for (const input of inputs) {
+    const path = resolve(cwd, input);
+    if (existsSync(path)) {
+      if (statSync(path).isDirectory()) {
+        const files: string[] = [];
+        walk(path, files);
+        for (const f of files) found.add(relative(cwd, f) || f);
+      } else found.add(input);
+      continue;
+    }
+    if (!picomatch.scan(input).isGlob) throw new UserError(`${input}: no such file or folder`);
+    const match = picomatch(input, { dot: false });
+    const files: string[] = [];
+    walk(cwd, files);
+    const hits = files.map((f) => toPosix(relative(cwd, f))).filter((f) => match(f));
+    if (!hits.length) throw new UserError(`${input}: the pattern matches no Markdown file`);
+    for (const f of hits) found.add(f);
+  }
+  return [...found].sort();
+}
+
+/**
+ * The Markdown files added or modified between `ref` and HEAD (from their merge base, as a pull
+ * request sees them), kept when they match the configured session-doc globs (all, without any).
+ */
+export function changedFiles(ref: string, cwd: string, config: AuditConfig): string[] {
+  let root: string;
+  let names: string;
+  try {
+    root = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    names = execFileSync('git', ['diff', '--name-only', '--diff-filter=AMR', '-z', `${ref}...HEAD`], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    const detail = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n')[0];
+    throw new UserError(`--changed ${ref}: git could not list the changes (${detail}); is this a git checkout with ${ref} fetched?`);
+  }
+  const globs = config.sessionDocs.length ? picomatch(config.sessionDocs) : () => true;
+  return names
+    .split('\0')
+    .filter((name) => name.endsWith('.md') && globs(name))
+    .map((name) => relative(cwd, join(root, name)) || name)
+    .sort();
+}

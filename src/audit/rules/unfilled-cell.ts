@@ -1,0 +1,30 @@
+import type { Rule } from '../types.js';
+import { cellColumn, isKnobTable } from './place.js';
+
+const HINT = /^<[^>]+>$|^\{\{[^}]*\}\}$|^_?\(?e\.g\.[,:]?\s/i;
+
+/**
+ * A cell left empty or holding a placeholder (`TBD`, `TODO`, `?`, `…`, configured words) or a
+ * template hint (`<name>`, `{{value}}`, `e.g. …`), in a table meant to be filled (any table but
+ * a knob table). `N/A`, `—` and struck-through text are answers.
+ */
+export const unfilledCell: Rule = {
+  id: 'unfilled-cell',
+  severity: 'error',
+  description: 'A table cell is empty, a placeholder, or a template hint.',
+  check({ model, text, placeholders }) {
+    const words = new Set(placeholders.map((p) => p.toUpperCase()));
+    return model.tables
+      .filter((table) => !isKnobTable(table))
+      .flatMap((table) =>
+        table.rows.flatMap((row) =>
+          row.cells.flatMap((cell, i) => {
+            const unfilled = cell.kind === 'fillable' || words.has(cell.text.toUpperCase()) || HINT.test(cell.text);
+            if (!unfilled || cell.kind === 'na' || cell.kind === 'checkbox') return [];
+            const what = cell.text ? `holds "${cell.text}"` : 'is empty';
+            return [{ line: row.line, column: cellColumn(text, cell.span.start), message: `"${table.header[i]}" of row "${row.cells[0]!.text}" ${what}` }];
+          }),
+        ),
+      );
+  },
+};

@@ -1,0 +1,39 @@
+import type { Runbook } from '../parser/index.js';
+
+/** How bad a finding is; `off` in configuration turns a rule off. */
+export type Severity = 'error' | 'warning';
+
+/** A problem found in a document, tied to a place. */
+export interface Finding {
+  file: string;
+  line: number;
+  column: number;
+  severity: Severity;
+  ruleId: string;
+  message: string;
+}
+
+/** What a rule sees of one document. */
+export interface AuditContext {
+  file: string;
+  text: string;
+  model: Runbook;
+  /** The template the session doc was created from, when its front matter names one that exists. */
+  template: { path: string; text: string; model: Runbook } | null;
+  /** The path the front matter names, when it names one. */
+  templateRef: string | null;
+  placeholders: string[];
+  pendingWords: string[];
+  now: Date;
+}
+
+/** A finding before the rule's id, severity and file are added. */
+export type Hit = { line: number; column: number; message: string };
+
+/** One audit rule: an id, a default severity, a one-line description, and a check. */
+export interface Rule {
+  id: string;
+  severity: Severity;
+  description: string;
+  check(context: AuditContext): Hit[];
+}

@@ -1,0 +1,156 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Ajv from 'ajv-draft-04';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+
+type F = { file: string; line: number; column: number; severity: string; ruleId: string; message: string };
+
+function audit(args: string[], cwd?: string) {
+  const result = runCli(['audit', ...args], cwd ? { cwd } : {});
+  return { ...result, findings: args.includes('json') ? (JSON.parse(result.stdout) as F[]) : [] };
+}
+
+const where = (findings: F[]) => findings.map((f) => `${f.line}:${f.column} ${f.ruleId}`);
+
+describe('runbook audit rules', () => {
+  it('passes a complete session doc: struck-through tasks, N/A, — and ❌ count as answered', () => {
+    const { code, findings } = audit(['fixtures/audit/clean.md', '--format', 'json']);
+    expect(findings).toEqual([]);
+    expect(code).toBe(0);
+  });
+
+  it('reports unticked tasks and checkbox cells at their boxes', () => {
+    const { code, findings } = audit(['fixtures/audit/unticked.md', '--format', 'json']);
+    expect(code).toBe(1);
+    expect(where(findings)).toEqual(['4:3 unticked-task', '8:10 unticked-cell', '10:9 unticked-cell']);
+    expect(findings[1]!.message).toBe('"OK" of row "disk" is not ticked');
+  });
+
+  it('reports empty cells, placeholders and template hints, but not knob tables or N/A', () => {
+    const { findings } = audit(['fixtures/audit/unfilled.md', '--format', 'json']);
+    expect(where(findings)).toEqual(['9:14 unfilled-cell', '10:7 unfilled-cell', '10:13 unfilled-cell']);
+    expect(findings[2]!.message).toBe('"Gap" of row "B" holds "<describe the gap>"');
+  });
+
+  it('reports pending markers outside code, not words that contain them', () => {
+    const { findings } = audit(['fixtures/audit/pending.md', '--format', 'json']);
+    expect(where(findings)).toEqual(['1:11 pending-marker', '3:9 pending-marker', '9:7 pending-marker']);
+  });
+
+  it('reports ticked tasks whose block has no result or did not pass', () => {
+    const { findings } = audit(['fixtures/audit/results.md', '--format', 'json']);
+    expect(where(findings)).toEqual(['12:3 block-result', '21:1 block-result']);
+    expect(findings[1]!.message).toContain('failed (exit 1)');
+  });
+
+  it('reports times that run backwards, do not parse, or lie in the future', () => {
+    const { findings } = audit(['fixtures/audit/times.md', '--format', 'json']);
+    expect(where(findings)).toEqual(['6:9 time-order', '7:11 time-order', '8:10 time-order']);
+  });
+
+  it('reports measured values that break the gate in their row', () => {
+    const { findings } = audit(['fixtures/audit/gates.md', '--format', 'json']);
+    expect(where(findings)).toEqual(['6:30 gate-breach', '8:21 gate-breach']);
+    expect(findings[0]!.message).toBe('row "B" measured 31 s, which breaks its gate "< 30 s"');
+  });
+
+  it('reports what the session doc lost from its template', () => {
+    const { findings } = audit(['fixtures/audit/drift/2026-11-20.md', '--format', 'json']);
+    expect(findings.map((f) => f.message)).toEqual([
+      'section "Sign-off" of the template (line 15) is missing',
+      'checklist item "Backup" of the template (line 6) is missing',
+      'row "B" of the template\'s table (line 13) is missing',
+    ]);
+  });
+});
+
+describe('runbook audit output', () => {
+  it('prints text grouped by file with a summary', () => {
+    const { code, stdout } = runCli(['audit', 'fixtures/audit/unticked.md', 'fixtures/audit/clean.md']);
+    expect(code).toBe(1);
+    expect(stdout).toBe(
+      [
+        'fixtures/audit/unticked.md',
+        'fixtures/audit/unticked.md:4:3  error  task "Forgotten" is not ticked  unticked-task',
+        'fixtures/audit/unticked.md:8:10  error  "OK" of row "disk" is not ticked  unticked-cell',
+        'fixtures/audit/unticked.md:10:9  error  "OK" of row "dns" is not ticked  unticked-cell',
+        '',
+        '3 errors, 0 warnings in 2 files audited',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('writes GitHub workflow commands that annotate the diff', () => {
+    const { stdout } = runCli(['audit', 'fixtures/audit/gates.md', '--format', 'github']);
+    expect(stdout.split('\n')[0]).toBe('::error file=fixtures/audit/gates.md,line=6,col=30,title=gate-breach::row "B" measured 31 s, which breaks its gate "< 30 s"');
+  });
+
+  it('writes SARIF that validates against the SARIF 2.1.0 schema', () => {
+    const { stdout } = runCli(['audit', 'fixtures/audit', '--format', 'sarif']);
+    const sarif = JSON.parse(stdout);
+    const schema = JSON.parse(readFileSync('node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json', 'utf8'));
+    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false });
+    const validate = ajv.compile(schema);
+    expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    // The schema does reject what is not SARIF 2.1.0.
+    expect(validate({ ...sarif, version: '2.0.0' })).toBe(false);
+    expect(validate({ ...sarif, runs: [{ results: [] }] })).toBe(false);
+    expect(sarif.runs[0].results.length).toBe(23);
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.region).toEqual({ startLine: 1, startColumn: 1 });
+  });
+
+  it('exits 2 for an unknown format or a path that does not exist', () => {
+    expect(runCli(['audit', 'fixtures/audit', '--format', 'xml']).code).toBe(2);
+    const missing = runCli(['audit', 'nope.md']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe('runbook: nope.md: no such file or folder\n');
+  });
+});
+
+describe('runbook audit in a repository', () => {
+  function repo() {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-audit-'));
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' });
+    git('init', '-q', '-b', 'main');
+    git('config', 'user.email', 'sre@example.test');
+    git('config', 'user.name', 'SRE');
+    return { dir, git };
+  }
+
+  it('--changed audits only the Markdown files a branch added or modified, filtered by the configured globs', () => {
+    const { dir, git } = repo();
+    cpSync('fixtures/audit/unticked.md', join(dir, 'old-session.md'));
+    writeFileSync(join(dir, 'README.md'), '# Readme\n');
+    git('add', '.');
+    git('commit', '-qm', 'base');
+    git('checkout', '-qb', 'game-day');
+    cpSync('fixtures/audit/gates.md', join(dir, 'new-session.md'));
+    writeFileSync(join(dir, 'README.md'), '# Readme\n\n- [ ] an unticked task in a changed non-session doc\n');
+    git('add', '.');
+    git('commit', '-qm', 'session');
+    const all = audit(['--changed', 'main', '--format', 'json'], dir);
+    expect([...new Set(all.findings.map((f) => f.file))]).toEqual(['README.md', 'new-session.md']);
+    writeFileSync(join(dir, '.runbook.yml'), 'audit:\n  sessionDocs: ["*-session.md"]\n  rules:\n    gate-breach: warning\n');
+    const configured = audit(['--changed', 'main', '--format', 'json'], dir);
+    expect(configured.findings.map((f) => `${f.file} ${f.severity} ${f.ruleId}`)).toEqual(['new-session.md warning gate-breach', 'new-session.md warning gate-breach']);
+    // Only warnings: the audit passes.
+    expect(configured.code).toBe(0);
+    const bad = runCli(['audit', '--changed', 'no-such-branch'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/git could not list the changes/);
+  });
+
+  it('never runs anything: a document whose blocks would create a file creates nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-audit-'));
+    writeFileSync(join(dir, 'doc.md'), '- [x] Create\n\n  ```bash\n  touch created-by-block\n  ```\n\n```sh\necho > also-created\n```\n');
+    const { code } = runCli(['audit', 'doc.md'], { cwd: dir });
+    expect(code).toBe(1);
+    expect(existsSync(join(dir, 'created-by-block'))).toBe(false);
+    expect(existsSync(join(dir, 'also-created'))).toBe(false);
+    expect(existsSync(join(dir, '.runbook'))).toBe(false);
+  });
+});
