@@ -2,9 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Ajv from 'ajv-draft-04';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
+
+// The SARIF 2.1.0 schema is JSON Schema draft 4.
+const draft04 = createRequire(import.meta.url)('ajv-draft-04') as { default: typeof import('ajv').default };
+const Ajv = draft04.default;
 
 type F = { file: string; line: number; column: number; severity: string; ruleId: string; message: string };
 
