@@ -5,3 +5,5 @@ export { applyEdits } from '../src/document/edits.js';
 export { taskAnchor, cellAnchor } from '../src/document/anchors.js';
 export { ShellSession } from '../src/executor/session.js';
 export { Player } from '../src/session/player.js';
+export { auditDocument } from '../src/audit/audit.js';
+export { loadConfig } from '../src/audit/config.js';

@@ -80,6 +80,15 @@ if (!only || only === 'play') {
   record({ issue: 5, name: '`runbook play` first frame on a small runbook (real terminal)', value: play, baseline: bare, baselineName: 'bare ink + react + parser, one frame', unit: 'ms', limit: 1.2 });
 }
 
+if (!only || only === 'audit') {
+  // Issue 6: audit costs about a parse, and grows linearly with the number of documents.
+  const parse = nodeJson('bench/audit-child.mjs', ['parse', '300']).ms;
+  const audits = Object.fromEntries([100, 300, 1000].map((n) => [n, nodeJson('bench/audit-child.mjs', ['audit', String(n)]).ms]));
+  record({ issue: 6, name: 'audit 300 generated ~20 KB session docs vs only parsing them', value: audits[300], baseline: parse, baselineName: 'parse only', unit: 'ms', limit: 1.2 });
+  record({ issue: 6, name: 'audit: ms per document at 1 000 docs vs at 100 (linear cost)', value: audits[1000] / 1000, baseline: audits[100] / 100, baselineName: 'per doc at 100', unit: 'ms', limit: 1.2 });
+  console.log(`      audit per doc: ${(audits[100] / 100).toFixed(1)} ms at 100, ${(audits[300] / 300).toFixed(1)} ms at 300, ${(audits[1000] / 1000).toFixed(1)} ms at 1 000 (5 000 not run: ~8 minutes here)`);
+}
+
 const header = [
   `Measured by \`npm run bench\` on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
   'Each ratio compares two measurements taken in the same run; times are medians.',
