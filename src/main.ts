@@ -39,6 +39,16 @@ export async function main(argv: string[], io: Io): Promise<number> {
     });
 
   program
+    .command('check')
+    .description('catch a rotting runbook: shell syntax, ShellCheck, dead links and paths, undefined variables, risky commands (runs nothing)')
+    .argument('[inputs...]', 'files, folders (every *.md below) or globs; default: the current folder')
+    .option('--format <format>', 'text, json, github or sarif', 'text')
+    .action(async (inputs: string[], options) => {
+      const { checkCommand } = await import('./commands/check.js');
+      exitCode = checkCommand(inputs, options, io);
+    });
+
+  program
     .command('tick')
     .description('tick, untick or fail a task or a table checkbox cell')
     .argument('<file>', 'the Markdown document')

@@ -20,7 +20,8 @@ const SPECIAL = new Set([
   'LOGNAME', 'COLUMNS', 'LINES', 'OPTARG', 'OPTIND', 'BASH_REMATCH', 'SHLVL', 'MACHTYPE',
 ]);
 
-const ASSIGN = /(?:^|[;&|(!{]\s*|\b(?:export|local|declare|readonly|typeset)(?:\s+-\w+)*\s+)([A-Za-z_]\w*)(?:\[[^\]]*\])?\+?=/y;
+// Tried only where a word starts, so a plain `NAME=` there is an assignment.
+const ASSIGN = /(?:(?:export|local|declare|readonly|typeset)(?:\s+-\w+)*\s+)?([A-Za-z_]\w*)(?:\[[^\]]*\])?\+?=/y;
 const WORD_LIST = /\b(?:for|select)\s+([A-Za-z_]\w*)\s+in\b|\bread\s+((?:-\w+\s+(?:\S+\s+)?)*)([A-Za-z_]\w*(?:\s+[A-Za-z_]\w*)*)/y;
 
 /**

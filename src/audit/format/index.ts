@@ -1,7 +1,7 @@
 import type { Rule, Finding } from '../types.js';
 
 /** Human text: one line per finding, grouped by file, then a summary. */
-export function formatText(findings: Finding[], files: number): string {
+export function formatText(findings: Finding[], files: number, verb = 'audited'): string {
   const out: string[] = [];
   let current = '';
   for (const f of findings) {
@@ -15,7 +15,7 @@ export function formatText(findings: Finding[], files: number): string {
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.length - errors;
   if (out.length) out.push('');
-  out.push(`${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} audited`);
+  out.push(`${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} ${verb}`);
   return `${out.join('\n')}\n`;
 }
 

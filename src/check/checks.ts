@@ -1,0 +1,172 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { findLinks, type Block, type Runbook } from '../parser/index.js';
+import type { Hit, Rule } from '../audit/types.js';
+
+/** What a check sees of one runbook. */
+export interface CheckContext {
+  file: string;
+  text: string;
+  model: Runbook;
+  /** Whether shellcheck is on PATH (decided once per run). */
+  shellcheck: boolean;
+}
+
+/** A check: a rule over a runbook rather than a filled session doc. */
+export type Check = Omit<Rule, 'check'> & { check(context: CheckContext): Hit[] };
+
+const runnable = (model: Runbook) => model.blocks.filter((b) => b.runnable);
+const interpreter = (block: Block) => (block.lang === 'sh' ? 'sh' : block.lang === 'zsh' ? 'zsh' : 'bash');
+
+/** Shell syntax of every runnable block, checked by its own shell with `-n` (reads, never runs). */
+export const shellSyntax: Check = {
+  id: 'shell-syntax',
+  severity: 'error',
+  description: 'A runnable block does not parse in its shell.',
+  check({ model }) {
+    return runnable(model).flatMap((block) => {
+      const run = spawnSync(interpreter(block), ['-n'], { input: block.body, encoding: 'utf8' });
+      if (run.error || run.status === 0) return [];
+      const match = /line (\d+): (.*)/.exec(run.stderr);
+      const row = match ? Number(match[1]) : 1;
+      return [{ line: block.line + row, column: block.prefix.length + 1, message: `shell syntax: ${(match?.[2] ?? run.stderr.trim()).trim()}` }];
+    });
+  },
+};
+
+/** ShellCheck's findings for every runnable block, placed on the runbook's own lines. */
+export const shellcheck: Check = {
+  id: 'shellcheck',
+  severity: 'warning',
+  description: 'ShellCheck reports a problem in a runnable block.',
+  check({ model, shellcheck: available }) {
+    if (!available) return [];
+    return runnable(model).flatMap((block) => {
+      const shell = block.lang === 'sh' ? 'sh' : 'bash';
+      const run = spawnSync('shellcheck', ['--format=json1', `--shell=${shell}`, '--exclude=SC2154', '-'], { input: block.body, encoding: 'utf8' });
+      let parsed: { comments?: Array<{ line: number; column: number; level: string; code: number; message: string }> };
+      try {
+        parsed = JSON.parse(run.stdout);
+      } catch {
+        return [];
+      }
+      return (parsed.comments ?? []).map((c) => ({ line: block.line + c.line, column: block.prefix.length + c.column, message: `SC${c.code} (${c.level}): ${c.message}` }));
+    });
+  },
+};
+
+const LOCAL_PATH = /(?:^|[\s"'=(])((?:\.\.?\/|scripts\/)[\w.\/-]+)/g;
+
+/** Relative links, and local paths blocks use (`./x`, `scripts/x`), that do not exist. */
+export const deadLink: Check = {
+  id: 'dead-link',
+  severity: 'error',
+  description: 'A relative link or a local path a block uses does not exist.',
+  check({ file, text, model }) {
+    const dir = dirname(resolve(file));
+    const hits: Hit[] = [];
+    for (const link of findLinks(text)) {
+      if (/^(?:[a-z][a-z0-9+.-]*:|#|\/\/)/i.test(link.url) || link.url === '') continue;
+      const path = decodeURI(link.url.split('#')[0]!.split('?')[0]!);
+      if (path && !existsSync(resolve(dir, path))) hits.push({ line: link.line, column: link.column, message: `${link.kind} to ${link.url}: no such file` });
+    }
+    for (const block of runnable(model)) {
+      block.body.split('\n').forEach((row, i) => {
+        for (const match of row.matchAll(LOCAL_PATH)) {
+          const path = match[1]!.replace(/[.,;:)]+$/, '');
+          if (path.includes('$') || existsSync(resolve(dir, path))) continue;
+          hits.push({ line: block.line + 1 + i, column: block.prefix.length + match.index! + match[0].indexOf(match[1]!) + 1, message: `the block uses ${path}, which does not exist` });
+        }
+      });
+    }
+    return hits;
+  },
+};
+
+/** Variables used with no default, no declaration and no knob-table entry. */
+export const undefinedVariable: Check = {
+  id: 'undefined-variable',
+  severity: 'error',
+  description: 'A block uses a variable that nothing declares, documents or defaults.',
+  check({ model }) {
+    const declared = new Set(model.declarations.map((d) => d.name));
+    const seen = new Set<string>();
+    return model.references
+      .filter((r) => !r.assignedBefore && r.default === null && !declared.has(r.name))
+      .filter((r) => !seen.has(r.name) && seen.add(r.name))
+      .map((r) => ({ line: r.line, column: r.column, message: `$${r.name} has no default, no declaration and no knob-table entry` }));
+  },
+};
+
+/** Two blocks with the same name: `--only` and `--from` could not tell them apart. */
+export const duplicateName: Check = {
+  id: 'duplicate-name',
+  severity: 'error',
+  description: 'Two blocks share a name.',
+  check({ model }) {
+    const first = new Map<string, number>();
+    const hits: Hit[] = [];
+    for (const block of model.blocks) {
+      if (!block.name) continue;
+      const earlier = first.get(block.name);
+      if (earlier === undefined) first.set(block.name, block.line);
+      else hits.push({ line: block.line, column: block.column, message: `block name "${block.name}" is also used on line ${earlier}` });
+    }
+    return hits;
+  },
+};
+
+/** Options runbook does not know: kept, but probably a typo. */
+export const unknownOption: Check = {
+  id: 'unknown-option',
+  severity: 'warning',
+  description: 'A block has an option runbook does not know.',
+  check({ model }) {
+    return model.blocks.flatMap((block) => block.options.unknown.map((name) => ({ line: block.line, column: block.column, message: `unknown block option "${name}"` })));
+  },
+};
+
+/** A fence never closed: everything after it renders as code. */
+export const unclosedFence: Check = {
+  id: 'unclosed-fence',
+  severity: 'error',
+  description: 'A code fence is never closed.',
+  check({ model }) {
+    return model.problems.filter((p) => p.ruleId === 'unclosed-fence').map((p) => ({ line: p.line, column: p.column, message: p.message }));
+  },
+};
+
+const DESTRUCTIVE: Array<[RegExp, string]> = [
+  [/\brm\s+(?:-[a-zA-Z]*r[a-zA-Z]*f|-[a-zA-Z]*f[a-zA-Z]*r|-r\s+-f|-f\s+-r|--recursive\s+--force|--force\s+--recursive)\b/, 'rm -rf'],
+  [/\bDROP\s+(?:TABLE|DATABASE|SCHEMA|INDEX|USER)\b/i, 'DROP'],
+  [/\bTRUNCATE\s+(?:TABLE\s+)?\w/i, 'TRUNCATE'],
+  [/\bkubectl\s+(?:[\w=-]+\s+)*delete\b/, 'kubectl delete'],
+  [/\bterraform\s+(?:destroy|apply\s+.*-destroy)\b/, 'terraform destroy'],
+  [/\bhelm\s+(?:uninstall|delete)\b/, 'helm uninstall'],
+  [/\bmkfs(?:\.\w+)?\b/, 'mkfs'],
+  [/\bdd\s+.*\bof=\/dev\//, 'dd to a device'],
+  [/\bgit\s+push\s+.*(?:--force\b|-f\b)/, 'git push --force'],
+  [/\baws\s+s3\s+rm\s+.*--recursive\b/, 'aws s3 rm --recursive'],
+];
+
+/** A destructive command in a block that does not ask for confirmation (`confirm=WORD`). */
+export const destructiveCommand: Check = {
+  id: 'destructive-command',
+  severity: 'error',
+  description: 'A destructive command runs without a confirm= option.',
+  check({ model }) {
+    return runnable(model)
+      .filter((block) => typeof block.options.values.confirm !== 'string')
+      .flatMap((block) =>
+        block.body.split('\n').flatMap((row, i) => {
+          if (/^\s*#/.test(row)) return [];
+          const hit = DESTRUCTIVE.find(([pattern]) => pattern.test(row));
+          return hit ? [{ line: block.line + 1 + i, column: block.prefix.length + 1, message: `${hit[1]} in a block without confirm=WORD` }] : [];
+        }),
+      );
+  },
+};
+
+/** Every check, in report order. */
+export const CHECKS: Check[] = [shellSyntax, shellcheck, deadLink, undefinedVariable, duplicateName, unknownOption, unclosedFence, destructiveCommand];

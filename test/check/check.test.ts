@@ -1,0 +1,69 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+
+type F = { line: number; column: number; severity: string; ruleId: string; message: string };
+const check = (file: string) => {
+  const result = runCli(['check', file, '--format', 'json']);
+  return { code: result.code, findings: JSON.parse(result.stdout) as F[] };
+};
+const at = (findings: F[], rule: string) => findings.filter((f) => f.ruleId === rule).map((f) => `${f.line}:${f.column}`);
+const hasShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
+
+describe('runbook check', () => {
+  it('reports shell syntax errors, checked by the shell without running anything', () => {
+    const { code, findings } = check('fixtures/check/syntax.md');
+    expect(code).toBe(1);
+    expect(findings.filter((f) => f.ruleId === 'shell-syntax')).toEqual([
+      expect.objectContaining({ line: 6, column: 1, severity: 'error', message: 'shell syntax: syntax error: unexpected end of file' }),
+    ]);
+  });
+
+  it('places ShellCheck findings on the runbook line and column, inside a list item', () => {
+    expect(hasShellcheck).toBe(true);
+    const { findings } = check('fixtures/check/shellcheck.md');
+    const lines = readFileSync('fixtures/check/shellcheck.md', 'utf8').split('\n');
+    const sc = findings.filter((f) => f.ruleId === 'shellcheck');
+    expect(sc.map((f) => f.message.slice(0, 6))).toEqual(['SC2045', 'SC2035', 'SC2086']);
+    // Each position points at what ShellCheck complains about, in the runbook itself.
+    expect(lines[sc[0]!.line - 1]!.slice(sc[0]!.column - 1)).toMatch(/^\$\(ls/);
+    expect(lines[sc[1]!.line - 1]!.slice(sc[1]!.column - 1)).toMatch(/^\*\.log/);
+    expect(lines[sc[2]!.line - 1]!.slice(sc[2]!.column - 1)).toMatch(/^\$f;/);
+    // And they match a direct ShellCheck run on the block's code, shifted by the fence and the indent.
+    const direct = JSON.parse(spawnSync('shellcheck', ['--format=json1', '--shell=bash', '-'], { input: 'echo ok\nfor f in $(ls *.log); do echo $f; done\n', encoding: 'utf8' }).stdout).comments;
+    expect(sc.map((f) => [f.line - 5, f.column - 3])).toEqual(direct.map((c: { line: number; column: number }) => [c.line, c.column]));
+  });
+
+  it('reports links and local paths that do not exist, not the ones that do or leave the repository', () => {
+    const { findings } = check('fixtures/check/links.md');
+    expect(at(findings, 'dead-link')).toEqual(['3:57', '7:6']);
+    expect(findings[0]!.message).toBe('link to missing.md#part: no such file');
+  });
+
+  it('reports a variable nothing declares, once, and not ones with a default, a declaration or an assignment', () => {
+    const { findings } = check('fixtures/check/variables.md');
+    expect(findings.map((f) => `${f.line}:${f.column} ${f.message}`)).toEqual(['12:32 $UNDECLARED has no default, no declaration and no knob-table entry']);
+  });
+
+  it('reports duplicate names, unknown options and an unclosed fence', () => {
+    const { findings } = check('fixtures/check/names.md');
+    expect(findings.map((f) => `${f.line}:${f.column} ${f.severity} ${f.ruleId}`)).toEqual(['3:1 warning unknown-option', '7:1 error duplicate-name', '11:1 error unclosed-fence']);
+  });
+
+  it('reports destructive commands in blocks without confirm=, not in comments, other languages or confirmed blocks', () => {
+    const { findings } = check('fixtures/check/destructive.md');
+    expect(findings.map((f) => `${f.line} ${f.message}`)).toEqual([
+      '5 rm -rf in a block without confirm=WORD',
+      '17 DROP in a block without confirm=WORD',
+      '18 terraform destroy in a block without confirm=WORD',
+    ]);
+  });
+
+  it('passes the bundled runbooks (dogfood)', () => {
+    const { code, stdout, stderr } = runCli(['check', 'docs/runbooks']);
+    expect(stdout).toBe('0 errors, 0 warnings in 2 files checked\n');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+});
