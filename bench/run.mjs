@@ -89,6 +89,13 @@ if (!only || only === 'audit') {
   console.log(`      audit per doc: ${(audits[100] / 100).toFixed(1)} ms at 100, ${(audits[300] / 300).toFixed(1)} ms at 300, ${(audits[1000] / 1000).toFixed(1)} ms at 1 000 (5 000 not run: ~8 minutes here)`);
 }
 
+if (!only || only === 'check') {
+  // Issue 7: checking runbooks (ShellCheck off) costs at most 1.5× parsing them.
+  const parse = median([1, 2].map(() => nodeJson('bench/check-child.mjs', ['parse', '300']).ms));
+  const check = median([1, 2].map(() => nodeJson('bench/check-child.mjs', ['check', '300']).ms));
+  record({ issue: 7, name: 'check 300 generated ~4 KB runbooks, ShellCheck off, vs only parsing them', value: check, baseline: parse, baselineName: 'parse only', unit: 'ms', limit: 1.5 });
+}
+
 const header = [
   `Measured by \`npm run bench\` on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
   'Each ratio compares two measurements taken in the same run; times are medians.',

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { findLinks, type Block, type Runbook } from '../parser/index.js';
+import type { Block, Runbook } from '../parser/index.js';
 import type { Hit, Rule } from '../audit/types.js';
 
 /** What a check sees of one runbook. */
@@ -19,19 +19,34 @@ export type Check = Omit<Rule, 'check'> & { check(context: CheckContext): Hit[] 
 const runnable = (model: Runbook) => model.blocks.filter((b) => b.runnable);
 const interpreter = (block: Block) => (block.lang === 'sh' ? 'sh' : block.lang === 'zsh' ? 'zsh' : 'bash');
 
-/** Shell syntax of every runnable block, checked by its own shell with `-n` (reads, never runs). */
+/** Checks one block with its shell's `-n`: the first syntax error, or null. */
+function syntaxError(block: Block): Hit | null {
+  const run = spawnSync(interpreter(block), ['-n'], { input: block.body, encoding: 'utf8' });
+  if (run.error || run.status === 0) return null;
+  const match = /line (\d+): (.*)/.exec(run.stderr);
+  const row = match ? Number(match[1]) : 1;
+  return { line: block.line + row, column: block.prefix.length + 1, message: `shell syntax: ${(match?.[2] ?? run.stderr.trim()).trim()}` };
+}
+
+/**
+ * Shell syntax of every runnable block, checked by its own shell with `-n` (reads, never runs).
+ * A document's bash blocks are first checked together, each in its own `( … )` group, in one
+ * process; only when that fails is each checked alone, to say which one is wrong.
+ */
 export const shellSyntax: Check = {
   id: 'shell-syntax',
   severity: 'error',
   description: 'A runnable block does not parse in its shell.',
   check({ model }) {
-    return runnable(model).flatMap((block) => {
-      const run = spawnSync(interpreter(block), ['-n'], { input: block.body, encoding: 'utf8' });
-      if (run.error || run.status === 0) return [];
-      const match = /line (\d+): (.*)/.exec(run.stderr);
-      const row = match ? Number(match[1]) : 1;
-      return [{ line: block.line + row, column: block.prefix.length + 1, message: `shell syntax: ${(match?.[2] ?? run.stderr.trim()).trim()}` }];
-    });
+    const blocks = runnable(model);
+    const bash = blocks.filter((b) => interpreter(b) === 'bash');
+    const others = blocks.filter((b) => interpreter(b) !== 'bash');
+    let suspects = bash;
+    if (bash.length > 1) {
+      const together = bash.map((b) => `(\n${b.body}\n)`).join('\n');
+      if (spawnSync('bash', ['-n'], { input: together }).status === 0) suspects = [];
+    }
+    return [...suspects, ...others].flatMap((block) => syntaxError(block) ?? []);
   },
 };
 
@@ -63,10 +78,10 @@ export const deadLink: Check = {
   id: 'dead-link',
   severity: 'error',
   description: 'A relative link or a local path a block uses does not exist.',
-  check({ file, text, model }) {
+  check({ file, model }) {
     const dir = dirname(resolve(file));
     const hits: Hit[] = [];
-    for (const link of findLinks(text)) {
+    for (const link of model.links) {
       if (/^(?:[a-z][a-z0-9+.-]*:|#|\/\/)/i.test(link.url) || link.url === '') continue;
       const path = decodeURI(link.url.split('#')[0]!.split('?')[0]!);
       if (path && !existsSync(resolve(dir, path))) hits.push({ line: link.line, column: link.column, message: `${link.kind} to ${link.url}: no such file` });

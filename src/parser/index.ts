@@ -8,4 +8,3 @@ export { SHELLS } from './walk.js';
 export { sectionAt } from './sections.js';
 export { parseRunbook } from './parse.js';
 export { updateRunbook, type AppliedChange } from './update.js';
-export { findLinks, type Link } from './links.js';

@@ -37,7 +37,7 @@ export function assemble(
   chunkStarts: number[],
   reuse: { refs?: VariableReference[]; eol?: LineEnding; sections?: Section[]; declarations?: VariableDeclaration[] } = {},
 ): Runbook {
-  const { headings, blocks, tasks, tables } = found;
+  const { headings, blocks, tasks, tables, links } = found;
   const sections = reuse.sections ?? buildSections(headings, lines, text.length);
   assignSections(sections, blocks);
   assignSections(sections, tables);
@@ -55,6 +55,7 @@ export function assemble(
     blocks,
     tasks,
     tables,
+    links,
     declarations: reuse.declarations ?? declarations(frontMatter, frontMatter ? lines.line(frontMatter.span.start) : 1, tables),
     references: reuse.refs ?? references(blocks),
     problems,

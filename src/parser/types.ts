@@ -181,6 +181,15 @@ export interface VariableReference {
   assignedBefore: boolean;
 }
 
+/** A link or image destination written in the document. */
+export interface Link {
+  url: string;
+  kind: 'link' | 'image' | 'definition';
+  line: number;
+  column: number;
+  span: Span;
+}
+
 /** A whole runbook document. */
 export interface Runbook {
   bom: boolean;
@@ -194,6 +203,7 @@ export interface Runbook {
   blocks: Block[];
   tasks: Task[];
   tables: Table[];
+  links: Link[];
   declarations: VariableDeclaration[];
   references: VariableReference[];
   problems: Problem[];

@@ -114,6 +114,13 @@ export function updateRunbook(old: Runbook, text: string, changes: AppliedChange
   const tables = [...oldTables.before, ...region.tables, ...oldTables.after];
   tables.forEach((table, index) => (table.index = index));
 
+  const oldLinks = split(old.links);
+  for (const link of oldLinks.after) {
+    link.line += lineDelta;
+    if (delta) shift(link.span);
+  }
+  const links = [...oldLinks.before, ...region.links, ...oldLinks.after];
+
   const oldSections = split(old.sections);
   const sameHeadings =
     region.headings.length === oldSections.inside.length &&
@@ -166,7 +173,7 @@ export function updateRunbook(old: Runbook, text: string, changes: AppliedChange
   const chunkStarts = [...starts.slice(0, i), ...regionStarts, ...starts.slice(j).map((s) => s + delta)];
   // The dominant line ending can only change when a change adds or removes line breaks.
   const eol = lineDelta === 0 && changes.every((c) => !/[\r\n]/.test(c.text) && !/[\r\n]/.test(c.removed)) ? old.eol : undefined;
-  return assemble(text, lines, old.frontMatter, { headings, tasks, blocks, tables }, mergedProblems, chunkStarts, {
+  return assemble(text, lines, old.frontMatter, { headings, tasks, blocks, tables, links }, mergedProblems, chunkStarts, {
     refs,
     eol,
     sections,

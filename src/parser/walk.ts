@@ -6,7 +6,7 @@ import type { LineIndex } from './lines.js';
 import { commentOptions, isTruthy, parseOptions } from './options.js';
 import { missingCell, splitRow } from './cells.js';
 import { readResultLine } from './results.js';
-import type { Block, BlockOptions, Problem, Row, Table, Task } from './types.js';
+import type { Block, BlockOptions, Link, Problem, Row, Table, Task } from './types.js';
 
 /** Shell languages whose fenced blocks run. */
 export const SHELLS = new Set(['bash', 'sh', 'shell', 'zsh', 'console-bash']);
@@ -28,11 +28,12 @@ export interface Collected {
   blocks: Block[];
   tasks: Task[];
   tables: Table[];
+  links: Link[];
 }
 
 /** Reads blocks, tasks, tables and headings from parsed chunks; the only place that reads mdast. */
 export class Walker {
-  readonly out: Collected = { headings: [], blocks: [], tasks: [], tables: [] };
+  readonly out: Collected = { headings: [], blocks: [], tasks: [], tables: [], links: [] };
   private base = 0;
 
   constructor(
@@ -54,6 +55,13 @@ export class Walker {
       switch (node.type) {
         case 'heading':
           this.heading(node);
+          this.inline(node);
+          break;
+        case 'paragraph':
+          this.inline(node);
+          break;
+        case 'definition':
+          this.link(node, 'definition');
           break;
         case 'code':
           this.code(node, kids[i - 1], kids[i + 1], task);
@@ -73,6 +81,17 @@ export class Walker {
           break;
       }
     }
+  }
+
+  /** Links and images inside a paragraph, heading or table cell. */
+  private inline(node: Nodes): void {
+    if (node.type === 'link' || node.type === 'image') this.link(node, node.type);
+    if ('children' in node) for (const child of node.children as Nodes[]) this.inline(child);
+  }
+
+  private link(node: Nodes & { url: string }, kind: Link['kind']): void {
+    const start = this.start(node);
+    this.out.links.push({ url: node.url, kind, line: this.lines.line(start), column: this.lines.column(start), span: { start, end: this.end(node) } });
   }
 
   private start(node: Nodes): number {
@@ -220,6 +239,7 @@ export class Walker {
   }
 
   private table(node: MdTable): void {
+    for (const row of node.children) this.inline(row);
     const rows: Row[] = node.children.map((row) => {
       const start = this.start(row);
       const end = this.end(row);
