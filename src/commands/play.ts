@@ -56,12 +56,26 @@ export async function playCommand(file: string, options: PlayOptions, io: Io): P
     const initial: PlayState = { steps: buildSteps(doc.model), selected: 0, mode: { name: 'browse' }, output: [], scroll: 0, column: 0, message: null, cwd: player.shell.cwd, changedVars: [], quitting: false };
     // Ink and React load only here: no other command pays for them.
     const open = player;
-    // Once the terminal is gone, drawing to it fails; that must not stop the session closing.
-    io.stdout.on('error', () => undefined);
-    const release = stopOnHangup((signal) => open.abort(`${signal}: the terminal closed or the tool was stopped`));
+    // Once the terminal is gone, reading and drawing fail (EIO); that must not stop the session
+    // from stopping its block and writing its record.
+    let hungUp = false;
+    const ignore = () => undefined;
+    io.stdout.on('error', ignore);
+    io.stdin.on('error', ignore);
+    const lostTerminal = (error: NodeJS.ErrnoException) => {
+      if (hungUp && ['EIO', 'EPIPE', 'ENOTTY', 'EBADF'].includes(error.code ?? '')) return;
+      process.off('uncaughtException', lostTerminal);
+      throw error;
+    };
+    process.on('uncaughtException', lostTerminal);
+    const release = stopOnHangup((signal) => {
+      hungUp = true;
+      return open.abort(`${signal}: the terminal closed or the tool was stopped`);
+    });
     const { mountApp } = await import('../tui/mount.js');
     await mountApp(controller, initial);
     release();
+    process.off('uncaughtException', lostTerminal);
     const failed = doc.model.blocks.some((b) => b.runnable && b.result && b.result.outcome !== 'passed');
     await player.close('quit');
     player = null;
