@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The screen tests drive Ink as a terminal would; Ink draws only a last frame under CI=true.
+    env: { CI: 'false', CONTINUOUS_INTEGRATION: 'false' },
     reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

@@ -72,6 +72,9 @@ export async function playCommand(file: string, options: PlayOptions, io: Io): P
       hungUp = true;
       return open.abort(`${signal}: the terminal closed or the tool was stopped`);
     });
+    // Ink draws only a final frame when it thinks it runs in CI (CI=true). play always has a
+    // terminal, so it draws live; the blocks' own environment (prep.env) is left as it was.
+    for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) if (key in process.env) process.env[key] = 'false';
     const { mountApp } = await import('../tui/mount.js');
     await mountApp(controller, initial);
     release();
