@@ -7,4 +7,4 @@ export { ShellSession } from '../src/executor/session.js';
 export { Player } from '../src/session/player.js';
 export { auditDocument } from '../src/audit/audit.js';
 export { loadConfig } from '../src/audit/config.js';
-export { CHECKS } from '../src/check/checks.js';
+export { CHECKS, checkDocuments } from '../src/check/checks.js';

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { Block, Runbook } from '../parser/index.js';
-import type { Hit, Rule } from '../audit/types.js';
+import { parseRunbook, type Block, type Runbook } from '../parser/index.js';
+import type { Hit, Rule, Severity } from '../audit/types.js';
 
 /** What a check sees of one runbook. */
 export interface CheckContext {
@@ -11,6 +11,8 @@ export interface CheckContext {
   model: Runbook;
   /** Whether shellcheck is on PATH (decided once per run). */
   shellcheck: boolean;
+  /** Set when every bash block of the run already parsed together (see `checkDocuments`). */
+  bashParsed?: boolean;
 }
 
 /** A check: a rule over a runbook rather than a filled session doc. */
@@ -37,18 +39,20 @@ export const shellSyntax: Check = {
   id: 'shell-syntax',
   severity: 'error',
   description: 'A runnable block does not parse in its shell.',
-  check({ model }) {
+  check({ model, bashParsed }) {
     const blocks = runnable(model);
     const bash = blocks.filter((b) => interpreter(b) === 'bash');
     const others = blocks.filter((b) => interpreter(b) !== 'bash');
-    let suspects = bash;
-    if (bash.length > 1) {
-      const together = bash.map((b) => `(\n${b.body}\n)`).join('\n');
-      if (spawnSync('bash', ['-n'], { input: together }).status === 0) suspects = [];
-    }
+    const suspects = bashParsed || (bash.length > 1 && parsesTogether(bash)) ? [] : bash;
     return [...suspects, ...others].flatMap((block) => syntaxError(block) ?? []);
   },
 };
+
+/** Whether bash parses all these blocks, each in its own `( … )` group, in one process. */
+export function parsesTogether(blocks: Block[]): boolean {
+  const together = blocks.map((b) => `(\n${b.body}\n)`).join('\n');
+  return spawnSync('bash', ['-n'], { input: together }).status === 0;
+}
 
 /** ShellCheck's findings for every runnable block, placed on the runbook's own lines. */
 export const shellcheck: Check = {
@@ -185,3 +189,22 @@ export const destructiveCommand: Check = {
 
 /** Every check, in report order. */
 export const CHECKS: Check[] = [shellSyntax, shellcheck, deadLink, undefinedVariable, duplicateName, unknownOption, unclosedFence, destructiveCommand];
+
+/**
+ * Runs every check over many runbooks. All their bash blocks are first parsed together in one
+ * `bash -n`; only when that fails does each document (then each block) get its own.
+ */
+export function checkDocuments(docs: Array<{ file: string; text: string }>, shellcheckOn: boolean, levelOf: (check: Check) => Severity | 'off'): Array<Hit & { file: string; ruleId: string; severity: Severity }> {
+  const contexts = docs.map(({ file, text }) => ({ file, text, model: parseRunbook(text), shellcheck: shellcheckOn }));
+  const bash = contexts.flatMap((c) => runnable(c.model).filter((b) => interpreter(b) === 'bash'));
+  const bashParsed = bash.length > 0 && parsesTogether(bash);
+  const out: Array<Hit & { file: string; ruleId: string; severity: Severity }> = [];
+  for (const context of contexts) {
+    for (const check of CHECKS) {
+      const level = levelOf(check);
+      if (level === 'off') continue;
+      for (const hit of check.check({ ...context, bashParsed })) out.push({ ...hit, file: context.file, ruleId: check.id, severity: level });
+    }
+  }
+  return out;
+}

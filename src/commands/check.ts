@@ -3,11 +3,10 @@ import { loadConfig } from '../audit/config.js';
 import { formatGithub, formatJson, formatSarif, formatText } from '../audit/format/index.js';
 import { expandInputs } from '../audit/inputs.js';
 import type { Finding } from '../audit/types.js';
-import { CHECKS } from '../check/checks.js';
+import { CHECKS, checkDocuments } from '../check/checks.js';
 import { readSource } from '../document/source.js';
 import { EXIT, UserError } from '../errors.js';
 import type { Io } from '../io.js';
-import { parseRunbook } from '../parser/index.js';
 
 declare const __VERSION__: string;
 
@@ -19,16 +18,8 @@ export function checkCommand(inputs: string[], options: { format?: string }, io:
   const files = expandInputs(inputs.length ? inputs : ['.'], io.cwd);
   const shellcheck = spawnSync('shellcheck', ['--version']).status === 0;
   if (!shellcheck && format === 'text') io.stderr.write('note: shellcheck is not installed, so its checks were skipped (Debian package shellcheck)\n');
-  const findings: Finding[] = [];
-  for (const file of files) {
-    const text = readSource(file).text;
-    const context = { file, text, model: parseRunbook(text), shellcheck };
-    for (const check of CHECKS) {
-      const level = config.rules[check.id] ?? check.severity;
-      if (level === 'off') continue;
-      for (const hit of check.check(context)) findings.push({ file, severity: level, ruleId: check.id, ...hit });
-    }
-  }
+  const docs = files.map((file) => ({ file, text: readSource(file).text }));
+  const findings: Finding[] = checkDocuments(docs, shellcheck, (check) => config.rules[check.id] ?? check.severity);
   findings.sort((a, b) => (a.file === b.file ? a.line - b.line || a.column - b.column : a.file < b.file ? -1 : 1));
   const rules = CHECKS.map(({ id, severity, description }) => ({ id, severity, description, check: () => [] }));
   const out = format === 'json' ? formatJson(findings) : format === 'github' ? formatGithub(findings) : format === 'sarif' ? formatSarif(findings, rules, __VERSION__) : formatText(findings, files.length, 'checked');

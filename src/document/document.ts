@@ -6,7 +6,7 @@ import { applyEdits, type Edit } from './edits.js';
 import { acquireLock } from './lock.js';
 import { columnFamily, fillCellEdits, resultLineEdits, setCheckboxEdits, tickTaskEdits } from './ops.js';
 import { decodeSource, readSource, sha256, stampOf, type Source } from './source.js';
-import { writeAtomic } from './write.js';
+import { sweepTemporaries, writeAtomic } from './write.js';
 
 /** A change to make, anchored by identity so it can be found again after someone else's edit. */
 export type Change =
@@ -44,7 +44,11 @@ export class Document {
   static open(path: string, options: { lock?: string } = {}): Document {
     const source = readSource(path);
     const doc = new Document(path, source, parseRunbook(source.text));
-    if (options.lock) doc.release = acquireLock(path, options.lock);
+    if (options.lock) {
+      doc.release = acquireLock(path, options.lock);
+      // Holding the lock, no other writer of this file is running: leftovers of killed ones go.
+      sweepTemporaries(path);
+    }
     return doc;
   }
 

@@ -55,6 +55,11 @@ describe('atomic writes', () => {
     // The kills landed both before and after renames.
     expect(seenNew).toBeGreaterThan(0);
     expect(seenNew).toBeLessThan(200);
+    // Killed writers leave temporary files; the next session that takes the lock removes them.
+    const leftovers = () => readdirSync(dir).filter((f) => f.startsWith('.doc.md.') && f.endsWith('.tmp'));
+    expect(leftovers().length).toBeGreaterThan(0);
+    Document.open(target, { lock: 'runbook tick' }).close();
+    expect(leftovers()).toEqual([]);
   }, 180_000);
 });
 
