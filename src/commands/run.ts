@@ -170,7 +170,7 @@ function duration(text: string, what: string): number {
 function summary(record: BlockRecord): string {
   const mark = record.outcome === 'passed' ? '✔' : '✘';
   const exit = record.outcome === 'passed' ? '' : record.exitCode !== null ? ` (exit ${record.exitCode})` : record.signal ? ` (${record.signal})` : '';
-  const changed = record.changedVars.length ? ` · set ${record.changedVars.join(', ')}` : '';
+  const changed = `${record.recoveredMs !== null ? ` · recovered in ${formatSeconds(record.recoveredMs)}` : ''}${record.changedVars.length ? ` · set ${record.changedVars.join(', ')}` : ''}`;
   const reason = record.reason ? ` · ${record.reason}` : '';
   return `${mark} ${record.outcome}${exit} in ${formatSeconds(record.durationMs)}${changed} · cwd ${record.cwd}${reason}`;
 }

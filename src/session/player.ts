@@ -9,7 +9,8 @@ import { redact } from '../executor/redact.js';
 import { ShellSession } from '../executor/session.js';
 import { serializeState, type ShellState } from '../executor/state.js';
 import type { BlockOutcome, ExecEvent } from '../executor/types.js';
-import { formatResultLine, SECRET_NAME, type Block, type BlockResult } from '../parser/index.js';
+import { formatResultLine, formatSeconds, SECRET_NAME, type Block, type BlockResult } from '../parser/index.js';
+import { pollUntil } from './poll.js';
 import { Journal, journalPath, logPath, statePath } from './journal.js';
 import { parseDuration } from './duration.js';
 
@@ -19,8 +20,10 @@ export interface BlockRecord extends Pick<BlockOutcome, 'exitCode' | 'signal' | 
   name: string | null;
   line: number;
   outcome: BlockResult['outcome'];
-  /** Why the block did not start, when it did not. */
+  /** Why the block did not start, or why its wait for recovery failed. */
   reason: string | null;
+  /** With `until=`: ms from the block's start to the first passing check, or null. */
+  recoveredMs: number | null;
 }
 
 /** How a player is set up. */
@@ -53,6 +56,8 @@ export class Player {
   /** The block under way, so an abort can wait for it to be recorded. */
   private current: Promise<BlockRecord> | null = null;
   private closed = false;
+  /** Set by `cancel`, so a wait for recovery stops too. */
+  private stopped = false;
   /** The output log, open for appending for the whole session. */
   private readonly log: number;
 
@@ -138,12 +143,33 @@ export class Player {
       },
     );
     this.running = running;
+    this.stopped = false;
+    const startedAt = performance.now();
     const result = await running.done.finally(() => (this.running = null));
+    let recoveredMs: number | null = null;
+    let reason = result.error;
+    const until = block.options.values.until;
+    if (typeof until === 'string' && outcomeOf(result) === 'passed') {
+      // Wait for recovery: poll the check until it passes, at most `within` from the start.
+      const every = typeof block.options.values.every === 'string' ? parseDuration(block.options.values.every) : 1000;
+      const within = typeof block.options.values.within === 'string' ? parseDuration(block.options.values.within) : (this.timeoutOf(block) ?? 60_000);
+      const poll = await pollUntil(this.shell, until, { everyMs: every, withinMs: within, startedAt, stopped: () => this.stopped, onRun: (cancel) => (this.running = { cancel }) });
+      this.running = null;
+      result.durationMs = performance.now() - startedAt;
+      if (poll.passed) recoveredMs = poll.recoveredMs;
+      else if (poll.canceled) result.canceled = true;
+      else {
+        result.exitCode = poll.last?.exitCode ?? null;
+        result.timedOut = poll.last?.timedOut ?? false;
+        reason = `the check \`${this.mask(until)}\` did not pass within ${formatSeconds(within)} (${poll.polls} tries)`;
+      }
+      this.journal.append('poll', { block: index, check: this.mask(until), passed: poll.passed, recoveredMs, polls: poll.polls });
+    }
     const record: BlockRecord = {
       index,
       name: block.name,
       line: block.line,
-      outcome: outcomeOf(result),
+      outcome: reason && !result.canceled && !result.timedOut ? 'failed' : outcomeOf(result),
       exitCode: result.exitCode,
       signal: result.signal,
       timedOut: result.timedOut,
@@ -152,9 +178,10 @@ export class Player {
       changedVars: result.changedVars,
       cwd: result.cwd,
       tail: result.tail,
-      reason: result.error,
+      reason,
+      recoveredMs,
     };
-    this.journal.append('block-end', { block: index, name: block.name, line: block.line, outcome: record.outcome, exitCode: record.exitCode, signal: record.signal, durationMs: record.durationMs, changedVars: record.changedVars, cwd: record.cwd, error: result.error });
+    this.journal.append('block-end', { block: index, name: block.name, line: block.line, outcome: record.outcome, exitCode: record.exitCode, signal: record.signal, durationMs: record.durationMs, changedVars: record.changedVars, cwd: record.cwd, error: reason, recoveredMs });
     writeFileSync(statePath(this.doc.path), serializeState(this.shell.snapshot(), (name) => !SECRET_NAME.test(name)), { mode: 0o600 });
     this.record(anchor, block, record);
     return record;
@@ -184,8 +211,9 @@ export class Player {
     this.journal.append('block-skip', { block: index, name: block.name, line: block.line, reason });
   }
 
-  /** Stops the running block, if any. */
+  /** Stops the running block (or its wait for recovery), if any. */
   cancel(): void {
+    this.stopped = true;
     this.running?.cancel();
   }
 

@@ -209,3 +209,33 @@ describe('blocks in other shells', () => {
     }
   });
 });
+
+describe('waiting for recovery', () => {
+  it('polls a check until it passes and records the time from the block start, to one poll interval', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-run-'));
+    writeFileSync(join(dir, 'wait.md'), '- [ ] Break it and wait\n\n  ```bash { name=wait until="test -f ready" every=200ms within=20s }\n  (sleep 1; touch ready) &\n  ```\n');
+    const { code, stdout } = runCli(['run', 'wait.md', '--yes', '--report', 'r.json'], { cwd: dir, env });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/recovered in \d+\.\d\d s/);
+    const block = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')).blocks[0];
+    // The check flips after 1 s; polls every 200 ms. Wide margins: a loaded machine is slow, never early.
+    expect(block.recoveredMs).toBeGreaterThanOrEqual(1000);
+    expect(block.recoveredMs).toBeLessThan(1000 + 200 + 3000);
+    const events = readFileSync(join(dir, '.runbook', 'wait.md.journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.find((e) => e.type === 'poll')).toMatchObject({ check: 'test -f ready', passed: true });
+    expect(parseRunbook(readFileSync(join(dir, 'wait.md'), 'utf8')).tasks[0]!.checked).toBe(true);
+  });
+
+  it('fails the block, with the reason, when the check never passes in time', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-run-'));
+    writeFileSync(join(dir, 'never.md'), '- [ ] Wait for nothing\n\n  ```bash { until=false every=100ms within=600ms }\n  echo injected\n  ```\n');
+    const { code, stdout } = runCli(['run', 'never.md', '--yes', '--report', 'r.json'], { cwd: dir, env });
+    expect(code).toBe(1);
+    expect(stdout).toContain('the check `false` did not pass within 0.60 s');
+    const block = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')).blocks[0];
+    expect(block).toMatchObject({ outcome: 'failed', recoveredMs: null, exitCode: 1 });
+    const model = parseRunbook(readFileSync(join(dir, 'never.md'), 'utf8'));
+    expect(model.blocks[0]!.result?.outcome).toBe('failed');
+    expect(model.tasks[0]!.checked).toBe(false);
+  });
+});

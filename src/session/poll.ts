@@ -1,0 +1,43 @@
+import type { ShellSession } from '../executor/session.js';
+import type { BlockOutcome } from '../executor/types.js';
+
+/** How a wait for recovery ended. */
+export interface PollResult {
+  passed: boolean;
+  /** From the step's start to the first passing check, ms; null when none passed. */
+  recoveredMs: number | null;
+  polls: number;
+  /** The last failing check's outcome, for the record. */
+  last: BlockOutcome | null;
+  canceled: boolean;
+}
+
+/**
+ * Runs `check` in the session's shell every `everyMs` until it passes or `withinMs` has gone by
+ * since `startedAt` (the step's start): the time to the first passing check is what a gate
+ * such as `RTO < 60 s` is about. Checks run like blocks (same variables, same directory), but
+ * without errexit, and their output is not the block's.
+ */
+export async function pollUntil(
+  shell: ShellSession,
+  check: string,
+  options: { everyMs: number; withinMs: number; startedAt: number; stopped: () => boolean; onRun: (cancel: () => void) => void },
+): Promise<PollResult> {
+  let polls = 0;
+  let last: BlockOutcome | null = null;
+  for (;;) {
+    if (options.stopped()) return { passed: false, recoveredMs: null, polls, last, canceled: true };
+    const remaining = options.withinMs - (performance.now() - options.startedAt);
+    const running = shell.run({ script: check, timeoutMs: Math.max(1, remaining), errexit: false, pipefail: true }, () => undefined);
+    options.onRun(running.cancel);
+    const outcome = await running.done;
+    polls++;
+    const now = performance.now();
+    if (outcome.exitCode === 0) return { passed: true, recoveredMs: Math.round(now - options.startedAt), polls, last: outcome, canceled: false };
+    last = outcome;
+    if (outcome.canceled) return { passed: false, recoveredMs: null, polls, last, canceled: true };
+    const next = now + options.everyMs;
+    if (next - options.startedAt > options.withinMs) return { passed: false, recoveredMs: null, polls, last, canceled: false };
+    await new Promise((resolve) => setTimeout(resolve, options.everyMs));
+  }
+}
