@@ -78,6 +78,14 @@ if (!only || only === 'play') {
   const bare = firstFrame(`${node} ${join(root, 'bench/bare-ink.mjs')} drill.md`, 'first frame', work);
   const play = firstFrame(`${node} ${join(root, 'bin/runbook.js')} play drill.md`, '? keys', work);
   record({ issue: 5, name: '`runbook play` first frame on a small runbook (real terminal)', value: play, baseline: bare, baselineName: 'bare ink + react + parser, one frame', unit: 'ms', limit: 1.2 });
+  const { playUnderLoad } = await import('./play-load.mjs');
+  const loads = [1, 2, 3].map(() => playUnderLoad(root));
+  // The same work done bare: two 200 000-line runs and the pause between them, piped to a file.
+  const pause = 500;
+  const bareTwice = 2 * timeCommand([node, 'bench/bare-output.mjs', join(work, 'out.log')], { runs: 5 }) + pause;
+  record({ issue: 5, name: 'play: a block printing 2 × 200 000 lines, wall time as the screen shows it', value: median(loads.map((l) => l.blockMs)), baseline: bareTwice, baselineName: 'bare node script ×2 + the pause', unit: 'ms', limit: 1.5 });
+  record({ issue: 5, name: 'play: a keypress shows on screen while output pours in', value: median(loads.map((l) => l.keyMs)), unit: 'ms', limit: 100 });
+  record({ issue: 5, name: 'play: peak RSS of the play process during that block', value: Math.max(...loads.map((l) => l.maxRssMb)), unit: 'MB', limit: 200 });
 }
 
 if (!only || only === 'audit') {

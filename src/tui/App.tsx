@@ -71,6 +71,7 @@ export function App({ controller, initial }: { controller: Controller; initial: 
       if (!step) return;
       if (mode.name === 'running') {
         if (key.ctrl && input === 'c') controller.cancel();
+        else if (input === '?') dispatch({ type: 'help' });
         else if (input === '[') dispatch({ type: 'scroll', by: 5 });
         else if (input === ']') dispatch({ type: 'scroll', by: -5 });
         return;

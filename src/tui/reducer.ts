@@ -114,7 +114,9 @@ export function reduce(state: PlayState, action: Action): PlayState {
     case 'scroll':
       return { ...state, scroll: clamp(state.scroll + action.by, 0, Math.max(0, state.output.length - 1)) };
     case 'help':
-      return { ...state, mode: mode.name === 'help' ? { name: 'browse' } : { name: 'help' } };
+      // Help may open while a block runs; closing it goes back to what was on screen.
+      if (mode.name === 'help') return { ...state, mode: state.steps[state.selected]?.status === 'running' ? { name: 'running', startedAt: Date.now() } : { name: 'browse' } };
+      return { ...state, mode: { name: 'help' } };
     case 'message':
       return { ...state, message: action.text };
     case 'quit':

@@ -84,6 +84,15 @@ describe('the play reducer', () => {
     expect(s.mode).toEqual({ name: 'browse' });
   });
 
+  it('opens help while a block runs and goes back to the running block', () => {
+    let s = reduce(state(doc, 2), { type: 'run-started', at: 1 });
+    s = reduce(s, { type: 'help' });
+    expect(s.mode).toEqual({ name: 'help' });
+    s = reduce(s, { type: 'help' });
+    expect(s.mode.name).toBe('running');
+    expect(reduce(state(doc, 2), { type: 'help' }).mode).toEqual({ name: 'help' });
+  });
+
   it('keeps only the last lines of output and scrolls back within them', () => {
     let s = state(doc, 2);
     for (let i = 0; i < 700; i++) s = reduce(s, { type: 'output', text: `${i}\n` });
