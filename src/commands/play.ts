@@ -9,7 +9,7 @@ import { DURATION_COLUMN, TIME_COLUMN } from '../document/ops.js';
 import { formatTime } from '../document/time.js';
 import { EXIT, UserError } from '../errors.js';
 import { println, type Io } from '../io.js';
-import { formatSeconds, LineIndex } from '../parser/index.js';
+import { formatSeconds, renderProse } from '../parser/index.js';
 import { resolvedCode, usedVariables } from '../session/display.js';
 import { Player } from '../session/player.js';
 import { buildSteps } from '../session/steps.js';
@@ -197,30 +197,27 @@ function rowLabel(doc: Document, step: Step): string {
   return doc.model.tables[step.ref]!.rows[step.row!]!.cells.map((c) => c.text || '·').join(' | ');
 }
 
-/** The prose between the step's heading and the step, lightly unmarked, a few lines. */
+/** The prose between the step's heading and the step (or the heading's own text), rendered. */
 function prose(doc: Document, step: Step): string[] {
   const model = doc.model;
-  const lines = new LineIndex(doc.source.text);
   let from: number;
   let to: number;
   if (step.kind === 'heading') {
     const section = model.sections[step.ref]!;
-    from = section.line + 1;
-    to = lines.line(section.extent.end);
+    from = section.span.end;
+    const next = model.sections[step.ref + 1];
+    to = next ? next.span.start : section.extent.end;
   } else {
     const item = step.kind === 'block' ? model.blocks[step.ref]! : model.tasks[step.ref]!;
     const section = item.section === null ? null : model.sections[item.section]!;
-    from = section ? section.line + 1 : 1;
-    to = item.line;
+    from = section ? section.span.end : (model.frontMatter?.span.end ?? 0);
+    to = item.span.start;
+    // Stop at the previous step in the same section, so the text shown is this step's own.
+    for (const other of [...model.blocks.filter((b) => b.runnable), ...model.tasks]) {
+      if (other.span.end <= to && other.span.end > from && other !== item) from = other.span.end;
+    }
   }
-  const out: string[] = [];
-  const inCode = (l: number) => model.blocks.some((b) => l >= b.line && l <= lines.line(b.span.end));
-  for (let l = from; l < to && out.length < 6; l++) {
-    if (inCode(l)) continue;
-    const text = doc.source.text.slice(lines.lineStart(l), lines.lineEnd(l)).trim();
-    if (!text || /^(```|~~~|\||[-*+] \[|<!--|#|\*runbook:\*)/.test(text)) continue;
-    out.push(text.replace(/\*\*(.+?)\*\*/g, '$1').replace(/^#+\s*/, ''));
-  }
-  if (step.kind === 'task') out.push(`☐ ${model.tasks[step.ref]!.text}`);
-  return out;
+  const lines = renderProse(doc.source.text, from, Math.max(from, to)).filter((l) => !/^\*runbook:\*/.test(l) && l.trim() !== '');
+  if (step.kind === 'task') lines.push(`☐ ${model.tasks[step.ref]!.text}`);
+  return lines.slice(-8);
 }

@@ -8,3 +8,4 @@ export { SHELLS } from './walk.js';
 export { sectionAt } from './sections.js';
 export { parseRunbook } from './parse.js';
 export { updateRunbook, type AppliedChange } from './update.js';
+export { renderProse } from './prose.js';
