@@ -1,7 +1,7 @@
 import { readSource } from '../document/source.js';
 import { auditDocument } from '../audit/audit.js';
 import { loadConfig } from '../audit/config.js';
-import { formatGithub, formatJson, formatSarif, formatText } from '../audit/format/index.js';
+import { FORMATS, formatFindings } from '../audit/format/index.js';
 import { changedFiles, expandInputs } from '../audit/inputs.js';
 import { RULES } from '../audit/rules/index.js';
 import type { Finding } from '../audit/types.js';
@@ -15,8 +15,6 @@ export interface AuditOptions {
   format?: string;
 }
 
-const FORMATS = ['text', 'json', 'github', 'sarif'];
-
 /** `runbook audit [FILES|DIRS|GLOBS...] [--changed REF] [--format F]`: reads documents, runs nothing. */
 export function auditCommand(inputs: string[], options: AuditOptions, io: Io): number {
   const format = options.format ?? 'text';
@@ -25,7 +23,6 @@ export function auditCommand(inputs: string[], options: AuditOptions, io: Io): n
   const files = [...new Set([...(options.changed ? changedFiles(options.changed, io.cwd, config) : []), ...(inputs.length || !options.changed ? expandInputs(inputs.length ? inputs : ['.'], io.cwd) : [])])];
   const findings: Finding[] = [];
   for (const file of files) findings.push(...auditDocument(file, readSource(file).text, config));
-  const out = format === 'json' ? formatJson(findings) : format === 'github' ? formatGithub(findings) : format === 'sarif' ? formatSarif(findings, RULES, __VERSION__) : formatText(findings, files.length);
-  io.stdout.write(out);
+  io.stdout.write(formatFindings(format, findings, RULES, files.length, __VERSION__));
   return findings.some((f) => f.severity === 'error') ? EXIT.failure : EXIT.ok;
 }

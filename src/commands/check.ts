@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { loadConfig } from '../audit/config.js';
-import { formatGithub, formatJson, formatSarif, formatText } from '../audit/format/index.js';
+import { FORMATS, formatFindings } from '../audit/format/index.js';
 import { expandInputs } from '../audit/inputs.js';
 import type { Finding } from '../audit/types.js';
 import { CHECKS, checkDocuments } from '../check/checks.js';
@@ -13,7 +13,7 @@ declare const __VERSION__: string;
 /** `runbook check [FILES|DIRS...]`: catches a rotting runbook; reads, never runs a block. */
 export function checkCommand(inputs: string[], options: { format?: string }, io: Io): number {
   const format = options.format ?? 'text';
-  if (!['text', 'json', 'github', 'sarif'].includes(format)) throw new UserError(`--format ${format}: use one of text, json, github, sarif`);
+  if (!FORMATS.includes(format)) throw new UserError(`--format ${format}: use one of ${FORMATS.join(', ')}`);
   const config = loadConfig(io.cwd);
   const files = expandInputs(inputs.length ? inputs : ['.'], io.cwd);
   const shellcheck = spawnSync('shellcheck', ['--version']).status === 0;
@@ -22,7 +22,6 @@ export function checkCommand(inputs: string[], options: { format?: string }, io:
   const findings: Finding[] = checkDocuments(docs, shellcheck, (check) => config.rules[check.id] ?? check.severity);
   findings.sort((a, b) => (a.file === b.file ? a.line - b.line || a.column - b.column : a.file < b.file ? -1 : 1));
   const rules = CHECKS.map(({ id, severity, description }) => ({ id, severity, description, check: () => [] }));
-  const out = format === 'json' ? formatJson(findings) : format === 'github' ? formatGithub(findings) : format === 'sarif' ? formatSarif(findings, rules, __VERSION__) : formatText(findings, files.length, 'checked');
-  io.stdout.write(out);
+  io.stdout.write(formatFindings(format, findings, rules, files.length, __VERSION__, 'checked'));
   return findings.some((f) => f.severity === 'error') ? EXIT.failure : EXIT.ok;
 }

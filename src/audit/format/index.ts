@@ -61,3 +61,14 @@ export function formatSarif(findings: Finding[], rules: Rule[], version: string)
   };
   return `${JSON.stringify(log, null, 2)}\n`;
 }
+
+/** The findings in the format asked for (`text`, `json`, `github`, `sarif`). */
+export function formatFindings(format: string, findings: Finding[], rules: Rule[], files: number, version: string, verb = 'audited'): string {
+  if (format === 'json') return formatJson(findings);
+  if (format === 'github') return formatGithub(findings);
+  if (format === 'sarif') return formatSarif(findings, rules, version);
+  return formatText(findings, files, verb);
+}
+
+/** The output formats audit and check write. */
+export const FORMATS = ['text', 'json', 'github', 'sarif'];
