@@ -78,7 +78,7 @@ export function toListJson(file: string, model: Runbook): ListJson {
 }
 
 /** Declared variables first, then those only used, each once, secrets masked. */
-function variables(model: Runbook): ListJson['variables'] {
+export function variables(model: Runbook): ListJson['variables'] {
   const seen = new Map<string, ListJson['variables'][number]>();
   for (const decl of model.declarations) {
     if (seen.has(decl.name)) continue;

@@ -2,7 +2,7 @@ import { readSource } from '../document/source.js';
 import { EXIT } from '../errors.js';
 import { println, type Io } from '../io.js';
 import { parseRunbook, type Runbook } from '../parser/index.js';
-import { toListJson } from './list-json.js';
+import { toListJson, variables } from './list-json.js';
 
 /** `runbook list FILE [--json]`: an outline of what the engine sees in a runbook. */
 export function listCommand(file: string, options: { json?: boolean }, io: Io): number {
@@ -56,10 +56,10 @@ export function outline(file: string, model: Runbook): string[] {
   }
   items.sort((a, b) => a.offset - b.offset);
   lines.push(...items.map((item) => `  ${item.text}`));
-  const json = toListJson(file, model);
-  if (json.variables.length) {
+  const declared = variables(model);
+  if (declared.length) {
     lines.push('', 'Variables:');
-    for (const variable of json.variables) {
+    for (const variable of declared) {
       const value = variable.default === null ? '(no default)' : `= ${variable.default}`;
       lines.push(`  ${variable.name} ${value}  (${variable.source}, line ${variable.line})`);
     }

@@ -15,7 +15,8 @@ export function lockPath(path: string): string {
   return `${path}.lock`;
 }
 
-function alive(pid: number): boolean {
+/** True while a process with this pid exists (EPERM: it exists, owned by someone else). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

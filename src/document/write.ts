@@ -1,5 +1,6 @@
 import { closeSync, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { alive } from './lock.js';
 
 /**
  * Replaces `path` with `text` atomically: the bytes go to a temporary file in the same folder,
@@ -49,14 +50,7 @@ export function sweepTemporaries(path: string): string[] {
   for (const name of names) {
     const match = name.startsWith(prefix) ? /^(\d+)\.[0-9a-z]+\.tmp$/.exec(name.slice(prefix.length)) : null;
     if (!match) continue;
-    const pid = Number(match[1]);
-    let alive = true;
-    try {
-      process.kill(pid, 0);
-    } catch (error) {
-      alive = (error as NodeJS.ErrnoException).code === 'EPERM';
-    }
-    if (alive) continue;
+    if (alive(Number(match[1]))) continue;
     try {
       unlinkSync(join(dir, name));
       removed.push(name);

@@ -3,7 +3,7 @@ export * from './types.js';
 export { LineIndex, dominantLineEnding } from './lines.js';
 export { formatResultLine, formatSeconds, readResultLine } from './results.js';
 export { checkboxOf, classifyCell } from './cells.js';
-export { SECRET_NAME } from './variables.js';
+export { knobColumns, SECRET_NAME } from './variables.js';
 export { SHELLS } from './walk.js';
 export { sectionAt } from './sections.js';
 export { parseRunbook } from './parse.js';

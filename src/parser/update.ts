@@ -3,7 +3,7 @@ import { LineIndex } from './lines.js';
 import { assemble, lineIndexes, parseRunbook } from './parse.js';
 import type { Problem, Runbook, Section, Span } from './types.js';
 import { linkSections } from './sections.js';
-import { declarations } from './variables.js';
+import { knobColumns } from './variables.js';
 import { Walker, type RawHeading } from './walk.js';
 
 /** A change already applied to the text: `[start, oldEnd)` of the old text became `text`. */
@@ -163,7 +163,7 @@ export function updateRunbook(old: Runbook, text: string, changes: AppliedChange
   if (refs && lineDelta) for (const ref of refs) if (ref.line >= oldEndLine) ref.line += lineDelta;
   // Declarations come from front matter and knob tables: recomputed from tables only when a
   // table in the region could hold one.
-  const knobs = (t: { header: string[] }) => declarations(null, 0, [t as never]).length > 0;
+  const knobs = (t: { header: string[] }) => knobColumns(t) !== null;
   const sameDeclarations = !region.tables.some(knobs) && !oldTables.inside.some(knobs);
   let decls = undefined;
   if (sameDeclarations) {

@@ -17,6 +17,18 @@ function bare(text: string): string {
   return text.replace(/`/g, '').trim();
 }
 
+/**
+ * The columns of a knob table (one naming variables, one giving defaults), or null when the
+ * table is not one. Knob tables declare variables; they are documentation, not forms to fill.
+ */
+export function knobColumns(table: Pick<Table, 'header'>): { name: number; default: number; description: number } | null {
+  const names = table.header.map(header);
+  const name = names.findIndex((h) => NAME_COLUMN.test(h));
+  const defaultAt = names.findIndex((h) => DEFAULT_COLUMN.test(h));
+  if (name === -1 || defaultAt === -1) return null;
+  return { name, default: defaultAt, description: names.findIndex((h) => DESCRIPTION_COLUMN.test(h)) };
+}
+
 /** Declarations from front matter (`env:`, `variables:` or `vars:` mappings) and knob tables. */
 export function declarations(
   frontMatter: FrontMatter | null,
@@ -43,11 +55,9 @@ export function declarations(
     }
   }
   for (const table of tables) {
-    const names = table.header.map(header);
-    const nameAt = names.findIndex((h) => NAME_COLUMN.test(h));
-    const defaultAt = names.findIndex((h) => DEFAULT_COLUMN.test(h));
-    if (nameAt === -1 || defaultAt === -1) continue;
-    const descriptionAt = names.findIndex((h) => DESCRIPTION_COLUMN.test(h));
+    const columns = knobColumns(table);
+    if (!columns) continue;
+    const { name: nameAt, default: defaultAt, description: descriptionAt } = columns;
     for (const row of table.rows) {
       const name = bare(row.cells[nameAt]!.text).replace(/^\$\{?|\}$/g, '');
       if (!VARIABLE.test(name)) continue;

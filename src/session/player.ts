@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { blockAnchor, taskAnchor, type Anchor } from '../document/anchors.js';
 import type { Change, Document } from '../document/document.js';
 import { formatTime } from '../document/time.js';
@@ -239,10 +239,5 @@ export class Player {
     // The record is complete: release the document before waiting for the shell to go.
     this.doc.close();
     await this.shell.close();
-  }
-
-  /** The document's path relative to where the tool was started, for messages. */
-  static shown(path: string, cwd: string): string {
-    return relative(cwd, path) || path;
   }
 }

@@ -1,5 +1,5 @@
 import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
-import { useEffect, useReducer, useRef, useState } from 'react';
+import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { firstUnfinished, reduce } from './reducer.js';
 import type { PlayState, Step } from './state.js';
 
@@ -51,7 +51,8 @@ export function App({ controller, initial }: { controller: Controller; initial: 
   }, [state.quitting]);
 
   const step = state.steps[state.selected];
-  const detail = step ? controller.describe(step) : { prose: [], code: [], options: null, columns: [] };
+  // Describing a step renders its prose; do it when the step changes, not on every output frame.
+  const detail = useMemo(() => (step ? controller.describe(step) : { prose: [], code: [], options: null, columns: [] }), [controller, step]);
   const mode = state.mode;
 
   const startRun = (target: Step, script?: string) => {
