@@ -5,14 +5,15 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { cellAnchor, taskAnchor, type Anchor } from '../document/anchors.js';
 import { Document } from '../document/document.js';
-import { DURATION_COLUMN, TIME_COLUMN } from '../document/ops.js';
 import { formatTime } from '../document/time.js';
 import { EXIT, UserError } from '../errors.js';
 import { println, type Io } from '../io.js';
-import { formatSeconds, renderProse } from '../parser/index.js';
+import { DURATION_COLUMN, formatSeconds, renderProse, TIME_COLUMN } from '../parser/index.js';
 import { resolvedCode, usedVariables } from '../session/display.js';
-import { Player } from '../session/player.js';
-import { buildSteps } from '../session/steps.js';
+import { Player, scenarioOutcomeText } from '../session/player.js';
+import { scenarioPolling } from '../session/poll.js';
+import { scenarioTable } from '../session/reports.js';
+import { buildSteps, scenarioLabel } from '../session/steps.js';
 import type { Controller } from '../tui/App.js';
 import type { PlayState, Step } from '../tui/state.js';
 import { createSession } from './new.js';
@@ -48,6 +49,13 @@ export async function playCommand(file: string, options: PlayOptions, io: Io): P
       }
       rl.close();
     }
+    if (doc.model.scenarios.length) {
+      try {
+        scenarioPolling(doc.model.frontMatter?.data ?? {});
+      } catch (error) {
+        throw new UserError(`${path}: ${(error as Error).message}`);
+      }
+    }
     requireBash();
     const { parseDuration } = await import('../session/duration.js');
     player = await Player.open(doc, { env: prep.env, secrets: prep.secrets, operator: prep.operator, version: __VERSION__, timeoutMs: options.timeout ? parseDuration(options.timeout) : null });
@@ -79,7 +87,13 @@ export async function playCommand(file: string, options: PlayOptions, io: Io): P
     await mountApp(controller, initial);
     release();
     process.off('uncaughtException', lostTerminal);
-    const failed = doc.model.blocks.some((b) => b.runnable && b.result && b.result.outcome !== 'passed');
+    const scenarios = player.scenarios;
+    if (scenarios.length) {
+      // The screen is gone: the summary stays in the terminal, and in the journal.
+      player.journal.append('summary', { scenarios: scenarios.map(({ tail: _tail, ...rest }) => rest) });
+      println(io.stdout, `\n${scenarioTable(scenarios)}\n`);
+    }
+    const failed = doc.model.blocks.some((b) => b.runnable && b.result && b.result.outcome !== 'passed') || scenarios.some((r) => r.outcome === 'failed' || r.outcome === 'timed out');
     await player.close('quit');
     player = null;
     return failed ? EXIT.failure : EXIT.ok;
@@ -109,6 +123,16 @@ function makeController(path: string, doc: Document, player: Player, prep: Retur
         const info = [`${block.lang} · line ${block.line}`, ...opts, ...(vars.length ? [`with ${vars.join(' ')}`] : [])].join(' · ');
         return { prose: prose(doc, step), code: resolvedCode(block, prep.resolved.values, prep.show).split('\n'), options: info, columns: [] };
       }
+      if (step.kind === 'scenario') {
+        const scenario = model.scenarios[step.scenario!]!;
+        const t = table(step);
+        const gate = scenario.gateText === null ? 'no gate' : scenario.gate ? `gate ${scenario.gateText}` : `gate "${scenario.gateText}" is not measurable: judge it yourself and tick the row`;
+        const code = scenario.command === null ? [] : player.mask(scenario.command).split('\n');
+        if (scenario.until) code.push(`# then, every second until it passes:`, ...player.mask(scenario.until).split('\n'));
+        const prose = [`Scenario ${scenario.name} — line ${scenario.line} · ${gate}`];
+        if (scenario.problem) prose.push(`cannot run: ${scenario.problem}`);
+        return { prose, code, options: null, columns: t.header };
+      }
       if (step.kind === 'row') {
         const t = table(step);
         const row = t.rows[step.row!]!;
@@ -117,11 +141,12 @@ function makeController(path: string, doc: Document, player: Player, prep: Retur
       return { prose: prose(doc, step), code: [], options: null, columns: [] };
     },
     confirmWord(step) {
+      if (step.kind !== 'block') return null;
       const word = doc.model.blocks[step.ref]?.options.values.confirm;
       return typeof word === 'string' ? word : null;
     },
     edit(step) {
-      const block = doc.model.blocks[step.ref];
+      const block = step.kind === 'block' ? doc.model.blocks[step.ref] : undefined;
       if (!block) return null;
       const editor = io.env.VISUAL || io.env.EDITOR || 'vi';
       const dir = mkdtempSync(join(tmpdir(), 'runbook-edit-'));
@@ -138,6 +163,13 @@ function makeController(path: string, doc: Document, player: Player, prep: Retur
     },
     async run(step, onOutput, onStart, script) {
       onStart();
+      if (step.kind === 'scenario') {
+        const record = await player.runScenario(step.scenario!, (event) => event.type === 'output' && onOutput(event.text));
+        if (record.measuredMs !== null) lastDuration = record.measuredMs;
+        const status: Step['status'] = record.outcome === 'passed' ? 'passed' : record.outcome === 'needs judgment' || record.outcome === 'skipped' ? 'skipped' : 'failed';
+        const message = `${scenarioOutcomeText(record)}${record.reason && record.outcome !== 'skipped' ? ` · ${record.reason}` : ''}`;
+        return { status, durationMs: record.durationMs, exitCode: record.exitCode, outcome: record.outcome, cwd: player.shell.cwd, changedVars: [], message, label: scenarioLabel(doc.model, step.scenario!) };
+      }
       const record = await player.runBlock(step.ref, (event) => event.type === 'output' && onOutput(event.text), script);
       lastDuration = record.durationMs;
       const status: Step['status'] = record.outcome === 'passed' ? 'passed' : 'failed';
@@ -154,14 +186,15 @@ function makeController(path: string, doc: Document, player: Player, prep: Retur
           player.journal.append('tick', { line: report!.line, what: report!.what, to: report!.after });
           return { status: task.checked ? 'pending' : 'ticked', message: `${report!.what}: ${report!.before} → ${report!.after}` };
         }
-        if (step.kind === 'row') {
+        if (step.kind === 'row' || step.kind === 'scenario') {
           const col = checkboxColumn(step, column);
           if (col === -1) return { status: step.status, message: 'this row has no checkbox' };
           const cell = table(step).rows[step.row!]!.cells[col]!;
           const state = cell.checkbox === 'unchecked' ? 'checked' : 'unchecked';
           const [report] = doc.apply([{ kind: 'checkbox', anchor: cellAnchor(doc.model, step.ref, step.row!, col) as Anchor & { kind: 'cell' }, state }]);
           player.journal.append('tick', { line: report!.line, what: report!.what, to: report!.after });
-          return { status: state === 'checked' ? 'ticked' : 'info', message: `${report!.what}: ${report!.before} → ${report!.after}`, label: rowLabel(doc, step) };
+          const status = step.kind === 'scenario' ? (state === 'checked' ? 'passed' : 'pending') : state === 'checked' ? 'ticked' : 'info';
+          return { status, message: `${report!.what}: ${report!.before} → ${report!.after}`, label: rowLabel(doc, step) };
         }
         return { status: step.status, message: 'space ticks a task or a checkbox cell' };
       } catch (error) {
@@ -194,6 +227,7 @@ function makeController(path: string, doc: Document, player: Player, prep: Retur
 
 /** A table row as the outline shows it, from the current model. */
 function rowLabel(doc: Document, step: Step): string {
+  if (step.kind === 'scenario') return scenarioLabel(doc.model, step.scenario!);
   return doc.model.tables[step.ref]!.rows[step.row!]!.cells.map((c) => c.text || '·').join(' | ');
 }
 

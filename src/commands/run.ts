@@ -6,12 +6,16 @@ import { Document } from '../document/document.js';
 import { readState } from '../executor/state.js';
 import { EXIT, UserError } from '../errors.js';
 import { println, type Io } from '../io.js';
-import { formatSeconds, type Block } from '../parser/index.js';
+import { redact } from '../executor/redact.js';
+import type { ExecEvent } from '../executor/types.js';
+import { formatSeconds, type Block, type Runbook, type Scenario } from '../parser/index.js';
 import { parseDuration } from '../session/duration.js';
+import { scenarioPolling } from '../session/poll.js';
 import { resolvedCode, usedVariables } from '../session/display.js';
 import { journalPath, readJournal, statePath } from '../session/journal.js';
-import { Player, type BlockRecord } from '../session/player.js';
-import { junitXml, type RunReport } from '../session/reports.js';
+import { Player, scenarioOutcomeText, type BlockRecord, type ScenarioRecord } from '../session/player.js';
+import { blockCase, junitXml, scenarioCase, scenarioTable, type JunitCase, type RunReport } from '../session/reports.js';
+import { scenarioMissing } from '../session/variables.js';
 import { requireBash, setup, stopOnHangup } from './setup.js';
 
 declare const __VERSION__: string;
@@ -30,30 +34,47 @@ export interface RunOptions {
   resume?: boolean;
 }
 
-/** Finds blocks by name, 1-based index or opening line. */
-function pick(blocks: Block[], key: string, what: string): Block {
-  const found = blocks.find((b) => b.name === key) ?? (/^\d+$/.test(key) ? blocks.find((b) => b.index + 1 === Number(key)) : undefined);
-  if (!found) throw new UserError(`${what} ${key}: no runnable block has that name or number (\`runbook list\` shows them)`);
+/** One thing `run` runs: a runnable block or a scenario row, in document order. */
+type RunStep = { kind: 'block'; block: Block; offset: number } | { kind: 'scenario'; scenario: Scenario; offset: number };
+
+const stepName = (step: RunStep) => (step.kind === 'block' ? (step.block.name ?? `block ${step.block.index + 1}`) : `scenario ${step.scenario.id || step.scenario.name}`);
+
+/** The runnable blocks and scenario rows of a document, in document order. */
+function runSteps(model: Runbook): RunStep[] {
+  const steps: RunStep[] = [
+    ...model.blocks.filter((b) => b.runnable).map((block) => ({ kind: 'block' as const, block, offset: block.span.start })),
+    ...model.scenarios.map((scenario) => ({ kind: 'scenario' as const, scenario, offset: model.tables[scenario.table]!.rows[scenario.row]!.span.start })),
+  ];
+  return steps.sort((a, b) => a.offset - b.offset);
+}
+
+/** Finds a step by block name or number, or by scenario id or name. */
+function pick(steps: RunStep[], key: string, what: string): RunStep {
+  const found =
+    steps.find((s) => s.kind === 'block' && s.block.name === key) ??
+    (/^\d+$/.test(key) ? steps.find((s) => s.kind === 'block' && s.block.index + 1 === Number(key)) : undefined) ??
+    steps.find((s) => s.kind === 'scenario' && (s.scenario.id === key || s.scenario.name === key));
+  if (!found) throw new UserError(`${what} ${key}: no runnable block or scenario has that name or number (\`runbook list\` shows them)`);
   return found;
 }
 
-/** `runbook run FILE`: runs the runnable blocks in order, headless, for CI and scripts. */
+/** `runbook run FILE`: runs the runnable blocks and scenario rows in order, headless, for CI and scripts. */
 export async function runCommand(file: string, options: RunOptions, io: Io): Promise<number> {
   const defaultTimeout = options.timeout ? duration(options.timeout, '--timeout') : null;
   const doc = Document.open(file, options.dryRun ? {} : { lock: 'runbook run' });
   let player: Player | null = null;
   try {
     const model = doc.model;
-    const runnable = model.blocks.filter((b) => b.runnable);
-    let selected = runnable;
+    const all = runSteps(model);
+    let selected = all;
     if (options.only?.length) {
       const keys = options.only.flatMap((k) => k.split(','));
-      const chosen = new Set(keys.map((k) => pick(runnable, k, '--only').index));
-      selected = runnable.filter((b) => chosen.has(b.index));
+      const chosen = new Set(keys.map((k) => pick(all, k, '--only')));
+      selected = all.filter((s) => chosen.has(s));
     }
     if (options.from) {
-      const from = pick(runnable, options.from, '--from');
-      selected = selected.filter((b) => b.index >= from.index);
+      const from = pick(all, options.from, '--from');
+      selected = selected.filter((s) => s.offset >= from.offset);
     }
     let restore = undefined;
     let resumeOf: string | null = null;
@@ -62,39 +83,52 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
       selected = resumed.rest;
       resumeOf = resumed.session;
       restore = readState(statePath(file)) ?? undefined;
-      println(io.stdout, `resuming ${resumed.session}: ${resumed.done} block(s) already done, ${selected.length} to go`);
+      println(io.stdout, `resuming ${resumed.session}: ${resumed.done} step(s) already done, ${selected.length} to go`);
     }
-    for (const block of selected) {
+    const blocks = selected.flatMap((s) => (s.kind === 'block' ? [s.block] : []));
+    if (selected.some((s) => s.kind === 'scenario')) {
+      try {
+        scenarioPolling(model.frontMatter?.data ?? {});
+      } catch (error) {
+        throw new UserError(`${file}: ${(error as Error).message}`);
+      }
+    }
+    for (const block of blocks) {
       const timeout = block.options.values.timeout;
       if (typeof timeout === 'string') duration(timeout, `${file}:${block.line}: timeout=`);
     }
     // A block in a shell this machine does not have is skipped, with the reason, not run in another.
     const noInterpreter = new Map<number, string>();
     const hasZsh = !spawnSync('zsh', ['-c', 'true']).error;
-    for (const block of selected) if (block.lang === 'zsh' && !hasZsh) noInterpreter.set(block.index, 'zsh is not installed');
-    const { resolved, secrets, env, operator, show } = setup(model, io, options.set ?? [], new Set(selected.map((b) => b.index)));
-    if (resolved.missing.length && !options.dryRun) {
-      const list = resolved.missing.map((m) => `${m.name} (line ${m.lines.join(', ')})`).join(', ');
+    for (const block of blocks) if (block.lang === 'zsh' && !hasZsh) noInterpreter.set(block.index, 'zsh is not installed');
+    const { resolved, secrets, env, operator, show } = setup(model, io, options.set ?? [], new Set(blocks.map((b) => b.index)));
+    const missing = [...resolved.missing, ...scenarioMissing(model, selected.flatMap((s) => (s.kind === 'scenario' ? [s.scenario] : [])), resolved.values, io.env)];
+    if (missing.length && !options.dryRun) {
+      const list = missing.map((m) => `${m.name} (line ${m.lines.join(', ')})`).join(', ');
       throw new UserError(`${file}: no value for ${list}; give one with --set NAME=VALUE, the environment, front matter or a knob table`);
     }
     if (options.dryRun) {
-      for (const block of selected) printPlan(io, block, resolved.values, show, defaultTimeout);
-      if (resolved.missing.length) println(io.stdout, `\nno value yet for: ${resolved.missing.map((m) => m.name).join(', ')}`);
+      for (const step of selected) {
+        if (step.kind === 'block') printPlan(io, step.block, resolved.values, show, defaultTimeout);
+        else printScenarioPlan(io, step.scenario, (text) => redact(text, secrets));
+      }
+      if (missing.length) println(io.stdout, `\nno value yet for: ${missing.map((m) => m.name).join(', ')}`);
       return EXIT.ok;
     }
     const confirmations = new Set(options.confirm ?? []);
-    for (const block of selected) {
+    for (const block of blocks) {
       const word = block.options.values.confirm;
       if (typeof word === 'string' && !confirmations.has(word)) {
         throw new UserError(`${file}:${block.line}: block ${block.name ?? block.index + 1} asks to confirm "${word}"; pass --confirm ${word} to run it unattended`);
       }
     }
+    const what = describeCount(selected);
     if (!options.yes) {
       if (!io.stdin.isTTY) {
-        throw new UserError(`refusing to run ${selected.length} block(s) of ${file} without a terminal to confirm; pass --yes to run unattended`);
+        throw new UserError(`refusing to run ${what} of ${file} without a terminal to confirm; pass --yes to run unattended`);
       }
       const rl = createInterface({ input: io.stdin, output: io.stdout });
-      const answer = await rl.question(`Run ${selected.length} block(s) of ${file}? [y/N] `);
+      const answer = await rl.question(`Run ${what} of ${file}? [y/N] `);
       rl.close();
       if (!/^y(es)?$/i.test(answer.trim())) {
         println(io.stdout, 'nothing run');
@@ -106,6 +140,8 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
     player.journal.append('variables', { names: Object.keys(resolved.values), sources: resolved.sources });
     const startedAt = new Date().toISOString();
     const records: BlockRecord[] = [];
+    const scenarios: ScenarioRecord[] = [];
+    const done = new Set<RunStep>();
     let interrupted = false;
     const onSigint = () => {
       if (interrupted) {
@@ -113,26 +149,39 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
         process.exit(EXIT.failure);
       }
       interrupted = true;
-      io.stderr.write('\nrunbook: stopping the running block (Ctrl-C again to quit at once)\n');
+      io.stderr.write('\nrunbook: stopping the running step (Ctrl-C again to quit at once)\n');
       player?.cancel();
     };
     process.on('SIGINT', onSigint);
     const open = player;
     const release = stopOnHangup((signal) => open.abort(`${signal}: the tool was stopped`));
+    const print = (event: ExecEvent) => {
+      if (event.type === 'output') (event.stream === 'stdout' ? io.stdout : io.stderr).write(event.text);
+    };
     try {
-      for (const [n, block] of selected.entries()) {
+      for (const [n, step] of selected.entries()) {
         if (interrupted) break;
-        println(io.stdout, `▶ ${block.name ?? `block ${block.index + 1}`} — line ${block.line} (${n + 1}/${selected.length})`);
+        const line = step.kind === 'block' ? step.block.line : step.scenario.line;
+        const gate = step.kind === 'scenario' && step.scenario.gateText ? ` · gate ${step.scenario.gateText}` : '';
+        println(io.stdout, `▶ ${step.kind === 'block' ? stepName(step) : `${stepName(step)}: ${step.scenario.name}`} — line ${line}${gate} (${n + 1}/${selected.length})`);
+        if (step.kind === 'scenario') {
+          const record = await player.runScenario(step.scenario.index, print);
+          scenarios.push(record);
+          done.add(step);
+          println(io.stdout, scenarioSummary(record));
+          if ((record.outcome === 'failed' || record.outcome === 'timed out' || record.outcome === 'canceled') && !options.keepGoing) break;
+          continue;
+        }
+        const block = step.block;
         const why = noInterpreter.get(block.index);
         if (why) {
           player.skip(block.index, why);
           println(io.stdout, `↷ skipped: ${why}`);
           continue;
         }
-        const record = await player.runBlock(block.index, (event) => {
-          if (event.type === 'output') (event.stream === 'stdout' ? io.stdout : io.stderr).write(event.text);
-        });
+        const record = await player.runBlock(block.index, print);
         records.push(record);
+        done.add(step);
         println(io.stdout, summary(record));
         if (record.outcome !== 'passed' && !options.keepGoing) break;
       }
@@ -141,22 +190,42 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
       release();
     }
     const failed = records.filter((r) => r.outcome !== 'passed');
-    const outcome = interrupted ? 'canceled' : failed.length ? 'failed' : 'passed';
+    const failedScenarios = scenarios.filter((r) => r.outcome === 'failed' || r.outcome === 'timed out' || r.outcome === 'canceled');
+    const outcome = interrupted ? 'canceled' : failed.length || failedScenarios.length ? 'failed' : 'passed';
     if (interrupted) player.journal.append('abort', { reason: 'interrupted by the operator' });
-    await player.close(outcome, { ran: records.length, failed: failed.length });
-    player = null;
-    const notRun = selected.filter((b) => !records.some((r) => r.index === b.index));
-    const reasonOf = (b: Block) => noInterpreter.get(b.index) ?? 'not run: an earlier block failed or the run was stopped';
-    if (options.report) writeReport(options.report, { file, startedAt, finishedAt: new Date().toISOString(), operator, outcome, blocks: [...records.map(({ tail: _tail, ...rest }) => rest)] });
-    if (options.junit) {
-      writeFileSync(options.junit, junitXml(file, records, notRun.map((b) => ({ index: b.index, name: b.name, line: b.line, reason: reasonOf(b) }))));
+    if (scenarios.length) {
+      player.journal.append('summary', { scenarios: scenarios.map(({ tail: _tail, ...rest }) => rest) });
+      println(io.stdout, `\n${scenarioTable(scenarios)}`);
     }
-    println(io.stdout, `\n${records.length - failed.length} passed, ${failed.length} failed${notRun.length ? `, ${notRun.length} not run` : ''} — ${file}`);
+    await player.close(outcome, { ran: records.length + scenarios.length, failed: failed.length + failedScenarios.length });
+    player = null;
+    const notRun = selected.filter((s) => !done.has(s));
+    const reasonOf = (s: RunStep) => (s.kind === 'block' ? noInterpreter.get(s.block.index) : undefined) ?? 'not run: an earlier step failed or the run was stopped';
+    if (options.report) {
+      writeReport(options.report, { file, startedAt, finishedAt: new Date().toISOString(), operator, outcome, blocks: [...records.map(({ tail: _tail, ...rest }) => rest)], scenarios: scenarios.map(({ tail: _tail, ...rest }) => rest) });
+    }
+    if (options.junit) {
+      const cases: JunitCase[] = [
+        ...records.map((r) => blockCase(r)),
+        ...scenarios.map((r) => scenarioCase(r)),
+        ...notRun.map((s) => ({ name: `${stepName(s)} (line ${s.kind === 'block' ? s.block.line : s.scenario.line})`, durationMs: 0, skipped: reasonOf(s) })),
+      ];
+      writeFileSync(options.junit, junitXml(file, cases));
+    }
+    const passed = records.length - failed.length + scenarios.filter((r) => r.outcome === 'passed').length;
+    const judged = scenarios.filter((r) => r.outcome === 'needs judgment' || r.outcome === 'skipped').length;
+    println(io.stdout, `\n${passed} passed, ${failed.length + failedScenarios.length} failed${judged ? `, ${judged} for the operator to judge` : ''}${notRun.length ? `, ${notRun.length} not run` : ''} — ${file}`);
     return outcome === 'passed' ? EXIT.ok : EXIT.failure;
   } finally {
     if (player) await player.close('error');
     else doc.close();
   }
+}
+
+function describeCount(steps: RunStep[]): string {
+  const blocks = steps.filter((s) => s.kind === 'block').length;
+  const scenarios = steps.length - blocks;
+  return [blocks ? `${blocks} block(s)` : '', scenarios ? `${scenarios} scenario(s)` : ''].filter(Boolean).join(' and ') || '0 block(s)';
 }
 
 function duration(text: string, what: string): number {
@@ -184,12 +253,25 @@ function printPlan(io: Io, block: Block, values: Record<string, string>, show: (
   for (const line of resolvedCode(block, values, show).split('\n')) println(io.stdout, `   ${line}`);
 }
 
+function scenarioSummary(record: ScenarioRecord): string {
+  const mark = record.outcome === 'passed' ? '✔' : record.outcome === 'needs judgment' || record.outcome === 'skipped' ? '?' : '✘';
+  return `${mark} ${scenarioOutcomeText(record)}${record.reason && record.outcome !== 'skipped' ? ` · ${record.reason}` : ''}`;
+}
+
+function printScenarioPlan(io: Io, scenario: Scenario, mask: (text: string) => string): void {
+  const bits = [`scenario ${scenario.id}`, scenario.name, `line ${scenario.line}`, scenario.gateText ? `gate ${scenario.gateText}${scenario.gate ? '' : ' (not measurable: for the operator)'}` : null].filter(Boolean);
+  println(io.stdout, `── ${bits.join(' · ')}`);
+  if (scenario.command === null) println(io.stdout, `   not runnable: ${scenario.problem}`);
+  else for (const line of mask(scenario.command).split('\n')) println(io.stdout, `   ${line}`);
+  if (scenario.until) println(io.stdout, `   until ${mask(scenario.until)}`);
+}
+
 function writeReport(path: string, report: RunReport): void {
   writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
 }
 
-/** Where a resumed run picks up: after the last block the journal's latest session completed. */
-function resumePoint(file: string, doc: Document, selected: Block[]): { rest: Block[]; session: string; done: number } {
+/** Where a resumed run picks up: after the last step the journal's latest session completed. */
+function resumePoint(file: string, doc: Document, selected: RunStep[]): { rest: RunStep[]; session: string; done: number } {
   const path = journalPath(file);
   if (!existsSync(path)) throw new UserError(`${file}: no journal to resume from (${path} does not exist)`);
   const events = readJournal(path);
@@ -203,13 +285,24 @@ function resumePoint(file: string, doc: Document, selected: Block[]): { rest: Bl
   const resumed = new Map(starts.map((e) => [e.session, e.resumeOf ? String(e.resumeOf) : null]));
   const chain = new Set<string>();
   for (let id: string | null | undefined = last.session; id && !chain.has(id); id = resumed.get(id)) chain.add(id);
-  const passed = events.filter((e) => chain.has(e.session) && e.type === 'block-end' && e.outcome === 'passed');
+  // A block is done when it passed; a scenario when it was measured or left for the operator.
+  const passed = events.filter((e) => chain.has(e.session) && ((e.type === 'block-end' && e.outcome === 'passed') || (e.type === 'scenario-end' && ['passed', 'needs judgment', 'skipped'].includes(String(e.outcome)))));
   const lastPassed = passed[passed.length - 1];
   if (!lastPassed) return { rest: selected, session: last.session, done: 0 };
-  const index = Number(lastPassed.block);
-  const block = doc.model.blocks[index];
-  if (!block || (lastPassed.name && block.name !== lastPassed.name)) {
-    throw new UserError(`${file} changed since the journal was written: block ${index + 1} is no longer "${String(lastPassed.name)}"; run without --resume`);
+  let offset: number;
+  if (lastPassed.type === 'block-end') {
+    const index = Number(lastPassed.block);
+    const block = doc.model.blocks[index];
+    if (!block || (lastPassed.name && block.name !== lastPassed.name)) {
+      throw new UserError(`${file} changed since the journal was written: block ${index + 1} is no longer "${String(lastPassed.name)}"; run without --resume`);
+    }
+    offset = block.span.start;
+  } else {
+    const scenario = doc.model.scenarios[Number(lastPassed.scenario)];
+    if (!scenario || scenario.id !== lastPassed.id) {
+      throw new UserError(`${file} changed since the journal was written: scenario ${String(lastPassed.id)} is no longer where it was; run without --resume`);
+    }
+    offset = doc.model.tables[scenario.table]!.rows[scenario.row]!.span.start;
   }
-  return { rest: selected.filter((b) => b.index > index), session: last.session, done: passed.length };
+  return { rest: selected.filter((s) => s.offset > offset), session: last.session, done: passed.length };
 }

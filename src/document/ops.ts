@@ -1,5 +1,7 @@
 import type { Block, Cell, CheckboxFamily, CheckboxState, LineEnding, Row, Runbook, Task } from '../parser/index.js';
-import { LineIndex } from '../parser/index.js';
+import { DURATION_COLUMN, LineIndex, TIME_COLUMN } from '../parser/index.js';
+
+export { DURATION_COLUMN, TIME_COLUMN };
 import type { Edit } from './edits.js';
 
 const GLYPHS: Record<CheckboxFamily, Record<CheckboxState, string>> = {
@@ -93,10 +95,6 @@ export function resultLineEdits(text: string, block: Block, line: string, eol: L
 export function removeResultEdits(block: Block): Edit[] {
   return block.result ? [{ ...block.result.lineSpan, text: '' }] : [];
 }
-
-/** Columns the engine fills itself: times and durations. */
-export const TIME_COLUMN = /^(?:start(?:ed)?|started at|time|timestamp|at|when|finished|ended|end(?:ed)?( at)?|t0|detected|recovered)(?: \(utc\))?$/i;
-export const DURATION_COLUMN = /^(?:duration|took|elapsed|rto|measured|measured rto|time to recover|recovery time)(?: \(s\))?$/i;
 
 /**
  * Puts a filled document back to its template state: every task and checkbox cell unticked,

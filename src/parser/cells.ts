@@ -90,6 +90,7 @@ function makeCell(text: string, outer: Span): Cell {
     span: { start, end },
     outer,
     missing: false,
+    code: [],
   };
 }
 
@@ -104,6 +105,7 @@ export function missingCell(at: number): Cell {
     span: { start: at, end: at },
     outer: { start: at, end: at },
     missing: true,
+    code: [],
   };
 }
 

@@ -9,3 +9,6 @@ export { sectionAt } from './sections.js';
 export { parseRunbook } from './parse.js';
 export { updateRunbook, type AppliedChange } from './update.js';
 export { renderProse } from './prose.js';
+export { meetsGate, parseDurationText, parseGate, type Gate } from './gates.js';
+export { DURATION_COLUMN, GATE_COLUMN, scenarioColumns, TIME_COLUMN } from './scenarios.js';
+export { scanShell } from './shellvars.js';

@@ -3,6 +3,7 @@ import { readFrontMatter } from './frontmatter.js';
 import { dominantLineEnding, LineIndex } from './lines.js';
 import { assignSections, buildSections } from './sections.js';
 import type { FrontMatter, LineEnding, Problem, Runbook, Section, VariableDeclaration, VariableReference } from './types.js';
+import { scenarios } from './scenarios.js';
 import { declarations, references } from './variables.js';
 import { Walker, type Collected } from './walk.js';
 
@@ -56,6 +57,7 @@ export function assemble(
     tasks,
     tables,
     links,
+    scenarios: scenarios(tables, frontMatter),
     declarations: reuse.declarations ?? declarations(frontMatter, frontMatter ? lines.line(frontMatter.span.start) : 1, tables),
     references: reuse.refs ?? references(blocks),
     problems,

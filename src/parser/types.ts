@@ -1,3 +1,5 @@
+import type { Gate } from './gates.js';
+
 /**
  * The runbook model: plain, serializable objects carrying half-open `[start, end)` offsets into
  * the original text (UTF-16 code units of the decoded file, BOM included when present).
@@ -138,6 +140,8 @@ export interface Cell {
   outer: Span;
   /** True when the row has fewer cells than the header and this one is implied. */
   missing: boolean;
+  /** The text of each code span in the cell, as GFM reads it. */
+  code: string[];
 }
 
 /** One table row. */
@@ -156,6 +160,51 @@ export interface Table {
   align: Array<'left' | 'right' | 'center' | null>;
   headerRow: Row;
   rows: Row[];
+  section: number | null;
+}
+
+/** Which column of a scenario table plays which part; -1 when the table has none. */
+export interface ScenarioColumns {
+  /** Inline code to run: the injection or smoke test. */
+  command: number;
+  /** Inline code to poll until the system has recovered. */
+  until: number;
+  /** The acceptance gate (`RTO < 60 s`). */
+  gate: number;
+  /** Filled with the time the scenario started, finished, recovered. */
+  started: number;
+  finished: number;
+  recovered: number;
+  /** Filled with the measured duration. */
+  measured: number;
+  /** Filled with the outcome in words. */
+  outcome: number;
+  /** The checkbox column ticked when the gate is met (`Auto-recovery?`, `Pass`). */
+  box: number;
+}
+
+/** A playable table row: a game-day scenario. */
+export interface Scenario {
+  index: number;
+  table: number;
+  /** Body row index in the table. */
+  row: number;
+  line: number;
+  /** The row's first cell, for `--only` and the journal. */
+  id: string;
+  /** The row's leading text cells, for people. */
+  name: string;
+  /** The inline code of the command cell (several spans run one after another), or null. */
+  command: string | null;
+  /** Why the row cannot run, when it cannot. */
+  problem: string | null;
+  /** The inline code of the recovery-check cell, or null. */
+  until: string | null;
+  /** The gate cell's text, unless blank. */
+  gateText: string | null;
+  /** The gate read from it, or null when there is none or it is not in words the engine knows. */
+  gate: Gate | null;
+  columns: ScenarioColumns;
   section: number | null;
 }
 
@@ -204,6 +253,8 @@ export interface Runbook {
   tasks: Task[];
   tables: Table[];
   links: Link[];
+  /** Playable table rows, in document order. */
+  scenarios: Scenario[];
   declarations: VariableDeclaration[];
   references: VariableReference[];
   problems: Problem[];

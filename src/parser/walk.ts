@@ -243,7 +243,12 @@ export class Walker {
     const rows: Row[] = node.children.map((row) => {
       const start = this.start(row);
       const end = this.end(row);
-      return { line: this.lines.line(start), span: { start, end }, cells: splitRow(this.text, start, end) };
+      const cells = splitRow(this.text, start, end);
+      // The code spans of each cell, as GFM reads them (escapes, backtick runs, `\|`).
+      row.children.forEach((cell, i) => {
+        if (cells[i]) cells[i].code = codeSpans(cell);
+      });
+      return { line: this.lines.line(start), span: { start, end }, cells };
     });
     const headerRow = rows.shift()!;
     const width = headerRow.cells.length;
@@ -262,4 +267,10 @@ export class Walker {
       section: null,
     });
   }
+}
+
+/** The text of every code span under `node`, in order. */
+function codeSpans(node: Nodes): string[] {
+  if (node.type === 'inlineCode') return [node.value];
+  return 'children' in node ? (node.children as Nodes[]).flatMap(codeSpans) : [];
 }

@@ -2,15 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { blockAnchor, taskAnchor, type Anchor } from '../document/anchors.js';
+import { blockAnchor, cellAnchor, taskAnchor, type Anchor } from '../document/anchors.js';
 import type { Change, Document } from '../document/document.js';
 import { formatTime } from '../document/time.js';
 import { redact } from '../executor/redact.js';
 import { ShellSession } from '../executor/session.js';
 import { serializeState, type ShellState } from '../executor/state.js';
 import type { BlockOutcome, ExecEvent } from '../executor/types.js';
-import { formatResultLine, formatSeconds, SECRET_NAME, type Block, type BlockResult } from '../parser/index.js';
-import { pollUntil } from './poll.js';
+import { formatResultLine, formatSeconds, meetsGate, SECRET_NAME, type Block, type BlockResult, type Scenario } from '../parser/index.js';
+import { pollUntil, scenarioPolling } from './poll.js';
 import { Journal, journalPath, logPath, statePath } from './journal.js';
 import { parseDuration } from './duration.js';
 
@@ -24,6 +24,63 @@ export interface BlockRecord extends Pick<BlockOutcome, 'exitCode' | 'signal' | 
   reason: string | null;
   /** With `until=`: ms from the block's start to the first passing check, or null. */
   recoveredMs: number | null;
+}
+
+/** What a scenario row came to. */
+export interface ScenarioRecord {
+  index: number;
+  id: string;
+  name: string;
+  line: number;
+  /** `needs judgment`: it ran, but its gate is not in words the engine can compare. */
+  outcome: BlockResult['outcome'] | 'needs judgment';
+  exitCode: number | null;
+  signal: string | null;
+  durationMs: number;
+  /** Time to the first passing recovery check, else the command's own run time; null when not measured. */
+  measuredMs: number | null;
+  /** The gate as written, or null. */
+  gate: string | null;
+  /** Whether the measured value meets the gate; null when either is missing. */
+  gateMet: boolean | null;
+  reason: string | null;
+  startedAt: string;
+  recoveredAt?: string;
+  tail: string;
+}
+
+/** Notes-like columns that take the outcome when the table has no outcome column (only when empty). */
+const NOTES = /^(?:notes?|observations?|observed|comments?|gaps? found|gaps?)$/i;
+
+/** The outcome of a scenario in the words its row shows. */
+export function scenarioOutcomeText(record: ScenarioRecord): string {
+  const measured = record.measuredMs === null ? '' : formatSeconds(record.measuredMs);
+  switch (record.outcome) {
+    case 'passed':
+      return record.gate && record.gateMet ? `✅ passed: ${measured} meets ${record.gate}` : `✅ passed in ${measured}`;
+    case 'needs judgment':
+      return `⚠️ measured ${measured}; gate not checked: judge it`;
+    case 'skipped':
+      return `⚠️ not run: ${record.reason ?? 'skipped'}`;
+    case 'canceled':
+      return `⚠️ canceled after ${formatSeconds(record.durationMs)}`;
+    case 'timed out':
+      return `❌ timed out after ${formatSeconds(record.durationMs)}`;
+    case 'failed':
+      return record.gateMet === false ? `❌ failed: ${measured} breaks ${record.gate}` : `❌ failed: ${record.reason ?? 'the command failed'}`;
+  }
+}
+
+/** What the player runs: a script, and optionally a check to poll until recovery. */
+interface StepSpec {
+  script: string;
+  cwd?: string;
+  timeoutMs: number | null;
+  errexit: boolean;
+  pipefail: boolean;
+  until: string | null;
+  everyMs: number;
+  withinMs: number;
 }
 
 /** How a player is set up. */
@@ -54,7 +111,7 @@ export function outcomeOf(result: BlockOutcome): BlockResult['outcome'] {
 export class Player {
   private running: { cancel(): void } | null = null;
   /** The block under way, so an abort can wait for it to be recorded. */
-  private current: Promise<BlockRecord> | null = null;
+  private current: Promise<unknown> | null = null;
   private closed = false;
   /** Set by `cancel`, so a wait for recovery stops too. */
   private stopped = false;
@@ -129,42 +186,23 @@ export class Player {
     const cwd = typeof cwdOption === 'string' ? (isAbsolute(cwdOption) ? cwdOption : resolve(dirname(resolve(this.doc.path)), cwdOption)) : undefined;
     this.journal.append('block-start', { block: index, name: block.name, line: block.line, command: this.mask(command), edited: script !== undefined && script !== block.body, cwd: cwd ?? this.shell.cwd });
     writeSync(this.log, `\n=== ${formatTime(new Date())} block ${index + 1}${block.name ? ` (${block.name})` : ''} at line ${block.line}\n`);
-    const running = this.shell.run(
+    const values = block.options.values;
+    const until = typeof values.until === 'string' ? values.until : null;
+    const timeoutMs = this.timeoutOf(block);
+    const { result, recoveredMs, reason } = await this.perform(
       {
         script: runs,
         cwd,
-        timeoutMs: this.timeoutOf(block),
-        errexit: block.options.values.errexit !== 'false' && block.options.values.errexit !== false,
-        pipefail: block.options.values.pipefail !== 'false' && block.options.values.pipefail !== false,
+        timeoutMs,
+        errexit: values.errexit !== 'false' && values.errexit !== false,
+        pipefail: values.pipefail !== 'false' && values.pipefail !== false,
+        until,
+        everyMs: typeof values.every === 'string' ? parseDuration(values.every) : 1000,
+        withinMs: typeof values.within === 'string' ? parseDuration(values.within) : (timeoutMs ?? 60_000),
       },
-      (event) => {
-        if (event.type === 'output') writeSync(this.log, event.text);
-        onEvent(event);
-      },
+      { block: index },
+      onEvent,
     );
-    this.running = running;
-    this.stopped = false;
-    const startedAt = performance.now();
-    const result = await running.done.finally(() => (this.running = null));
-    let recoveredMs: number | null = null;
-    let reason = result.error;
-    const until = block.options.values.until;
-    if (typeof until === 'string' && outcomeOf(result) === 'passed') {
-      // Wait for recovery: poll the check until it passes, at most `within` from the start.
-      const every = typeof block.options.values.every === 'string' ? parseDuration(block.options.values.every) : 1000;
-      const within = typeof block.options.values.within === 'string' ? parseDuration(block.options.values.within) : (this.timeoutOf(block) ?? 60_000);
-      const poll = await pollUntil(this.shell, until, { everyMs: every, withinMs: within, startedAt, stopped: () => this.stopped, onRun: (cancel) => (this.running = { cancel }) });
-      this.running = null;
-      result.durationMs = performance.now() - startedAt;
-      if (poll.passed) recoveredMs = poll.recoveredMs;
-      else if (poll.canceled) result.canceled = true;
-      else {
-        result.exitCode = poll.last?.exitCode ?? null;
-        result.timedOut = poll.last?.timedOut ?? false;
-        reason = `the check \`${this.mask(until)}\` did not pass within ${formatSeconds(within)} (${poll.polls} tries)`;
-      }
-      this.journal.append('poll', { block: index, check: this.mask(until), passed: poll.passed, recoveredMs, polls: poll.polls });
-    }
     const record: BlockRecord = {
       index,
       name: block.name,
@@ -182,10 +220,135 @@ export class Player {
       recoveredMs,
     };
     this.journal.append('block-end', { block: index, name: block.name, line: block.line, outcome: record.outcome, exitCode: record.exitCode, signal: record.signal, durationMs: record.durationMs, changedVars: record.changedVars, cwd: record.cwd, error: reason, recoveredMs });
-    writeFileSync(statePath(this.doc.path), serializeState(this.shell.snapshot(), (name) => !SECRET_NAME.test(name)), { mode: 0o600 });
+    this.saveState();
     this.record(anchor, block, record);
     return record;
   }
+
+  /** Keeps the shell's variables and directory beside the journal, for `--resume`. */
+  private saveState(): void {
+    writeFileSync(statePath(this.doc.path), serializeState(this.shell.snapshot(), (name) => !SECRET_NAME.test(name)), { mode: 0o600 });
+  }
+
+  /**
+   * Runs a script in the session's shell and, with `until`, then polls that check until it passes
+   * or `withinMs` from the start has gone by. The result's duration covers both.
+   */
+  private async perform(spec: StepSpec, subject: Record<string, unknown>, onEvent: (event: ExecEvent) => void): Promise<{ result: BlockOutcome; recoveredMs: number | null; reason: string | null }> {
+    const running = this.shell.run(
+      { script: spec.script, cwd: spec.cwd, timeoutMs: spec.timeoutMs, errexit: spec.errexit, pipefail: spec.pipefail },
+      (event) => {
+        if (event.type === 'output') writeSync(this.log, event.text);
+        onEvent(event);
+      },
+    );
+    this.running = running;
+    this.stopped = false;
+    const startedAt = performance.now();
+    const result = await running.done.finally(() => (this.running = null));
+    let recoveredMs: number | null = null;
+    let reason = result.error;
+    if (spec.until && outcomeOf(result) === 'passed') {
+      const poll = await pollUntil(this.shell, spec.until, { everyMs: spec.everyMs, withinMs: spec.withinMs, startedAt, stopped: () => this.stopped, onRun: (cancel) => (this.running = { cancel }) });
+      this.running = null;
+      result.durationMs = performance.now() - startedAt;
+      if (poll.passed) recoveredMs = poll.recoveredMs;
+      else if (poll.canceled) result.canceled = true;
+      else {
+        result.exitCode = poll.last?.exitCode ?? null;
+        result.timedOut = poll.last?.timedOut ?? false;
+        reason = `the check \`${this.mask(spec.until)}\` did not pass within ${formatSeconds(spec.withinMs)} (${poll.polls} tries)`;
+      }
+      this.journal.append('poll', { ...subject, check: this.mask(spec.until), passed: poll.passed, recoveredMs, polls: poll.polls });
+    }
+    return { result, recoveredMs, reason };
+  }
+
+  /**
+   * Runs one scenario row: its command, then its recovery check if it has one; compares what was
+   * measured with the row's gate; fills the row's time, measured and outcome cells and ticks (or
+   * marks ❌) its pass column. A row that cannot run, or whose gate is not in words the engine
+   * knows, is recorded as such and its box left for the operator: never a silent green box.
+   */
+  async runScenario(index: number, onEvent: (event: ExecEvent) => void): Promise<ScenarioRecord> {
+    if (this.closed) throw new Error('the session is closed');
+    const run = this.playScenario(index, onEvent);
+    this.current = run;
+    return run.finally(() => {
+      if (this.current === run) this.current = null;
+    });
+  }
+
+  private async playScenario(index: number, onEvent: (event: ExecEvent) => void): Promise<ScenarioRecord> {
+    const scenario = this.doc.model.scenarios[index]!;
+    const started = new Date();
+    const base = { index, id: scenario.id, name: scenario.name, line: scenario.line, gate: scenario.gateText, startedAt: formatTime(started) };
+    this.journal.append('scenario-start', { scenario: index, id: scenario.id, name: scenario.name, line: scenario.line, command: scenario.command === null ? null : this.mask(scenario.command), until: scenario.until === null ? null : this.mask(scenario.until), gate: scenario.gateText });
+    let record: ScenarioRecord;
+    if (scenario.command === null) {
+      record = { ...base, outcome: 'skipped', exitCode: null, signal: null, durationMs: 0, measuredMs: null, gateMet: null, reason: scenario.problem, tail: '' };
+    } else {
+      writeSync(this.log, `\n=== ${formatTime(started)} scenario ${scenario.id} at line ${scenario.line}\n`);
+      const gate = scenario.gate;
+      const polling = scenarioPolling(this.doc.model.frontMatter?.data ?? {});
+      // Without a limit of its own, a wait for recovery gets twice the gate, so a breach is still measured.
+      const withinMs = polling.withinMs ?? this.options.timeoutMs ?? (gate && (gate.op === '<' || gate.op === '<=') ? Math.max(10_000, gate.seconds * 2000) : 60_000);
+      const { result, recoveredMs, reason } = await this.perform(
+        { script: scenario.command, timeoutMs: this.options.timeoutMs, errexit: true, pipefail: true, until: scenario.until, everyMs: polling.everyMs, withinMs },
+        { scenario: index },
+        onEvent,
+      );
+      const ran = outcomeOf(result);
+      const measuredMs = ran !== 'passed' || reason ? null : (recoveredMs ?? Math.round(result.durationMs));
+      const gateMet = measuredMs === null || !gate ? null : meetsGate(gate, measuredMs / 1000);
+      let outcome: ScenarioRecord['outcome'] = reason && ran === 'passed' ? 'failed' : ran;
+      let why = reason;
+      if (outcome === 'passed' && gateMet === false) {
+        outcome = 'failed';
+        why = `measured ${formatSeconds(measuredMs!)}, which breaks the gate "${gate!.text}"`;
+      } else if (outcome === 'passed' && scenario.gateText !== null && !gate) {
+        outcome = 'needs judgment';
+        why = `the gate "${scenario.gateText}" is not in words runbook can measure; judge it and tick the row yourself`;
+      } else if (outcome !== 'passed' && !why) {
+        why = result.exitCode !== null ? `exit ${result.exitCode}` : result.signal;
+      }
+      record = { ...base, outcome, exitCode: result.exitCode, signal: result.signal, durationMs: Math.round(result.durationMs), measuredMs, gateMet, reason: why, tail: result.tail, recoveredAt: recoveredMs === null ? undefined : formatTime(new Date(started.getTime() + recoveredMs)) };
+      this.saveState();
+    }
+    const { tail: _tail, ...journaled } = record;
+    this.journal.append('scenario-end', { scenario: index, ...journaled });
+    this.recordRow(scenario, record);
+    this.scenarios.push(record);
+    return record;
+  }
+
+  /** Writes a scenario's record into its row, in one write. */
+  private recordRow(scenario: Scenario, record: ScenarioRecord): void {
+    const model = this.doc.model;
+    const row = model.tables[scenario.table]!.rows[scenario.row]!;
+    const columns = scenario.columns;
+    const changes: Change[] = [];
+    const fill = (column: number, value: string) => {
+      if (column !== -1) changes.push({ kind: 'fill', anchor: cellAnchor(model, scenario.table, scenario.row, column) as Anchor & { kind: 'cell' }, value: this.mask(value) });
+    };
+    if (record.outcome !== 'skipped') fill(columns.started, record.startedAt);
+    if (record.outcome !== 'skipped' && record.outcome !== 'canceled') fill(columns.finished, formatTime(new Date(Date.parse(record.startedAt) + record.durationMs)));
+    if (record.recoveredAt) fill(columns.recovered, record.recoveredAt);
+    // Only a measured value goes in the measured cell; a value from an earlier attempt is cleared.
+    if (columns.measured !== -1 && (record.measuredMs !== null || row.cells[columns.measured]!.kind === 'text')) fill(columns.measured, record.measuredMs === null ? '' : formatSeconds(record.measuredMs));
+    const outcomeAt = columns.outcome !== -1 ? columns.outcome : row.cells.findIndex((c, i) => NOTES.test(model.tables[scenario.table]!.header[i]!.trim()) && c.kind === 'fillable');
+    fill(outcomeAt, scenarioOutcomeText(record));
+    const box = columns.box === -1 ? null : row.cells[columns.box]!;
+    if (box?.kind === 'checkbox') {
+      const state = record.outcome === 'passed' ? 'checked' : record.outcome === 'failed' || record.outcome === 'timed out' ? 'failed' : null;
+      if (state) changes.push({ kind: 'checkbox', anchor: cellAnchor(model, scenario.table, scenario.row, columns.box) as Anchor & { kind: 'cell' }, state });
+    }
+    if (!changes.length) return;
+    for (const report of this.doc.apply(changes)) if (report.changed) this.journal.append('fill', { line: report.line, what: report.what });
+  }
+
+  /** Scenarios run in this session, in order, for the summary. */
+  readonly scenarios: ScenarioRecord[] = [];
 
   /** Writes the result line and, when the block passed, ticks the task that owns it. */
   private record(anchor: Anchor & { kind: 'block' }, block: Block, record: BlockRecord): void {

@@ -1,5 +1,6 @@
 import type { ShellSession } from '../executor/session.js';
 import type { BlockOutcome } from '../executor/types.js';
+import { parseDuration } from './duration.js';
 
 /** How a wait for recovery ended. */
 export interface PollResult {
@@ -40,4 +41,24 @@ export async function pollUntil(
     if (next - options.startedAt > options.withinMs) return { passed: false, recoveredMs: null, polls, last, canceled: false };
     await new Promise((resolve) => setTimeout(resolve, options.everyMs));
   }
+}
+
+/**
+ * How scenario rows poll their recovery check: front matter `poll: { every: 500ms, within: 2m }`,
+ * else every second, within twice a `<`/`≤` gate (at least 10 s), else 60 s. Throws a
+ * RangeError naming the key when a value does not read as a duration.
+ */
+export function scenarioPolling(frontMatter: Record<string, unknown>): { everyMs: number; withinMs: number | null } {
+  const poll = frontMatter.poll;
+  const table = poll && typeof poll === 'object' && !Array.isArray(poll) ? (poll as Record<string, unknown>) : {};
+  const read = (key: string) => {
+    const value = table[key];
+    if (value === undefined || value === null) return null;
+    try {
+      return parseDuration(String(value));
+    } catch (error) {
+      throw new RangeError(`front matter poll.${key}: ${(error as Error).message}`);
+    }
+  };
+  return { everyMs: read('every') ?? 1000, withinMs: read('within') };
 }

@@ -30,8 +30,16 @@ export function buildSteps(model: Runbook): Step[] {
   for (const task of model.tasks.filter((t) => !owning.has(t.index))) {
     items.push({ offset: task.span.start, step: { kind: 'task', depth: depth(task.section), label: task.text, line: task.line, ref: task.index, status: task.checked ? 'ticked' : 'pending', rollback: inRollback(task.section) } });
   }
+  const scenarioAt = new Map(model.scenarios.map((s) => [`${s.table}:${s.row}`, s]));
   for (const table of model.tables) {
     table.rows.forEach((row, r) => {
+      const scenario = scenarioAt.get(`${table.index}:${r}`);
+      if (scenario) {
+        const box = scenario.columns.box === -1 ? null : row.cells[scenario.columns.box]!;
+        const status = box?.checkbox === 'checked' ? 'passed' : box?.checkbox === 'failed' ? 'failed' : 'pending';
+        items.push({ offset: row.span.start, step: { kind: 'scenario', depth: depth(table.section), label: scenarioLabel(model, scenario.index), line: row.line, ref: table.index, row: r, scenario: scenario.index, status, rollback: inRollback(table.section) } });
+        return;
+      }
       if (!row.cells.some((c) => c.kind === 'checkbox' || c.kind === 'fillable')) return;
       const boxes = row.cells.filter((c) => c.kind === 'checkbox');
       const done = boxes.length > 0 && boxes.every((c) => c.checkbox !== 'unchecked');
@@ -43,4 +51,12 @@ export function buildSteps(model: Runbook): Step[] {
   }
   items.sort((a, b) => a.offset - b.offset);
   return items.map((item, id) => ({ ...item.step, id }));
+}
+
+/** How the outline shows a scenario: its name, gate, and what was measured, from the current model. */
+export function scenarioLabel(model: Runbook, index: number): string {
+  const scenario = model.scenarios[index]!;
+  const row = model.tables[scenario.table]!.rows[scenario.row]!;
+  const measured = scenario.columns.measured === -1 ? '' : row.cells[scenario.columns.measured]!.text;
+  return [`scenario ${scenario.name}`, scenario.gateText ? `gate ${scenario.gateText}` : null, measured ? `measured ${measured}` : null].filter(Boolean).join(' · ');
 }

@@ -13,7 +13,8 @@ export interface Controller {
   confirmWord(step: Step): string | null;
   /** Opens the block in the operator's editor; the edited text, or null when there is nothing to edit. */
   edit(step: Step): string | null;
-  run(step: Step, onOutput: (text: string) => void, onStart: () => void, script?: string): Promise<{ status: Step['status']; durationMs: number; exitCode: number | null; outcome: 'passed' | 'failed' | 'timed out' | 'canceled' | 'skipped'; cwd: string; changedVars: string[] }>;
+  /** Runs a block or a scenario; `message` and `label`, when given, replace the status line and the step's label. */
+  run(step: Step, onOutput: (text: string) => void, onStart: () => void, script?: string): Promise<{ status: Step['status']; durationMs: number; exitCode: number | null; outcome: string; cwd: string; changedVars: string[]; message?: string; label?: string }>;
   skip(step: Step): void;
   toggle(step: Step, column: number): { status: Step['status']; message: string; label?: string };
   prefill(step: Step, column: number): string;
@@ -109,7 +110,7 @@ export function App({ controller, initial }: { controller: Controller; initial: 
         controller.skip(step);
         dispatch({ type: 'skip' });
       } else if (input === ' ') dispatch({ type: 'ticked', ...controller.toggle(step, state.column) });
-      else if (input === 'f' && step.kind === 'row') dispatch({ type: 'start-fill', column: state.column, prefill: controller.prefill(step, state.column) });
+      else if (input === 'f' && (step.kind === 'row' || step.kind === 'scenario')) dispatch({ type: 'start-fill', column: state.column, prefill: controller.prefill(step, state.column) });
       else if (input === 'e' && step.kind === 'block') {
         const script = controller.edit(step);
         if (script !== null) dispatch({ type: 'request-run', word: controller.confirmWord(step), script });
@@ -170,12 +171,12 @@ export function App({ controller, initial }: { controller: Controller; initial: 
       {detail.code.map((line, i) => (
         <Text key={`c${i}`} color={c('yellow')}>{cut(`  ${line}`)}</Text>
       ))}
-      {step?.kind === 'row' ? <Text>{cut(`column: ${detail.columns[state.column] ?? ''}  (←→ to change)`)}</Text> : null}
+      {step?.kind === 'row' || step?.kind === 'scenario' ? <Text>{cut(`column: ${detail.columns[state.column] ?? ''}  (←→ to change)`)}</Text> : null}
       {output.map((line, i) => (
         <Text key={`o${i}`} dimColor={mode.name !== 'failed'}>{cut(`│ ${line}`)}</Text>
       ))}
       {mode.name === 'confirm' ? (
-        <Text color={c('yellow')}>{mode.word === null ? 'Run this block? [y/N]' : `Type "${mode.word}" to run: ${mode.typed}`}</Text>
+        <Text color={c('yellow')}>{mode.word === null ? `Run this ${step?.kind === 'scenario' ? 'scenario' : 'block'}? [y/N]` : `Type "${mode.word}" to run: ${mode.typed}`}</Text>
       ) : null}
       {mode.name === 'fill' ? <Text color={c('yellow')}>{`${detail.columns[mode.column] ?? ''}: ${mode.typed}▏ (Enter saves, Esc cancels)`}</Text> : null}
       {mode.name === 'failed' ? (

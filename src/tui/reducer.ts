@@ -12,7 +12,7 @@ export type Action =
   | { type: 'cancel-input' }
   | { type: 'run-started'; at: number }
   | { type: 'output'; text: string }
-  | { type: 'run-ended'; status: Step['status']; durationMs: number; exitCode: number | null; outcome: 'passed' | 'failed' | 'timed out' | 'canceled' | 'skipped'; cwd: string; changedVars: string[] }
+  | { type: 'run-ended'; status: Step['status']; durationMs: number; exitCode: number | null; outcome: string; cwd: string; changedVars: string[]; message?: string; label?: string }
   | { type: 'skip' }
   | { type: 'ticked'; status: Step['status']; message: string; label?: string }
   | { type: 'start-fill'; column: number; prefill: string }
@@ -26,7 +26,12 @@ const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n
 
 /** Whether a step still needs the operator. */
 export function unfinished(step: Step): boolean {
-  return (step.kind === 'block' || step.kind === 'task') && (step.status === 'pending' || step.status === 'failed');
+  return (step.kind === 'block' || step.kind === 'task' || step.kind === 'scenario') && (step.status === 'pending' || step.status === 'failed');
+}
+
+/** Whether Enter runs the step: a block or a scenario row. */
+export function runnable(step: Step | undefined): boolean {
+  return step?.kind === 'block' || step?.kind === 'scenario';
 }
 
 /** The first step that still needs doing, or the first step. */
@@ -65,7 +70,7 @@ export function reduce(state: PlayState, action: Action): PlayState {
     case 'column':
       return { ...state, column: clamp(state.column + action.by, 0, Math.max(0, action.width - 1)) };
     case 'request-run':
-      if (mode.name === 'running' || state.steps[state.selected]?.kind !== 'block') return state;
+      if (mode.name === 'running' || !runnable(state.steps[state.selected])) return state;
       return { ...state, mode: { name: 'confirm', word: action.word, typed: '', ...(action.script !== undefined ? { script: action.script } : {}) }, message: action.script !== undefined ? 'runs your edited version, this time only' : null };
     case 'type':
       if (mode.name === 'confirm') return { ...state, mode: { ...mode, typed: mode.typed + action.text } };
@@ -87,7 +92,7 @@ export function reduce(state: PlayState, action: Action): PlayState {
       return { ...state, output: lines.slice(-OUTPUT_LINES) };
     }
     case 'run-ended': {
-      const steps = state.steps.map((s, i) => (i === state.selected ? { ...s, status: action.status, durationMs: action.durationMs } : s));
+      const steps = state.steps.map((s, i) => (i === state.selected ? { ...s, status: action.status, durationMs: action.durationMs, label: action.label ?? s.label } : s));
       const failed = action.status === 'failed';
       return {
         ...state,
@@ -96,7 +101,7 @@ export function reduce(state: PlayState, action: Action): PlayState {
         changedVars: [...new Set([...state.changedVars, ...action.changedVars])],
         mode: failed ? { name: 'failed', exitCode: action.exitCode, outcome: action.outcome } : { name: 'browse' },
         selected: failed ? state.selected : nextAfter(steps, state.selected),
-        message: failed ? null : `${action.outcome} in ${(action.durationMs / 1000).toFixed(2)} s`,
+        message: action.message ?? (failed ? null : `${action.outcome} in ${(action.durationMs / 1000).toFixed(2)} s`),
       };
     }
     case 'skip': {

@@ -1,17 +1,18 @@
-import type { BlockResult } from '../parser/index.js';
 
-/** One line of the outline: a runnable block, a task without a block, or a table row to fill. */
+/** One line of the outline: a runnable block, a task without a block, a scenario row, or a table row to fill. */
 export interface Step {
   id: number;
-  kind: 'heading' | 'block' | 'task' | 'row';
+  kind: 'heading' | 'block' | 'task' | 'row' | 'scenario';
   /** Indentation level in the outline. */
   depth: number;
   label: string;
   line: number;
   /** Index into the model's blocks, tasks or tables. */
   ref: number;
-  /** For rows: the body row index. */
+  /** For rows and scenarios (whose `ref` is the table): the body row index. */
   row?: number;
+  /** For scenarios: the index into the model's scenarios. */
+  scenario?: number;
   status: 'pending' | 'running' | 'passed' | 'failed' | 'skipped' | 'ticked' | 'info';
   durationMs?: number;
   /** Marked rollback: inside a section whose heading names rollback. */
@@ -23,7 +24,7 @@ export type Mode =
   | { name: 'browse' }
   | { name: 'confirm'; word: string | null; typed: string; script?: string }
   | { name: 'running'; startedAt: number }
-  | { name: 'failed'; exitCode: number | null; outcome: BlockResult['outcome'] }
+  | { name: 'failed'; exitCode: number | null; outcome: string }
   | { name: 'fill'; column: number; typed: string }
   | { name: 'help' };
 

@@ -104,7 +104,7 @@ describe('runbook run', () => {
     writeFileSync(join(dir, 'ok'), '');
     const resumed = runCli(['run', 'deploy.md', '--yes', '--resume'], { cwd: dir, env });
     expect(resumed.code).toBe(0);
-    expect(resumed.stdout).toContain('1 block(s) already done, 2 to go');
+    expect(resumed.stdout).toContain('1 step(s) already done, 2 to go');
     expect(resumed.stdout).not.toContain('prepare staging');
     expect(resumed.stdout).toContain('ship 42');
     const model = parseRunbook(readFileSync(path, 'utf8'));

@@ -3,11 +3,13 @@
 //
 //   drill.mjs serve --role primary|replica --port-file F [--peer-file F]   run a server
 //   drill.mjs probe --port-file F [--expect-role R] [--within SECONDS]    check a server
+//   drill.mjs restart --pid-file F --port-file F [--role R]               stop a server, start another
 //
 // A replica watches its peer's /health and promotes itself to primary once the peer has not
 // answered for one second. Servers listen on 127.0.0.1 only, on a port the OS picks.
+import { spawn } from 'node:child_process';
+import { openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, get } from 'node:http';
-import { readFileSync, writeFileSync } from 'node:fs';
 
 const [command, ...rest] = process.argv.slice(2);
 const args = Object.fromEntries(
@@ -68,7 +70,24 @@ if (command === 'serve') {
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+} else if (command === 'restart') {
+  // Stops the server named by the pid file, then starts a new one in the background (in this
+  // process group, so whoever started the drill can still stop it) and returns at once: the
+  // new server is not up yet — probing it is how a drill measures the restart.
+  const old = Number(readFileSync(args['pid-file'], 'utf8').trim());
+  try {
+    process.kill(old, 'SIGTERM');
+    while (process.kill(old, 0)) await new Promise((resolve) => setTimeout(resolve, 20));
+  } catch {
+    // gone
+  }
+  rmSync(args['port-file'], { force: true });
+  const log = openSync(`${args['port-file']}.log`, 'a');
+  const child = spawn(process.execPath, [process.argv[1], 'serve', '--role', args.role ?? 'worker', '--port-file', args['port-file']], { stdio: ['ignore', log, log] });
+  writeFileSync(args['pid-file'], String(child.pid));
+  child.unref();
+  console.log(`restarted: pid ${old} stopped, pid ${child.pid} starting`);
 } else {
-  console.error('usage: drill.mjs serve|probe [options]');
+  console.error('usage: drill.mjs serve|probe|restart [options]');
   process.exit(2);
 }

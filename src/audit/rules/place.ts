@@ -1,4 +1,4 @@
-import { DURATION_COLUMN, TIME_COLUMN } from '../../document/ops.js';
+import { DURATION_COLUMN, TIME_COLUMN } from '../../parser/index.js';
 import { knobColumns, type Table } from '../../parser/index.js';
 
 /** The 1-based column of an offset on its line. */

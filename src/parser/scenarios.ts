@@ -1,0 +1,104 @@
+import { parseGate, type Gate } from './gates.js';
+import type { FrontMatter, Scenario, ScenarioColumns, Table } from './types.js';
+
+/** Columns whose inline code is a command to run: the scenario's injection or smoke test. */
+const COMMAND_COLUMN = /^(?:command|cmd|run|smoke test|smoke|check|inject|injection|script|action|test)s?$/;
+/** Columns stating the acceptance gate. */
+export const GATE_COLUMN = /gate|target|acceptance|slo|threshold|goal|expected|criteri|\bbar\b/;
+/** Columns whose inline code is the check to poll until the system has recovered. */
+const UNTIL_COLUMN = /^(?:until|wait until|wait for|recovered when|healthy when|recovery check|health ?check|probe)$/;
+/** Columns the engine fills with the step's start time; the end time; the recovery time. */
+export const TIME_COLUMN = /^(?:start(?:ed)?|started at|time|timestamp|at|when|finished|ended|end(?:ed)?( at)?|t0|detected|recovered)(?: \(utc\))?$/i;
+const START_COLUMN = /^(?:start(?:ed)?|started at|time|timestamp|at|when|t0)(?: \(utc\))?$/;
+const END_COLUMN = /^(?:finished|ended|end(?:ed)?( at)?)(?: \(utc\))?$/;
+const RECOVERED_COLUMN = /^(?:recovered|recovered at)(?: \(utc\))?$/;
+/** Columns the engine fills with a measured duration. */
+export const DURATION_COLUMN = /^(?:duration|took|elapsed|rto|measured|measured rto|time to recover|recovery time|actual|observed rto)(?: \(s\))?$/i;
+/** Columns for the step's outcome in words. */
+const OUTCOME_COLUMN = /^(?:outcome|result|status|verdict|pass\/fail)$/;
+/** Checkbox columns that answer "did it work?". */
+const PASS_COLUMN = /auto[- ]?recover|^(?:pass(?:ed)?|ok|green|met|gate met|success|recovered|works?)\??$/;
+
+const clean = (text: string) => text.replace(/[`*_]/g, '').trim().toLowerCase();
+
+/** Column headers named in front matter (`columns: { command: Probe }`), lower-cased. */
+function marked(frontMatter: FrontMatter | null): Partial<Record<keyof ScenarioColumns, string>> {
+  const columns = frontMatter?.data.columns;
+  if (!columns || typeof columns !== 'object' || Array.isArray(columns)) return {};
+  const out: Partial<Record<keyof ScenarioColumns, string>> = {};
+  for (const [key, value] of Object.entries(columns as Record<string, unknown>)) {
+    if (typeof value === 'string') out[key as keyof ScenarioColumns] = value.trim().toLowerCase();
+  }
+  return out;
+}
+
+/**
+ * The roles of a table's columns when it is a scenario table (a command-like column holding
+ * inline code in at least one row, or a column marked in front matter), else null.
+ */
+export function scenarioColumns(table: Table, frontMatter: FrontMatter | null = null): ScenarioColumns | null {
+  const names = table.header.map(clean);
+  const marks = marked(frontMatter);
+  const find = (role: keyof ScenarioColumns, pattern: RegExp, skip: number[] = []) => {
+    const mark = marks[role];
+    if (mark !== undefined) return names.indexOf(mark);
+    return names.findIndex((h, i) => !skip.includes(i) && pattern.test(h));
+  };
+  const command = find('command', COMMAND_COLUMN);
+  if (command === -1) return null;
+  if (marks.command === undefined && !table.rows.some((row) => row.cells[command]!.code.length > 0)) return null;
+  const until = find('until', UNTIL_COLUMN, [command]);
+  const gate = find('gate', GATE_COLUMN, [command, until]);
+  const taken = [command, until, gate];
+  const box = marks.box !== undefined ? names.indexOf(marks.box) : names.findIndex((h, i) => !taken.includes(i) && PASS_COLUMN.test(h));
+  return {
+    command,
+    until,
+    gate,
+    started: find('started', START_COLUMN, taken),
+    finished: find('finished', END_COLUMN, taken),
+    recovered: find('recovered', RECOVERED_COLUMN, taken),
+    measured: find('measured', DURATION_COLUMN, taken),
+    outcome: find('outcome', OUTCOME_COLUMN, taken),
+    box,
+  };
+}
+
+/** A cell that holds nothing to act on: empty, a placeholder, or "does not apply". */
+const blank = (kind: string) => kind === 'fillable' || kind === 'na';
+
+/** The scenarios of every scenario table: one per row whose command cell is not blank. */
+export function scenarios(tables: Table[], frontMatter: FrontMatter | null): Scenario[] {
+  const found: Scenario[] = [];
+  for (const table of tables) {
+    const columns = scenarioColumns(table, frontMatter);
+    if (!columns) continue;
+    const header = table.header[columns.command]!;
+    table.rows.forEach((row, r) => {
+      const cell = row.cells[columns.command]!;
+      if (blank(cell.kind) && !cell.code.length) return;
+      const command = cell.code.length ? cell.code.join('\n') : null;
+      const untilCell = columns.until === -1 ? null : row.cells[columns.until]!;
+      const gateCell = columns.gate === -1 ? null : row.cells[columns.gate]!;
+      const gateText = gateCell && !blank(gateCell.kind) ? gateCell.text : null;
+      const gate: Gate | null = gateText === null ? null : parseGate(gateText);
+      const labels = row.cells.filter((c, i) => i !== columns.command && i < Math.max(columns.command, 2) && c.kind === 'text').map((c) => c.text);
+      found.push({
+        index: found.length,
+        table: table.index,
+        row: r,
+        line: row.line,
+        id: row.cells[0]!.text,
+        name: (labels.length ? labels : [`row ${r + 1}`]).join(' — '),
+        command,
+        problem: command === null ? `the "${header}" cell holds no inline code to run (write the command as \`code\`)` : null,
+        until: untilCell?.code.length ? untilCell.code.join('\n') : null,
+        gateText,
+        gate,
+        columns,
+        section: table.section,
+      });
+    });
+  }
+  return found;
+}
