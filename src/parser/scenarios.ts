@@ -39,18 +39,20 @@ function marked(frontMatter: FrontMatter | null): Partial<Record<keyof ScenarioC
 export function scenarioColumns(table: Table, frontMatter: FrontMatter | null = null): ScenarioColumns | null {
   const names = table.header.map(clean);
   const marks = marked(frontMatter);
+  // A header named in front matter takes the role in every table that has it; others go by name.
   const find = (role: keyof ScenarioColumns, pattern: RegExp, skip: number[] = []) => {
     const mark = marks[role];
-    if (mark !== undefined) return names.indexOf(mark);
+    if (mark !== undefined && names.includes(mark)) return names.indexOf(mark);
     return names.findIndex((h, i) => !skip.includes(i) && pattern.test(h));
   };
   const command = find('command', COMMAND_COLUMN);
   if (command === -1) return null;
-  if (marks.command === undefined && !table.rows.some((row) => row.cells[command]!.code.length > 0)) return null;
+  const markedCommand = marks.command !== undefined && names[command] === marks.command;
+  if (!markedCommand && !table.rows.some((row) => row.cells[command]!.code.length > 0)) return null;
   const until = find('until', UNTIL_COLUMN, [command]);
   const gate = find('gate', GATE_COLUMN, [command, until]);
   const taken = [command, until, gate];
-  const box = marks.box !== undefined ? names.indexOf(marks.box) : names.findIndex((h, i) => !taken.includes(i) && PASS_COLUMN.test(h));
+  const box = find('box', PASS_COLUMN, taken);
   return {
     command,
     until,

@@ -82,3 +82,36 @@ export function cmarkFacts(text: string): CmarkFacts {
 export function blankFrontMatter(text: string, end: number): string {
   return text.slice(0, end).replace(/[^\r\n\uFEFF]/g, '') + text.slice(end);
 }
+
+/**
+ * The code spans of every table cell as cmark-gfm reads them: per table, per row (header first),
+ * per cell, the text of each `<code>`. Trailing cells without code are dropped.
+ */
+export function cmarkCellCode(text: string): string[][][][] {
+  const run = spawnSync('cmark-gfm', ['-e', 'table', '-t', 'xml'], { input: text.replace(/^\uFEFF/, ''), encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (run.status !== 0) throw new Error(`cmark-gfm failed: ${run.stderr}`);
+  const tables: string[][][][] = [];
+  const token = /<table\b[^>]*>|<table_(?:header|row)\b[^>]*>|<table_cell\b[^>]*?(\/?)>|<code\b[^>]*>([^<]*)<\/code>/g;
+  let match: RegExpExecArray | null;
+  while ((match = token.exec(run.stdout))) {
+    const tag = match[0];
+    if (/^<table[\s>]/.test(tag)) tables.push([]);
+    else if (/^<table_(header|row)/.test(tag)) tables[tables.length - 1]!.push([]);
+    else if (tag.startsWith('<table_cell')) {
+      const rows = tables[tables.length - 1]!;
+      rows[rows.length - 1]!.push([]);
+    } else {
+      const rows = tables[tables.length - 1];
+      const cells = rows?.[rows.length - 1];
+      cells?.[cells.length - 1]?.push(decode(match[2]!));
+    }
+  }
+  return tables.map((rows) => rows.map(trimEmpty));
+}
+
+/** Drops trailing cells that hold no code, so padded and unpadded rows compare equal. */
+export function trimEmpty(cells: string[][]): string[][] {
+  const out = [...cells];
+  while (out.length && out[out.length - 1]!.length === 0) out.pop();
+  return out;
+}

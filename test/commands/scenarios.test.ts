@@ -1,0 +1,199 @@
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { meetsGate, parseDurationText, parseRunbook, type Runbook } from '../../src/parser/index.js';
+import { BIN, runCli } from '../support/cli.js';
+
+const env = { RUNBOOK_OPERATOR: 'game-master' };
+
+function journal(dir: string, name: string): Array<Record<string, unknown>> {
+  return readFileSync(join(dir, '.runbook', `${name}.journal.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+}
+
+/** Each scenario row of a model as `{ column header: cell text }`. */
+function rows(model: Runbook): Array<Record<string, string>> {
+  return model.scenarios.map((s) => {
+    const table = model.tables[s.table]!;
+    return Object.fromEntries(table.header.map((h, i) => [h, table.rows[s.row]!.cells[i]!.text]));
+  });
+}
+
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+
+describe('runbook run on the bundled game day', () => {
+  it('plays every scenario, measures each recovery and fills its row; audit finds no gate breached', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-gameday-'));
+    cpSync('docs/runbooks', dir, { recursive: true });
+    const before = readFileSync(join(dir, 'game-day.md'), 'utf8');
+    const { code, stdout } = runCli(['run', 'game-day.md', '--yes', '--report', 'r.json', '--junit', 'j.xml'], { cwd: dir, env });
+    expect(code, stdout).toBe(0);
+    const after = readFileSync(join(dir, 'game-day.md'), 'utf8');
+    const model = parseRunbook(after);
+    const filled = rows(model);
+    expect(filled.map((r) => r.ID)).toEqual(['A', 'B', 'C']);
+    for (const row of filled) {
+      expect(row.Started).toMatch(ISO);
+      expect(row.Measured).toMatch(/^\d+\.\d\d s$/);
+      expect(row['Auto-recovery?']).toBe('✅');
+      expect(row.Outcome).toBe(`✅ passed: ${row.Measured} meets ${row.Gate}`);
+      expect(meetsGate(model.scenarios.find((s) => s.id === row.ID)!.gate!, parseDurationText(row.Measured!)!)).toBe(true);
+    }
+    // Only the scenario rows, the two blocks' result lines and their tasks changed.
+    const changed = after.split('\n').filter((line, i) => line !== before.split('\n')[i]);
+    expect(before.split('\n').length + 2).toBe(after.split('\n').length);
+    expect(changed.filter((l) => l.startsWith('| A ') || l.startsWith('| B ') || l.startsWith('| C '))).toHaveLength(3);
+
+    const report = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
+    expect(report.scenarios.map((s: { id: string; outcome: string; gateMet: boolean }) => [s.id, s.outcome, s.gateMet])).toEqual([
+      ['A', 'passed', true],
+      ['B', 'passed', true],
+      ['C', 'passed', true],
+    ]);
+    // A: the replica promotes itself after its peer has been silent for a second.
+    expect(report.scenarios[0].measuredMs).toBeGreaterThanOrEqual(1000);
+    expect(readFileSync(join(dir, 'j.xml'), 'utf8').match(/<testcase [^>]*name="scenario /g)).toHaveLength(3);
+    expect(stdout).toMatch(/scenario +gate +measured +outcome/);
+    expect(stdout).toMatch(/A — Primary dies, replica takes over +RTO < 10 s +\d+\.\d\d s +passed/);
+
+    const events = journal(dir, 'game-day.md');
+    expect(events.filter((e) => e.type === 'scenario-end').map((e) => e.outcome)).toEqual(['passed', 'passed', 'passed']);
+    expect(events.filter((e) => e.type === 'poll').map((e) => e.passed)).toEqual([true, true]);
+    expect((events.find((e) => e.type === 'summary')!.scenarios as unknown[]).length).toBe(3);
+
+    const audit = runCli(['audit', 'game-day.md', '--format', 'json'], { cwd: dir });
+    const findings = JSON.parse(audit.stdout) as Array<{ ruleId: string }>;
+    expect(findings.filter((f) => f.ruleId === 'gate-breach')).toEqual([]);
+    expect(findings.filter((f) => f.ruleId === 'unticked-cell')).toEqual([]);
+  });
+});
+
+const TROUBLE = `# Troubled game day
+
+| ID | Scenario | Inject | Recovered when | Gate | Started | Measured | Pass | Outcome |
+|----|----------|--------|----------------|------|---------|----------|------|---------|
+| A | Written as prose | restart the database by hand | | RTO < 60 s | | | ⬜ | |
+| B | Gate in words | \`true\` | | replica auto-promoted | | | ⬜ | |
+| C | Too slow | \`sleep 1.2\` | | RTO < 1 s | | | ⬜ | |
+| D | Never recovers | \`echo injected\` | \`false\` | RTO < 1 s | | | ⬜ | |
+| E | Healthy | \`echo fine\` | | < 30 s | | | ⬜ | |
+`;
+
+describe('scenarios that cannot pass', () => {
+  it('records each in its row and the journal, never as a green box, and goes on with --keep-going', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-gameday-'));
+    writeFileSync(join(dir, 'trouble.md'), `---\npoll:\n  every: 100ms\n  within: 1s\n---\n${TROUBLE}`);
+    const { code, stdout } = runCli(['run', 'trouble.md', '--yes', '--keep-going', '--report', 'r.json', '--junit', 'j.xml'], { cwd: dir, env });
+    expect(code, stdout).toBe(1);
+    const model = parseRunbook(readFileSync(join(dir, 'trouble.md'), 'utf8'));
+    const [a, b, c, d, e] = rows(model);
+    expect(a).toMatchObject({ Started: '', Measured: '', Pass: '⬜' });
+    expect(a!.Outcome).toMatch(/^⚠️ not run: the "Inject" cell holds no inline code/);
+    expect(b).toMatchObject({ Pass: '⬜' });
+    expect(b!.Measured).toMatch(/^\d+\.\d\d s$/);
+    expect(b!.Outcome).toBe('⚠️ measured ' + b!.Measured + '; gate not checked: judge it');
+    expect(c!.Pass).toBe('❌');
+    expect(c!.Outcome).toBe(`❌ failed: ${c!.Measured} breaks RTO < 1 s`);
+    expect(parseDurationText(c!.Measured!)).toBeGreaterThanOrEqual(1.2);
+    expect(d).toMatchObject({ Measured: '', Pass: '❌' });
+    expect(d!.Outcome).toMatch(/^❌ failed: the check `false` did not pass within 1\.00 s \(\d+ tries\)$/);
+    expect(d!.Started).toMatch(ISO);
+    expect(e).toMatchObject({ Pass: '✅' });
+
+    const ends = journal(dir, 'trouble.md').filter((ev) => ev.type === 'scenario-end');
+    expect(ends.map((ev) => [ev.id, ev.outcome, ev.gateMet])).toEqual([
+      ['A', 'skipped', null],
+      ['B', 'needs judgment', null],
+      ['C', 'failed', false],
+      ['D', 'failed', null],
+      ['E', 'passed', true],
+    ]);
+    expect(stdout).toContain('1 passed, 2 failed, 2 for the operator to judge');
+    const junit = readFileSync(join(dir, 'j.xml'), 'utf8');
+    expect(junit).toContain('failures="2"');
+    expect(junit).toContain('skipped="2"');
+
+    // audit reports the breach the run measured, and the boxes nobody could tick.
+    const audit = runCli(['audit', 'trouble.md', '--format', 'json'], { cwd: dir });
+    expect(audit.code).toBe(1);
+    const findings = JSON.parse(audit.stdout) as Array<{ ruleId: string; line: number }>;
+    expect(findings.filter((f) => f.ruleId === 'gate-breach').map((f) => f.line)).toEqual([model.scenarios[2]!.line]);
+  });
+
+  it('stops at the first failed scenario without --keep-going; the next ones run with --from', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-gameday-'));
+    writeFileSync(join(dir, 'trouble.md'), `---\npoll:\n  every: 100ms\n  within: 1s\n---\n${TROUBLE}`);
+    const first = runCli(['run', 'trouble.md', '--yes'], { cwd: dir, env });
+    expect(first.code).toBe(1);
+    expect(first.stdout).toContain('2 not run');
+    let model = parseRunbook(readFileSync(join(dir, 'trouble.md'), 'utf8'));
+    expect(rows(model).map((r) => r.Pass)).toEqual(['⬜', '⬜', '❌', '⬜', '⬜']);
+    const rest = runCli(['run', 'trouble.md', '--yes', '--from', 'E'], { cwd: dir, env });
+    expect(rest.code).toBe(0);
+    model = parseRunbook(readFileSync(join(dir, 'trouble.md'), 'utf8'));
+    expect(rows(model).map((r) => r.Pass)).toEqual(['⬜', '⬜', '❌', '⬜', '✅']);
+  });
+
+  it('refuses a poll setting it cannot read, and a variable no source gives, before running anything', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-gameday-'));
+    writeFileSync(join(dir, 'bad.md'), `---\npoll:\n  every: soon\n---\n${TROUBLE}`);
+    const bad = runCli(['run', 'bad.md', '--yes'], { cwd: dir, env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('front matter poll.every: cannot read the duration "soon"');
+    writeFileSync(join(dir, 'vars.md'), '| ID | Command |\n|---|---|\n| A | `curl "$TARGET_URL"` |\n');
+    const vars = runCli(['run', 'vars.md', '--yes'], { cwd: dir, env });
+    expect(vars.code).toBe(2);
+    expect(vars.stderr).toContain('no value for TARGET_URL (line 3)');
+    expect(readFileSync(join(dir, 'vars.md'), 'utf8')).toBe('| ID | Command |\n|---|---|\n| A | `curl "$TARGET_URL"` |\n');
+  });
+});
+
+describe('a scenario stopped or timed', () => {
+  it('measures recovery from the inject to the first passing check, to one poll interval', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-gameday-'));
+    writeFileSync(join(dir, 'flip.md'), '---\npoll:\n  every: 250ms\n  within: 20s\n---\n| ID | Inject | Recovered when | Gate | Measured | Pass |\n|---|---|---|---|---|---|\n| A | `(sleep 2; touch healed) &` | `test -e healed` | RTO < 30 s | | [ ] |\n');
+    const { code } = runCli(['run', 'flip.md', '--yes', '--report', 'r.json'], { cwd: dir, env });
+    expect(code).toBe(0);
+    const measured = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')).scenarios[0].measuredMs;
+    // The check flips 2 s after the inject; polls every 250 ms. A loaded machine is late, never early.
+    expect(measured).toBeGreaterThanOrEqual(2000);
+    expect(measured).toBeLessThan(2000 + 250 + 3000);
+    expect(rows(parseRunbook(readFileSync(join(dir, 'flip.md'), 'utf8')))[0]).toMatchObject({ Pass: '[x]' });
+  });
+
+  it('records a scenario interrupted mid-wait as canceled, leaves its box, and resumes at it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-gameday-'));
+    const doc = '---\npoll:\n  every: 100ms\n  within: 60s\n---\n| ID | Inject | Recovered when | Gate | Measured | Pass | Outcome |\n|---|---|---|---|---|---|---|\n| A | `echo first` | | < 30 s | | [ ] | |\n| B | `echo waiting` | `test -e never` | RTO < 30 s | | [ ] | |\n| C | `echo third` | | < 30 s | | [ ] | |\n';
+    writeFileSync(join(dir, 'stop.md'), doc);
+    const child = spawn(process.execPath, [BIN, 'run', 'stop.md', '--yes'], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    await new Promise<void>((resolve) => {
+      const wait = setInterval(() => {
+        if (out.includes('waiting')) {
+          clearInterval(wait);
+          resolve();
+        }
+      }, 50);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(1);
+    const model = parseRunbook(readFileSync(join(dir, 'stop.md'), 'utf8'));
+    const [a, b, c] = rows(model);
+    expect(a).toMatchObject({ Pass: '[x]' });
+    expect(b).toMatchObject({ Pass: '[ ]', Measured: '' });
+    expect(b!.Outcome).toMatch(/^⚠️ canceled after \d+\.\d\d s$/);
+    expect(c).toMatchObject({ Pass: '[ ]', Outcome: '' });
+    const ends = journal(dir, 'stop.md').filter((e) => e.type === 'scenario-end');
+    expect(ends.map((e) => e.outcome)).toEqual(['passed', 'canceled']);
+
+    writeFileSync(join(dir, 'never'), '');
+    const resumed = runCli(['run', 'stop.md', '--yes', '--resume'], { cwd: dir, env });
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toContain('1 step(s) already done, 2 to go');
+    expect(rows(parseRunbook(readFileSync(join(dir, 'stop.md'), 'utf8'))).map((r) => r.Pass)).toEqual(['[x]', '[x]', '[x]']);
+  });
+});

@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseGate, parseRunbook } from '../../src/parser/index.js';
+import { blankFrontMatter, cmarkCellCode, haveCmark, trimEmpty } from '../support/cmark.js';
+
+const text = readFileSync('fixtures/parser/scenario-table.md', 'utf8');
+const model = parseRunbook(text);
+
+describe('scenario rows', () => {
+  it('reads the code spans of table cells exactly as GitHub renders them', () => {
+    expect(haveCmark()).toBe(true);
+    for (const file of ['fixtures/parser/scenario-table.md', 'docs/runbooks/game-day.md', 'fixtures/runbooks/game-day-template.md', 'fixtures/runbooks/chaos-experiments.md']) {
+      const source = readFileSync(file, 'utf8');
+      const parsed = parseRunbook(source);
+      const oracle = cmarkCellCode(parsed.frontMatter ? blankFrontMatter(source, parsed.frontMatter.span.end) : source);
+      const ours = parsed.tables.map((t) => [t.headerRow, ...t.rows].map((r) => trimEmpty(r.cells.map((c) => c.code))));
+      expect(ours, file).toEqual(oracle);
+    }
+  });
+
+  it('makes a step of every row whose command cell is not blank, with its check and gate', () => {
+    const byId = Object.fromEntries(model.scenarios.map((s) => [s.id, s]));
+    expect(model.scenarios.map((s) => s.id)).toEqual(['A', 'B', 'C', 'D', 'F', 'health', 'manual']);
+    expect(byId.A).toMatchObject({ command: "printf 'a|b' | tr a x", until: 'test -e up', gateText: 'RTO < 60 s', gate: { op: '<', seconds: 60 }, name: 'A — Pipe in code', problem: null });
+    expect(byId.B).toMatchObject({ command: 'echo one\necho two', gate: { op: '<=', seconds: 120 } });
+    expect(byId.C).toMatchObject({ command: 'echo `date` ', gateText: 'replica auto-promoted', gate: null });
+    expect(byId.D!.command).toBeNull();
+    expect(byId.D!.problem).toContain('"Command" cell holds no inline code');
+    expect(byId.F).toMatchObject({ command: 'echo emphasised', gate: { op: '<=', seconds: 5 } });
+    const table = model.tables[byId.A!.table]!;
+    const col = byId.A!.columns;
+    expect([col.command, col.until, col.gate, col.started, col.measured, col.box, col.outcome].map((i) => table.header[i])).toEqual(['Command', 'Recovered when', 'Gate', 'Started', 'Measured', 'Pass', 'Outcome']);
+  });
+
+  it('leaves a checklist alone and takes a column named in front matter', () => {
+    const checklist = model.tables.find((t) => t.header.includes('Category'))!;
+    expect(model.scenarios.some((s) => s.table === checklist.index)).toBe(false);
+    const health = model.scenarios.find((s) => s.id === 'health')!;
+    expect(health).toMatchObject({ command: 'curl -fsS http://127.0.0.1:8080/health', gate: { op: '<', seconds: 1 } });
+    expect(model.scenarios.find((s) => s.id === 'manual')!.problem).toContain('"Probe" cell');
+  });
+
+  it('reads gates in the forms operators write them', () => {
+    const cases: Array<[string, string, number] | [string, null]> = [
+      ['RTO < 60 s, replica auto-promoted', '<', 60],
+      ['LB marks DOWN < 30 s', '<', 30],
+      ['≤ 2 min', '<=', 120],
+      ['under 500ms', '<', 0.5],
+      ['within 1.5 min', '<=', 90],
+      ['stays up > 5 min', '>', 300],
+      ['at least 10 s', '>=', 10],
+      ['no more than 1 h', '<=', 3600],
+      ['Reads succeed, self-heal completes', null],
+      ['No 5xx', null],
+    ];
+    for (const [written, op, seconds] of cases) {
+      const gate = parseGate(written);
+      if (op === null) expect(gate, written).toBeNull();
+      else expect(gate, written).toMatchObject({ op, seconds });
+    }
+  });
+});
