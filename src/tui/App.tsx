@@ -154,7 +154,7 @@ export function App({ controller, initial }: { controller: Controller; initial: 
       {visible.map((s) => {
         const here = s.id === state.selected;
         const mark = s.kind === 'heading' ? '' : `${MARKS[s.status]} `;
-        const time = s.durationMs !== undefined ? ` (${(s.durationMs / 1000).toFixed(2)} s)` : '';
+        const time = s.durationMs !== undefined && s.kind !== 'scenario' ? ` (${(s.durationMs / 1000).toFixed(2)} s)` : '';
         const label = s.kind === 'heading' ? s.label : `${mark}${s.label}${time}`;
         const color = s.status === 'passed' || s.status === 'ticked' ? 'green' : s.status === 'failed' ? 'red' : s.status === 'running' ? 'yellow' : undefined;
         return (

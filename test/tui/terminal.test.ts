@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -163,4 +163,41 @@ describe('editing a block before it runs', () => {
     const start0 = readFileSync(join(dir, '.runbook', 'drill.md.journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).find((e) => e.type === 'block-start');
     expect(start0).toMatchObject({ command: 'echo EDITED > one.txt', edited: true });
   }, 60_000);
+});
+
+describe('a game day in a real terminal', () => {
+  it('plays the bundled game day scenario by scenario, fills each row and prints the summary', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-tmux-'));
+    cpSync('docs/runbooks', dir, { recursive: true });
+    start('gameday', dir, `node ${BIN} play game-day.md`);
+    await waitFor('gameday', 'DRILL_DIR="$(mktemp -d)"');
+    const run = async (done: string | RegExp) => {
+      keys('gameday', 'Enter');
+      await waitFor('gameday', /Run this (block|scenario)\? \[y\/N\]/);
+      keys('gameday', 'y');
+      await waitFor('gameday', done);
+    };
+    await run('✔ Start the primary, the replica and the worker');
+    keys('gameday', 'Space');
+    await waitFor('gameday', '☑ Everyone on the call');
+    keys('gameday', 'j');
+    await waitFor('gameday', /› +○ scenario A — Primary dies, replica takes over · gate RTO < 10 s/);
+    await run(/✔ scenario A — Primary dies, replica takes over · gate RTO < 10 s · measured \d+\.\d\d s/);
+    await waitFor('gameday', /✅ passed: \d+\.\d\d s meets RTO < 10 s/);
+    await run(/✔ scenario B — Worker restarts · gate healthy again < 10 s · measured \d+\.\d\d s/);
+    await run(/✔ scenario C — New primary answers/);
+    await run('✔ Stop the servers and remove the drill folder');
+    keys('gameday', 'q');
+    const end = await waitFor('gameday', 'EXITED 0');
+    expect(end).toMatch(/A — Primary dies, replica takes over +RTO < 10 s +\d+\.\d\d s +passed/);
+    const model = parseRunbook(readFileSync(join(dir, 'game-day.md'), 'utf8'));
+    for (const scenario of model.scenarios) {
+      const cells = model.tables[scenario.table]!.rows[scenario.row]!.cells;
+      expect(cells[scenario.columns.box]!.text).toBe('✅');
+      expect(cells[scenario.columns.measured]!.text).toMatch(/^\d+\.\d\d s$/);
+    }
+    const types = readFileSync(join(dir, '.runbook', 'game-day.md.journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).type);
+    expect(types.filter((t) => t === 'scenario-end')).toHaveLength(3);
+    expect(types).toContain('summary');
+  }, 90_000);
 });
