@@ -25,6 +25,7 @@ export interface ListJson {
     header: string[];
     rows: Array<{ line: number; cells: Array<{ text: string; checkbox: string | null; fillable: boolean }> }>;
   }>;
+  scenarios: Array<{ id: string; name: string; line: number; section: string | null; command: string | null; until: string | null; gate: string | null; gateSeconds: number | null; gateOp: string | null; problem: string | null }>;
   variables: Array<{ name: string; default: string | null; line: number; source: string; secret: boolean }>;
   problems: Runbook['problems'];
 }
@@ -71,6 +72,18 @@ export function toListJson(file: string, model: Runbook): ListJson {
         line: row.line,
         cells: row.cells.map((cell) => ({ text: cell.text, checkbox: cell.checkbox, fillable: cell.kind === 'fillable' })),
       })),
+    })),
+    scenarios: model.scenarios.map((s) => ({
+      id: s.id,
+      name: s.name,
+      line: s.line,
+      section: sectionName(s.section),
+      command: s.command,
+      until: s.until,
+      gate: s.gateText,
+      gateSeconds: s.gate?.seconds ?? null,
+      gateOp: s.gate?.op ?? null,
+      problem: s.problem,
     })),
     variables: variables(model),
     problems: model.problems,

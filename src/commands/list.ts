@@ -54,6 +54,12 @@ export function outline(file: string, model: Runbook): string[] {
     parts.push(`${cells.length - fillable}/${cells.length} cells filled`);
     items.push({ offset: table.span.start, text: `${pad}▦ L${table.line} table: ${parts.join(' · ')}` });
   }
+  for (const scenario of model.scenarios) {
+    const pad = '  '.repeat(depthOf(scenario.section) + 1);
+    const gate = scenario.gateText === null ? '' : scenario.gate ? ` · gate ${scenario.gateText}` : ` · gate "${scenario.gateText}" (not measurable: for the operator)`;
+    const what = scenario.problem ? ` — cannot run: ${scenario.problem}` : `${scenario.until ? ' · waits for recovery' : ''}${gate}`;
+    items.push({ offset: model.tables[scenario.table]!.rows[scenario.row]!.span.start, text: `${pad}▶ L${scenario.line} scenario ${scenario.name}${what}` });
+  }
   items.sort((a, b) => a.offset - b.offset);
   lines.push(...items.map((item) => `  ${item.text}`));
   const declared = variables(model);

@@ -104,3 +104,16 @@ describe('runbook list on bad input', () => {
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
+
+describe('runbook list: scenario rows', () => {
+  it('shows each playable row with its gate, and says why a row cannot run', () => {
+    const { code, stdout } = runCli(['list', 'fixtures/parser/scenario-table.md']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('▶ L9 scenario A — Pipe in code · waits for recovery · gate RTO < 60 s');
+    expect(stdout).toContain('▶ L11 scenario C — Double backticks · gate "replica auto-promoted" (not measurable: for the operator)');
+    expect(stdout).toContain('▶ L12 scenario D — No code — cannot run: the "Command" cell holds no inline code');
+    const json = JSON.parse(runCli(['list', 'fixtures/parser/scenario-table.md', '--json']).stdout);
+    expect(json.scenarios.map((s: { id: string }) => s.id)).toEqual(['A', 'B', 'C', 'D', 'F', 'health', 'manual']);
+    expect(json.scenarios[0]).toEqual({ id: 'A', name: 'A — Pipe in code', line: 9, section: 'Scenario tables', command: "printf 'a|b' | tr a x", until: 'test -e up', gate: 'RTO < 60 s', gateSeconds: 60, gateOp: '<', problem: null });
+  });
+});
