@@ -8,3 +8,4 @@ export { Player } from '../src/session/player.js';
 export { auditDocument } from '../src/audit/audit.js';
 export { loadConfig } from '../src/audit/config.js';
 export { CHECKS, checkDocuments } from '../src/check/checks.js';
+export { pollUntil } from '../src/session/poll.js';

@@ -5,7 +5,7 @@ import { createWriteStream, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { ShellSession, Player, Document } from './.out/document.js';
+import { ShellSession, Player, Document, pollUntil } from './.out/document.js';
 
 const mode = process.argv[2];
 const dir = mkdtempSync(join(tmpdir(), 'runbook-exec-bench-'));
@@ -21,6 +21,16 @@ if (mode === 'blocks') {
     if (out.exitCode !== 0) throw new Error('block failed');
   }
   ms = performance.now() - start;
+  await session.close();
+} else if (mode === 'poll') {
+  // 200 polls of a check that counts its tries in a file, runs an external command and passes on
+  // the 200th try, back to back.
+  const session = await ShellSession.start({ cwd: dir, env });
+  writeFileSync(join(dir, 'count'), '0\n');
+  const start = performance.now();
+  const poll = await pollUntil(session, 'read -r n < count; n=$((n+1)); echo "$n" > count; /usr/bin/test "$n" -ge 200', { everyMs: 0, withinMs: 600_000, startedAt: start, stopped: () => false, onRun: () => {} });
+  ms = performance.now() - start;
+  if (!poll.passed || poll.polls !== 200) throw new Error(`poll ended after ${poll.polls} tries`);
   await session.close();
 } else if (mode === 'output') {
   const path = join(dir, 'big.md');

@@ -7,14 +7,15 @@
  * `if`, `while`, `&&`/`||` lists or negations). It acts only for commands of the block's own file,
  * so the `source` command failing in `__rb_run` does not trigger it again.
  *
- * After each block, `__rb_done` writes the working directory and `declare -p` to the state file,
+ * A check (no state file given) runs in a subshell: it cannot change the session, and nothing is
+ * read back. After each block, `__rb_done` writes the working directory and `declare -p` to the state file,
  * prints an end marker on stdout and stderr (so the reader knows both streams are complete up to
  * there), and reports the status on the control descriptor 3.
  */
 export const PRELUDE = [
   "set +e +u",
   "__rb_done() {",
-  "  { builtin printf \'%s\\0\' \"$PWD\"; builtin declare -p; } > \"$3\" 2>/dev/null",
+  "  [ -n \"$3\" ] && { builtin printf \'%s\\0\' \"$PWD\"; builtin declare -p; } > \"$3\" 2>/dev/null",
   "  builtin printf \'\\036%s\\036\' \"$1\"",
   "  builtin printf \'\\036%s\\036\' \"$1\" >&2",
   "  builtin printf \'%s %s\\n\' \"$1\" \"$2\" >&3",
@@ -28,7 +29,7 @@ export const PRELUDE = [
   "    set -E",
   "    trap \'__rb_e=$?; [ \"${BASH_SOURCE[0]}\" = \"$__rb_file\" ] && return $__rb_e\' ERR",
   "  fi",
-  "  builtin source \"$__rb_file\" < /dev/null",
+  "  if [ -n \"$5\" ]; then builtin source \"$__rb_file\" < /dev/null; else ( builtin source \"$__rb_file\" < /dev/null ); fi",
   "  __rb_status=$?",
   "  trap - ERR",
   "  set +E +o pipefail",

@@ -42,6 +42,8 @@ interface Active {
   timer: NodeJS.Timeout | null;
   /** The first signal sent to stop the block, reported when the shell exits without one. */
   sent: NodeJS.Signals | null;
+  /** A check: ran in a subshell, no state to read back, its script file kept for the next try. */
+  check: boolean;
 }
 
 /**
@@ -62,6 +64,8 @@ export class ShellSession {
   private ready: (() => void) | null = null;
   private redactors!: { stdout: StreamRedactor; stderr: StreamRedactor };
   private counter = 0;
+  /** Script files of checks, by their text. */
+  private readonly checks = new Map<string, string>();
   /** Every process group this session's shells led; all are ended when it closes. */
   private readonly groups = new Set<number>();
 
@@ -193,7 +197,7 @@ export class ShellSession {
       }
     }
     const stopped = active.canceled || active.timedOut;
-    const after = stopped ? null : readState(join(this.dir, `${active.token}.state`));
+    const after = stopped || active.check ? null : readState(join(this.dir, `${active.token}.state`));
     let changed: string[] = [];
     let cwdChanged = false;
     if (after) {
@@ -214,6 +218,7 @@ export class ShellSession {
       tail: active.tail,
       error: null,
     });
+    if (active.check) return;
     rmSync(join(this.dir, `${active.token}.sh`), { force: true });
     rmSync(join(this.dir, `${active.token}.state`), { force: true });
   }
@@ -227,8 +232,14 @@ export class ShellSession {
         return this.notStarted(`the working directory ${request.cwd} does not exist`);
       }
       const token = `rb${randomBytes(8).toString('hex')}${this.counter++}`;
-      const file = join(this.dir, `${token}.sh`);
-      writeFileSync(file, request.script.endsWith('\n') || request.script === '' ? request.script : `${request.script}\n`, { mode: 0o600 });
+      const check = request.check === true;
+      // A check polled many times is written once.
+      let file = check ? this.checks.get(request.script) : undefined;
+      if (!file) {
+        file = join(this.dir, `${token}.sh`);
+        writeFileSync(file, request.script.endsWith('\n') || request.script === '' ? request.script : `${request.script}\n`, { mode: 0o600 });
+        if (check) this.checks.set(request.script, file);
+      }
       return new Promise<BlockOutcome>((finish) => {
         const active: Active = {
           token,
@@ -245,6 +256,7 @@ export class ShellSession {
           },
           timer: null,
           sent: null,
+          check,
         };
         this.active = active;
         this.readers.stdout.expect(token);
@@ -252,7 +264,7 @@ export class ShellSession {
         cancel = () => this.stop(active, 'canceled');
         if (request.timeoutMs !== null) active.timer = setTimeout(() => this.stop(active, 'timedOut'), request.timeoutMs);
         onEvent({ type: 'start', at: Date.now() });
-        const runLine = `__rb_run ${quote(file)} ${token} ${request.errexit ? 1 : 0} ${request.pipefail ? 1 : 0} ${quote(join(this.dir, `${token}.state`))}`;
+        const runLine = `__rb_run ${quote(file)} ${token} ${request.errexit ? 1 : 0} ${request.pipefail ? 1 : 0} ${check ? "''" : quote(join(this.dir, `${token}.state`))}`;
         const line = request.cwd ? `builtin cd -- ${quote(request.cwd)} && ${runLine}; builtin cd -- ${quote(this.state.cwd)}\n` : `${runLine}\n`;
         (this.shell!.stdin as Writable).write(line);
       });

@@ -8,6 +8,11 @@ export interface RunRequest {
   timeoutMs: number | null;
   errexit: boolean;
   pipefail: boolean;
+  /**
+   * A check run over and over (a recovery poll): it runs in a subshell, so it cannot change the
+   * session's variables or directory, and the session does not read its state afterwards.
+   */
+  check?: boolean;
 }
 
 /** How a block ended. A failing block is a result, not an exception. */

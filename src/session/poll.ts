@@ -16,8 +16,9 @@ export interface PollResult {
 /**
  * Runs `check` in the session's shell every `everyMs` until it passes or `withinMs` has gone by
  * since `startedAt` (the step's start): the time to the first passing check is what a gate
- * such as `RTO < 60 s` is about. Checks run like blocks (same variables, same directory), but
- * without errexit, and their output is not the block's.
+ * such as `RTO < 60 s` is about. Checks run in a subshell of the session's shell (same
+ * variables, same directory, but what they change does not stay), without errexit, and their
+ * output is not the block's.
  */
 export async function pollUntil(
   shell: ShellSession,
@@ -29,7 +30,7 @@ export async function pollUntil(
   for (;;) {
     if (options.stopped()) return { passed: false, recoveredMs: null, polls, last, canceled: true };
     const remaining = options.withinMs - (performance.now() - options.startedAt);
-    const running = shell.run({ script: check, timeoutMs: Math.max(1, remaining), errexit: false, pipefail: true }, () => undefined);
+    const running = shell.run({ script: check, timeoutMs: Math.max(1, remaining), errexit: false, pipefail: true, check: true }, () => undefined);
     options.onRun(running.cancel);
     const outcome = await running.done;
     polls++;
@@ -39,7 +40,7 @@ export async function pollUntil(
     if (outcome.canceled) return { passed: false, recoveredMs: null, polls, last, canceled: true };
     const next = now + options.everyMs;
     if (next - options.startedAt > options.withinMs) return { passed: false, recoveredMs: null, polls, last, canceled: false };
-    await new Promise((resolve) => setTimeout(resolve, options.everyMs));
+    if (options.everyMs > 0) await new Promise((resolve) => setTimeout(resolve, options.everyMs));
   }
 }
 

@@ -123,3 +123,19 @@ describe('a shell session', () => {
     expect(own.outcome.cwd).toBe(cwd);
   });
 });
+
+describe('checks (recovery polls)', () => {
+  it('see the session but cannot change it, and an exit in one ends only the check', async () => {
+    const { session, cwd } = await start();
+    await run(session, 'export TARGET=primary; mkdir sub');
+    const before = await run(session, 'echo $BASHPID');
+    const seen = await run(session, 'echo "$TARGET $PWD"; cd sub; TARGET=changed; exit 3', { check: true, errexit: false });
+    expect(seen.out).toBe(`primary ${cwd}\n`);
+    expect(seen.outcome.exitCode).toBe(3);
+    const after = await run(session, 'echo "$TARGET $PWD"');
+    expect(after.out).toBe(`primary ${cwd}\n`);
+    expect(after.outcome.changedVars).toEqual([]);
+    // The same shell still runs: the exit did not end the session.
+    expect((await run(session, 'echo $BASHPID')).out).toBe(before.out);
+  });
+});
