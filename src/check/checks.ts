@@ -187,8 +187,47 @@ export const destructiveCommand: Check = {
   },
 };
 
+/** Where a scenario's row starts, for findings. */
+function rowPlace(model: Runbook, text: string, index: number): { line: number; column: number } {
+  const scenario = model.scenarios[index]!;
+  const start = model.tables[scenario.table]!.rows[scenario.row]!.span.start;
+  return { line: scenario.line, column: start - text.lastIndexOf('\n', start - 1) };
+}
+
+/** Scenario rows that cannot run as written: a command cell without inline code, or a command or recovery check bash cannot parse. */
+export const scenarioRow: Check = {
+  id: 'scenario-row',
+  severity: 'error',
+  description: 'A scenario row cannot run as written.',
+  check({ model, text }) {
+    const hits: Hit[] = [];
+    for (const scenario of model.scenarios) {
+      const at = rowPlace(model, text, scenario.index);
+      if (scenario.problem) hits.push({ ...at, message: `scenario ${scenario.id}: ${scenario.problem}` });
+      for (const [what, code] of [['command', scenario.command], ['recovery check', scenario.until]] as const) {
+        if (!code) continue;
+        const run = spawnSync('bash', ['-n'], { input: code, encoding: 'utf8' });
+        if (!run.error && run.status !== 0) hits.push({ ...at, message: `scenario ${scenario.id}: the ${what} does not parse: ${(/line \d+: (.*)/.exec(run.stderr)?.[1] ?? run.stderr).trim()}` });
+      }
+    }
+    return hits;
+  },
+};
+
+/** A scenario gate in words `runbook` cannot compare: the operator will have to judge it. */
+export const unmeasurableGate: Check = {
+  id: 'unmeasurable-gate',
+  severity: 'warning',
+  description: 'A scenario gate cannot be measured.',
+  check({ model, text }) {
+    return model.scenarios
+      .filter((s) => s.gateText !== null && !s.gate)
+      .map((s) => ({ ...rowPlace(model, text, s.index), message: `scenario ${s.id}: the gate "${s.gateText}" is not in words runbook can measure (write "< 60 s", "within 2 min"); the operator will judge it` }));
+  },
+};
+
 /** Every check, in report order. */
-export const CHECKS: Check[] = [shellSyntax, shellcheck, deadLink, undefinedVariable, duplicateName, unknownOption, unclosedFence, destructiveCommand];
+export const CHECKS: Check[] = [shellSyntax, shellcheck, deadLink, undefinedVariable, duplicateName, unknownOption, unclosedFence, destructiveCommand, scenarioRow, unmeasurableGate];
 
 /**
  * Runs every check over many runbooks. All their bash blocks are first parsed together in one

@@ -12,6 +12,7 @@ import { DURATION_COLUMN, formatSeconds, renderProse, TIME_COLUMN } from '../par
 import { resolvedCode, usedVariables } from '../session/display.js';
 import { Player, scenarioOutcomeText } from '../session/player.js';
 import { scenarioPolling } from '../session/poll.js';
+import { scenarioMissing } from '../session/variables.js';
 import { scenarioTable } from '../session/reports.js';
 import { buildSteps, scenarioLabel } from '../session/steps.js';
 import type { Controller } from '../tui/App.js';
@@ -38,6 +39,7 @@ export async function playCommand(file: string, options: PlayOptions, io: Io): P
   let player: Player | null = null;
   try {
     const prep = setup(doc.model, io, options.set ?? []);
+    prep.resolved.missing.push(...scenarioMissing(doc.model, doc.model.scenarios, prep.resolved.values, io.env).filter((m) => !prep.resolved.missing.some((b) => b.name === m.name)));
     if (prep.resolved.missing.length) {
       // Ask for what no source gives, before the screen takes over the terminal.
       const rl = createInterface({ input: io.stdin, output: io.stdout });

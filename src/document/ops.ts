@@ -98,15 +98,17 @@ export function removeResultEdits(block: Block): Edit[] {
 
 /**
  * Puts a filled document back to its template state: every task and checkbox cell unticked,
- * every result line removed; with `cells`, also the time and duration cells emptied.
+ * every result line removed; with `cells`, also the time, duration and scenario outcome cells emptied.
  */
 export function resetEdits(text: string, model: Runbook, options: { cells?: boolean } = {}): Edit[] {
   const edits: Edit[] = [];
   for (const task of model.tasks) edits.push(...tickTaskEdits(text, task, false));
   for (const table of model.tables) {
+    // In a scenario table, the outcome column is the engine's too.
+    const outcome = model.scenarios.find((s) => s.table === table.index)?.columns.outcome ?? -1;
     table.header.forEach((name, column) => {
       const family = columnFamily(table.rows, column);
-      const clear = options.cells && (TIME_COLUMN.test(name.trim()) || DURATION_COLUMN.test(name.trim()));
+      const clear = options.cells && (TIME_COLUMN.test(name.trim()) || DURATION_COLUMN.test(name.trim()) || column === outcome);
       for (const row of table.rows) {
         const cell = row.cells[column]!;
         if (cell.kind === 'checkbox') edits.push(...setCheckboxEdits(cell, 'unchecked', family));

@@ -62,8 +62,21 @@ describe('runbook check', () => {
 
   it('passes the bundled runbooks (dogfood)', () => {
     const { code, stdout, stderr } = runCli(['check', 'docs/runbooks']);
-    expect(stdout).toBe('0 errors, 0 warnings in 2 files checked\n');
+    expect(stdout).toBe('0 errors, 0 warnings in 3 files checked\n');
     expect(stderr).toBe('');
     expect(code).toBe(0);
+  });
+});
+
+describe('runbook check: scenario rows', () => {
+  it('reports rows that cannot run and gates it cannot measure, not healthy or not-applicable rows', () => {
+    const { code, findings } = check('fixtures/check/scenarios.md');
+    expect(code).toBe(1);
+    expect(findings.filter((f) => f.ruleId === 'scenario-row' || f.ruleId === 'unmeasurable-gate').map((f) => `${f.line} ${f.severity} ${f.message}`)).toEqual([
+      '6 error scenario B: the command does not parse: unexpected EOF while looking for matching `"\'',
+      '7 error scenario C: the recovery check does not parse: unexpected EOF while looking for matching `"\'',
+      '8 error scenario D: the "Inject" cell holds no inline code to run (write the command as `code`)',
+      '9 warning scenario E: the gate "replica promoted, no data lost" is not in words runbook can measure (write "< 60 s", "within 2 min"); the operator will judge it',
+    ]);
   });
 });

@@ -66,6 +66,10 @@ describe('runbook run on the bundled game day', () => {
     const findings = JSON.parse(audit.stdout) as Array<{ ruleId: string }>;
     expect(findings.filter((f) => f.ruleId === 'gate-breach')).toEqual([]);
     expect(findings.filter((f) => f.ruleId === 'unticked-cell')).toEqual([]);
+
+    // `reset --cells` takes the session doc back to the template, byte for byte.
+    expect(runCli(['reset', 'game-day.md', '--cells'], { cwd: dir }).code).toBe(0);
+    expect(readFileSync(join(dir, 'game-day.md'), 'utf8')).toBe(before);
   });
 });
 
