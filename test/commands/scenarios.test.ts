@@ -166,7 +166,7 @@ describe('a scenario stopped or timed', () => {
     expect(rows(parseRunbook(readFileSync(join(dir, 'flip.md'), 'utf8')))[0]).toMatchObject({ Pass: '[x]' });
   });
 
-  it('records a scenario interrupted mid-wait as canceled, leaves its box, and resumes at it', async () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)('records a scenario stopped mid-wait (%s) as canceled, leaves its box, and resumes at it', async (signal) => {
     const dir = mkdtempSync(join(tmpdir(), 'runbook-gameday-'));
     const doc = '---\npoll:\n  every: 100ms\n  within: 60s\n---\n| ID | Inject | Recovered when | Gate | Measured | Pass | Outcome |\n|---|---|---|---|---|---|---|\n| A | `echo first` | | < 30 s | | [ ] | |\n| B | `echo waiting` | `test -e never` | RTO < 30 s | | [ ] | |\n| C | `echo third` | | < 30 s | | [ ] | |\n';
     writeFileSync(join(dir, 'stop.md'), doc);
@@ -182,7 +182,7 @@ describe('a scenario stopped or timed', () => {
       }, 50);
     });
     await new Promise((resolve) => setTimeout(resolve, 500));
-    child.kill('SIGINT');
+    child.kill(signal);
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(1);
     const model = parseRunbook(readFileSync(join(dir, 'stop.md'), 'utf8'));
