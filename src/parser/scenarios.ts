@@ -6,7 +6,8 @@ const COMMAND_COLUMN = /^(?:command|cmd|run|smoke test|smoke|check|inject|inject
 /** Columns stating the acceptance gate. */
 export const GATE_COLUMN = /gate|target|acceptance|slo|threshold|goal|expected|criteri|\bbar\b/;
 /** Columns whose inline code is the check to poll until the system has recovered. */
-const UNTIL_COLUMN = /^(?:until|wait until|wait for|recovered when|healthy when|recovery check|health ?check|probe)$/;
+/** (`Check` is the command column when no other is, else the recovery check.) */
+const UNTIL_COLUMN = /^(?:until|wait until|wait for|recovered when|healthy when|recovery check|health ?check|probe|check|verify|verification)$/;
 /** Columns the engine fills with the step's start time; the end time; the recovery time. */
 export const TIME_COLUMN = /^(?:start(?:ed)?|started at|time|timestamp|at|when|finished|ended|end(?:ed)?( at)?|t0|detected|recovered)(?: \(utc\))?$/i;
 const START_COLUMN = /^(?:start(?:ed)?|started at|time|timestamp|at|when|t0)(?: \(utc\))?$/;
@@ -69,11 +70,19 @@ export function scenarioColumns(table: Table, frontMatter: FrontMatter | null = 
 /** A cell that holds nothing to act on: empty, a placeholder, or "does not apply". */
 const blank = (kind: string) => kind === 'fillable' || kind === 'na';
 
+/**
+ * Column roles by table. A table outside the part of a document an edit re-parsed is the same
+ * object afterwards, with the same header and cells (front matter changes re-parse everything),
+ * so its roles are not worked out again on every tick.
+ */
+const known = new WeakMap<Table, ScenarioColumns | null>();
+
 /** The scenarios of every scenario table: one per row whose command cell is not blank. */
 export function scenarios(tables: Table[], frontMatter: FrontMatter | null): Scenario[] {
   const found: Scenario[] = [];
   for (const table of tables) {
-    const columns = scenarioColumns(table, frontMatter);
+    let columns = known.get(table);
+    if (columns === undefined) known.set(table, (columns = scenarioColumns(table, frontMatter)));
     if (!columns) continue;
     const header = table.header[columns.command]!;
     table.rows.forEach((row, r) => {

@@ -52,8 +52,12 @@ export interface ScenarioRecord {
 /** Notes-like columns that take the outcome when the table has no outcome column (only when empty). */
 const NOTES = /^(?:notes?|observations?|observed|comments?|gaps? found|gaps?)$/i;
 
-/** The outcome of a scenario in the words its row shows. */
+/** The outcome of a scenario in the words its row shows: one line, whatever the reason holds. */
 export function scenarioOutcomeText(record: ScenarioRecord): string {
+  return outcomeWords(record).replace(/\s*[\r\n]+\s*/g, '; ');
+}
+
+function outcomeWords(record: ScenarioRecord): string {
   const measured = record.measuredMs === null ? '' : formatSeconds(record.measuredMs);
   switch (record.outcome) {
     case 'passed':

@@ -82,6 +82,7 @@ const TROUBLE = `# Troubled game day
 | C | Too slow | \`sleep 1.2\` | | RTO < 1 s | | | ⬜ | |
 | D | Never recovers | \`echo injected\` | \`false\` | RTO < 1 s | | | ⬜ | |
 | E | Healthy | \`echo fine\` | | < 30 s | | | ⬜ | |
+| F | Two checks | \`true\` | \`true\` then \`false\` | < 30 s | | | ⬜ | |
 `;
 
 describe('scenarios that cannot pass', () => {
@@ -91,7 +92,7 @@ describe('scenarios that cannot pass', () => {
     const { code, stdout } = runCli(['run', 'trouble.md', '--yes', '--keep-going', '--report', 'r.json', '--junit', 'j.xml'], { cwd: dir, env });
     expect(code, stdout).toBe(1);
     const model = parseRunbook(readFileSync(join(dir, 'trouble.md'), 'utf8'));
-    const [a, b, c, d, e] = rows(model);
+    const [a, b, c, d, e, f] = rows(model);
     expect(a).toMatchObject({ Started: '', Measured: '', Pass: '⬜' });
     expect(a!.Outcome).toMatch(/^⚠️ not run: the "Inject" cell holds no inline code/);
     expect(b).toMatchObject({ Pass: '⬜' });
@@ -104,6 +105,8 @@ describe('scenarios that cannot pass', () => {
     expect(d!.Outcome).toMatch(/^❌ failed: the check `false` did not pass within 1\.00 s \(\d+ tries\)$/);
     expect(d!.Started).toMatch(ISO);
     expect(e).toMatchObject({ Pass: '✅' });
+    // A check of two lines fails with a reason that still fits in one cell.
+    expect(f!.Outcome).toMatch(/^❌ failed: the check `true; false` did not pass within 1\.00 s/);
 
     const ends = journal(dir, 'trouble.md').filter((ev) => ev.type === 'scenario-end');
     expect(ends.map((ev) => [ev.id, ev.outcome, ev.gateMet])).toEqual([
@@ -112,10 +115,11 @@ describe('scenarios that cannot pass', () => {
       ['C', 'failed', false],
       ['D', 'failed', null],
       ['E', 'passed', true],
+      ['F', 'failed', null],
     ]);
-    expect(stdout).toContain('1 passed, 2 failed, 2 for the operator to judge');
+    expect(stdout).toContain('1 passed, 3 failed, 2 for the operator to judge');
     const junit = readFileSync(join(dir, 'j.xml'), 'utf8');
-    expect(junit).toContain('failures="2"');
+    expect(junit).toContain('failures="3"');
     expect(junit).toContain('skipped="2"');
 
     // audit reports the breach the run measured, and the boxes nobody could tick.
@@ -125,18 +129,18 @@ describe('scenarios that cannot pass', () => {
     expect(findings.filter((f) => f.ruleId === 'gate-breach').map((f) => f.line)).toEqual([model.scenarios[2]!.line]);
   });
 
-  it('stops at the first failed scenario without --keep-going; the next ones run with --from', () => {
+  it('stops at the first failed scenario without --keep-going; the next ones run with --only', () => {
     const dir = mkdtempSync(join(tmpdir(), 'runbook-gameday-'));
     writeFileSync(join(dir, 'trouble.md'), `---\npoll:\n  every: 100ms\n  within: 1s\n---\n${TROUBLE}`);
     const first = runCli(['run', 'trouble.md', '--yes'], { cwd: dir, env });
     expect(first.code).toBe(1);
-    expect(first.stdout).toContain('2 not run');
+    expect(first.stdout).toContain('3 not run');
     let model = parseRunbook(readFileSync(join(dir, 'trouble.md'), 'utf8'));
-    expect(rows(model).map((r) => r.Pass)).toEqual(['⬜', '⬜', '❌', '⬜', '⬜']);
-    const rest = runCli(['run', 'trouble.md', '--yes', '--from', 'E'], { cwd: dir, env });
+    expect(rows(model).map((r) => r.Pass)).toEqual(['⬜', '⬜', '❌', '⬜', '⬜', '⬜']);
+    const rest = runCli(['run', 'trouble.md', '--yes', '--only', 'E'], { cwd: dir, env });
     expect(rest.code).toBe(0);
     model = parseRunbook(readFileSync(join(dir, 'trouble.md'), 'utf8'));
-    expect(rows(model).map((r) => r.Pass)).toEqual(['⬜', '⬜', '❌', '⬜', '✅']);
+    expect(rows(model).map((r) => r.Pass)).toEqual(['⬜', '⬜', '❌', '⬜', '✅', '⬜']);
   });
 
   it('refuses a poll setting it cannot read, and a variable no source gives, before running anything', () => {

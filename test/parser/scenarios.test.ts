@@ -60,3 +60,12 @@ describe('scenario rows', () => {
     }
   });
 });
+
+describe('scenario columns', () => {
+  it('reads a Check column as the recovery check when another column is the command', () => {
+    const model = parseRunbook('| ID | Inject | Check | Gate |\n|---|---|---|---|\n| A | `kill 1` | `curl -fsS localhost` | < 5 s |\n');
+    expect(model.scenarios[0]).toMatchObject({ command: 'kill 1', until: 'curl -fsS localhost' });
+    const alone = parseRunbook('| ID | Check | Gate |\n|---|---|---|\n| A | `curl -fsS localhost` | < 5 s |\n');
+    expect(alone.scenarios[0]).toMatchObject({ command: 'curl -fsS localhost', until: null });
+  });
+});
