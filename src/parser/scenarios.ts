@@ -34,8 +34,9 @@ function marked(frontMatter: FrontMatter | null): Partial<Record<keyof ScenarioC
 }
 
 /**
- * The roles of a table's columns when it is a scenario table (a command-like column holding
- * inline code in at least one row, or a column marked in front matter), else null.
+ * The roles of a table's columns when it is a scenario table, else null: a command-like column
+ * holding inline code in at least one row and a column for a gate, a recovery check or a record
+ * (a time, a measurement, an outcome, a pass box) — or a command column named in front matter.
  */
 export function scenarioColumns(table: Table, frontMatter: FrontMatter | null = null): ScenarioColumns | null {
   const names = table.header.map(clean);
@@ -53,8 +54,7 @@ export function scenarioColumns(table: Table, frontMatter: FrontMatter | null = 
   const until = find('until', UNTIL_COLUMN, [command]);
   const gate = find('gate', GATE_COLUMN, [command, until]);
   const taken = [command, until, gate];
-  const box = find('box', PASS_COLUMN, taken);
-  return {
+  const roles: ScenarioColumns = {
     command,
     until,
     gate,
@@ -63,8 +63,12 @@ export function scenarioColumns(table: Table, frontMatter: FrontMatter | null = 
     recovered: find('recovered', RECOVERED_COLUMN, taken),
     measured: find('measured', DURATION_COLUMN, taken),
     outcome: find('outcome', OUTCOME_COLUMN, taken),
-    box,
+    box: find('box', PASS_COLUMN, taken),
   };
+  // A table of commands and nothing to measure or record is a reference (a cheat sheet), not
+  // scenarios to run one after another.
+  const records = [roles.until, roles.gate, roles.started, roles.finished, roles.recovered, roles.measured, roles.outcome, roles.box].some((i) => i !== -1);
+  return records || markedCommand ? roles : null;
 }
 
 /** A cell that holds nothing to act on: empty, a placeholder, or "does not apply". */

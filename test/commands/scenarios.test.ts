@@ -149,11 +149,11 @@ describe('scenarios that cannot pass', () => {
     const bad = runCli(['run', 'bad.md', '--yes'], { cwd: dir, env });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('front matter poll.every: cannot read the duration "soon"');
-    writeFileSync(join(dir, 'vars.md'), '| ID | Command |\n|---|---|\n| A | `curl "$TARGET_URL"` |\n');
+    writeFileSync(join(dir, 'vars.md'), '| ID | Command | Gate |\n|---|---|---|\n| A | `curl "$TARGET_URL"` | < 5 s |\n');
     const vars = runCli(['run', 'vars.md', '--yes'], { cwd: dir, env });
     expect(vars.code).toBe(2);
     expect(vars.stderr).toContain('no value for TARGET_URL (line 3)');
-    expect(readFileSync(join(dir, 'vars.md'), 'utf8')).toBe('| ID | Command |\n|---|---|\n| A | `curl "$TARGET_URL"` |\n');
+    expect(readFileSync(join(dir, 'vars.md'), 'utf8')).toBe('| ID | Command | Gate |\n|---|---|---|\n| A | `curl "$TARGET_URL"` | < 5 s |\n');
   });
 });
 

@@ -69,3 +69,12 @@ describe('scenario columns', () => {
     expect(alone.scenarios[0]).toMatchObject({ command: 'curl -fsS localhost', until: null });
   });
 });
+
+describe('tables that are not scenarios', () => {
+  it('never makes steps of a cheat sheet: commands with nothing to measure or record', () => {
+    const cheat = parseRunbook('| Purpose | Command |\n|---|---|\n| Drop the cache | `redis-cli FLUSHALL` |\n| Delete a pod | `kubectl delete pod api-0` |\n');
+    expect(cheat.scenarios).toEqual([]);
+    const marked = parseRunbook('---\ncolumns:\n  command: Command\n---\n| Purpose | Command |\n|---|---|\n| Warm up | `true` |\n');
+    expect(marked.scenarios.map((s) => s.command)).toEqual(['true']);
+  });
+});
