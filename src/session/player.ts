@@ -39,8 +39,10 @@ export interface ScenarioRecord {
   durationMs: number;
   /** Time to the first passing recovery check, else the command's own run time; null when not measured. */
   measuredMs: number | null;
-  /** The gate as written, or null. */
+  /** The gate cell as written, or null. */
   gate: string | null;
+  /** The part of it that was compared (`< 60 s`), or null when none could be read. */
+  gateRule: string | null;
   /** Whether the measured value meets the gate; null when either is missing. */
   gateMet: boolean | null;
   reason: string | null;
@@ -61,7 +63,7 @@ function outcomeWords(record: ScenarioRecord): string {
   const measured = record.measuredMs === null ? '' : formatSeconds(record.measuredMs);
   switch (record.outcome) {
     case 'passed':
-      return record.gate && record.gateMet ? `✅ passed: ${measured} meets ${record.gate}` : `✅ passed in ${measured}`;
+      return record.gateRule && record.gateMet ? `✅ passed: ${measured} meets ${record.gateRule}` : `✅ passed in ${measured}`;
     case 'needs judgment':
       return `⚠️ measured ${measured}; gate not checked: judge it`;
     case 'skipped':
@@ -71,7 +73,7 @@ function outcomeWords(record: ScenarioRecord): string {
     case 'timed out':
       return `❌ timed out after ${formatSeconds(record.durationMs)}`;
     case 'failed':
-      return record.gateMet === false ? `❌ failed: ${measured} breaks ${record.gate}` : `❌ failed: ${record.reason ?? 'the command failed'}`;
+      return record.gateMet === false ? `❌ failed: ${measured} breaks ${record.gateRule}` : `❌ failed: ${record.reason ?? 'the command failed'}`;
   }
 }
 
@@ -286,7 +288,7 @@ export class Player {
   private async playScenario(index: number, onEvent: (event: ExecEvent) => void): Promise<ScenarioRecord> {
     const scenario = this.doc.model.scenarios[index]!;
     const started = new Date();
-    const base = { index, id: scenario.id, name: scenario.name, line: scenario.line, gate: scenario.gateText, startedAt: formatTime(started) };
+    const base = { index, id: scenario.id, name: scenario.name, line: scenario.line, gate: scenario.gateText, gateRule: scenario.gate?.text ?? null, startedAt: formatTime(started) };
     this.journal.append('scenario-start', { scenario: index, id: scenario.id, name: scenario.name, line: scenario.line, command: scenario.command === null ? null : this.mask(scenario.command), until: scenario.until === null ? null : this.mask(scenario.until), gate: scenario.gateText });
     let record: ScenarioRecord;
     if (scenario.command === null) {
