@@ -2,7 +2,12 @@ import type { Block } from '../parser/index.js';
 
 /** A block's code with `$VAR`/`${VAR}` shown as their values (masked when secret), for reading only. */
 export function resolvedCode(block: Block, values: Record<string, string>, show: (name: string, value: string) => string): string {
-  return block.body.replace(/\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)/g, (whole, a: string | undefined, b: string | undefined) => {
+  return resolvedText(block.body, values, show);
+}
+
+/** Shell text with `$VAR`/`${VAR}` shown as their values (masked when secret), for reading only. */
+export function resolvedText(text: string, values: Record<string, string>, show: (name: string, value: string) => string): string {
+  return text.replace(/\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)/g, (whole, a: string | undefined, b: string | undefined) => {
     const name = (a ?? b)!;
     return name in values ? show(name, values[name]!) : whole;
   });

@@ -79,4 +79,9 @@ describe('runbook check: scenario rows', () => {
       '9 warning scenario E: the gate "replica promoted, no data lost" is not in words runbook can measure (write "< 60 s", "within 2 min"); the operator will judge it',
     ]);
   });
+
+  it('reports a variable a scenario command uses that nothing gives, not one an earlier block assigns', () => {
+    const { findings } = check('fixtures/check/scenario-vars.md');
+    expect(findings.map((f) => `${f.line} ${f.ruleId} ${f.message}`)).toEqual(['9 undefined-variable $NOPE (scenario A) has no default, no declaration and no knob-table entry']);
+  });
 });
