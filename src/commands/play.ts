@@ -171,7 +171,9 @@ function makeController(path: string, doc: Document, player: Player, prep: Retur
         if (record.measuredMs !== null) lastDuration = record.measuredMs;
         const status: Step['status'] = record.outcome === 'passed' ? 'passed' : record.outcome === 'needs judgment' || record.outcome === 'skipped' ? 'skipped' : 'failed';
         const message = `${scenarioOutcomeText(record)}${record.reason && record.outcome !== 'skipped' ? ` · ${record.reason}` : ''}`;
-        return { status, durationMs: record.durationMs, exitCode: record.exitCode, outcome: record.outcome, cwd: player.shell.cwd, changedVars: [], message, label: scenarioLabel(doc.model, step.scenario!) };
+        // A broken gate is not the command's failure: its exit status is left out of the banner.
+        const exitCode = record.gateMet === false ? null : record.exitCode;
+        return { status, durationMs: record.durationMs, exitCode, outcome: record.outcome, cwd: player.shell.cwd, changedVars: [], message, label: scenarioLabel(doc.model, step.scenario!) };
       }
       const record = await player.runBlock(step.ref, (event) => event.type === 'output' && onOutput(event.text), script);
       lastDuration = record.durationMs;

@@ -103,3 +103,25 @@ describe('the play reducer', () => {
     expect(reduce(s, { type: 'scroll', by: -50 }).scroll).toBe(0);
   });
 });
+
+describe('scenario steps', () => {
+  const game = [step(0, 'heading', 'info'), step(1, 'scenario', 'passed'), step(2, 'scenario'), step(3, 'row', 'info'), step(4, 'scenario', 'failed')];
+
+  it('are runnable and count as unfinished until they pass', () => {
+    expect(firstUnfinished(game)).toBe(2);
+    expect(reduce(state(game, 2), { type: 'request-run', word: null }).mode).toMatchObject({ name: 'confirm', word: null });
+    expect(reduce(state(game, 3), { type: 'request-run', word: null }).mode).toEqual({ name: 'browse' });
+  });
+
+  it('show the scenario outcome and the new label when the run ends, then move to what is left', () => {
+    let s = reduce(state(game, 2), { type: 'run-started', at: 0 });
+    s = reduce(s, { type: 'run-ended', status: 'passed', durationMs: 1460, exitCode: 0, outcome: 'passed', cwd: '/w', changedVars: [], message: '✅ passed: 1.46 s meets < 10 s', label: 'scenario B · measured 1.46 s' });
+    expect(s.steps[2]).toMatchObject({ status: 'passed', label: 'scenario B · measured 1.46 s' });
+    expect(s.message).toBe('✅ passed: 1.46 s meets < 10 s');
+    expect(s.selected).toBe(4);
+    s = reduce(s, { type: 'run-started', at: 0 });
+    s = reduce(s, { type: 'run-ended', status: 'failed', durationMs: 41_000, exitCode: 0, outcome: 'failed', cwd: '/w', changedVars: [], message: '❌ failed: 41.00 s breaks < 30 s' });
+    expect(s.mode).toEqual({ name: 'failed', exitCode: 0, outcome: 'failed' });
+    expect(s.message).toBe('❌ failed: 41.00 s breaks < 30 s');
+  });
+});
