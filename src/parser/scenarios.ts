@@ -53,7 +53,10 @@ export function scenarioColumns(table: Table, frontMatter: FrontMatter | null = 
   if (!markedCommand && !table.rows.some((row) => row.cells[command]!.code.length > 0)) return null;
   const until = find('until', UNTIL_COLUMN, [command]);
   const gate = find('gate', GATE_COLUMN, [command, until]);
-  const taken = [command, until, gate];
+  // The pass box first: a column of checkboxes (`Recovered?`) is never filled with a time.
+  const boxes = names.map((_, i) => table.rows.some((row) => row.cells[i]!.kind === 'checkbox'));
+  const box = find('box', PASS_COLUMN, [command, until, gate, ...names.flatMap((_, i) => (boxes[i] ? [] : [i]))]);
+  const taken = [command, until, gate, box, ...names.flatMap((_, i) => (boxes[i] ? [i] : []))];
   const roles: ScenarioColumns = {
     command,
     until,
@@ -63,7 +66,7 @@ export function scenarioColumns(table: Table, frontMatter: FrontMatter | null = 
     recovered: find('recovered', RECOVERED_COLUMN, taken),
     measured: find('measured', DURATION_COLUMN, taken),
     outcome: find('outcome', OUTCOME_COLUMN, taken),
-    box: find('box', PASS_COLUMN, taken),
+    box,
   };
   // A table of commands and nothing to measure or record is a reference (a cheat sheet), not
   // scenarios to run one after another.

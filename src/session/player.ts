@@ -335,7 +335,8 @@ export class Player {
     const columns = scenario.columns;
     const changes: Change[] = [];
     const fill = (column: number, value: string) => {
-      if (column !== -1) changes.push({ kind: 'fill', anchor: cellAnchor(model, scenario.table, scenario.row, column) as Anchor & { kind: 'cell' }, value: this.mask(value) });
+      // A checkbox is ticked, never overwritten with text.
+      if (column !== -1 && row.cells[column]!.kind !== 'checkbox') changes.push({ kind: 'fill', anchor: cellAnchor(model, scenario.table, scenario.row, column) as Anchor & { kind: 'cell' }, value: this.mask(value) });
     };
     if (record.outcome !== 'skipped') fill(columns.started, record.startedAt);
     if (record.outcome !== 'skipped' && record.outcome !== 'canceled') fill(columns.finished, formatTime(new Date(Date.parse(record.startedAt) + record.durationMs)));

@@ -78,3 +78,13 @@ describe('tables that are not scenarios', () => {
     expect(marked.scenarios.map((s) => s.command)).toEqual(['true']);
   });
 });
+
+describe('checkbox columns', () => {
+  it('take a column of boxes as the pass box, never as a time or outcome to fill', () => {
+    const model = parseRunbook('| ID | Inject | Gate | Recovered | Status |\n|---|---|---|---|---|\n| A | `true` | < 5 s | ⬜ | [ ] |\n');
+    const columns = model.scenarios[0]!.columns;
+    expect(columns.box).toBe(3);
+    expect(columns.recovered).toBe(-1);
+    expect(columns.outcome).toBe(-1);
+  });
+});
