@@ -334,9 +334,12 @@ export class Player {
     const row = model.tables[scenario.table]!.rows[scenario.row]!;
     const columns = scenario.columns;
     const changes: Change[] = [];
+    const filled = new Set<number>();
     const fill = (column: number, value: string) => {
-      // A checkbox is ticked, never overwritten with text.
-      if (column !== -1 && row.cells[column]!.kind !== 'checkbox') changes.push({ kind: 'fill', anchor: cellAnchor(model, scenario.table, scenario.row, column) as Anchor & { kind: 'cell' }, value: this.mask(value) });
+      // A checkbox is ticked, never overwritten with text; a column given two roles is filled once.
+      if (column === -1 || row.cells[column]!.kind === 'checkbox' || filled.has(column)) return;
+      filled.add(column);
+      changes.push({ kind: 'fill', anchor: cellAnchor(model, scenario.table, scenario.row, column) as Anchor & { kind: 'cell' }, value: this.mask(value) });
     };
     if (record.outcome !== 'skipped') fill(columns.started, record.startedAt);
     if (record.outcome !== 'skipped' && record.outcome !== 'canceled') fill(columns.finished, formatTime(new Date(Date.parse(record.startedAt) + record.durationMs)));
