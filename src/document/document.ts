@@ -4,7 +4,7 @@ import { parseRunbook, updateRunbook, type CheckboxState, type Runbook } from '.
 import { describeAnchor, resolve, type Anchor } from './anchors.js';
 import { applyEdits, type Edit } from './edits.js';
 import { acquireLock } from './lock.js';
-import { columnFamily, fillCellEdits, resultLineEdits, setCheckboxEdits, tickTaskEdits } from './ops.js';
+import { cellText, columnFamily, fillCellEdits, fillMissingCellsEdits, resultLineEdits, setCheckboxEdits, tickTaskEdits } from './ops.js';
 import { decodeSource, readSource, sha256, stampOf, type Source } from './source.js';
 import { sweepTemporaries, writeAtomic } from './write.js';
 
@@ -64,6 +64,7 @@ export class Document {
     const text = this.source.text;
     const model = this.model;
     const planned = changes.map((change) => plan(text, model, change, this.path));
+    joinMissingCells(text, model, planned);
     const edits = planned.flatMap((p) => p.edits);
     if (edits.length === 0) return planned.map((p) => p.report);
     const next = applyEdits(text, edits);
@@ -137,13 +138,41 @@ function where(found: ReturnType<typeof resolve>, change: Change, path: string) 
   return found;
 }
 
+/**
+ * Fills of cells missing from the same short row become one insertion at the row's end, carried
+ * by the first of them: each alone would pad from the row's last real cell.
+ */
+function joinMissingCells(text: string, model: Runbook, planned: Planned[]): void {
+  const rows = new Map<string, Planned[]>();
+  for (const p of planned) {
+    if (!p.missing) continue;
+    const key = `${p.missing.table}:${p.missing.row}`;
+    rows.set(key, [...(rows.get(key) ?? []), p]);
+  }
+  for (const group of rows.values()) {
+    if (group.length < 2) continue;
+    const { table, row } = group[0]!.missing!;
+    const values = new Map(group.map((p) => [p.missing!.column, p.missing!.value]));
+    group.forEach((p, i) => (p.edits = i === 0 ? fillMissingCellsEdits(text, model.tables[table]!.rows[row]!, values) : []));
+  }
+}
+
+interface Planned {
+  edits: Edit[];
+  report: ChangeReport;
+  addsResult: boolean;
+  /** A fill of a cell the row does not have yet. */
+  missing?: { table: number; row: number; column: number; value: string };
+}
+
 /** Turns one change into edits on the current text and model. */
-function plan(text: string, model: Runbook, change: Change, path: string): { edits: Edit[]; report: ChangeReport; addsResult: boolean } {
+function plan(text: string, model: Runbook, change: Change, path: string): Planned {
   const found = where(resolve(model, change.anchor), change, path);
   let edits: Edit[];
   let line: number;
   let what: string;
   let before: string;
+  let missing: Planned['missing'];
   if (change.kind === 'task') {
     const task = model.tasks[found.index]!;
     edits = tickTaskEdits(text, task, change.checked);
@@ -169,6 +198,7 @@ function plan(text: string, model: Runbook, change: Change, path: string): { edi
     } else {
       try {
         edits = fillCellEdits(text, row, found.column!, change.value);
+        if (cell.missing) missing = { table: found.index, row: found.row!, column: found.column!, value: cellText(change.value) };
       } catch (error) {
         throw new UserError(`${path}:${row.line}: ${(error as Error).message}`);
       }
@@ -176,5 +206,5 @@ function plan(text: string, model: Runbook, change: Change, path: string): { edi
   }
   const after = edits.length ? edits.map((edit) => edit.text).join('').trim() : before;
   const addsResult = change.kind === 'result' && model.blocks[found.index]!.result === null;
-  return { edits, report: { line, what, before, after, changed: edits.length > 0 }, addsResult };
+  return { edits, report: { line, what, before, after, changed: edits.length > 0 }, addsResult, missing };
 }

@@ -61,13 +61,22 @@ export function fillCellEdits(text: string, row: Row, column: number, value: str
     const trail = cell.span.start === cell.span.end && (after === '|' || after === undefined || cell.span.end === cell.outer.end) ? ' ' : '';
     return [{ ...cell.span, text: `${lead}${content}${trail}` }];
   }
+  return fillMissingCellsEdits(text, row, new Map([[column, content]]));
+}
+
+/**
+ * Fills several cells missing from a short row in one insertion at the row's end (separate
+ * insertions at the same place would each pad from the same last cell). Cells between are added
+ * empty; `values` holds escaped cell text by column.
+ */
+export function fillMissingCellsEdits(text: string, row: Row, values: Map<number, string>): Edit[] {
   const real = row.cells.filter((c) => !c.missing).length;
+  const last = Math.max(...values.keys());
   const end = row.span.end;
   const closed = text[end - 1] === '|';
   let insert = closed ? '' : ' |';
-  for (let i = real; i < column; i++) insert += '  |';
-  insert += ` ${content} ${closed ? '|' : ''}`;
-  return [{ start: end, end, text: closed ? insert : insert.replace(/ $/, '') }];
+  for (let i = real; i <= last; i++) insert += values.has(i) && values.get(i) !== '' ? ` ${values.get(i)} |` : '  |';
+  return [{ start: end, end, text: closed ? insert : insert.replace(/ \|$/, '') }];
 }
 
 /**

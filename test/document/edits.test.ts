@@ -1,4 +1,9 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cellAnchor, type Anchor } from '../../src/document/anchors.js';
+import { Document } from '../../src/document/document.js';
 import { applyEdits, OverlappingEditsError } from '../../src/document/edits.js';
 import { cellText } from '../../src/document/ops.js';
 
@@ -25,5 +30,27 @@ describe('cell text', () => {
   it('escapes pipes and refuses line breaks', () => {
     expect(cellText(' a|b \\| c ')).toBe('a\\|b \\| c');
     expect(() => cellText('two\nlines')).toThrow(/one line/);
+  });
+});
+
+describe('several cells of one short row in one write', () => {
+  it('adds the missing cells once, each value in its own column, with or without the closing pipe', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-short-'));
+    for (const [input, expected] of [
+      ['| ID | A | B | C | D |\n|---|---|---|---|---|\n| x | 1 |\n', '| ID | A | B | C | D |\n|---|---|---|---|---|\n| x | 1 | b |  | d |\n'],
+      ['ID | A | B | C | D\n--|--|--|--|--\nx | 1\n', 'ID | A | B | C | D\n--|--|--|--|--\nx | 1 | b |  | d\n'],
+    ] as const) {
+      const path = join(dir, 'short.md');
+      writeFileSync(path, input);
+      const doc = Document.open(path);
+      const anchor = (column: number) => cellAnchor(doc.model, 0, 0, column) as Anchor & { kind: 'cell' };
+      const reports = doc.apply([
+        { kind: 'fill', anchor: anchor(4), value: 'd' },
+        { kind: 'fill', anchor: anchor(2), value: 'b' },
+      ]);
+      expect(reports.map((r) => r.changed)).toEqual([true, true]);
+      expect(readFileSync(path, 'utf8')).toBe(expected);
+      expect(doc.model.tables[0]!.rows[0]!.cells.map((c) => c.text)).toEqual(['x', '1', 'b', '', 'd']);
+    }
   });
 });
