@@ -100,13 +100,15 @@ export function scenarios(tables: Table[], frontMatter: FrontMatter | null): Sce
       const gateCell = columns.gate === -1 ? null : row.cells[columns.gate]!;
       const gateText = gateCell && !blank(gateCell.kind) ? gateCell.text : null;
       const gate: Gate | null = gateText === null ? null : parseGate(gateText);
-      const labels = row.cells.filter((c, i) => i !== columns.command && i < Math.max(columns.command, 2) && c.kind === 'text').map((c) => c.text);
+      // The leading cells that play no part (ID, scenario name) name the row.
+      const roles = new Set(Object.values(columns));
+      const labels = row.cells.filter((c, i) => !roles.has(i) && i < Math.max(columns.command, 2) && c.kind === 'text').map((c) => c.text);
       found.push({
         index: found.length,
         table: table.index,
         row: r,
         line: row.line,
-        id: row.cells[0]!.text,
+        id: roles.has(0) ? String(r + 1) : row.cells[0]!.text,
         name: (labels.length ? labels : [`row ${r + 1}`]).join(' — '),
         command,
         problem: command === null ? `the "${header}" cell holds no inline code to run (write the command as \`code\`)` : null,

@@ -88,3 +88,10 @@ describe('checkbox columns', () => {
     expect(columns.outcome).toBe(-1);
   });
 });
+
+describe('scenario names', () => {
+  it('come from the leading cells that play no part; a row led by its command goes by number', () => {
+    const model = parseRunbook('| Command | Gate | Measured |\n|---|---|---|\n| `curl -fsS localhost` | < 5 s | |\n| `true` | < 1 s | |\n');
+    expect(model.scenarios.map((s) => [s.id, s.name])).toEqual([['1', 'row 1'], ['2', 'row 2']]);
+  });
+});
