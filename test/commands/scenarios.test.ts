@@ -206,3 +206,29 @@ describe('a scenario stopped or timed', () => {
     expect(rows(parseRunbook(readFileSync(join(dir, 'stop.md'), 'utf8'))).map((r) => r.Pass)).toEqual(['[x]', '[x]', '[x]']);
   });
 });
+
+describe('a game-day doc edited while a scenario runs', () => {
+  it('keeps the other person\'s edit and still fills the row', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-gameday-'));
+    const doc = '# Game day\n\nNotes: none yet.\n\n| ID | Inject | Gate | Measured | Pass |\n|---|---|---|---|---|\n| A | `echo go; sleep 1` | < 30 s | | [ ] |\n';
+    writeFileSync(join(dir, 'live.md'), doc);
+    const child = spawn(process.execPath, [BIN, 'run', 'live.md', '--yes'], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    await new Promise<void>((resolve) => {
+      const wait = setInterval(() => {
+        if (out.includes('go')) {
+          clearInterval(wait);
+          resolve();
+        }
+      }, 20);
+    });
+    // Someone adds a line above the table while the scenario runs.
+    writeFileSync(join(dir, 'live.md'), doc.replace('Notes: none yet.', 'Notes: none yet.\nPager quiet during the drill.'));
+    expect(await new Promise<number | null>((resolve) => child.on('exit', resolve))).toBe(0);
+    const after = readFileSync(join(dir, 'live.md'), 'utf8');
+    expect(after).toContain('Pager quiet during the drill.');
+    expect(rows(parseRunbook(after))[0]).toMatchObject({ Pass: '[x]' });
+    expect(rows(parseRunbook(after))[0]!.Measured).toMatch(/^\d+\.\d\d s$/);
+  });
+});
