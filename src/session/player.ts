@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { blockAnchor, cellAnchor, taskAnchor, type Anchor } from '../document/anchors.js';
+import { blockAnchor, taskAnchor, type Anchor } from '../document/anchors.js';
 import type { Change, Document } from '../document/document.js';
 import { formatTime } from '../document/time.js';
 import { redact } from '../executor/redact.js';
@@ -11,6 +11,7 @@ import { serializeState, type ShellState } from '../executor/state.js';
 import type { BlockOutcome, ExecEvent } from '../executor/types.js';
 import { formatResultLine, formatSeconds, meetsGate, SECRET_NAME, type Block, type BlockResult, type Scenario } from '../parser/index.js';
 import { pollUntil, scenarioPolling } from './poll.js';
+import { rowChanges, type ScenarioRecord } from './scenario.js';
 import { Journal, journalPath, logPath, statePath } from './journal.js';
 import { parseDuration } from './duration.js';
 
@@ -24,57 +25,6 @@ export interface BlockRecord extends Pick<BlockOutcome, 'exitCode' | 'signal' | 
   reason: string | null;
   /** With `until=`: ms from the block's start to the first passing check, or null. */
   recoveredMs: number | null;
-}
-
-/** What a scenario row came to. */
-export interface ScenarioRecord {
-  index: number;
-  id: string;
-  name: string;
-  line: number;
-  /** `needs judgment`: it ran, but its gate is not in words the engine can compare. */
-  outcome: BlockResult['outcome'] | 'needs judgment';
-  exitCode: number | null;
-  signal: string | null;
-  durationMs: number;
-  /** Time to the first passing recovery check, else the command's own run time; null when not measured. */
-  measuredMs: number | null;
-  /** The gate cell as written, or null. */
-  gate: string | null;
-  /** The part of it that was compared (`< 60 s`), or null when none could be read. */
-  gateRule: string | null;
-  /** Whether the measured value meets the gate; null when either is missing. */
-  gateMet: boolean | null;
-  reason: string | null;
-  startedAt: string;
-  recoveredAt?: string;
-  tail: string;
-}
-
-/** Notes-like columns that take the outcome when the table has no outcome column (only when empty). */
-const NOTES = /^(?:notes?|observations?|observed|comments?|gaps? found|gaps?)$/i;
-
-/** The outcome of a scenario in the words its row shows: one line, whatever the reason holds. */
-export function scenarioOutcomeText(record: ScenarioRecord): string {
-  return outcomeWords(record).replace(/\s*[\r\n]+\s*/g, '; ');
-}
-
-function outcomeWords(record: ScenarioRecord): string {
-  const measured = record.measuredMs === null ? '' : formatSeconds(record.measuredMs);
-  switch (record.outcome) {
-    case 'passed':
-      return record.gateRule && record.gateMet ? `✅ passed: ${measured} meets ${record.gateRule}` : `✅ passed in ${measured}`;
-    case 'needs judgment':
-      return `⚠️ measured ${measured}; gate not checked: judge it`;
-    case 'skipped':
-      return `⚠️ not run: ${record.reason ?? 'skipped'}`;
-    case 'canceled':
-      return `⚠️ canceled after ${formatSeconds(record.durationMs)}`;
-    case 'timed out':
-      return `❌ timed out after ${formatSeconds(record.durationMs)}`;
-    case 'failed':
-      return record.gateMet === false ? `❌ failed: ${measured} breaks ${record.gateRule}` : `❌ failed: ${record.reason ?? 'the command failed'}`;
-  }
 }
 
 /** What the player runs: a script, and optionally a check to poll until recovery. */
@@ -330,29 +280,7 @@ export class Player {
 
   /** Writes a scenario's record into its row, in one write. */
   private recordRow(scenario: Scenario, record: ScenarioRecord): void {
-    const model = this.doc.model;
-    const row = model.tables[scenario.table]!.rows[scenario.row]!;
-    const columns = scenario.columns;
-    const changes: Change[] = [];
-    const filled = new Set<number>();
-    const fill = (column: number, value: string) => {
-      // A checkbox is ticked, never overwritten with text; a column given two roles is filled once.
-      if (column === -1 || row.cells[column]!.kind === 'checkbox' || filled.has(column)) return;
-      filled.add(column);
-      changes.push({ kind: 'fill', anchor: cellAnchor(model, scenario.table, scenario.row, column) as Anchor & { kind: 'cell' }, value: this.mask(value) });
-    };
-    if (record.outcome !== 'skipped') fill(columns.started, record.startedAt);
-    if (record.outcome !== 'skipped' && record.outcome !== 'canceled') fill(columns.finished, formatTime(new Date(Date.parse(record.startedAt) + record.durationMs)));
-    if (record.recoveredAt) fill(columns.recovered, record.recoveredAt);
-    // Only a measured value goes in the measured cell; a value from an earlier attempt is cleared.
-    if (columns.measured !== -1 && (record.measuredMs !== null || row.cells[columns.measured]!.kind === 'text')) fill(columns.measured, record.measuredMs === null ? '' : formatSeconds(record.measuredMs));
-    const outcomeAt = columns.outcome !== -1 ? columns.outcome : row.cells.findIndex((c, i) => NOTES.test(model.tables[scenario.table]!.header[i]!.trim()) && c.kind === 'fillable');
-    fill(outcomeAt, scenarioOutcomeText(record));
-    const box = columns.box === -1 ? null : row.cells[columns.box]!;
-    if (box?.kind === 'checkbox') {
-      const state = record.outcome === 'passed' ? 'checked' : record.outcome === 'failed' || record.outcome === 'timed out' ? 'failed' : null;
-      if (state) changes.push({ kind: 'checkbox', anchor: cellAnchor(model, scenario.table, scenario.row, columns.box) as Anchor & { kind: 'cell' }, state });
-    }
+    const changes = rowChanges(this.doc.model, scenario, record, (text) => this.mask(text));
     if (!changes.length) return;
     for (const report of this.doc.apply(changes)) if (report.changed) this.journal.append('fill', { line: report.line, what: report.what });
   }

@@ -1,5 +1,6 @@
 import { formatSeconds } from '../parser/index.js';
-import { scenarioOutcomeText, type BlockRecord, type ScenarioRecord } from './player.js';
+import type { BlockRecord } from './player.js';
+import { scenarioOutcomeText, type ScenarioRecord } from './scenario.js';
 
 /** The `--report` JSON of a run. */
 export interface RunReport {
