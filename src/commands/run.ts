@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { Document } from '../document/document.js';
 import { readState } from '../executor/state.js';
@@ -8,15 +7,16 @@ import { EXIT, UserError } from '../errors.js';
 import { println, type Io } from '../io.js';
 import { redact } from '../executor/redact.js';
 import type { ExecEvent } from '../executor/types.js';
-import { formatSeconds, type Block, type Runbook, type Scenario } from '../parser/index.js';
+import { formatSeconds, type Block, type Scenario } from '../parser/index.js';
 import { parseDuration } from '../session/duration.js';
 import { scenarioPolling } from '../session/poll.js';
 import { resolvedCode, usedVariables } from '../session/display.js';
-import { journalPath, readJournal, statePath } from '../session/journal.js';
+import { statePath } from '../session/journal.js';
 import { Player, type BlockRecord } from '../session/player.js';
 import { scenarioOutcomeText, type ScenarioRecord } from '../session/scenario.js';
 import { blockCase, junitXml, scenarioCase, scenarioTable, type JunitCase, type RunReport } from '../session/reports.js';
 import { scenarioMissing } from '../session/variables.js';
+import { describeCount, pick, resumePoint, runSteps, stepName, type RunStep } from './run-steps.js';
 import { requireBash, setup, stopOnHangup } from './setup.js';
 
 declare const __VERSION__: string;
@@ -33,30 +33,6 @@ export interface RunOptions {
   set?: string[];
   confirm?: string[];
   resume?: boolean;
-}
-
-/** One thing `run` runs: a runnable block or a scenario row, in document order. */
-type RunStep = { kind: 'block'; block: Block; offset: number } | { kind: 'scenario'; scenario: Scenario; offset: number };
-
-const stepName = (step: RunStep) => (step.kind === 'block' ? (step.block.name ?? `block ${step.block.index + 1}`) : `scenario ${step.scenario.id || step.scenario.name}`);
-
-/** The runnable blocks and scenario rows of a document, in document order. */
-function runSteps(model: Runbook): RunStep[] {
-  const steps: RunStep[] = [
-    ...model.blocks.filter((b) => b.runnable).map((block) => ({ kind: 'block' as const, block, offset: block.span.start })),
-    ...model.scenarios.map((scenario) => ({ kind: 'scenario' as const, scenario, offset: model.tables[scenario.table]!.rows[scenario.row]!.span.start })),
-  ];
-  return steps.sort((a, b) => a.offset - b.offset);
-}
-
-/** Finds a step by block name or number, or by scenario id or name. */
-function pick(steps: RunStep[], key: string, what: string): RunStep {
-  const found =
-    steps.find((s) => s.kind === 'block' && s.block.name === key) ??
-    (/^\d+$/.test(key) ? steps.find((s) => s.kind === 'block' && s.block.index + 1 === Number(key)) : undefined) ??
-    steps.find((s) => s.kind === 'scenario' && (s.scenario.id === key || s.scenario.name === key));
-  if (!found) throw new UserError(`${what} ${key}: no runnable block or scenario has that name or number (\`runbook list\` shows them)`);
-  return found;
 }
 
 /** `runbook run FILE`: runs the runnable blocks and scenario rows in order, headless, for CI and scripts. */
@@ -223,12 +199,6 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
   }
 }
 
-function describeCount(steps: RunStep[]): string {
-  const blocks = steps.filter((s) => s.kind === 'block').length;
-  const scenarios = steps.length - blocks;
-  return [blocks ? `${blocks} block(s)` : '', scenarios ? `${scenarios} scenario(s)` : ''].filter(Boolean).join(' and ') || '0 block(s)';
-}
-
 function duration(text: string, what: string): number {
   try {
     return parseDuration(text);
@@ -269,41 +239,4 @@ function printScenarioPlan(io: Io, scenario: Scenario, mask: (text: string) => s
 
 function writeReport(path: string, report: RunReport): void {
   writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
-}
-
-/** Where a resumed run picks up: after the last step the journal's latest session completed. */
-function resumePoint(file: string, doc: Document, selected: RunStep[]): { rest: RunStep[]; session: string; done: number } {
-  const path = journalPath(file);
-  if (!existsSync(path)) throw new UserError(`${file}: no journal to resume from (${path} does not exist)`);
-  const events = readJournal(path);
-  const starts = events.filter((e) => e.type === 'session-start');
-  const last = starts[starts.length - 1];
-  if (!last) throw new UserError(`${path}: the journal holds no session`);
-  if (resolve(dirname(String(last.document)), basename(String(last.document))) !== resolve(file) && basename(String(last.document)) !== basename(file)) {
-    throw new UserError(`${path} is the journal of ${String(last.document)}, not of ${file}`);
-  }
-  // A resumed session continues the chain of sessions it resumed.
-  const resumed = new Map(starts.map((e) => [e.session, e.resumeOf ? String(e.resumeOf) : null]));
-  const chain = new Set<string>();
-  for (let id: string | null | undefined = last.session; id && !chain.has(id); id = resumed.get(id)) chain.add(id);
-  // A block is done when it passed; a scenario when it was measured or left for the operator.
-  const passed = events.filter((e) => chain.has(e.session) && ((e.type === 'block-end' && e.outcome === 'passed') || (e.type === 'scenario-end' && ['passed', 'needs judgment', 'skipped'].includes(String(e.outcome)))));
-  const lastPassed = passed[passed.length - 1];
-  if (!lastPassed) return { rest: selected, session: last.session, done: 0 };
-  let offset: number;
-  if (lastPassed.type === 'block-end') {
-    const index = Number(lastPassed.block);
-    const block = doc.model.blocks[index];
-    if (!block || (lastPassed.name && block.name !== lastPassed.name)) {
-      throw new UserError(`${file} changed since the journal was written: block ${index + 1} is no longer "${String(lastPassed.name)}"; run without --resume`);
-    }
-    offset = block.span.start;
-  } else {
-    const scenario = doc.model.scenarios[Number(lastPassed.scenario)];
-    if (!scenario || scenario.id !== lastPassed.id) {
-      throw new UserError(`${file} changed since the journal was written: scenario ${String(lastPassed.id)} is no longer where it was; run without --resume`);
-    }
-    offset = doc.model.tables[scenario.table]!.rows[scenario.row]!.span.start;
-  }
-  return { rest: selected.filter((s) => s.offset > offset), session: last.session, done: passed.length };
 }
