@@ -5,8 +5,10 @@ import type { FrontMatter, Scenario, ScenarioColumns, Table } from './types.js';
 const COMMAND_COLUMN = /^(?:command|cmd|run|smoke test|smoke|check|inject|injection|script|action|test)s?$/;
 /** Columns stating the acceptance gate. */
 export const GATE_COLUMN = /gate|target|acceptance|slo|threshold|goal|expected|criteri|\bbar\b/;
-/** Columns whose inline code is the check to poll until the system has recovered. */
-/** (`Check` is the command column when no other is, else the recovery check.) */
+/**
+ * Columns whose inline code is the check to poll until the system has recovered. (`Check` is
+ * the command column when no other column is, else the recovery check.)
+ */
 const UNTIL_COLUMN = /^(?:until|wait until|wait for|recovered when|healthy when|recovery check|health ?check|probe|check|verify|verification)$/;
 /** Columns the engine fills with the step's start time; the end time; the recovery time. */
 export const TIME_COLUMN = /^(?:start(?:ed)?|started at|time|timestamp|at|when|finished|ended|end(?:ed)?( at)?|t0|detected|recovered)(?: \(utc\))?$/i;
