@@ -22,6 +22,20 @@ function rows(model: Runbook): Array<Record<string, string>> {
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
+/** Starts `runbook run FILE --yes` and resolves once its output matches `ready`. */
+async function startRun(dir: string, file: string, ready: RegExp) {
+  const child = spawn(process.execPath, [BIN, 'run', file, '--yes'], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  let out = '';
+  await new Promise<void>((resolve) => {
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (ready.test(out)) resolve();
+    });
+  });
+  return { child, exited };
+}
+
 describe('runbook run on the bundled game day', () => {
   it('plays every scenario, measures each recovery and fills its row; audit finds no gate breached', () => {
     const dir = mkdtempSync(join(tmpdir(), 'runbook-gameday-'));
@@ -175,21 +189,10 @@ describe('a scenario stopped or timed', () => {
     const dir = mkdtempSync(join(tmpdir(), 'runbook-gameday-'));
     const doc = '---\npoll:\n  every: 100ms\n  within: 60s\n---\n| ID | Inject | Recovered when | Gate | Measured | Pass | Outcome |\n|---|---|---|---|---|---|---|\n| A | `echo first` | | < 30 s | | [ ] | |\n| B | `echo waiting` | `test -e never` | RTO < 30 s | | [ ] | |\n| C | `echo third` | | < 30 s | | [ ] | |\n';
     writeFileSync(join(dir, 'stop.md'), doc);
-    const child = spawn(process.execPath, [BIN, 'run', 'stop.md', '--yes'], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (chunk) => (out += chunk));
-    await new Promise<void>((resolve) => {
-      const wait = setInterval(() => {
-        if (out.includes('waiting')) {
-          clearInterval(wait);
-          resolve();
-        }
-      }, 50);
-    });
+    const run = await startRun(dir, 'stop.md', /^waiting$/m);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    child.kill(signal);
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code).toBe(1);
+    run.child.kill(signal);
+    expect(await run.exited).toBe(1);
     const model = parseRunbook(readFileSync(join(dir, 'stop.md'), 'utf8'));
     const [a, b, c] = rows(model);
     expect(a).toMatchObject({ Pass: '[x]' });
@@ -212,20 +215,10 @@ describe('a game-day doc edited while a scenario runs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'runbook-gameday-'));
     const doc = '# Game day\n\nNotes: none yet.\n\n| ID | Inject | Gate | Measured | Pass |\n|---|---|---|---|---|\n| A | `echo go; sleep 1` | < 30 s | | [ ] |\n';
     writeFileSync(join(dir, 'live.md'), doc);
-    const child = spawn(process.execPath, [BIN, 'run', 'live.md', '--yes'], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (chunk) => (out += chunk));
-    await new Promise<void>((resolve) => {
-      const wait = setInterval(() => {
-        if (out.includes('go')) {
-          clearInterval(wait);
-          resolve();
-        }
-      }, 20);
-    });
+    const run = await startRun(dir, 'live.md', /^go$/m);
     // Someone adds a line above the table while the scenario runs.
     writeFileSync(join(dir, 'live.md'), doc.replace('Notes: none yet.', 'Notes: none yet.\nPager quiet during the drill.'));
-    expect(await new Promise<number | null>((resolve) => child.on('exit', resolve))).toBe(0);
+    expect(await run.exited).toBe(0);
     const after = readFileSync(join(dir, 'live.md'), 'utf8');
     expect(after).toContain('Pager quiet during the drill.');
     expect(rows(parseRunbook(after))[0]).toMatchObject({ Pass: '[x]' });
