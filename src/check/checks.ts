@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseRunbook, scanShell, type Block, type Runbook } from '../parser/index.js';
+import { parseRunbook, scenarioReferences, type Block, type Runbook } from '../parser/index.js';
 import type { Hit, Rule, Severity } from '../audit/types.js';
 
 /** What a check sees of one runbook. */
@@ -116,19 +116,10 @@ export const undefinedVariable: Check = {
       .filter((r) => !seen.has(r.name) && seen.add(r.name))
       .map((r) => ({ line: r.line, column: r.column, message: `$${r.name} has no default, no declaration and no knob-table entry` }));
     // Scenario commands and checks, which may use what a block before the table assigns.
-    for (const scenario of model.scenarios) {
-      const at = model.tables[scenario.table]!.rows[scenario.row]!.span.start;
-      const assigned = new Set(runnable(model).filter((b) => b.span.start < at).flatMap((b) => scanShell(b.body).assigns.map((a) => a.name)));
-      for (const code of [scenario.command, scenario.until]) {
-        if (!code) continue;
-        const scan = scanShell(code);
-        for (const use of scan.uses) {
-          if (use.default !== null || declared.has(use.name) || assigned.has(use.name) || seen.has(use.name)) continue;
-          if (scan.assigns.some((a) => a.name === use.name && a.offset < use.offset)) continue;
-          seen.add(use.name);
-          hits.push({ ...rowPlace(model, text, scenario.index), message: `$${use.name} (scenario ${scenario.id}) has no default, no declaration and no knob-table entry` });
-        }
-      }
+    for (const ref of scenarioReferences(model)) {
+      if (ref.assignedBefore || ref.default !== null || declared.has(ref.name) || seen.has(ref.name)) continue;
+      seen.add(ref.name);
+      hits.push({ ...rowPlace(model, text, ref.scenario), message: `$${ref.name} (scenario ${model.scenarios[ref.scenario]!.id}) has no default, no declaration and no knob-table entry` });
     }
     return hits;
   },

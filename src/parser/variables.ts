@@ -1,4 +1,4 @@
-import type { Block, FrontMatter, Table, VariableDeclaration, VariableReference } from './types.js';
+import type { Block, FrontMatter, Runbook, Table, VariableDeclaration, VariableReference } from './types.js';
 import { scanShell } from './shellvars.js';
 
 const NAME_COLUMN = /^(?:knob|variable|var|env|env var|env variable|environment variable|environment|parameter|setting)s?$/;
@@ -103,3 +103,32 @@ export function references(blocks: Block[]): VariableReference[] {
   }
   return found;
 }
+
+/** A `$VAR` use in a scenario row's command or recovery check. */
+export interface ScenarioReference {
+  name: string;
+  scenario: number;
+  /** The default given in `${VAR:-default}`, if any. */
+  default: string | null;
+  /** True when a runnable block before the table, or the text itself, assigns it first. */
+  assignedBefore: boolean;
+}
+
+/** Every `$VAR` use in scenario commands and checks, noting what blocks before the row assign. */
+export function scenarioReferences(model: Pick<Runbook, 'blocks' | 'tables' | 'scenarios'>): ScenarioReference[] {
+  const found: ScenarioReference[] = [];
+  for (const scenario of model.scenarios) {
+    const at = model.tables[scenario.table]!.rows[scenario.row]!.span.start;
+    const assigned = new Set(model.blocks.filter((b) => b.runnable && b.span.start < at).flatMap((b) => scanShell(b.body).assigns.map((a) => a.name)));
+    for (const code of [scenario.command, scenario.until]) {
+      if (!code) continue;
+      const scan = scanShell(code);
+      for (const use of scan.uses) {
+        const here = scan.assigns.some((a) => a.name === use.name && a.offset < use.offset);
+        found.push({ name: use.name, scenario: scenario.index, default: use.default, assignedBefore: here || assigned.has(use.name) });
+      }
+    }
+  }
+  return found;
+}
+

@@ -1,4 +1,4 @@
-import { scanShell, SECRET_NAME, type Runbook, type Scenario } from '../parser/index.js';
+import { scenarioReferences, SECRET_NAME, type Runbook, type Scenario } from '../parser/index.js';
 
 /** Where a variable's value came from, highest precedence first. */
 export type ValueSource = 'set' | 'env' | 'front-matter' | 'knob-table' | 'prompt';
@@ -79,20 +79,14 @@ export function parseSets(pairs: string[]): Record<string, string> {
  * the row assigns: like blocks, an error before anything runs.
  */
 export function scenarioMissing(model: Runbook, scenarios: Scenario[], values: Record<string, string>, env: NodeJS.ProcessEnv): Array<{ name: string; lines: number[] }> {
+  const chosen = new Set(scenarios.map((s) => s.index));
   const missing = new Map<string, number[]>();
-  for (const scenario of scenarios) {
-    const at = model.tables[scenario.table]!.rows[scenario.row]!.span.start;
-    const assigned = new Set(model.blocks.filter((b) => b.runnable && b.span.start < at).flatMap((b) => scanShell(b.body).assigns.map((a) => a.name)));
-    for (const text of [scenario.command, scenario.until]) {
-      if (!text) continue;
-      const scan = scanShell(text);
-      for (const use of scan.uses) {
-        if (use.default !== null || use.name in values || use.name in env || assigned.has(use.name) || scan.assigns.some((a) => a.name === use.name && a.offset < use.offset)) continue;
-        const lines = missing.get(use.name) ?? [];
-        if (!lines.includes(scenario.line)) lines.push(scenario.line);
-        missing.set(use.name, lines);
-      }
-    }
+  for (const ref of scenarioReferences(model)) {
+    if (!chosen.has(ref.scenario) || ref.assignedBefore || ref.default !== null || ref.name in values || ref.name in env) continue;
+    const line = model.scenarios[ref.scenario]!.line;
+    const lines = missing.get(ref.name) ?? [];
+    if (!lines.includes(line)) lines.push(line);
+    missing.set(ref.name, lines);
   }
   return [...missing].map(([name, lines]) => ({ name, lines }));
 }
