@@ -188,9 +188,10 @@ function makeController(path: string, doc: Document, player: Player, prep: Retur
       try {
         if (step.kind === 'task') {
           const task = doc.model.tasks[step.ref]!;
-          const [report] = doc.apply([{ kind: 'task', anchor: taskAnchor(doc.model, task.index) as Anchor & { kind: 'task' }, checked: !task.checked }]);
+          const checked = !task.checked;
+          const [report] = doc.apply([{ kind: 'task', anchor: taskAnchor(doc.model, task.index) as Anchor & { kind: 'task' }, checked }]);
           player.journal.append('tick', { line: report!.line, what: report!.what, to: report!.after });
-          return { status: task.checked ? 'pending' : 'ticked', message: `${report!.what}: ${report!.before} → ${report!.after}` };
+          return { status: checked ? 'ticked' : 'pending', message: `${report!.what}: ${report!.before} → ${report!.after}` };
         }
         if (step.kind === 'row' || step.kind === 'scenario') {
           const col = checkboxColumn(step, column);

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { UserError } from '../errors.js';
-import { parseRunbook, updateRunbook, type CheckboxState, type Runbook } from '../parser/index.js';
+import { checkboxOf, parseRunbook, updateRunbook, type CheckboxState, type Runbook } from '../parser/index.js';
 import { describeAnchor, resolve, type Anchor } from './anchors.js';
 import { applyEdits, type Edit } from './edits.js';
 import { acquireLock } from './lock.js';
@@ -68,8 +68,18 @@ export class Document {
     const edits = planned.flatMap((p) => p.edits);
     if (edits.length === 0) return planned.map((p) => p.report);
     const next = applyEdits(text, edits);
-    const applied = edits.map((e) => ({ start: e.start, oldEnd: e.end, text: e.text, removed: text.slice(e.start, e.end) }));
     const started = performance.now();
+    // Flipping boxes only (`[ ]`→`[x]`, `⬜`→`✅`: one glyph for another of the same length)
+    // changes no offset, line or structure: the model is updated where it stands, not re-parsed.
+    if (planned.every((p) => p.flip)) {
+      const bytes = Buffer.from(next, 'utf8');
+      writeAtomic(this.path, bytes, this.source.mode);
+      for (const p of planned) p.flip!();
+      this.source = { ...this.source, text: next, hash: sha256(bytes), stamp: stampOf(this.path) };
+      this.lastTimings = { updateMs: 0, writeMs: performance.now() - started };
+      return planned.map((p) => p.report);
+    }
+    const applied = edits.map((e) => ({ start: e.start, oldEnd: e.end, text: e.text, removed: text.slice(e.start, e.end) }));
     const updated = updateRunbook(model, next, applied);
     const updatedAt = performance.now();
     // A tick, a fill or a result line never changes what the document is made of; if it would
@@ -163,6 +173,23 @@ interface Planned {
   addsResult: boolean;
   /** A fill of a cell the row does not have yet. */
   missing?: { table: number; row: number; column: number; value: string };
+  /** For a box flipped in place: what the model becomes once the file is written. */
+  flip?: () => void;
+}
+
+/**
+ * Edits that replace text with text of the same length and no line break, outside every heading
+ * (a box can be part of a heading's text — a setext heading inside a task item — and so of the
+ * section's name and anchor).
+ */
+function inPlace(text: string, model: Runbook, edits: Edit[]): boolean {
+  return edits.every(
+    (e) =>
+      e.end - e.start === e.text.length &&
+      !/[\r\n]/.test(e.text) &&
+      !/[\r\n]/.test(text.slice(e.start, e.end)) &&
+      !model.sections.some((section) => section.span.start < e.end && e.start < section.span.end),
+  );
 }
 
 /** Turns one change into edits on the current text and model. */
@@ -173,9 +200,11 @@ function plan(text: string, model: Runbook, change: Change, path: string): Plann
   let what: string;
   let before: string;
   let missing: Planned['missing'];
+  let flip: Planned['flip'];
   if (change.kind === 'task') {
     const task = model.tasks[found.index]!;
     edits = tickTaskEdits(text, task, change.checked);
+    if (inPlace(text, model, edits)) flip = () => (task.checked = change.checked);
     line = task.line;
     what = `task "${task.text}"`;
     before = text.slice(task.checkboxSpan.start, task.checkboxSpan.end);
@@ -195,6 +224,11 @@ function plan(text: string, model: Runbook, change: Change, path: string): Plann
     if (change.kind === 'checkbox') {
       if (cell.kind !== 'checkbox') throw new UserError(`${path}:${row.line}: the ${what} holds no checkbox`);
       edits = setCheckboxEdits(cell, change.state, columnFamily(table.rows, found.column!));
+      const glyph = edits[0]?.text;
+      const box = glyph === undefined ? null : checkboxOf(glyph);
+      if (box && inPlace(text, model, edits)) {
+        flip = () => Object.assign(cell, { text: glyph, raw: glyph, checkbox: box.state, family: box.family });
+      }
     } else {
       try {
         edits = fillCellEdits(text, row, found.column!, change.value);
@@ -206,5 +240,5 @@ function plan(text: string, model: Runbook, change: Change, path: string): Plann
   }
   const after = edits.length ? edits.map((edit) => edit.text).join('').trim() : before;
   const addsResult = change.kind === 'result' && model.blocks[found.index]!.result === null;
-  return { edits, report: { line, what, before, after, changed: edits.length > 0 }, addsResult, missing };
+  return { edits, report: { line, what, before, after, changed: edits.length > 0 }, addsResult, missing, flip };
 }

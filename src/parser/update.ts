@@ -152,7 +152,8 @@ export function updateRunbook(old: Runbook, text: string, changes: AppliedChange
   const mergedProblems = [
     ...old.problems.filter((p) => p.line < oldStartLine),
     ...problems,
-    ...old.problems.filter((p) => p.line >= oldEndLine).map((p) => ({ ...p, line: p.line + lineDelta })),
+    // When the re-parsed region runs to the end, every old problem from its start on was in it.
+    ...old.problems.filter((p) => oldEnd < old.length && p.line >= oldEndLine).map((p) => ({ ...p, line: p.line + lineDelta })),
   ];
   // Variable references depend only on block bodies: when none in the region changed, shift
   // the old ones rather than scanning every block again.
