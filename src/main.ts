@@ -81,7 +81,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .argument('[out]', 'where to write it (default: YYYY-MM-DD.md beside the template)')
     .action(async (template: string, out: string | undefined) => {
       const { newCommand } = await import('./commands/new.js');
-      exitCode = newCommand(template, out, io);
+      exitCode = await newCommand(template, out, io);
     });
 
   program

@@ -6,10 +6,10 @@ import { println, type Io } from '../io.js';
 import { defaultSessionPath, operatorName, recordEdit, sessionRecord } from '../session/template.js';
 
 /** `runbook new TEMPLATE [OUT]`: a dated session doc from a template; returns its path. */
-export function createSession(template: string, out: string | undefined, io: Io, now = new Date()): string {
+export async function createSession(template: string, out: string | undefined, io: Io, now = new Date()): Promise<string> {
   const source = readSource(template);
   const target = out ?? defaultSessionPath(template, now);
-  const record = sessionRecord(template, target, source.hash, now, operatorName(io.env, io.cwd));
+  const record = sessionRecord(template, target, source.hash, now, await operatorName(io.env, io.cwd));
   let text: string;
   try {
     text = applyEdits(source.text, [recordEdit(source.text, record, source.eol)]);
@@ -30,8 +30,8 @@ export function createSession(template: string, out: string | undefined, io: Io,
   return target;
 }
 
-export function newCommand(template: string, out: string | undefined, io: Io): number {
-  const target = createSession(template, out, io);
+export async function newCommand(template: string, out: string | undefined, io: Io): Promise<number> {
+  const target = await createSession(template, out, io);
   println(io.stdout, `${target}: new session doc from ${template}`);
   return EXIT.ok;
 }

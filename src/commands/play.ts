@@ -14,12 +14,14 @@ import { Player } from '../session/player.js';
 import { scenarioOutcomeText } from '../session/scenario.js';
 import { scenarioPolling } from '../session/poll.js';
 import { scenarioMissing } from '../session/variables.js';
+import { operatorName } from '../session/template.js';
 import { scenarioTable } from '../session/reports.js';
 import { buildSteps, scenarioLabel } from '../session/steps.js';
 import type { Controller } from '../tui/App.js';
+import { loadScreen } from '../tui/load.js';
 import type { PlayState, Step } from '../tui/state.js';
 import { createSession } from './new.js';
-import { requireBash, setup, stopOnHangup } from './setup.js';
+import { refuseUnclosed, requireBash, setup, stopOnHangup } from './setup.js';
 
 declare const __VERSION__: string;
 
@@ -34,11 +36,12 @@ export async function playCommand(file: string, options: PlayOptions, io: Io): P
   if (!io.stdin.isTTY || !io.stdout.isTTY) {
     throw new UserError(`play needs a terminal; for scripts and CI use \`runbook run ${file} --yes\``);
   }
-  const path = options.new ? createSession(file, undefined, io) : file;
+  const path = options.new ? await createSession(file, undefined, io) : file;
   if (options.new) println(io.stdout, `${path}: new session doc from ${file}`);
   const doc = Document.open(path, { lock: 'runbook play' });
   let player: Player | null = null;
   try {
+    refuseUnclosed(path, doc.model.blocks);
     const prep = setup(doc.model, io, options.set ?? []);
     prep.resolved.missing.push(...scenarioMissing(doc.model, doc.model.scenarios, prep.resolved.values, io.env).filter((m) => !prep.resolved.missing.some((b) => b.name === m.name)));
     if (prep.resolved.missing.length) {
@@ -59,9 +62,9 @@ export async function playCommand(file: string, options: PlayOptions, io: Io): P
         throw new UserError(`${path}: ${(error as Error).message}`);
       }
     }
-    requireBash();
+    requireBash(io.env);
     const { parseDuration } = await import('../session/duration.js');
-    player = await Player.open(doc, { env: prep.env, secrets: prep.secrets, operator: prep.operator, version: __VERSION__, timeoutMs: options.timeout ? parseDuration(options.timeout) : null });
+    player = await Player.open(doc, { env: prep.env, secrets: prep.secrets, operator: operatorName(io.env, io.cwd), version: __VERSION__, timeoutMs: options.timeout ? parseDuration(options.timeout) : null });
     if (prep.resolved.missing.length) player.journal.append('prompt', { names: prep.resolved.missing.map((m) => m.name) });
     const controller = makeController(path, doc, player, prep, io);
     const initial: PlayState = { steps: buildSteps(doc.model), selected: 0, mode: { name: 'browse' }, output: [], scroll: 0, column: 0, message: null, cwd: player.shell.cwd, changedVars: [], quitting: false };
@@ -86,7 +89,7 @@ export async function playCommand(file: string, options: PlayOptions, io: Io): P
     // Ink draws only a final frame when it thinks it runs in CI (CI=true). play always has a
     // terminal, so it draws live; the blocks' own environment (prep.env) is left as it was.
     for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) if (key in process.env) process.env[key] = 'false';
-    const { mountApp } = await import('../tui/mount.js');
+    const { mountApp } = await loadScreen();
     await mountApp(controller, initial);
     release();
     process.off('uncaughtException', lostTerminal);

@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { Document } from '../document/document.js';
 import { readState } from '../executor/state.js';
+import { onPath } from '../executor/which.js';
 import { EXIT, UserError } from '../errors.js';
 import { println, type Io } from '../io.js';
 import { redact } from '../executor/redact.js';
@@ -16,8 +16,9 @@ import { Player, type BlockRecord } from '../session/player.js';
 import { scenarioOutcomeText, type ScenarioRecord } from '../session/scenario.js';
 import { blockCase, junitXml, scenarioCase, scenarioTable, type JunitCase, type RunReport } from '../session/reports.js';
 import { scenarioMissing } from '../session/variables.js';
+import { operatorName } from '../session/template.js';
 import { describeCount, pick, resumePoint, runSteps, stepName, type RunStep } from './run-steps.js';
-import { requireBash, setup, stopOnHangup } from './setup.js';
+import { refuseUnclosed, requireBash, setup, stopOnHangup } from './setup.js';
 
 declare const __VERSION__: string;
 
@@ -63,6 +64,7 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
       println(io.stdout, `resuming ${resumed.session}: ${resumed.done} step(s) already done, ${selected.length} to go`);
     }
     const blocks = selected.flatMap((s) => (s.kind === 'block' ? [s.block] : []));
+    if (!options.dryRun) refuseUnclosed(file, blocks);
     if (selected.some((s) => s.kind === 'scenario')) {
       try {
         scenarioPolling(model.frontMatter?.data ?? {});
@@ -76,9 +78,9 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
     }
     // A block in a shell this machine does not have is skipped, with the reason, not run in another.
     const noInterpreter = new Map<number, string>();
-    const hasZsh = !spawnSync('zsh', ['-c', 'true']).error;
+    const hasZsh = blocks.some((b) => b.lang === 'zsh') && onPath('zsh', io.env.PATH);
     for (const block of blocks) if (block.lang === 'zsh' && !hasZsh) noInterpreter.set(block.index, 'zsh is not installed');
-    const { resolved, secrets, env, operator, show } = setup(model, io, options.set ?? [], new Set(blocks.map((b) => b.index)));
+    const { resolved, secrets, env, show } = setup(model, io, options.set ?? [], new Set(blocks.map((b) => b.index)));
     const missing = [...resolved.missing, ...scenarioMissing(model, selected.flatMap((s) => (s.kind === 'scenario' ? [s.scenario] : [])), resolved.values, io.env)];
     if (missing.length && !options.dryRun) {
       const list = missing.map((m) => `${m.name} (line ${m.lines.join(', ')})`).join(', ');
@@ -112,8 +114,8 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
         return EXIT.ok;
       }
     }
-    requireBash();
-    player = await Player.open(doc, { env, secrets, operator, version: __VERSION__, timeoutMs: defaultTimeout, restore, onStray: (stream, text) => (stream === 'stdout' ? io.stdout : io.stderr).write(text) }, resumeOf);
+    requireBash(io.env);
+    player = await Player.open(doc, { env, secrets, operator: operatorName(io.env, io.cwd), version: __VERSION__, timeoutMs: defaultTimeout, restore, onStray: (stream, text) => (stream === 'stdout' ? io.stdout : io.stderr).write(text) }, resumeOf);
     player.journal.append('variables', { names: Object.keys(resolved.values), sources: resolved.sources });
     const startedAt = new Date().toISOString();
     const records: BlockRecord[] = [];
@@ -174,6 +176,7 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
       player.journal.append('summary', { scenarios: scenarios.map(({ tail: _tail, ...rest }) => rest) });
       println(io.stdout, `\n${scenarioTable(scenarios)}`);
     }
+    const operator = player.operator;
     await player.close(outcome, { ran: records.length + scenarios.length, failed: failed.length + failedScenarios.length });
     player = null;
     const notRun = selected.filter((s) => !done.has(s));

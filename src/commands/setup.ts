@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { MASK } from '../executor/redact.js';
+import { onPath } from '../executor/which.js';
 import { UserError } from '../errors.js';
 import type { Io } from '../io.js';
-import type { Runbook } from '../parser/index.js';
-import { operatorName } from '../session/template.js';
+import type { Block, Runbook } from '../parser/index.js';
 import { parseSets, resolveVariables, secretValues, type ResolvedVariables } from '../session/variables.js';
 
 /** What `run` and `play` need before a session starts. */
@@ -12,7 +11,6 @@ export interface Setup {
   secrets: string[];
   /** The shell's environment: the process environment plus the runbook's variables. */
   env: Record<string, string>;
-  operator: string;
   /** A variable's value as it may be shown: masked when secret. */
   show: (name: string, value: string) => string;
 }
@@ -34,14 +32,25 @@ export function setup(model: Runbook, io: Io, sets: string[], blocks?: Set<numbe
     resolved,
     secrets,
     env,
-    operator: operatorName(io.env, io.cwd),
     show: (name, value) => (resolved.secretNames.has(name) ? MASK : value),
   };
 }
 
+/**
+ * Refuses to run a document whose runnable block has no closing fence: everything after the
+ * fence would be its code (GitHub shows the rest of the file as code), and there is no end to
+ * write the result line after. Checked before anything runs.
+ */
+export function refuseUnclosed(file: string, blocks: Block[]): void {
+  const open = blocks.filter((b) => b.runnable && b.closeSpan === null);
+  if (!open.length) return;
+  const where = open.map((b) => `line ${b.line}`).join(', ');
+  throw new UserError(`${file}: the code fence at ${where} is never closed, so the block would run everything after it; close it (\`\`\`) and run again`);
+}
+
 /** Refuses to start a session where there is no bash to run blocks. */
-export function requireBash(): void {
-  if (spawnSync('bash', ['-c', 'true']).error) throw new UserError('bash is not on PATH; runbook runs shell blocks with bash');
+export function requireBash(env: NodeJS.ProcessEnv): void {
+  if (!onPath('bash', env.PATH)) throw new UserError('bash is not on PATH; runbook runs shell blocks with bash');
 }
 
 /**

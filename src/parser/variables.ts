@@ -1,4 +1,4 @@
-import type { Block, FrontMatter, Runbook, Table, VariableDeclaration, VariableReference } from './types.js';
+import type { Block, Cell, FrontMatter, Runbook, Table, VariableDeclaration, VariableReference } from './types.js';
 import { scanShell } from './shellvars.js';
 
 const NAME_COLUMN = /^(?:knob|variable|var|env|env var|env variable|environment variable|environment|parameter|setting)s?$/;
@@ -27,6 +27,24 @@ export function knobColumns(table: Pick<Table, 'header'>): { name: number; defau
   const defaultAt = names.findIndex((h) => DEFAULT_COLUMN.test(h));
   if (name === -1 || defaultAt === -1) return null;
   return { name, default: defaultAt, description: names.findIndex((h) => DESCRIPTION_COLUMN.test(h)) };
+}
+
+/** Words a Default cell uses to say there is none (the value must come from somewhere else). */
+const NO_DEFAULT = /^(?:none|unset|not set|no default|empty|required|mandatory|must be set|n\/?a|-|—|–)$/i;
+
+/**
+ * The default a knob table's cell gives, or null when it gives none. People write the value and
+ * then a remark: `3600 (1 h)`, `` `api_pool` (prod) ``, `0.005 (0.5 %)`; the value is the code
+ * span when there is one, else the text before a closing remark in parentheses. `(unset)`,
+ * `none`, `required`, `—` and an empty cell give none; `""` is the empty string.
+ */
+export function knobDefault(cell: Pick<Cell, 'text' | 'kind' | 'code'>): string | null {
+  if (cell.kind === 'na' || cell.kind === 'fillable') return null;
+  const value = cell.code.length === 1 ? cell.code[0]!.trim() : bare(cell.text).replace(/\s*\([^()]*\)$/, '').trim();
+  const word = cell.text.replace(/[`*_]/g, '').trim().replace(/^\((.*)\)$/, '$1').trim();
+  if (cell.code.length !== 1 && (value === '' || NO_DEFAULT.test(word) || NO_DEFAULT.test(value))) return null;
+  if (/^(?:""|'')$/.test(value)) return '';
+  return value;
 }
 
 /** Declarations from front matter (`env:`, `variables:` or `vars:` mappings) and knob tables. */
@@ -61,12 +79,9 @@ export function declarations(
     for (const row of table.rows) {
       const name = bare(row.cells[nameAt]!.text).replace(/^\$\{?|\}$/g, '');
       if (!VARIABLE.test(name)) continue;
-      const cell = row.cells[defaultAt]!;
-      const value = bare(cell.text);
-      const none = cell.kind === 'na' || cell.kind === 'fillable' || /^\(?none\)?$|^unset$/i.test(value);
       found.push({
         name,
-        default: none ? null : value,
+        default: knobDefault(row.cells[defaultAt]!),
         source: 'knob-table',
         line: row.line,
         description: descriptionAt === -1 ? null : row.cells[descriptionAt]!.text || null,

@@ -43,7 +43,8 @@ interface StepSpec {
 export interface PlayerOptions {
   env: Record<string, string>;
   secrets: string[];
-  operator: string;
+  /** Who operates; may still be looked up while the shell starts. */
+  operator: string | Promise<string>;
   version: string;
   /** Default time limit per block, ms, or null. */
   timeoutMs: number | null;
@@ -78,7 +79,7 @@ export class Player {
     readonly doc: Document,
     readonly shell: ShellSession,
     readonly journal: Journal,
-    private readonly options: PlayerOptions,
+    private readonly options: PlayerOptions & { operator: string },
   ) {
     mkdirSync(dirname(logPath(doc.path)), { recursive: true });
     this.log = openSync(logPath(doc.path), 'a', 0o600);
@@ -87,24 +88,32 @@ export class Player {
   /** Starts the shell in the document's folder and opens the journal. */
   static async open(doc: Document, options: PlayerOptions, resumeOf: string | null = null): Promise<Player> {
     const cwd = dirname(resolve(doc.path));
-    const shell = await ShellSession.start({
-      cwd,
-      env: options.env,
-      secrets: options.secrets,
-      onStray: options.onStray,
-      restore: options.restore,
-      graceMs: options.graceMs,
-    });
+    const [shell, operator] = await Promise.all([
+      ShellSession.start({
+        cwd,
+        env: options.env,
+        secrets: options.secrets,
+        onStray: options.onStray,
+        restore: options.restore,
+        graceMs: options.graceMs,
+      }),
+      options.operator,
+    ]);
     const journal = new Journal(journalPath(doc.path), randomBytes(6).toString('hex'));
     journal.append('session-start', {
       document: doc.path,
       sha256: doc.source.hash,
       host: hostname(),
-      operator: options.operator,
+      operator,
       version: options.version,
       resumeOf,
     });
-    return new Player(doc, shell, journal, options);
+    return new Player(doc, shell, journal, { ...options, operator });
+  }
+
+  /** Who operates this session, as result lines and reports name them. */
+  get operator(): string {
+    return this.options.operator;
   }
 
   /** Masks secret values in text the tool writes. */

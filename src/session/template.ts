@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
@@ -16,16 +16,24 @@ export interface SessionRecord {
   operator: string;
 }
 
-/** Who is operating: `RUNBOOK_OPERATOR`, else git's user.name, else the login name. */
-export function operatorName(env: NodeJS.ProcessEnv, cwd: string): string {
+/**
+ * Who is operating: `RUNBOOK_OPERATOR`, else git's user.name, else the login name. Git is asked
+ * without blocking, so a session's shell can start while it answers.
+ */
+export async function operatorName(env: NodeJS.ProcessEnv, cwd: string): Promise<string> {
   if (env.RUNBOOK_OPERATOR) return env.RUNBOOK_OPERATOR;
+  const name = await new Promise<string>((resolveName) => {
+    // Not a git checkout, no git, or no name configured: all mean "ask the system".
+    execFile('git', ['config', 'user.name'], { cwd, encoding: 'utf8' }, (error, stdout) => resolveName(error ? '' : stdout.trim()));
+  });
+  if (name) return name;
+  if (env.USER ?? env.LOGNAME) return (env.USER ?? env.LOGNAME)!;
   try {
-    const name = execFileSync('git', ['config', 'user.name'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    if (name) return name;
+    return userInfo().username;
   } catch {
-    // Not a git checkout, or no name configured.
+    // A container user with no passwd entry.
+    return 'unknown';
   }
-  return env.USER ?? env.LOGNAME ?? userInfo().username;
 }
 
 /** The last commit that touched `path`, when git tracks it; null otherwise. */

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -193,20 +193,66 @@ describe('runbook run', () => {
   });
 });
 
-describe('blocks in other shells', () => {
-  it('runs a zsh block in zsh when it is installed, and skips it with the reason when not', () => {
+describe('a fence that is never closed', () => {
+  it('runs nothing and says which fence to close, leaving the file as it was', () => {
     const dir = mkdtempSync(join(tmpdir(), 'runbook-run-'));
-    writeFileSync(join(dir, 'z.md'), '```zsh\necho "hi from zsh ${ZSH_VERSION:-missing}"\n```\n\n```bash\necho bash ok\n```\n');
-    const { code, stdout } = runCli(['run', 'z.md', '--yes', '--junit', 'j.xml'], { cwd: dir, env });
-    expect(code).toBe(0);
-    expect(stdout).toContain('bash ok');
-    const hasZsh = spawnSync('zsh', ['-c', 'true']).error === undefined;
-    if (hasZsh) {
-      expect(stdout).toMatch(/hi from zsh \d/);
-    } else {
-      expect(stdout).toContain('↷ skipped: zsh is not installed');
-      expect(readFileSync(join(dir, 'j.xml'), 'utf8')).toContain('<skipped message="zsh is not installed"/>');
+    const text = '# Restart\n\n```bash\ntouch first-ran\n```\n\n- [ ] Drain\n\n  ```bash\n  touch second-ran\n\n## Afterwards\n\nrm -rf / is prose here, but code to GitHub.\n';
+    write(dir, 'open.md', text);
+    const { code, stdout, stderr } = runCli(['run', 'open.md', '--yes'], { cwd: dir, env });
+    expect(code).toBe(2);
+    expect(stderr).toBe('runbook: open.md: the code fence at line 9 is never closed, so the block would run everything after it; close it (```) and run again\n');
+    expect(stdout).toBe('');
+    expect(existsSync(join(dir, 'first-ran'))).toBe(false);
+    expect(readFileSync(join(dir, 'open.md'), 'utf8')).toBe(text);
+    // The plan can still be read, and the block before it can still be run on its own.
+    expect(runCli(['run', 'open.md', '--dry-run'], { cwd: dir, env }).code).toBe(0);
+    expect(runCli(['run', 'open.md', '--yes', '--only', '1'], { cwd: dir, env }).code).toBe(0);
+    expect(existsSync(join(dir, 'first-ran'))).toBe(true);
+    expect(existsSync(join(dir, 'second-ran'))).toBe(false);
+  });
+});
+
+describe('blocks in other shells', () => {
+  const zshDoc = '```zsh\necho "hi from zsh ${ZSH_VERSION:-missing}"\n```\n\n```bash\necho bash ok\n```\n';
+
+  /** A PATH holding only the named commands, linked from where this machine has them. */
+  function pathWith(...commands: string[]): string {
+    const bin = mkdtempSync(join(tmpdir(), 'runbook-bin-'));
+    for (const command of commands) {
+      const found = spawnSync('bash', ['-c', `command -v ${command}`], { encoding: 'utf8' }).stdout.trim();
+      expect(found, `${command} must be installed for this test`).not.toBe('');
+      symlinkSync(found, join(bin, command));
     }
+    return bin;
+  }
+
+  it('runs a zsh block in zsh', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-run-'));
+    writeFileSync(join(dir, 'z.md'), zshDoc);
+    const { code, stdout } = runCli(['run', 'z.md', '--yes'], { cwd: dir, env: { ...env, PATH: pathWith('bash', 'zsh') } });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/hi from zsh \d/);
+    expect(stdout).toContain('bash ok');
+  });
+
+  it('skips a zsh block with the reason where zsh is not installed, and runs the rest', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-run-'));
+    writeFileSync(join(dir, 'z.md'), zshDoc);
+    const { code, stdout } = runCli(['run', 'z.md', '--yes', '--junit', 'j.xml'], { cwd: dir, env: { ...env, PATH: pathWith('bash') } });
+    expect(code).toBe(0);
+    expect(stdout).toContain('↷ skipped: zsh is not installed');
+    expect(stdout).toContain('bash ok');
+    expect(readFileSync(join(dir, 'j.xml'), 'utf8')).toContain('<skipped message="zsh is not installed"/>');
+  });
+
+  it('refuses to start without bash on PATH, before writing anything', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-run-'));
+    writeFileSync(join(dir, 'z.md'), zshDoc);
+    const { code, stderr } = runCli(['run', 'z.md', '--yes'], { cwd: dir, env: { ...env, PATH: pathWith('zsh') } });
+    expect(code).toBe(2);
+    expect(stderr).toBe('runbook: bash is not on PATH; runbook runs shell blocks with bash\n');
+    expect(readFileSync(join(dir, 'z.md'), 'utf8')).toBe(zshDoc);
+    expect(existsSync(join(dir, '.runbook'))).toBe(false);
   });
 });
 

@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { Script } from 'node:vm';
+
+/** A CommonJS bundle loaded through V8's code cache, and how to refresh that cache. */
+export interface CachedModule {
+  exports: unknown;
+  /** True when V8 had no usable cache and compiled the bundle from source. */
+  compiled: boolean;
+  /** Writes V8's code for everything compiled so far (call it late, so lazily compiled functions are in). */
+  save(): void;
+}
+
+/**
+ * Loads the CommonJS bundle at `file` with V8's code cache from `cacheFile`. Node 20 has no
+ * compile cache of its own (`module.enableCompileCache` came in Node 22), and compiling the
+ * bundle is most of what a command costs before it does anything: the cache cuts that to a
+ * deserialization. V8 checks that a cache fits its version, flags and source and rejects one
+ * that does not; the bundle is then compiled from source as usual and `save` writes a fresh cache.
+ * `importer` is the bundle's import(): code V8 runs from a cache cannot import on its own here.
+ */
+export function loadCached(file: string, cacheFile: string | null, importer: (specifier: string) => Promise<unknown>): CachedModule {
+  const source = readFileSync(file, 'utf8');
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = cacheFile === null ? undefined : readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  // `__runbookImport` stands in for import(), which code run from V8's cache cannot use here.
+  const wrapper = `(function (exports, require, module, __filename, __dirname, __runbookImport) {${source}\n})`;
+  const script = new Script(wrapper, { filename: file, cachedData });
+  const compiled = cachedData === undefined || script.cachedDataRejected === true;
+  const module = { exports: {} as unknown };
+  const run = script.runInThisContext() as (...args: unknown[]) => void;
+  run.call(module.exports, module.exports, createRequire(file), module, file, dirname(file), importer);
+  return {
+    exports: module.exports,
+    compiled,
+    save() {
+      if (cacheFile === null) return;
+      // A temporary file renamed into place: a reader never sees half a cache.
+      const temp = join(dirname(cacheFile), `.${basename(cacheFile)}.${randomUUID()}.tmp`);
+      try {
+        writeFileSync(temp, script.createCachedData());
+        renameSync(temp, cacheFile);
+      } catch {
+        // An installed copy may be read-only; the cache is only a speed-up.
+        try {
+          unlinkSync(temp);
+        } catch {
+          // Nothing was written.
+        }
+      }
+    },
+  };
+}
