@@ -33,6 +33,20 @@ export function timeCommand(argv, { runs = 10, cwd, input, env } = {}) {
   return median(times);
 }
 
+/**
+ * Runs several commands in turns, `runs` rounds, and returns each one's median wall ms: on an
+ * uneven machine, taking them in turns spreads the slow moments over all of them.
+ */
+export function timeInTurns(commands, { runs = 11 } = {}) {
+  const times = commands.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    commands.forEach(({ argv, env }, k) => {
+      times[k].push(timeCommand(argv, { runs: 1, env }));
+    });
+  }
+  return times.map(median);
+}
+
 /** Runs a node script in a fresh process and returns what it printed as JSON (it reports its own maxRSS). */
 export function nodeJson(script, args = [], options = {}) {
   const result = spawnSync(process.execPath, [...(options.nodeArgs ?? []), script, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, ...options });

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseRunbook, scenarioReferences, type Block, type Runbook } from '../parser/index.js';
+import { parseRunbook, runnableScript, scenarioReferences, type Block, type Runbook } from '../parser/index.js';
 import type { Hit, Rule, Severity } from '../audit/types.js';
 
 /** What a check sees of one runbook. */
@@ -23,7 +23,7 @@ const interpreter = (block: Block) => (block.lang === 'sh' ? 'sh' : block.lang =
 
 /** Checks one block with its shell's `-n`: the first syntax error, or null. */
 function syntaxError(block: Block): Hit | null {
-  const run = spawnSync(interpreter(block), ['-n'], { input: block.body, encoding: 'utf8' });
+  const run = spawnSync(interpreter(block), ['-n'], { input: runnableScript(block.body), encoding: 'utf8' });
   if (run.error || run.status === 0) return null;
   const match = /line (\d+): (.*)/.exec(run.stderr);
   const row = match ? Number(match[1]) : 1;
@@ -50,7 +50,7 @@ export const shellSyntax: Check = {
 
 /** Whether bash parses all these blocks, each in its own `( … )` group, in one process. */
 export function parsesTogether(blocks: Block[]): boolean {
-  const together = blocks.map((b) => `(\n${b.body}\n)`).join('\n');
+  const together = blocks.map((b) => `(\n${runnableScript(b.body)}\n)`).join('\n');
   return spawnSync('bash', ['-n'], { input: together }).status === 0;
 }
 
@@ -63,7 +63,7 @@ export const shellcheck: Check = {
     if (!available) return [];
     return runnable(model).flatMap((block) => {
       const shell = block.lang === 'sh' ? 'sh' : 'bash';
-      const run = spawnSync('shellcheck', ['--format=json1', `--shell=${shell}`, '--exclude=SC2154', '-'], { input: block.body, encoding: 'utf8' });
+      const run = spawnSync('shellcheck', ['--format=json1', `--shell=${shell}`, '--exclude=SC2154', '-'], { input: runnableScript(block.body), encoding: 'utf8' });
       let parsed: { comments?: Array<{ line: number; column: number; level: string; code: number; message: string }> };
       try {
         parsed = JSON.parse(run.stdout);

@@ -64,7 +64,7 @@ export async function playCommand(file: string, options: PlayOptions, io: Io): P
     }
     requireBash(io.env);
     const { parseDuration } = await import('../session/duration.js');
-    player = await Player.open(doc, { env: prep.env, secrets: prep.secrets, operator: operatorName(io.env, io.cwd), version: __VERSION__, timeoutMs: options.timeout ? parseDuration(options.timeout) : null });
+    player = await Player.open(doc, { env: prep.env, secrets: prep.secrets, operator: () => operatorName(io.env, io.cwd), version: __VERSION__, timeoutMs: options.timeout ? parseDuration(options.timeout) : null });
     if (prep.resolved.missing.length) player.journal.append('prompt', { names: prep.resolved.missing.map((m) => m.name) });
     const controller = makeController(path, doc, player, prep, io);
     const initial: PlayState = { steps: buildSteps(doc.model), selected: 0, mode: { name: 'browse' }, output: [], scroll: 0, column: 0, message: null, cwd: player.shell.cwd, changedVars: [], quitting: false };

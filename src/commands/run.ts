@@ -115,7 +115,7 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
       }
     }
     requireBash(io.env);
-    player = await Player.open(doc, { env, secrets, operator: operatorName(io.env, io.cwd), version: __VERSION__, timeoutMs: defaultTimeout, restore, onStray: (stream, text) => (stream === 'stdout' ? io.stdout : io.stderr).write(text) }, resumeOf);
+    player = await Player.open(doc, { env, secrets, operator: () => operatorName(io.env, io.cwd), version: __VERSION__, timeoutMs: defaultTimeout, restore, onStray: (stream, text) => (stream === 'stdout' ? io.stdout : io.stderr).write(text) }, resumeOf);
     player.journal.append('variables', { names: Object.keys(resolved.values), sources: resolved.sources });
     const startedAt = new Date().toISOString();
     const records: BlockRecord[] = [];

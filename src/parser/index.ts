@@ -7,6 +7,7 @@ export { knobColumns, scenarioReferences, SECRET_NAME, type ScenarioReference } 
 export { SHELLS } from './walk.js';
 export { sectionAt } from './sections.js';
 export { parseRunbook } from './parse.js';
+export { isTranscript, runnableScript } from './prompts.js';
 export { updateRunbook, type AppliedChange } from './update.js';
 export { renderProse } from './prose.js';
 export { meetsGate, parseDurationText, parseGate, type Gate } from './gates.js';

@@ -5,6 +5,7 @@ import { fenceOf, hasClosingFence } from './chunks.js';
 import type { LineIndex } from './lines.js';
 import { commentOptions, isTruthy, parseOptions } from './options.js';
 import { missingCell, splitRow } from './cells.js';
+import { isTranscript } from './prompts.js';
 import { readResultLine } from './results.js';
 import type { Block, BlockOptions, Link, Problem, Row, Table, Task } from './types.js';
 
@@ -177,6 +178,8 @@ export class Walker {
     if (!shell) skipReason = lang ? `\`${lang}\` is not a shell` : 'no language';
     else if (isTruthy(options.values.skip) || isTruthy(options.values.excludeFromRunAll)) {
       skipReason = 'marked to skip';
+    } else if (isTranscript(node.value)) {
+      skipReason = 'a terminal transcript: `$ ` lines are commands and the others their output (keep only the commands, or mark it `console`)';
     }
     const bodyStart = this.lines.lineEndWithEol(line);
     const lineStart = this.lines.lineStart(line);

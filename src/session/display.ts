@@ -1,8 +1,11 @@
-import type { Block } from '../parser/index.js';
+import { runnableScript, type Block } from '../parser/index.js';
 
-/** A block's code with `$VAR`/`${VAR}` shown as their values (masked when secret), for reading only. */
+/**
+ * The code a block runs (without `$ ` prompts) with `$VAR`/`${VAR}` shown as their values
+ * (masked when secret), for reading only.
+ */
 export function resolvedCode(block: Block, values: Record<string, string>, show: (name: string, value: string) => string): string {
-  return resolvedText(block.body, values, show);
+  return resolvedText(runnableScript(block.body), values, show);
 }
 
 /** Shell text with `$VAR`/`${VAR}` shown as their values (masked when secret), for reading only. */

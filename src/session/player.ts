@@ -9,7 +9,7 @@ import { redact } from '../executor/redact.js';
 import { ShellSession } from '../executor/session.js';
 import { serializeState, type ShellState } from '../executor/state.js';
 import type { BlockOutcome, ExecEvent } from '../executor/types.js';
-import { formatResultLine, formatSeconds, meetsGate, SECRET_NAME, type Block, type BlockResult, type Scenario } from '../parser/index.js';
+import { formatResultLine, formatSeconds, meetsGate, runnableScript, SECRET_NAME, type Block, type BlockResult, type Scenario } from '../parser/index.js';
 import { pollUntil, scenarioPolling } from './poll.js';
 import { rowChanges, type ScenarioRecord } from './scenario.js';
 import { Journal, journalPath, logPath, statePath } from './journal.js';
@@ -43,8 +43,8 @@ interface StepSpec {
 export interface PlayerOptions {
   env: Record<string, string>;
   secrets: string[];
-  /** Who operates; may still be looked up while the shell starts. */
-  operator: string | Promise<string>;
+  /** Who operates, or how to look it up: asked once the shell is starting, so both go on at once. */
+  operator: string | (() => Promise<string>);
   version: string;
   /** Default time limit per block, ms, or null. */
   timeoutMs: number | null;
@@ -88,17 +88,15 @@ export class Player {
   /** Starts the shell in the document's folder and opens the journal. */
   static async open(doc: Document, options: PlayerOptions, resumeOf: string | null = null): Promise<Player> {
     const cwd = dirname(resolve(doc.path));
-    const [shell, operator] = await Promise.all([
-      ShellSession.start({
-        cwd,
-        env: options.env,
-        secrets: options.secrets,
-        onStray: options.onStray,
-        restore: options.restore,
-        graceMs: options.graceMs,
-      }),
-      options.operator,
-    ]);
+    const starting = ShellSession.start({
+      cwd,
+      env: options.env,
+      secrets: options.secrets,
+      onStray: options.onStray,
+      restore: options.restore,
+      graceMs: options.graceMs,
+    });
+    const [shell, operator] = await Promise.all([starting, typeof options.operator === 'string' ? options.operator : options.operator()]);
     const journal = new Journal(journalPath(doc.path), randomBytes(6).toString('hex'));
     journal.append('session-start', {
       document: doc.path,
@@ -143,7 +141,8 @@ export class Player {
   private async execute(index: number, onEvent: (event: ExecEvent) => void, script?: string): Promise<BlockRecord> {
     const block = this.doc.model.blocks[index]!;
     const anchor = blockAnchor(this.doc.model, index) as Anchor & { kind: 'block' };
-    const command = script ?? block.body;
+    // An operator's edit keeps its prompts too: what runs is without them either way.
+    const command = runnableScript(script ?? block.body);
     // zsh blocks run in a zsh started from the session's shell: they see its exported variables
     // and directory, but what they change does not come back.
     const runs = block.lang === 'zsh' ? `zsh -c '${command.replace(/'/g, `'\\''`)}'` : command;

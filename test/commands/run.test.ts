@@ -212,6 +212,27 @@ describe('a fence that is never closed', () => {
   });
 });
 
+describe('blocks written with `$ ` prompts', () => {
+  it('runs a block whose every command has a prompt, and shows a transcript without running it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-run-'));
+    const text = '# Pods\n\n```bash\n$ export WHO=ops\n$ touch "made-by-$WHO"\n```\n\n```bash\n$ touch transcript-ran\nNAME   READY\n```\n';
+    write(dir, 'prompts.md', text);
+    const dry = runCli(['run', 'prompts.md', '--dry-run'], { cwd: dir, env });
+    expect(dry.stdout).toContain('   export WHO=ops\n   touch "made-by-$WHO"');
+    const { code, stdout } = runCli(['run', 'prompts.md', '--yes'], { cwd: dir, env });
+    expect(code).toBe(0);
+    expect(stdout).toContain('1 passed, 0 failed');
+    expect(existsSync(join(dir, 'made-by-ops'))).toBe(true);
+    expect(existsSync(join(dir, 'transcript-ran'))).toBe(false);
+    // The file keeps its prompts; only the result line is new.
+    expect(readFileSync(join(dir, 'prompts.md'), 'utf8')).toMatch(/^\$ touch "made-by-\$WHO"\n```\n\*runbook:\* ✅ passed/m);
+    expect(journal(dir, 'prompts.md').find((e) => e.type === 'block-start')!.command).toBe('export WHO=ops\ntouch "made-by-$WHO"');
+    const list = JSON.parse(runCli(['list', 'prompts.md', '--json'], { cwd: dir, env }).stdout);
+    expect(list.blocks[1].runnable).toBe(false);
+    expect(list.blocks[1].skipReason).toMatch(/^a terminal transcript/);
+  });
+});
+
 describe('blocks in other shells', () => {
   const zshDoc = '```zsh\necho "hi from zsh ${ZSH_VERSION:-missing}"\n```\n\n```bash\necho bash ok\n```\n';
 
