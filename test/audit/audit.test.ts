@@ -55,6 +55,12 @@ describe('runbook audit rules', () => {
     expect(where(findings)).toEqual(['6:9 time-order', '7:11 time-order', '8:10 time-order']);
   });
 
+  it('reports a row whose times run backwards from left to right, not a drill that passes midnight', () => {
+    const { findings } = audit(['fixtures/audit/row-times.md', '--format', 'json']);
+    expect(where(findings)).toEqual(['7:24 time-order', '8:35 time-order']);
+    expect(findings[0]!.message).toBe('"Ended" of row "recover" (12:06 a.m.) is earlier than its "Started"');
+  });
+
   it('reports measured values that break the gate in their row', () => {
     const { findings } = audit(['fixtures/audit/gates.md', '--format', 'json']);
     expect(where(findings)).toEqual(['6:30 gate-breach', '8:21 gate-breach']);
@@ -103,7 +109,7 @@ describe('runbook audit output', () => {
     // The schema does reject what is not SARIF 2.1.0.
     expect(validate({ ...sarif, version: '2.0.0' })).toBe(false);
     expect(validate({ ...sarif, runs: [{ results: [] }] })).toBe(false);
-    expect(sarif.runs[0].results.length).toBe(23);
+    expect(sarif.runs[0].results.length).toBe(25);
     expect(sarif.runs[0].results[0].locations[0].physicalLocation.region).toEqual({ startLine: 1, startColumn: 1 });
   });
 

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { parseCellTime, runsBackwards } from '../../src/audit/time.js';
+
+const clock = (h: number, m: number, s = 0) => ({ kind: 'clock', seconds: h * 3600 + m * 60 + s });
+const instant = (iso: string) => ({ kind: 'instant', ms: Date.parse(iso) });
+
+describe('reading the times operators write', () => {
+  it.each([
+    ['2026-11-23T19:20:01Z', instant('2026-11-23T19:20:01Z')],
+    ['2026-11-23 19:20', instant('2026-11-23T19:20:00Z')],
+    ['2026-11-23 19:20 UTC', instant('2026-11-23T19:20:00Z')],
+    ['2026-11-23T19:20:01.250+01:00', instant('2026-11-23T18:20:01Z')],
+    ['2026-11-23T19:20:01+0100', instant('2026-11-23T18:20:01Z')],
+    ['2026-11-23 7:20 pm GMT', instant('2026-11-23T19:20:00Z')],
+    ['`19:20`', clock(19, 20)],
+    ['19:20:05 UTC', clock(19, 20, 5)],
+    ['7:20 PM', clock(19, 20)],
+    ['12:05 a.m.', clock(0, 5)],
+    ['12:05pm', clock(12, 5)],
+    ['19h20', clock(19, 20)],
+  ])('reads %j', (text, expected) => {
+    expect(parseCellTime(text)).toEqual(expected);
+  });
+
+  it.each(['yesterday', '25:00', '19:61', '13:00 pm', '19:20 CET', '2026-11-23', '19', 'about 19:20'])('does not read %j as a time', (text) => {
+    expect(parseCellTime(text)).toBeNull();
+  });
+
+  it('reads clock times across midnight as going forwards', () => {
+    expect(runsBackwards(clock(23, 58) as never, clock(0, 4) as never)).toBe(false);
+    expect(runsBackwards(clock(14, 5) as never, clock(14, 1) as never)).toBe(true);
+    expect(runsBackwards(instant('2026-11-23T23:58:00Z') as never, instant('2026-11-23T00:04:00Z') as never)).toBe(true);
+  });
+});
