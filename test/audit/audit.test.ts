@@ -39,6 +39,21 @@ describe('runbook audit rules', () => {
     expect(findings[2]!.message).toBe('"Gap" of row "B" holds "<describe the gap>"');
   });
 
+  it('reports template hints (blanks, formats, instructions, handles, states) once, and not text that only mentions them', () => {
+    const { findings } = audit(['fixtures/audit/hints.md', '--format', 'json']);
+    expect(findings.map((f) => `${f.line}:${f.column} ${f.ruleId} ${f.message.replace(/^.* holds /, '')}`)).toEqual([
+      '5:7 unfilled-cell "hh:mm"',
+      '5:15 unfilled-cell "___"',
+      '5:21 unfilled-cell "@name"',
+      '5:29 unfilled-cell "xx s"',
+      '6:7 unfilled-cell "YYYY-MM-DD HH:MM"',
+      '6:26 unfilled-cell "(fill in)"',
+      '6:38 unfilled-cell "pending"',
+      '7:61 unfilled-cell "in progress"',
+      '7:75 unfilled-cell "XX:XX"',
+    ]);
+  });
+
   it('reports pending markers outside code, not words that contain them', () => {
     const { findings } = audit(['fixtures/audit/pending.md', '--format', 'json']);
     expect(where(findings)).toEqual(['1:11 pending-marker', '3:9 pending-marker', '9:7 pending-marker']);
@@ -109,7 +124,7 @@ describe('runbook audit output', () => {
     // The schema does reject what is not SARIF 2.1.0.
     expect(validate({ ...sarif, version: '2.0.0' })).toBe(false);
     expect(validate({ ...sarif, runs: [{ results: [] }] })).toBe(false);
-    expect(sarif.runs[0].results.length).toBe(25);
+    expect(sarif.runs[0].results.length).toBe(34);
     expect(sarif.runs[0].results[0].locations[0].physicalLocation.region).toEqual({ startLine: 1, startColumn: 1 });
   });
 

@@ -14,3 +14,23 @@ export function isKnobTable(table: Table): boolean {
 /** Columns the engine fills with times and durations. */
 export const isTimeColumn = (header: string) => TIME_COLUMN.test(header.replace(/[`*_]/g, '').trim());
 export const isDurationColumn = (header: string) => DURATION_COLUMN.test(header.replace(/[`*_]/g, '').trim());
+
+/**
+ * What templates put where an answer goes: `<name>`, `{{value}}`, `e.g. …`, a blank to write on
+ * (`___`), a format to follow (`hh:mm`, `YYYY-MM-DD HH:MM`, `XX:XX`, `xx s`), an instruction
+ * (`(fill in)`, `[to fill]`), a handle to replace (`@name`), or a state that is not an answer
+ * yet (`pending`, `WIP`, `in progress`).
+ */
+const HINTS = [
+  /^<[^>]+>$/,
+  /^\{\{[^}]*\}\}$/,
+  /^_?\(?e\.g\.[,:]?\s/i,
+  /^_{3,}$/,
+  /^(?=.*(?:hh|HH|YYYY|yyyy))[YyMDdHhmSsTZ:.\-/ ]+(?: ?UTC)?$/,
+  /^[xX]{2,}(?:[:.\-/][xX]{2,})*(?: ?(?:s|ms|min|%))?$/,
+  /^[([<]?\s*(?:fill(?: me)?(?: in)?|to (?:be )?fill(?:ed)?(?: in)?)\s*[)\]>]?$/i,
+  /^@(?:name|handle|user(?:name)?|owner|who|you)$/i,
+  /^(?:pending|wip|in progress)$/i,
+];
+/** Whether a cell holds a template's hint rather than an answer. */
+export const isHint = (text: string) => HINTS.some((hint) => hint.test(text));

@@ -1,6 +1,6 @@
 import { parseCellTime, runsBackwards, type CellTime } from '../time.js';
 import type { Hit, Rule } from '../types.js';
-import { cellColumn, isTimeColumn } from './place.js';
+import { cellColumn, isHint, isTimeColumn } from './place.js';
 
 /** Allowed clock skew before a time counts as in the future. */
 const SKEW_MS = 5 * 60_000;
@@ -25,7 +25,8 @@ export const timeOrder: Rule = {
         for (const i of columns) {
           const name = table.header[i]!;
           const cell = row.cells[i]!;
-          if (cell.kind !== 'text') continue;
+          // An empty cell or a template's hint is unfilled-cell's to report.
+          if (cell.kind !== 'text' || isHint(cell.text)) continue;
           const place = { line: row.line, column: cellColumn(text, cell.span.start) };
           const time = parseCellTime(cell.text);
           if (!time) {

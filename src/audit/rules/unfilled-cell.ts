@@ -1,12 +1,11 @@
 import type { Rule } from '../types.js';
-import { cellColumn, isKnobTable } from './place.js';
+import { cellColumn, isHint, isKnobTable } from './place.js';
 
-const HINT = /^<[^>]+>$|^\{\{[^}]*\}\}$|^_?\(?e\.g\.[,:]?\s/i;
 
 /**
  * A cell left empty or holding a placeholder (`TBD`, `TODO`, `?`, `…`, configured words) or a
- * template hint (`<name>`, `{{value}}`, `e.g. …`), in a table meant to be filled (any table but
- * a knob table). `N/A`, `—` and struck-through text are answers.
+ * template hint (see `isHint`), in a table meant to be filled (any table but a knob table). `N/A`,
+ * `—` and struck-through text are answers.
  */
 export const unfilledCell: Rule = {
   id: 'unfilled-cell',
@@ -19,7 +18,7 @@ export const unfilledCell: Rule = {
       .flatMap((table) =>
         table.rows.flatMap((row) =>
           row.cells.flatMap((cell, i) => {
-            const unfilled = cell.kind === 'fillable' || words.has(cell.text.toUpperCase()) || HINT.test(cell.text);
+            const unfilled = cell.kind === 'fillable' || words.has(cell.text.toUpperCase()) || isHint(cell.text);
             if (!unfilled || cell.kind === 'na' || cell.kind === 'checkbox') return [];
             const what = cell.text ? `holds "${cell.text}"` : 'is empty';
             return [{ line: row.line, column: cellColumn(text, cell.span.start), message: `"${table.header[i]}" of row "${row.cells[0]!.text}" ${what}` }];
