@@ -101,6 +101,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--new', 'create a dated session doc from the template first, and play that')
     .option('--set <name=value...>', 'give a variable a value (repeatable)', collect, [])
     .option('--timeout <duration>', 'default time limit per block (90s, 5m, 1h)')
+    .option('--cwd <dir>', 'start the session in <dir> (default: front matter cwd:, else the document\'s folder)')
     .action(async (file: string, options) => {
       const { playCommand } = await import('./commands/play.js');
       exitCode = await playCommand(file, options, io);
@@ -121,6 +122,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--set <name=value...>', 'give a variable a value (repeatable)', collect, [])
     .option('--confirm <word...>', 'confirm blocks marked confirm=WORD (repeatable)', collect, [])
     .option('--resume', 'continue after the last block the journal records as done')
+    .option('--cwd <dir>', 'start the session in <dir> (default: front matter cwd:, else the document\'s folder)')
     .action(async (file: string, options) => {
       const { runCommand } = await import('./commands/run.js');
       exitCode = await runCommand(file, options, io);

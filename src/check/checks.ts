@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseRunbook, runnableScript, scenarioReferences, type Block, type Runbook } from '../parser/index.js';
 import type { Hit, Rule, Severity } from '../audit/types.js';
+import { startDir } from '../session/workdir.js';
 
 /** What a check sees of one runbook. */
 export interface CheckContext {
@@ -77,7 +78,10 @@ export const shellcheck: Check = {
 
 const LOCAL_PATH = /(?:^|[\s"'=(])((?:\.\.?\/|scripts\/)[\w.\/-]+)/g;
 
-/** Relative links, and local paths blocks use (`./x`, `scripts/x`), that do not exist. */
+/**
+ * Relative links (from the document's folder), and local paths blocks use (`./x`, `scripts/x`,
+ * from where the block runs: its `cwd=`, else where the session starts) that do not exist.
+ */
 export const deadLink: Check = {
   id: 'dead-link',
   severity: 'error',
@@ -85,16 +89,24 @@ export const deadLink: Check = {
   check({ file, model }) {
     const dir = dirname(resolve(file));
     const hits: Hit[] = [];
+    let start = dir;
+    try {
+      start = startDir(file, model.frontMatter?.data ?? {}, null).dir;
+    } catch (error) {
+      hits.push({ line: 1, column: 1, message: (error as Error).message });
+    }
     for (const link of model.links) {
       if (/^(?:[a-z][a-z0-9+.-]*:|#|\/\/)/i.test(link.url) || link.url === '') continue;
       const path = decodeURI(link.url.split('#')[0]!.split('?')[0]!);
       if (path && !existsSync(resolve(dir, path))) hits.push({ line: link.line, column: link.column, message: `${link.kind} to ${link.url}: no such file` });
     }
     for (const block of runnable(model)) {
+      const own = block.options.values.cwd;
+      const from = typeof own === 'string' ? resolve(dir, own) : start;
       block.body.split('\n').forEach((row, i) => {
         for (const match of row.matchAll(LOCAL_PATH)) {
           const path = match[1]!.replace(/[.,;:)]+$/, '');
-          if (path.includes('$') || existsSync(resolve(dir, path))) continue;
+          if (path.includes('$') || existsSync(resolve(from, path))) continue;
           hits.push({ line: block.line + 1 + i, column: block.prefix.length + match.index! + match[0].indexOf(match[1]!) + 1, message: `the block uses ${path}, which does not exist` });
         }
       });

@@ -21,7 +21,7 @@ import type { Controller } from '../tui/App.js';
 import { loadScreen } from '../tui/load.js';
 import type { PlayState, Step } from '../tui/state.js';
 import { createSession } from './new.js';
-import { refuseUnclosed, requireBash, setup, stopOnHangup } from './setup.js';
+import { refuseUnclosed, requireBash, sessionStart, setup, stopOnHangup } from './setup.js';
 
 declare const __VERSION__: string;
 
@@ -29,6 +29,7 @@ export interface PlayOptions {
   new?: boolean;
   set?: string[];
   timeout?: string;
+  cwd?: string;
 }
 
 /** `runbook play FILE`: step an operator through a runbook in the terminal. */
@@ -42,6 +43,7 @@ export async function playCommand(file: string, options: PlayOptions, io: Io): P
   let player: Player | null = null;
   try {
     refuseUnclosed(path, doc.model.blocks);
+    const startIn = sessionStart(path, doc.model, options.cwd, io);
     const prep = setup(doc.model, io, options.set ?? []);
     prep.resolved.missing.push(...scenarioMissing(doc.model, doc.model.scenarios, prep.resolved.values, io.env).filter((m) => !prep.resolved.missing.some((b) => b.name === m.name)));
     if (prep.resolved.missing.length) {
@@ -64,7 +66,7 @@ export async function playCommand(file: string, options: PlayOptions, io: Io): P
     }
     requireBash(io.env);
     const { parseDuration } = await import('../session/duration.js');
-    player = await Player.open(doc, { env: prep.env, secrets: prep.secrets, operator: () => operatorName(io.env, io.cwd), version: __VERSION__, timeoutMs: options.timeout ? parseDuration(options.timeout) : null });
+    player = await Player.open(doc, { cwd: startIn, env: prep.env, secrets: prep.secrets, operator: () => operatorName(io.env, io.cwd), version: __VERSION__, timeoutMs: options.timeout ? parseDuration(options.timeout) : null });
     if (prep.resolved.missing.length) player.journal.append('prompt', { names: prep.resolved.missing.map((m) => m.name) });
     const controller = makeController(path, doc, player, prep, io);
     const initial: PlayState = { steps: buildSteps(doc.model), selected: 0, mode: { name: 'browse' }, output: [], scroll: 0, column: 0, message: null, cwd: player.shell.cwd, changedVars: [], quitting: false };

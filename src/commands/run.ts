@@ -18,7 +18,7 @@ import { blockCase, junitXml, scenarioCase, scenarioTable, type JunitCase, type 
 import { scenarioMissing } from '../session/variables.js';
 import { operatorName } from '../session/template.js';
 import { describeCount, pick, resumePoint, runSteps, stepName, type RunStep } from './run-steps.js';
-import { refuseUnclosed, requireBash, setup, stopOnHangup } from './setup.js';
+import { refuseUnclosed, requireBash, sessionStart, setup, stopOnHangup } from './setup.js';
 
 declare const __VERSION__: string;
 
@@ -34,6 +34,7 @@ export interface RunOptions {
   set?: string[];
   confirm?: string[];
   resume?: boolean;
+  cwd?: string;
 }
 
 /** `runbook run FILE`: runs the runnable blocks and scenario rows in order, headless, for CI and scripts. */
@@ -65,6 +66,7 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
     }
     const blocks = selected.flatMap((s) => (s.kind === 'block' ? [s.block] : []));
     if (!options.dryRun) refuseUnclosed(file, blocks);
+    const startIn = sessionStart(file, model, options.cwd, io);
     if (selected.some((s) => s.kind === 'scenario')) {
       try {
         scenarioPolling(model.frontMatter?.data ?? {});
@@ -115,7 +117,7 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
       }
     }
     requireBash(io.env);
-    player = await Player.open(doc, { env, secrets, operator: () => operatorName(io.env, io.cwd), version: __VERSION__, timeoutMs: defaultTimeout, restore, onStray: (stream, text) => (stream === 'stdout' ? io.stdout : io.stderr).write(text) }, resumeOf);
+    player = await Player.open(doc, { cwd: startIn, env, secrets, operator: () => operatorName(io.env, io.cwd), version: __VERSION__, timeoutMs: defaultTimeout, restore, onStray: (stream, text) => (stream === 'stdout' ? io.stdout : io.stderr).write(text) }, resumeOf);
     player.journal.append('variables', { names: Object.keys(resolved.values), sources: resolved.sources });
     const startedAt = new Date().toISOString();
     const records: BlockRecord[] = [];

@@ -4,6 +4,7 @@ import { UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import type { Block, Runbook } from '../parser/index.js';
 import { parseSets, resolveVariables, secretValues, type ResolvedVariables } from '../session/variables.js';
+import { startDir } from '../session/workdir.js';
 
 /** What `run` and `play` need before a session starts. */
 export interface Setup {
@@ -46,6 +47,15 @@ export function refuseUnclosed(file: string, blocks: Block[]): void {
   if (!open.length) return;
   const where = open.map((b) => `line ${b.line}`).join(', ');
   throw new UserError(`${file}: the code fence at ${where} is never closed, so the block would run everything after it; close it (\`\`\`) and run again`);
+}
+
+/** Where the session's first block starts (`--cwd`, front matter `cwd:`, the document's folder). */
+export function sessionStart(file: string, model: Runbook, option: string | undefined, io: Io): string {
+  try {
+    return startDir(file, model.frontMatter?.data ?? {}, option === undefined ? null : { dir: option, base: io.cwd }).dir;
+  } catch (error) {
+    throw new UserError(`${file}: ${(error as Error).message}; nothing was run`);
+  }
 }
 
 /** Refuses to start a session where there is no bash to run blocks. */

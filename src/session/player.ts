@@ -51,6 +51,8 @@ export interface PlayerOptions {
   onStray?: (stream: 'stdout' | 'stderr', text: string) => void;
   restore?: ShellState;
   graceMs?: number;
+  /** Where the first block starts (see `startDir`); the document's folder when not given. */
+  cwd?: string;
 }
 
 /** The outcome of an executor result, in the words of result lines. */
@@ -85,9 +87,9 @@ export class Player {
     this.log = openSync(logPath(doc.path), 'a', 0o600);
   }
 
-  /** Starts the shell in the document's folder and opens the journal. */
+  /** Starts the shell (in `options.cwd`, else the document's folder) and opens the journal. */
   static async open(doc: Document, options: PlayerOptions, resumeOf: string | null = null): Promise<Player> {
-    const cwd = dirname(resolve(doc.path));
+    const cwd = options.cwd ?? dirname(resolve(doc.path));
     const starting = ShellSession.start({
       cwd,
       env: options.env,

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -190,6 +190,46 @@ describe('runbook run', () => {
     const { code, stderr } = runCli(['run', 'deploy.md', '--yes', '--resume'], { cwd: dir, env });
     expect(code).toBe(2);
     expect(stderr).toMatch(/no journal to resume from/);
+  });
+});
+
+describe('where the session starts', () => {
+  function repo(frontMatter: string): string {
+    const root = mkdtempSync(join(tmpdir(), 'runbook-run-'));
+    mkdirSync(join(root, 'docs', 'runbooks'), { recursive: true });
+    mkdirSync(join(root, 'scripts'));
+    writeFileSync(join(root, 'scripts', 'hello.sh'), 'echo "hello from $(basename "$PWD")"\n');
+    write(join(root, 'docs', 'runbooks'), 'deploy.md', `${frontMatter}# Deploy\n\n\`\`\`bash\nbash scripts/hello.sh\n\`\`\`\n`);
+    return root;
+  }
+
+  it('starts in the folder front matter names, relative to the document', () => {
+    const root = repo('---\ncwd: ../..\n---\n');
+    const { code, stdout } = runCli(['run', 'docs/runbooks/deploy.md', '--yes'], { cwd: root, env });
+    expect(code).toBe(0);
+    expect(stdout).toContain(`hello from ${root.split('/').pop()}`);
+    expect(runCli(['check', 'docs/runbooks/deploy.md'], { cwd: root, env }).stdout).toContain('0 errors');
+  });
+
+  it('starts where --cwd says, relative to where the tool runs; the document folder by default', () => {
+    const root = repo('');
+    const inDocs = runCli(['run', 'docs/runbooks/deploy.md', '--yes'], { cwd: root, env });
+    expect(inDocs.code).toBe(1);
+    expect(runCli(['check', 'docs/runbooks/deploy.md'], { cwd: root, env }).stdout).toContain('the block uses scripts/hello.sh, which does not exist');
+    const { code, stdout } = runCli(['run', 'docs/runbooks/deploy.md', '--yes', '--cwd', '.'], { cwd: root, env });
+    expect(code).toBe(0);
+    expect(stdout).toContain(`hello from ${root.split('/').pop()}`);
+  });
+
+  it('refuses a start folder that does not exist before running anything', () => {
+    const root = repo('---\ncwd: ../../missing\n---\n');
+    const text = readFileSync(join(root, 'docs', 'runbooks', 'deploy.md'), 'utf8');
+    const { code, stderr } = runCli(['run', 'docs/runbooks/deploy.md', '--yes'], { cwd: root, env });
+    expect(code).toBe(2);
+    expect(stderr).toBe(`runbook: docs/runbooks/deploy.md: front matter \`cwd:\` ${join(root, 'missing')} is not a folder; nothing was run\n`);
+    expect(readFileSync(join(root, 'docs', 'runbooks', 'deploy.md'), 'utf8')).toBe(text);
+    expect(runCli(['run', 'docs/runbooks/deploy.md', '--yes', '--cwd', 'nope'], { cwd: root, env }).stderr).toMatch(/--cwd .*nope is not a folder; nothing was run/);
+    expect(runCli(['check', 'docs/runbooks/deploy.md'], { cwd: root, env }).stdout).toContain('is not a folder');
   });
 });
 
