@@ -75,7 +75,7 @@ function fmt(n) {
 }
 
 /** Writes the report as a Markdown table. */
-export function writeReport(path, header) {
+export function writeReport(path, header, notes = '') {
   const lines = [
     '# Benchmarks',
     '',
@@ -95,6 +95,7 @@ export function writeReport(path, header) {
       ].join(' | ').replace(/^/, '| ').replace(/$/, ' |'),
     ),
     '',
+    ...(notes ? [notes.trim(), ''] : []),
   ];
   writeFileSync(path, lines.join('\n'));
 }

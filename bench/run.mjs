@@ -132,5 +132,14 @@ const header = [
   'Each ratio compares two measurements taken in the same run; times are medians.',
   'Parser versions measured: micromark 4.0.2 (pinned through `overrides`), remark-parse 11.0.0, remark-gfm 4.0.1.',
 ].join(' ');
-if (!only) writeReport('docs/benchmarks.md', header);
+const notes = [
+  '',
+  'Notes on the #4 rows. "The first block of a fresh process" and "with session start and close" run the player from',
+  'an unbundled ES module with no code cache, so they include compiling the code on first use; the CLI starts from',
+  'V8 code cached at build time (the "started from V8 code cache" row measures what that saves for a whole `runbook run`).',
+  'The whole-process row compares `runbook run` (load the CLI, parse the runbook, lock it, start the session shell, run the',
+  'block, write its result line with fsync, the journal, the shell state, close) with a script that only spawns the command',
+  'and pipes it to a file; both are timed in turns.',
+].join('\n');
+if (!only) writeReport('docs/benchmarks.md', header, notes);
 console.log(`\n${rows.filter((r) => r.ok).length}/${rows.length} targets met${only ? '' : '; written to docs/benchmarks.md'}`);

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
@@ -42,7 +41,7 @@ export function loadCached(file: string, cacheFile: string | null, importer: (sp
     save() {
       if (cacheFile === null) return;
       // A temporary file renamed into place: a reader never sees half a cache.
-      const temp = join(dirname(cacheFile), `.${basename(cacheFile)}.${randomUUID()}.tmp`);
+      const temp = join(dirname(cacheFile), `.${basename(cacheFile)}.${Date.now().toString(36)}${Math.random().toString(36).slice(2)}.tmp`);
       try {
         writeFileSync(temp, script.createCachedData());
         renameSync(temp, cacheFile);
