@@ -42,10 +42,8 @@ export class LineIndex {
   updated(text: string, from: number, oldTo: number, newTo: number): LineIndex {
     const delta = newTo - oldTo;
     const starts = this.starts;
-    let a = 0;
-    while (a < starts.length && starts[a]! <= from) a++;
-    let b = a;
-    while (b < starts.length && starts[b]! <= oldTo) b++;
+    const a = firstAfter(starts, from, 0);
+    const b = firstAfter(starts, oldTo, a);
     const middle: number[] = [];
     for (let i = from; i < newTo; i++) {
       const c = text.charCodeAt(i);
@@ -121,4 +119,15 @@ export function dominantLineEnding(text: string): LineEnding {
   if (crlf > lf && crlf >= cr) return '\r\n';
   if (cr > lf && cr > crlf) return '\r';
   return '\n';
+}
+
+/** The first index at or after `lo` whose line start is past `offset` (the starts are sorted). */
+function firstAfter(starts: number[], offset: number, lo: number): number {
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid]! <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
