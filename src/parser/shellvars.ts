@@ -2,6 +2,7 @@
 export interface ShellVarUse {
   name: string;
   offset: number;
+  /** The value used when the variable is unset (`${X:-d}`), `''` where the text needs none (`${X:+w}`, `[ -z "$X" ]`), else null. */
   default: string | null;
 }
 
@@ -101,9 +102,18 @@ export function scanShell(text: string): ShellScan {
   };
 }
 
+/**
+ * Whether the expansion at `at` is the operand of a `test` for emptiness (`[ -z "$X" ]`,
+ * `[[ -n $X ]]`): the script asks whether the variable is set, so it needs no value.
+ */
+function testedForEmptiness(text: string, at: number): boolean {
+  return /(?:^|[\s[])-[zn]\s+"?$/.test(text.slice(Math.max(0, at - 16), at));
+}
+
 function readExpansion(text: string, at: number): { use: ShellVarUse | null; end: number } {
+  const optional = testedForEmptiness(text, at) ? '' : null;
   const simple = /^\$([A-Za-z_]\w*)/.exec(text.slice(at, at + 256));
-  if (simple) return { use: { name: simple[1]!, offset: at, default: null }, end: at + simple[0].length };
+  if (simple) return { use: { name: simple[1]!, offset: at, default: optional }, end: at + simple[0].length };
   if (text[at + 1] !== '{') return { use: null, end: at + 1 };
   const close = matchingBrace(text, at + 1);
   const inner = text.slice(at + 2, close);
@@ -112,12 +122,14 @@ function readExpansion(text: string, at: number): { use: ShellVarUse | null; end
   if (!braced) {
     // `${#VAR}`, `${VAR/x/y}`, `${VAR%%.*}`: still a use of VAR, with no default.
     const name = /^[#!]?([A-Za-z_]\w*)/.exec(inner);
-    return { use: name ? { name: name[1]!, offset: at, default: null } : null, end };
+    return { use: name ? { name: name[1]!, offset: at, default: optional } : null, end };
   }
   const operator = braced[2];
   const hasDefault = operator === ':-' || operator === '-' || operator === ':=' || operator === '=';
+  // `${X:+word}` expands to nothing when X is unset: it needs no value either.
+  const alternate = operator === ':+' || operator === '+';
   return {
-    use: { name: braced[1]!, offset: at, default: hasDefault ? braced[3] ?? '' : null },
+    use: { name: braced[1]!, offset: at, default: hasDefault ? (braced[3] ?? '') : alternate ? '' : optional },
     end,
   };
 }

@@ -177,6 +177,21 @@ describe('parseRunbook: sections, front matter and variables', () => {
     ]);
   });
 
+  it('needs no value for a variable tested for emptiness or expanded only when set', () => {
+    const model = parseRunbook('```bash\nif [ -z "$FORCE" ]; then echo safe; fi\n[[ -n ${DRY_RUN} ]] && exit 0\necho "${VERBOSE:+--verbose}" ${QUIET+-q}\ntest -z $X1 || echo "$X1"\nprintf "%s" "$NEEDED" "-n $AFTER"\n```\n');
+    expect(model.references.map((r) => [r.name, r.default])).toEqual([
+      ['FORCE', ''],
+      ['DRY_RUN', ''],
+      ['VERBOSE', ''],
+      ['QUIET', ''],
+      ['X1', ''],
+      ['X1', null],
+      ['NEEDED', null],
+      // Text that only looks like a test, inside a string argument.
+      ['AFTER', null],
+    ]);
+  });
+
   it('never confuses a long line or non-ASCII text', () => {
     const { text, model } = parsed('parser/long-lines.md');
     expect(model.tasks).toHaveLength(1);
