@@ -11,6 +11,11 @@ export interface ShellScan {
   uses: ShellVarUse[];
   /** Names assigned (`X=`, `export X=`, `read X`, `for X in`), with the offset of the assignment. */
   assigns: Array<{ name: string; offset: number }>;
+  /**
+   * Offsets of commands that may set any variable, which no reading of the text can list:
+   * `source FILE`, `. FILE`, `eval …`, `export $(…)`. After one, every name may be set.
+   */
+  opaque: number[];
 }
 
 /** Parameters the shell itself provides; never asked of the operator. */
@@ -33,6 +38,7 @@ const WORD_LIST = /\b(?:for|select)\s+([A-Za-z_]\w*)\s+in\b|\bread\s+((?:-\w+\s+
 export function scanShell(text: string): ShellScan {
   const uses: ShellVarUse[] = [];
   const assigns: ShellScan['assigns'] = [];
+  const opaque: number[] = [];
   let i = 0;
   let inDouble = false;
   let atWordStart = true;
@@ -49,6 +55,8 @@ export function scanShell(text: string): ShellScan {
       ASSIGN.lastIndex = i;
       const assign = ASSIGN.exec(text);
       if (assign) assigns.push({ name: assign[1]!, offset: i });
+      OPAQUE.lastIndex = i;
+      if (OPAQUE.test(text) && atCommandStart(text, i)) opaque.push(i);
       WORD_LIST.lastIndex = i;
       const list = WORD_LIST.exec(text);
       if (list) {
@@ -99,7 +107,16 @@ export function scanShell(text: string): ShellScan {
   return {
     uses: uses.filter((use) => !SPECIAL.has(use.name)),
     assigns,
+    opaque,
   };
+}
+
+const OPAQUE = /(?:source|\.|eval)[ \t]|export[ \t]+"?\$\(/y;
+
+/** Whether `i` is where a command starts: after a line break, `;`, `&`, `|`, `(`, `{`, `!`, `then`, `do` or `else`. */
+function atCommandStart(text: string, i: number): boolean {
+  const before = text.slice(Math.max(0, i - 12), i).replace(/[ \t]+$/, '');
+  return before === '' || /[\n;&|({!]$/.test(before) || /(?:^|\s)(?:then|do|else)$/.test(before);
 }
 
 /**

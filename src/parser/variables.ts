@@ -95,6 +95,8 @@ export function declarations(
 /** Every `$VAR` use in runnable blocks, noting whether an earlier block already assigns it. */
 export function references(blocks: Block[]): VariableReference[] {
   const assigned = new Set<string>();
+  // After a block sources a file or evals text, any name may be set: uses count as assigned.
+  let opaqueBefore = false;
   const found: VariableReference[] = [];
   for (const block of blocks) {
     if (!block.runnable) continue;
@@ -102,7 +104,7 @@ export function references(blocks: Block[]): VariableReference[] {
     const lineStarts = [0];
     for (let i = 0; i < block.body.length; i++) if (block.body[i] === '\n') lineStarts.push(i + 1);
     for (const use of scan.uses) {
-      const assignedHere = scan.assigns.some((a) => a.name === use.name && a.offset < use.offset);
+      const assignedHere = scan.assigns.some((a) => a.name === use.name && a.offset < use.offset) || scan.opaque.some((at) => at < use.offset);
       let row = 0;
       while (row + 1 < lineStarts.length && lineStarts[row + 1]! <= use.offset) row++;
       found.push({
@@ -111,10 +113,11 @@ export function references(blocks: Block[]): VariableReference[] {
         line: block.line + 1 + row,
         column: block.prefix.length + use.offset - lineStarts[row]! + 1,
         default: use.default,
-        assignedBefore: assigned.has(use.name) || assignedHere,
+        assignedBefore: opaqueBefore || assigned.has(use.name) || assignedHere,
       });
     }
     for (const assign of scan.assigns) assigned.add(assign.name);
+    if (scan.opaque.length) opaqueBefore = true;
   }
   return found;
 }
@@ -134,13 +137,15 @@ export function scenarioReferences(model: Pick<Runbook, 'blocks' | 'tables' | 's
   const found: ScenarioReference[] = [];
   for (const scenario of model.scenarios) {
     const at = model.tables[scenario.table]!.rows[scenario.row]!.span.start;
-    const assigned = new Set(model.blocks.filter((b) => b.runnable && b.span.start < at).flatMap((b) => scanShell(b.body).assigns.map((a) => a.name)));
+    const before = model.blocks.filter((b) => b.runnable && b.span.start < at).map((b) => scanShell(b.body));
+    const assigned = new Set(before.flatMap((scan) => scan.assigns.map((a) => a.name)));
+    const opaqueBefore = before.some((scan) => scan.opaque.length > 0);
     for (const code of [scenario.command, scenario.until]) {
       if (!code) continue;
       const scan = scanShell(code);
       for (const use of scan.uses) {
-        const here = scan.assigns.some((a) => a.name === use.name && a.offset < use.offset);
-        found.push({ name: use.name, scenario: scenario.index, default: use.default, assignedBefore: here || assigned.has(use.name) });
+        const here = scan.assigns.some((a) => a.name === use.name && a.offset < use.offset) || scan.opaque.some((o) => o < use.offset);
+        found.push({ name: use.name, scenario: scenario.index, default: use.default, assignedBefore: opaqueBefore || here || assigned.has(use.name) });
       }
     }
   }

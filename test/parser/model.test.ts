@@ -192,6 +192,23 @@ describe('parseRunbook: sections, front matter and variables', () => {
     ]);
   });
 
+  it('counts every name as possibly set after a block sources a file or evals text', () => {
+    const model = parseRunbook(
+      '```bash\necho "$BEFORE"\nset -a; . ./env.sh; set +a\necho "$SAME_BLOCK"\n```\n\n```bash\necho "$LATER_BLOCK"\n```\n\n```bash\necho "source this" ./x.sh $ARG\n```\n',
+    );
+    expect(model.references.map((r) => [r.name, r.assignedBefore])).toEqual([
+      ['BEFORE', false],
+      ['SAME_BLOCK', true],
+      ['LATER_BLOCK', true],
+      ['ARG', true],
+    ]);
+    const words = parseRunbook('```bash\necho source ./x.sh "$A"\nif true; then eval "$(./vars)"; fi; echo "$B"\n```\n');
+    expect(words.references.map((r) => [r.name, r.assignedBefore])).toEqual([
+      ['A', false],
+      ['B', true],
+    ]);
+  });
+
   it('never confuses a long line or non-ASCII text', () => {
     const { text, model } = parsed('parser/long-lines.md');
     expect(model.tasks).toHaveLength(1);
