@@ -28,7 +28,10 @@ const SPECIAL = new Set([
 
 // Tried only where a word starts, so a plain `NAME=` there is an assignment.
 const ASSIGN = /(?:(?:export|local|declare|readonly|typeset)(?:\s+-\w+)*\s+)?([A-Za-z_]\w*)(?:\[[^\]]*\])?\+?=/y;
-const WORD_LIST = /\b(?:for|select)\s+([A-Za-z_]\w*)\s+in\b|\bread\s+((?:-\w+\s+(?:\S+\s+)?)*)([A-Za-z_]\w*(?:\s+[A-Za-z_]\w*)*)/y;
+// `for X in`, `select X in`; `read [-ers] [-a NAME] [-d|-i|-n|-N|-p|-t|-u ARG] NAME…`.
+const WORD_LIST = /\b(?:for|select)\s+([A-Za-z_]\w*)\s+in\b|\bread\s+((?:-[ersa]*[dinNptu]\s*(?:'[^']*'|"[^"]*"|\S+)\s+|-[ers]+\s+|-a\s+)*)([A-Za-z_]\w*(?:\s+[A-Za-z_]\w*)*)/y;
+// `printf -v NAME`, `getopts OPTSTRING NAME`, `mapfile`/`readarray [options] NAME`.
+const NAMED_BY_OPTION = /\bprintf\s+-v\s+([A-Za-z_]\w*)|\bgetopts\s+\S+\s+([A-Za-z_]\w*)|\b(?:mapfile|readarray)\s+(?:-(?:t|[dnOsuCc]\s*\S+)\s+)*([A-Za-z_]\w*)/y;
 
 /**
  * Finds `$VAR`, `${VAR}` and `${VAR:-default}` expansions in shell text, skipping single-quoted
@@ -55,6 +58,10 @@ export function scanShell(text: string): ShellScan {
       ASSIGN.lastIndex = i;
       const assign = ASSIGN.exec(text);
       if (assign) assigns.push({ name: assign[1]!, offset: i });
+      NAMED_BY_OPTION.lastIndex = i;
+      const named = NAMED_BY_OPTION.exec(text);
+      const namedBy = named?.[1] ?? named?.[2] ?? named?.[3];
+      if (namedBy) assigns.push({ name: namedBy, offset: i });
       OPAQUE.lastIndex = i;
       if (OPAQUE.test(text) && atCommandStart(text, i)) opaque.push(i);
       WORD_LIST.lastIndex = i;
@@ -137,6 +144,8 @@ function readExpansion(text: string, at: number): { use: ShellVarUse | null; end
   const braced = /^([A-Za-z_]\w*)(?:(:?[-=?+])([\s\S]*))?$/.exec(inner);
   const end = close + 1;
   if (!braced) {
+    // `${!prefix@}` lists names; it uses no variable.
+    if (/^![A-Za-z_]\w*[@*]$/.test(inner)) return { use: null, end };
     // `${#VAR}`, `${VAR/x/y}`, `${VAR%%.*}`: still a use of VAR, with no default.
     const name = /^[#!]?([A-Za-z_]\w*)/.exec(inner);
     return { use: name ? { name: name[1]!, offset: at, default: optional } : null, end };
