@@ -26,11 +26,9 @@ if (!only || only === 'parser') {
   record({ issue: 2, name: 'peak RSS, model of a 5 MB runbook', value: model[5120].maxRssMb, unit: 'MB', limit: 300 });
   record({ issue: 2, name: 'model of 100 KB vs bare remark-parse + remark-gfm', value: model100, baseline: median(bare), baselineName: 'bare parse', unit: 'ms', limit: 1.2 });
 
-  const nodeStart = timeCommand([node, '-e', '0'], { runs: 15 });
-  const version = timeCommand([node, 'bin/runbook.js', '--version'], { runs: 15 });
+  const [nodeStart, version] = timeInTurns([{ argv: [node, '-e', '0'] }, { argv: [node, 'bin/runbook.js', '--version'] }], { runs: 15 });
   record({ issue: 2, name: '`runbook --version`, cold', value: version, baseline: nodeStart, baselineName: '`node -e 0`', unit: 'ms', limit: 1.3 });
-  const bareList = timeCommand([node, 'bench/bare-list.mjs', small], { runs: 15 });
-  const list = timeCommand([node, 'bin/runbook.js', 'list', small], { runs: 15 });
+  const [bareList, list] = timeInTurns([{ argv: [node, 'bench/bare-list.mjs', small] }, { argv: [node, 'bin/runbook.js', 'list', small] }], { runs: 15 });
   record({ issue: 2, name: '`runbook list` on a small runbook', value: list, baseline: bareList, baselineName: 'import remark + parse', unit: 'ms', limit: 1.2 });
 }
 
