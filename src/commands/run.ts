@@ -18,6 +18,7 @@ import { blockCase, junitXml, scenarioCase, scenarioTable, type JunitCase, type 
 import { scenarioMissing } from '../session/variables.js';
 import { operatorName } from '../session/template.js';
 import { describeCount, pick, resumePoint, runSteps, stepName, type RunStep } from './run-steps.js';
+import { actionsLog } from './actions-log.js';
 import { refuseUnclosed, requireBash, sessionStart, setup, stopOnHangup } from './setup.js';
 
 declare const __VERSION__: string;
@@ -136,34 +137,48 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
     process.on('SIGINT', onSigint);
     const open = player;
     const release = stopOnHangup((signal) => open.abort(`${signal}: the tool was stopped`));
+    const log = actionsLog(io.env, io.stdout);
+    let endedLine = true;
     const print = (event: ExecEvent) => {
-      if (event.type === 'output') (event.stream === 'stdout' ? io.stdout : io.stderr).write(event.text);
+      if (event.type !== 'output' || !event.text) return;
+      (event.stream === 'stdout' ? io.stdout : io.stderr).write(event.text);
+      endedLine = event.text.endsWith('\n');
     };
     try {
       for (const [n, step] of selected.entries()) {
         if (interrupted) break;
         const line = step.kind === 'block' ? step.block.line : step.scenario.line;
         const gate = step.kind === 'scenario' && step.scenario.gateText ? ` · gate ${step.scenario.gateText}` : '';
-        println(io.stdout, `▶ ${step.kind === 'block' ? stepName(step) : `${stepName(step)}: ${step.scenario.name}`} — line ${line}${gate} (${n + 1}/${selected.length})`);
+        const title = `▶ ${step.kind === 'block' ? stepName(step) : `${stepName(step)}: ${step.scenario.name}`} — line ${line}${gate} (${n + 1}/${selected.length})`;
         if (step.kind === 'scenario') {
+          log.start(title);
+          endedLine = true;
           const record = await player.runScenario(step.scenario.index, print);
+          log.end(endedLine);
           scenarios.push(record);
           done.add(step);
           println(io.stdout, scenarioSummary(record));
-          if ((record.outcome === 'failed' || record.outcome === 'timed out' || record.outcome === 'canceled') && !options.keepGoing) break;
+          const failedHere = record.outcome === 'failed' || record.outcome === 'timed out' || record.outcome === 'canceled';
+          if (failedHere) log.error(file, line, `${stepName(step)}: ${scenarioOutcomeText(record)}`);
+          if (failedHere && !options.keepGoing) break;
           continue;
         }
         const block = step.block;
         const why = noInterpreter.get(block.index);
         if (why) {
+          println(io.stdout, title);
           player.skip(block.index, why);
           println(io.stdout, `↷ skipped: ${why}`);
           continue;
         }
+        log.start(title);
+        endedLine = true;
         const record = await player.runBlock(block.index, print);
+        log.end(endedLine);
         records.push(record);
         done.add(step);
         println(io.stdout, summary(record));
+        if (record.outcome !== 'passed') log.error(file, line, `${stepName(step)} ${summary(record).slice(2)}`);
         if (record.outcome !== 'passed' && !options.keepGoing) break;
       }
     } finally {

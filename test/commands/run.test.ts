@@ -23,7 +23,7 @@ function journal(dir: string, name: string): Array<Record<string, unknown>> {
   return readFileSync(join(dir, '.runbook', `${name}.journal.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 }
 
-const env = { RUNBOOK_OPERATOR: 'ci-bot', API_TOKEN: 'tok-0000' };
+const env = { RUNBOOK_OPERATOR: 'ci-bot', API_TOKEN: 'tok-0000', GITHUB_ACTIONS: '' };
 
 describe('runbook run on the bundled runbooks', () => {
   it.each(['failover-drill.md', 'service-restart.md'])('runs %s end to end, recording every block', (name) => {
@@ -190,6 +190,23 @@ describe('runbook run', () => {
     const { code, stderr } = runCli(['run', 'deploy.md', '--yes', '--resume'], { cwd: dir, env });
     expect(code).toBe(2);
     expect(stderr).toMatch(/no journal to resume from/);
+  });
+});
+
+describe('in GitHub Actions', () => {
+  it('folds each block into a group and annotates a failed block on its line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-run-'));
+    write(dir, 'ci.md', '# CI\n\n```bash\nprintf "no newline"\n```\n\n```bash { name=fails }\necho "50%, then: fail"; exit 3\n```\n');
+    const { code, stdout } = runCli(['run', 'ci.md', '--yes'], { cwd: dir, env: { ...env, GITHUB_ACTIONS: 'true' } });
+    expect(code).toBe(1);
+    const lines = stdout.split('\n');
+    expect(lines.slice(0, 4)).toEqual(['::group::▶ block 1 — line 3 (1/2)', 'no newline', '::endgroup::', expect.stringMatching(/^✔ passed in /)]);
+    expect(lines.slice(4, 8)).toEqual(['::group::▶ fails — line 7 (2/2)', '50%, then: fail', '::endgroup::', expect.stringMatching(/^✘ failed \(exit 3\) in /)]);
+    expect(lines[8]).toMatch(/^::error file=ci\.md,line=7::fails failed \(exit 3\) in \d+\.\d\d s · cwd /);
+    // Elsewhere, the same run prints plain lines.
+    const plain = runCli(['run', 'ci.md', '--yes'], { cwd: dir, env });
+    expect(plain.stdout).not.toContain('::');
+    expect(plain.stdout.split('\n')[0]).toBe('▶ block 1 — line 3 (1/2)');
   });
 });
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { meetsGate, parseDurationText, parseRunbook, type Runbook } from '../../src/parser/index.js';
 import { BIN, runCli } from '../support/cli.js';
 
-const env = { RUNBOOK_OPERATOR: 'game-master' };
+const env = { RUNBOOK_OPERATOR: 'game-master', GITHUB_ACTIONS: '' };
 
 function journal(dir: string, name: string): Array<Record<string, unknown>> {
   return readFileSync(join(dir, '.runbook', `${name}.journal.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l));

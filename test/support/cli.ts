@@ -10,7 +10,8 @@ export function runCli(args: string[], options: { cwd?: string; input?: string; 
     cwd: options.cwd ?? process.cwd(),
     input: options.input ?? '',
     encoding: 'utf8',
-    env: { ...process.env, FORCE_COLOR: '0', ...options.env },
+    // The CLI writes GitHub Actions' workflow commands when it runs there; tests ask for them.
+    env: { ...process.env, FORCE_COLOR: '0', GITHUB_ACTIONS: '', ...options.env },
     maxBuffer: 1 << 28,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
