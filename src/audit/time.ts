@@ -4,12 +4,28 @@ export type CellTime = { kind: 'instant'; ms: number } | { kind: 'clock'; second
 const DATE = /^(\d{4}-\d\d-\d\d)(?:T|\s+)/i;
 // 19:20, 19:20:05, 19:20:05.123, 7:20 pm, 7:20:05 P.M., 19h20
 const CLOCK = /^(\d{1,2})(?::(\d\d)(?::(\d\d)(?:[.,]\d+)?)?|h(\d\d))\s*(?:([ap])\.?\s?m\.?)?/i;
-const ZONE = /^\s*(Z|UTC|GMT|[+-]\d\d:?\d\d)?\s*$/i;
+const ZONE = /^\s*(Z|UTC|GMT|[+-]\d\d:?\d\d|[A-Z]{3,4})?\s*$/i;
+
+/** Zone abbreviations operators write after a time, as offsets from UTC in minutes. */
+const ZONES: Record<string, number> = {
+  Z: 0, UTC: 0, GMT: 0, WET: 0, WEST: 60, BST: 60, CET: 60, CEST: 120, EET: 120, EEST: 180, MSK: 180,
+  EST: -300, EDT: -240, CST: -360, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420,
+  JST: 540, KST: 540, AEST: 600, AEDT: 660, NZST: 720, NZDT: 780,
+};
+
+/** The offset a zone names, in minutes; undefined for one this does not know. */
+function offsetOf(zone: string | undefined): number | undefined {
+  if (!zone) return 0;
+  const numeric = /^([+-])(\d\d):?(\d\d)$/.exec(zone);
+  if (numeric) return (numeric[1] === '-' ? -1 : 1) * (Number(numeric[2]) * 60 + Number(numeric[3]));
+  return ZONES[zone.toUpperCase()];
+}
 
 /**
- * Reads the times operators write: ISO 8601 (`2026-11-23T19:20:01Z`), `2026-11-23 19:20`, with
- * `Z`, `UTC`, `GMT` or an offset (no zone is taken as UTC), and a bare clock time: `19:20`,
- * `19:20:05`, `7:20 pm`, `19h20`.
+ * Reads the times operators write: ISO 8601 (`2026-11-23T19:20:01Z`), `2026-11-23 19:20`, and a
+ * bare clock time: `19:20`, `19:20:05`, `7:20 pm`, `19h20`; with `Z`, `UTC`, an offset (`+01:00`)
+ * or a common zone name (`CET`, `BST`, `PDT`, …), else taken as UTC. Clock times are kept in
+ * UTC, so a column that mixes zones still reads in order.
  */
 export function parseCellTime(text: string): CellTime | null {
   let t = text.replace(/[`*_]/g, '').trim();
@@ -28,11 +44,14 @@ export function parseCellTime(text: string): CellTime | null {
     hours = (hours % 12) + (half === 'p' ? 12 : 0);
   }
   if (hours > 23 || minutes > 59 || seconds > 60) return null;
-  if (!date) return zone[1] && !/^(z|utc|gmt)$/i.test(zone[1]) ? null : { kind: 'clock', seconds: hours * 3600 + minutes * 60 + seconds };
-  const offset = !zone[1] || /^(z|utc|gmt)$/i.test(zone[1]) ? 'Z' : zone[1].replace(/^([+-]\d\d)(\d\d)$/, '$1:$2');
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const ms = Date.parse(`${date[1]}T${pad(hours)}:${pad(minutes)}:${pad(Math.min(seconds, 59))}${offset}`);
-  return Number.isNaN(ms) ? null : { kind: 'instant', ms };
+  const offset = offsetOf(zone[1]);
+  if (offset === undefined) return null;
+  const local = hours * 3600 + minutes * 60 + seconds;
+  if (!date) return { kind: 'clock', seconds: (((local - offset * 60) % 86400) + 86400) % 86400 };
+  const ms = Date.parse(`${date[1]}T00:00:00Z`);
+  // Date.parse rolls 2026-02-30 over into March; a day that does not exist is not a time.
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== date[1]) return null;
+  return { kind: 'instant', ms: ms + (local - offset * 60) * 1000 };
 }
 
 /**

@@ -18,11 +18,15 @@ describe('reading the times operators write', () => {
     ['12:05 a.m.', clock(0, 5)],
     ['12:05pm', clock(12, 5)],
     ['19h20', clock(19, 20)],
+    ['20:20 CET', clock(19, 20)],
+    ['00:30 CEST', clock(22, 30)],
+    ['2026-11-23 11:20 PST', instant('2026-11-23T19:20:00Z')],
+    ['2026-07-01 09:00 BST', instant('2026-07-01T08:00:00Z')],
   ])('reads %j', (text, expected) => {
     expect(parseCellTime(text)).toEqual(expected);
   });
 
-  it.each(['yesterday', '25:00', '19:61', '13:00 pm', '19:20 CET', '2026-11-23', '19', 'about 19:20'])('does not read %j as a time', (text) => {
+  it.each(['yesterday', '25:00', '19:61', '13:00 pm', '19:20 XYZ', '2026-11-23', '19', 'about 19:20', '2026-02-30 10:00'])('does not read %j as a time', (text) => {
     expect(parseCellTime(text)).toBeNull();
   });
 
