@@ -11,7 +11,8 @@ export const GATE_COLUMN = /gate|target|acceptance|slo|threshold|goal|expected|c
  */
 const UNTIL_COLUMN = /^(?:until|wait until|wait for|recovered when|healthy when|recovery check|health ?check|probe|check|verify|verification)$/;
 /** Columns the engine fills with the step's start time; the end time; the recovery time. */
-export const TIME_COLUMN = /^(?:start(?:ed)?|started at|time|timestamp|at|when|finished|ended|end(?:ed)?( at)?|t0|detected|recovered)(?: \(utc\))?$/i;
+// A time column may name its zone: `Time (UTC)`, `Started (CET)`, `At (+01:00)`.
+export const TIME_COLUMN = /^(?:start(?:ed)?|started at|time|timestamp|at|when|finished|ended|end(?:ed)?( at)?|t0|detected|recovered|(?:detected|resolved|mitigated|acknowledged|acked|declared|paged|notified|recovered) at)(?: \((?:[a-z]{2,5}|[+-]\d\d:?\d\d)\))?$/i;
 const START_COLUMN = /^(?:start(?:ed)?|started at|time|timestamp|at|when|t0)(?: \(utc\))?$/;
 const END_COLUMN = /^(?:finished|ended|end(?:ed)?( at)?)(?: \(utc\))?$/;
 const RECOVERED_COLUMN = /^(?:recovered|recovered at)(?: \(utc\))?$/;

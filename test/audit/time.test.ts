@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isTimeColumn } from '../../src/audit/rules/place.js';
 import { parseCellTime, runsBackwards } from '../../src/audit/time.js';
 
 const clock = (h: number, m: number, s = 0) => ({ kind: 'clock', seconds: h * 3600 + m * 60 + s });
@@ -34,5 +35,15 @@ describe('reading the times operators write', () => {
     expect(runsBackwards(clock(23, 58) as never, clock(0, 4) as never)).toBe(false);
     expect(runsBackwards(clock(14, 5) as never, clock(14, 1) as never)).toBe(true);
     expect(runsBackwards(instant('2026-11-23T23:58:00Z') as never, instant('2026-11-23T00:04:00Z') as never)).toBe(true);
+  });
+});
+
+describe('time columns', () => {
+  it.each(['Started', 'Time (UTC)', 'Timestamp (CET)', 'At (+01:00)', 'Resolved at', 'Mitigated at (UTC)', '**Detected**', 'Recovered'])('reads %j as a time column', (header) => {
+    expect(isTimeColumn(header)).toBe(true);
+  });
+
+  it.each(['Resolved', 'Mitigated?', 'Time to recover', 'Owner', 'Timeline notes'])('does not read %j as a time column', (header) => {
+    expect(isTimeColumn(header)).toBe(false);
   });
 });
