@@ -2,6 +2,8 @@ import type { Block, Cell, FrontMatter, Runbook, Table, VariableDeclaration, Var
 import { scanShell } from './shellvars.js';
 
 const NAME_COLUMN = /^(?:knob|variable|var|env|env var|env variable|environment variable|environment|parameter|setting)s?$/;
+/** Without a Default column, only a header that says "variable" makes a table of them. */
+const VARIABLE_COLUMN = /^(?:variable|var|env var|env variable|environment variable)s?$/;
 const DEFAULT_COLUMN = /^(?:default|default value|defaults)$/;
 const DESCRIPTION_COLUMN = /^(?:description|meaning|purpose|notes?|what|effect)$/;
 const VARIABLE = /^[A-Za-z_]\w*$/;
@@ -18,15 +20,18 @@ function bare(text: string): string {
 }
 
 /**
- * The columns of a knob table (one naming variables, one giving defaults), or null when the
- * table is not one. Knob tables declare variables; they are documentation, not forms to fill.
+ * The columns of a knob table, or null when the table is not one: a column naming variables and
+ * one giving defaults (`| Knob | Default |`), or a column headed like "variable" and one
+ * describing them (`| Variable | Description |`: variables to give, with no defaults; `default`
+ * is then -1). Knob tables declare variables; they are documentation, not forms to fill.
  */
 export function knobColumns(table: Pick<Table, 'header'>): { name: number; default: number; description: number } | null {
   const names = table.header.map(header);
-  const name = names.findIndex((h) => NAME_COLUMN.test(h));
   const defaultAt = names.findIndex((h) => DEFAULT_COLUMN.test(h));
-  if (name === -1 || defaultAt === -1) return null;
-  return { name, default: defaultAt, description: names.findIndex((h) => DESCRIPTION_COLUMN.test(h)) };
+  const description = names.findIndex((h) => DESCRIPTION_COLUMN.test(h));
+  const name = names.findIndex((h) => (defaultAt === -1 ? VARIABLE_COLUMN : NAME_COLUMN).test(h));
+  if (name === -1 || (defaultAt === -1 && description === -1)) return null;
+  return { name, default: defaultAt, description };
 }
 
 /** Words a Default cell uses to say there is none (the value must come from somewhere else). */
@@ -81,7 +86,7 @@ export function declarations(
       if (!VARIABLE.test(name)) continue;
       found.push({
         name,
-        default: knobDefault(row.cells[defaultAt]!),
+        default: defaultAt === -1 ? null : knobDefault(row.cells[defaultAt]!),
         source: 'knob-table',
         line: row.line,
         description: descriptionAt === -1 ? null : row.cells[descriptionAt]!.text || null,

@@ -35,3 +35,18 @@ describe('knob table defaults', () => {
     ]);
   });
 });
+
+describe('tables that document variables without defaults', () => {
+  it('declares the variables of a Variable | Description table, with no default', () => {
+    const model = parseRunbook('# Deploy\n\n| Variable | Description |\n|---|---|\n| `ARTIFACT` | the binary to ship |\n| `$REGION` | where |\n\n```bash\nscp "$ARTIFACT" "host-$REGION:"\n```\n');
+    expect(model.declarations.map((d) => [d.name, d.default, d.description])).toEqual([
+      ['ARTIFACT', null, 'the binary to ship'],
+      ['REGION', null, 'where'],
+    ]);
+  });
+
+  it('does not read a table of settings or environments with only descriptions as variables', () => {
+    const model = parseRunbook('# Envs\n\n| Environment | Description |\n|---|---|\n| staging | the test bed |\n\n| Setting | Purpose |\n|---|---|\n| MAX_CONN | pool size |\n');
+    expect(model.declarations).toEqual([]);
+  });
+});
