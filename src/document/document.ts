@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { checkboxOf, parseRunbook, updateRunbook, type CheckboxState, type Runbook } from '../parser/index.js';
 import { describeAnchor, resolve, type Anchor } from './anchors.js';
-import { applyEdits, type Edit } from './edits.js';
+import { applyEdits, applyEditsToBytes, type Edit } from './edits.js';
 import { acquireLock } from './lock.js';
 import { cellText, columnFamily, fillCellEdits, fillMissingCellsEdits, resultLineEdits, setCheckboxEdits, tickTaskEdits } from './ops.js';
 import { decodeSource, readSource, sha256, stampOf, type Source } from './source.js';
@@ -72,10 +72,10 @@ export class Document {
     // Flipping boxes only (`[ ]`→`[x]`, `⬜`→`✅`: one glyph for another of the same length)
     // changes no offset, line or structure: the model is updated where it stands, not re-parsed.
     if (planned.every((p) => p.flip)) {
-      const bytes = Buffer.from(next, 'utf8');
+      const bytes = this.encode(text, next, edits);
       writeAtomic(this.path, bytes, this.source.mode);
       for (const p of planned) p.flip!();
-      this.source = { ...this.source, text: next, hash: sha256(bytes), stamp: stampOf(this.path) };
+      this.wrote(next, bytes);
       this.lastTimings = { updateMs: 0, writeMs: performance.now() - started };
       return planned.map((p) => p.report);
     }
@@ -91,12 +91,34 @@ export class Document {
       this.model = parseRunbook(text);
       throw new UserError(`${this.path}: that change would alter the document's structure (${planned.map((p) => p.report.what).join(', ')}); nothing was written`);
     }
-    const bytes = Buffer.from(next, 'utf8');
+    const bytes = this.encode(text, next, edits);
     writeAtomic(this.path, bytes, this.source.mode);
     this.model = updated;
-    this.source = { ...this.source, text: next, hash: sha256(bytes), stamp: stampOf(this.path) };
+    this.wrote(next, bytes);
     this.lastTimings = { updateMs: updatedAt - started, writeMs: performance.now() - updatedAt };
     return planned.map((p) => p.report);
+  }
+
+  /** The bytes of `next`, spliced from the last bytes read or written where that is exact. */
+  private encode(text: string, next: string, edits: Edit[]): Buffer {
+    return applyEditsToBytes(text, this.source.bytes, edits) ?? Buffer.from(next, 'utf8');
+  }
+
+  /**
+   * Takes what was just written as the source. Its hash (a SHA-256 of megabytes, for the journal
+   * and for comparing) is computed only if someone asks for it.
+   */
+  private wrote(text: string, bytes: Buffer): void {
+    let hash: string | null = null;
+    this.source = {
+      ...this.source,
+      text,
+      bytes,
+      stamp: stampOf(this.path),
+      get hash() {
+        return (hash ??= sha256(bytes));
+      },
+    };
   }
 
   /**
@@ -115,7 +137,8 @@ export class Document {
     } catch {
       throw new UserError(`${this.path} was removed or became unreadable during the session; nothing was written`);
     }
-    if (sha256(bytes) === this.source.hash) {
+    // The bytes last read or written, compared as bytes: cheaper than hashing megabytes.
+    if (Buffer.compare(bytes, this.source.bytes) === 0) {
       this.source = { ...this.source, stamp };
       return;
     }

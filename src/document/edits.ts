@@ -29,3 +29,34 @@ export function applyEdits(source: string, edits: readonly Edit[]): string {
   }
   return out + source.slice(at);
 }
+
+/** True when `at` falls between the two halves of a surrogate pair. */
+const splitsPair = (text: string, at: number) => at > 0 && at < text.length && /[\ud800-\udbff]/.test(text[at - 1]!) && /[\udc00-\udfff]/.test(text[at]!);
+
+/**
+ * The UTF-8 bytes of `applyEdits(text, edits)`, spliced from `bytes` (the UTF-8 bytes of `text`)
+ * instead of encoding the whole result again: for a tick in a 5 MB document, a few milliseconds
+ * of counting bytes up to the edits instead of tens encoding the file. Null when an edit would
+ * cut a surrogate pair or the bytes do not match the text, so the caller encodes it whole.
+ */
+export function applyEditsToBytes(text: string, bytes: Uint8Array, edits: readonly Edit[]): Buffer | null {
+  const order = [...edits].map((edit, index) => ({ edit, index }));
+  order.sort((a, b) => a.edit.start - b.edit.start || a.edit.end - b.edit.end || a.index - b.index);
+  const parts: Uint8Array[] = [];
+  let at = 0;
+  let byteAt = 0;
+  for (const { edit } of order) {
+    if (edit.start < at || edit.end < edit.start || edit.end > text.length) {
+      throw new OverlappingEditsError(`edit [${edit.start}, ${edit.end}) overlaps another or lies outside the text`);
+    }
+    if (splitsPair(text, edit.start) || splitsPair(text, edit.end)) return null;
+    const startByte = byteAt + Buffer.byteLength(text.slice(at, edit.start), 'utf8');
+    const endByte = startByte + Buffer.byteLength(text.slice(edit.start, edit.end), 'utf8');
+    parts.push(bytes.subarray(byteAt, startByte), Buffer.from(edit.text, 'utf8'));
+    at = edit.end;
+    byteAt = endByte;
+  }
+  if (byteAt + Buffer.byteLength(text.slice(at), 'utf8') !== bytes.length) return null;
+  parts.push(bytes.subarray(byteAt));
+  return Buffer.concat(parts);
+}

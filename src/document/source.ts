@@ -12,6 +12,8 @@ export interface Source {
   text: string;
   /** SHA-256 of the bytes on disk, to notice when someone else changes the file. */
   hash: string;
+  /** The bytes `text` was decoded from (or was last written as). */
+  bytes: Uint8Array;
   bom: boolean;
   eol: LineEnding;
   mode: number;
@@ -74,6 +76,7 @@ export function decodeSource(path: string, bytes: Uint8Array, mode: number, stam
     path,
     text,
     hash: sha256(bytes),
+    bytes,
     bom: text.charCodeAt(0) === 0xfeff,
     eol: dominantLineEnding(text),
     mode,

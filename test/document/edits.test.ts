@@ -4,8 +4,40 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cellAnchor, type Anchor } from '../../src/document/anchors.js';
 import { Document } from '../../src/document/document.js';
-import { applyEdits, OverlappingEditsError } from '../../src/document/edits.js';
+import fc from 'fast-check';
+import { applyEdits, applyEditsToBytes, OverlappingEditsError } from '../../src/document/edits.js';
 import { cellText } from '../../src/document/ops.js';
+
+describe('applyEditsToBytes', () => {
+  it('splices exactly the bytes that encoding the edited text gives, for any text and edits', () => {
+    const char = fc.constantFrom('a', ' ', '\n', '\r\n', '\t', '|', 'é', '—', '✅', '☐', '😀', '👩‍💻', '\ufeff', '数');
+    const text = fc.array(char, { maxLength: 60 }).map((chars) => chars.join(''));
+    fc.assert(
+      fc.property(text, fc.array(fc.tuple(fc.nat(), fc.nat(3), fc.array(char, { maxLength: 4 })), { maxLength: 5 }), (source, raw) => {
+        // Non-overlapping edits at arbitrary offsets, some of them inside surrogate pairs.
+        const edits = [];
+        let at = 0;
+        for (const [gap, length, chars] of raw) {
+          const start = Math.min(source.length, at + (gap % 7));
+          const end = Math.min(source.length, start + length);
+          edits.push({ start, end, text: chars.join('') });
+          at = end;
+        }
+        const spliced = applyEditsToBytes(source, Buffer.from(source, 'utf8'), edits);
+        const whole = Buffer.from(applyEdits(source, edits), 'utf8');
+        if (spliced === null) return; // an edit cut a surrogate pair: the caller encodes it whole
+        expect(spliced.equals(whole)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('declines when an edit would cut a surrogate pair, or the bytes are not the text', () => {
+    expect(applyEditsToBytes('a😀b', Buffer.from('a😀b'), [{ start: 2, end: 2, text: 'x' }])).toBeNull();
+    expect(applyEditsToBytes('abc', Buffer.from('abcd'), [{ start: 1, end: 2, text: 'x' }])).toBeNull();
+    expect(applyEditsToBytes('a😀b', Buffer.from('a😀b'), [{ start: 3, end: 4, text: '✅' }])!.toString()).toBe('a😀✅');
+  });
+});
 
 describe('applyEdits', () => {
   it('applies edits given in any order in one pass', () => {
