@@ -67,6 +67,9 @@ export function App({ controller, initial }: { controller: Controller; initial: 
   latest.current = state;
   useInput(
     (input, key) => {
+      // A key pressed before the screen took the terminal into raw mode arrives as the terminal
+      // translated it: Enter as a line feed. It is still Enter.
+      const enter = key.return || input === '\n';
       const state = latest.current;
       const mode = state.mode;
       const step = state.steps[state.selected];
@@ -80,7 +83,7 @@ export function App({ controller, initial }: { controller: Controller; initial: 
       }
       if (mode.name === 'confirm') {
         if (key.escape) dispatch({ type: 'cancel-input' });
-        else if (key.return) {
+        else if (enter) {
           if (mode.word === null || mode.typed === mode.word) startRun(step, mode.script);
           else dispatch({ type: 'message', text: `type "${mode.word}" exactly to run this block` });
         } else if (key.backspace || key.delete) dispatch({ type: 'backspace' });
@@ -91,7 +94,7 @@ export function App({ controller, initial }: { controller: Controller; initial: 
       }
       if (mode.name === 'fill') {
         if (key.escape) dispatch({ type: 'cancel-input' });
-        else if (key.return) dispatch({ type: 'filled', ...controller.fill(step, mode.column, mode.typed) });
+        else if (enter) dispatch({ type: 'filled', ...controller.fill(step, mode.column, mode.typed) });
         else if (key.backspace || key.delete) dispatch({ type: 'backspace' });
         else if (input && !key.ctrl) dispatch({ type: 'type', text: input });
         return;
@@ -105,7 +108,7 @@ export function App({ controller, initial }: { controller: Controller; initial: 
       else if (key.downArrow || input === 'j') dispatch({ type: 'move', by: 1 });
       else if (key.leftArrow) dispatch({ type: 'column', by: -1, width: controller.describe(step).columns.length });
       else if (key.rightArrow) dispatch({ type: 'column', by: 1, width: controller.describe(step).columns.length });
-      else if (key.return || input === 'r') dispatch({ type: 'request-run', word: controller.confirmWord(step) });
+      else if (enter || input === 'r') dispatch({ type: 'request-run', word: controller.confirmWord(step) });
       else if (input === 's') {
         controller.skip(step);
         dispatch({ type: 'skip' });

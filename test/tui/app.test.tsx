@@ -79,6 +79,20 @@ describe('the play screen', () => {
     unmount();
   });
 
+  it('takes a line feed as Enter (a key pressed before the screen put the terminal in raw mode)', async () => {
+    const calls: string[] = [];
+    const { lastFrame, stdin, unmount } = render(<App controller={controller(calls)} initial={initial} />);
+    await until(lastFrame, 'echo ship');
+    stdin.write('\n');
+    await until(lastFrame, 'Type "prod" to run');
+    stdin.write('prod');
+    await until(lastFrame, 'run: prod');
+    stdin.write('\n');
+    await until(lastFrame, 'passed in 0.05 s');
+    expect(calls).toEqual(['run ship']);
+    unmount();
+  });
+
   it('ticks with space, skips with s, shows keys with ? and quits with q', async () => {
     const calls: string[] = [];
     const { lastFrame, stdin, unmount } = render(<App controller={controller(calls)} initial={initial} />);
