@@ -59,9 +59,7 @@ export function parseCellTime(text: string): CellTime | null {
  * twelve hours "earlier" is read as the next day (a drill that runs past midnight).
  */
 export function runsBackwards(earlier: CellTime, later: CellTime): boolean {
-  if (earlier.kind !== later.kind) return false;
   if (earlier.kind === 'instant' && later.kind === 'instant') return later.ms < earlier.ms;
-  const a = (earlier as { seconds: number }).seconds;
-  const b = (later as { seconds: number }).seconds;
-  return b < a && a - b <= 12 * 3600;
+  if (earlier.kind === 'clock' && later.kind === 'clock') return later.seconds < earlier.seconds && earlier.seconds - later.seconds <= 12 * 3600;
+  return false;
 }

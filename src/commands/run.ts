@@ -144,6 +144,14 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
       (event.stream === 'stdout' ? io.stdout : io.stderr).write(event.text);
       endedLine = event.text.endsWith('\n');
     };
+    /** Runs one step with its output under `title` (a fold in GitHub Actions). */
+    const folded = async <T>(title: string, step: () => Promise<T>): Promise<T> => {
+      log.start(title);
+      endedLine = true;
+      const record = await step();
+      log.end(endedLine);
+      return record;
+    };
     try {
       for (const [n, step] of selected.entries()) {
         if (interrupted) break;
@@ -151,10 +159,7 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
         const gate = step.kind === 'scenario' && step.scenario.gateText ? ` · gate ${step.scenario.gateText}` : '';
         const title = `▶ ${step.kind === 'block' ? stepName(step) : `${stepName(step)}: ${step.scenario.name}`} — line ${line}${gate} (${n + 1}/${selected.length})`;
         if (step.kind === 'scenario') {
-          log.start(title);
-          endedLine = true;
-          const record = await player.runScenario(step.scenario.index, print);
-          log.end(endedLine);
+          const record = await folded(title, () => open.runScenario(step.scenario.index, print));
           scenarios.push(record);
           done.add(step);
           println(io.stdout, scenarioSummary(record));
@@ -171,14 +176,11 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
           println(io.stdout, `↷ skipped: ${why}`);
           continue;
         }
-        log.start(title);
-        endedLine = true;
-        const record = await player.runBlock(block.index, print);
-        log.end(endedLine);
+        const record = await folded(title, () => open.runBlock(block.index, print));
         records.push(record);
         done.add(step);
-        println(io.stdout, summary(record));
-        if (record.outcome !== 'passed') log.error(file, line, `${stepName(step)} ${summary(record).slice(2)}`);
+        println(io.stdout, `${record.outcome === 'passed' ? '✔' : '✘'} ${outcomeText(record)}`);
+        if (record.outcome !== 'passed') log.error(file, line, `${stepName(step)} ${outcomeText(record)}`);
         if (record.outcome !== 'passed' && !options.keepGoing) break;
       }
     } finally {
@@ -227,12 +229,12 @@ function duration(text: string, what: string): number {
   }
 }
 
-function summary(record: BlockRecord): string {
-  const mark = record.outcome === 'passed' ? '✔' : '✘';
+/** How a block ended, in one line: `failed (exit 1) in 0.20 s · set X · cwd /srv`. */
+function outcomeText(record: BlockRecord): string {
   const exit = record.outcome === 'passed' ? '' : record.exitCode !== null ? ` (exit ${record.exitCode})` : record.signal ? ` (${record.signal})` : '';
   const changed = `${record.recoveredMs !== null ? ` · recovered in ${formatSeconds(record.recoveredMs)}` : ''}${record.changedVars.length ? ` · set ${record.changedVars.join(', ')}` : ''}`;
   const reason = record.reason ? ` · ${record.reason}` : '';
-  return `${mark} ${record.outcome}${exit} in ${formatSeconds(record.durationMs)}${changed} · cwd ${record.cwd}${reason}`;
+  return `${record.outcome}${exit} in ${formatSeconds(record.durationMs)}${changed} · cwd ${record.cwd}${reason}`;
 }
 
 function printPlan(io: Io, block: Block, values: Record<string, string>, show: (name: string, value: string) => string, defaultTimeout: number | null): void {

@@ -8,24 +8,26 @@
 
 const PROMPT = /^\$ /;
 
-interface Reading {
-  prompted: boolean;
-  transcript: boolean;
-}
-
-function read(body: string): Reading {
+/**
+ * Reads a block's lines once: whether it is a transcript, and its script without prompts when
+ * every command line has one. Comments, blank lines and `\` continuation lines need no prompt.
+ */
+function read(body: string): { transcript: boolean; script: string } {
   let prompted = false;
   let other = false;
   let continued = false;
-  for (const raw of body.split('\n')) {
-    const line = raw.replace(/\r$/, '');
+  const lines = body.split('\n').map((raw) => {
     const continuation = continued;
-    continued = /\\$/.test(line);
-    if (continuation || line.trim() === '' || /^\s*#/.test(line)) continue;
-    if (PROMPT.test(line)) prompted = true;
-    else other = true;
-  }
-  return { prompted, transcript: prompted && other };
+    continued = /\\\r?$/.test(raw);
+    if (continuation || raw.trim() === '' || /^\s*#/.test(raw)) return raw;
+    if (!PROMPT.test(raw)) {
+      other = true;
+      return raw;
+    }
+    prompted = true;
+    return raw.replace(PROMPT, '');
+  });
+  return { transcript: prompted && other, script: prompted && !other ? lines.join('\n') : body };
 }
 
 /** True when `$ `-prompted commands sit among lines of their output. */
@@ -35,15 +37,5 @@ export function isTranscript(body: string): boolean {
 
 /** The script a block runs: its body, without the `$ ` prompts when every command has one. */
 export function runnableScript(body: string): string {
-  const { prompted, transcript } = read(body);
-  if (!prompted || transcript) return body;
-  let continued = false;
-  return body
-    .split('\n')
-    .map((line) => {
-      const continuation = continued;
-      continued = /\\\r?$/.test(line);
-      return continuation ? line : line.replace(PROMPT, '');
-    })
-    .join('\n');
+  return read(body).script;
 }

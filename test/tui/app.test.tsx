@@ -57,39 +57,29 @@ describe('the play screen', () => {
     unmount();
   });
 
-  it('runs a block only after its confirm word is typed, then moves on', async () => {
+  // A key pressed before the screen put the terminal in raw mode arrives as a line feed.
+  it.each([
+    ['a carriage return', '\r'],
+    ['a line feed', '\n'],
+  ])('runs a block only after its confirm word is typed, then moves on (Enter as %s)', async (_name, enter) => {
     const calls: string[] = [];
     const { lastFrame, stdin, unmount } = render(<App controller={controller(calls)} initial={initial} />);
     await until(lastFrame, 'echo ship');
-    stdin.write('\r');
+    stdin.write(enter);
     await until(lastFrame, 'Type "prod" to run');
     stdin.write('pro');
     await until(lastFrame, 'Type "prod" to run: pro');
-    stdin.write('\r');
+    stdin.write(enter);
     await until(lastFrame, 'type "prod" exactly');
     expect(calls).toEqual([]);
     stdin.write('d');
     await until(lastFrame, 'run: prod');
-    stdin.write('\r');
+    stdin.write(enter);
     const frame = await until(lastFrame, 'passed in 0.05 s');
     expect(calls).toEqual(['run ship']);
     expect(frame).toContain('│ shipping');
     expect(frame).toMatch(/›\s+○ Tell the team/);
     expect(frame).toContain('set VERSION');
-    unmount();
-  });
-
-  it('takes a line feed as Enter (a key pressed before the screen put the terminal in raw mode)', async () => {
-    const calls: string[] = [];
-    const { lastFrame, stdin, unmount } = render(<App controller={controller(calls)} initial={initial} />);
-    await until(lastFrame, 'echo ship');
-    stdin.write('\n');
-    await until(lastFrame, 'Type "prod" to run');
-    stdin.write('prod');
-    await until(lastFrame, 'run: prod');
-    stdin.write('\n');
-    await until(lastFrame, 'passed in 0.05 s');
-    expect(calls).toEqual(['run ship']);
     unmount();
   });
 

@@ -1,7 +1,6 @@
 import type { Rule } from '../types.js';
 import { cellColumn, isHint, isKnobTable } from './place.js';
 
-
 /**
  * A cell left empty or holding a placeholder (`TBD`, `TODO`, `?`, `…`, configured words) or a
  * template hint (see `isHint`), in a table meant to be filled (any table but a knob table). `N/A`,
