@@ -11,7 +11,8 @@ const cached = process.argv[3] === 'cached';
 const { ShellSession, Player, Document, pollUntil } = cached ? await loadThroughCache() : await import('./.out/document.js');
 
 async function loadThroughCache() {
-  const { loadCached } = await import('../dist/compile-cache.js');
+  const { createRequire } = await import('node:module');
+  const { loadCached } = createRequire(import.meta.url)('../dist/compile-cache.cjs');
   const file = new URL('./.out/document.cjs', import.meta.url).pathname;
   const loaded = loadCached(file, `${file}.cache`, (specifier) => import(specifier));
   if (loaded.compiled) process.once('exit', () => loaded.save());
@@ -39,7 +40,9 @@ if (mode === 'blocks') {
   const session = await ShellSession.start({ cwd: dir, env });
   writeFileSync(join(dir, 'count'), '0\n');
   const start = performance.now();
-  const poll = await pollUntil(session, 'read -r n < count; n=$((n+1)); echo "$n" > count; /usr/bin/test "$n" -ge 200', { everyMs: 0, withinMs: 600_000, startedAt: start, stopped: () => false, onRun: () => {} });
+  // The poll's own clock (monotonic milliseconds from process.hrtime).
+  const startedAt = Number(process.hrtime.bigint()) / 1e6;
+  const poll = await pollUntil(session, 'read -r n < count; n=$((n+1)); echo "$n" > count; /usr/bin/test "$n" -ge 200', { everyMs: 0, withinMs: 600_000, startedAt, stopped: () => false, onRun: () => {} });
   ms = performance.now() - start;
   if (!poll.passed || poll.polls !== 200) throw new Error(`poll ended after ${poll.polls} tries`);
   await session.close();

@@ -22,11 +22,13 @@ export async function timeIt(fn, { runs = 5, warmup = 1 } = {}) {
 }
 
 /** Runs a command `runs` times; median wall ms, and the peak RSS (MB) GNU time reports when available. */
-export function timeCommand(argv, { runs = 10, cwd, input, env } = {}) {
+export function timeCommand(argv, { runs = 10, cwd, input, env, unset = [] } = {}) {
   const times = [];
+  const environment = { ...process.env, ...env };
+  for (const name of unset) delete environment[name];
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
-    const result = spawnSync(argv[0], argv.slice(1), { cwd, input, env: { ...process.env, ...env }, stdio: ['pipe', 'ignore', 'pipe'] });
+    const result = spawnSync(argv[0], argv.slice(1), { cwd, input, env: environment, stdio: ['pipe', 'ignore', 'pipe'] });
     times.push(performance.now() - start);
     if (result.status !== 0) throw new Error(`${argv.join(' ')} failed: ${result.stderr}`);
   }
@@ -40,8 +42,8 @@ export function timeCommand(argv, { runs = 10, cwd, input, env } = {}) {
 export function timeInTurns(commands, { runs = 11 } = {}) {
   const times = commands.map(() => []);
   for (let i = 0; i < runs; i++) {
-    commands.forEach(({ argv, env }, k) => {
-      times[k].push(timeCommand(argv, { runs: 1, env }));
+    commands.forEach(({ argv, env, unset }, k) => {
+      times[k].push(timeCommand(argv, { runs: 1, env, unset }));
     });
   }
   return times.map(median);

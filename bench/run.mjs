@@ -94,6 +94,16 @@ if (!only || only === 'executor') {
   ]);
   record({ issue: 4, name: '`runbook run` of that block, whole process', value: cliProcess, baseline: bareProcess, baselineName: 'bare node script, whole process', unit: 'ms', limit: 1.3 });
   record({ issue: 4, name: 'the same, started from V8 code cache vs compiled from source', value: cliProcess, baseline: uncached, baselineName: 'RUNBOOK_NO_CODE_CACHE=1', unit: 'ms', limit: 1 });
+  if (process.env.NODE_EXTRA_CA_CERTS) {
+    // Node 20 reads NODE_EXTRA_CA_CERTS at every start; where it is set, both sides above pay for
+    // it. The same two without it, for a machine where it is not set.
+    const unset = ['NODE_EXTRA_CA_CERTS'];
+    const [bareOwn, cliOwn] = timeInTurns([
+      { argv: [node, 'bench/bare-output.mjs', join(big, 'out.log')], unset },
+      { argv: runBig, unset },
+    ]);
+    record({ issue: 4, name: '`runbook run` of that block, whole process, both without NODE_EXTRA_CA_CERTS', value: cliOwn, baseline: bareOwn, baselineName: 'bare node script, whole process', unit: 'ms', limit: 1.3 });
+  }
 }
 
 if (!only || only === 'play') {
@@ -131,17 +141,26 @@ if (!only || only === 'check') {
   record({ issue: 7, name: 'check 300 generated ~4 KB runbooks, ShellCheck off, vs only parsing them', value: check, baseline: parse, baselineName: 'parse only', unit: 'ms', limit: 1.5 });
 }
 
+// What a bare Node start costs here, with and without NODE_EXTRA_CA_CERTS (read at every start).
+const startCost = process.env.NODE_EXTRA_CA_CERTS
+  ? (() => {
+      const [withCerts, without] = timeInTurns([{ argv: [node, '-e', '0'] }, { argv: [node, '-e', '0'], unset: ['NODE_EXTRA_CA_CERTS'] }], { runs: 9 });
+      return `NODE_EXTRA_CA_CERTS is set here: \`node -e 0\` takes ${withCerts.toFixed(0)} ms with it and ${without.toFixed(0)} ms without; rows timing whole processes include it on both sides unless they say otherwise.`;
+    })()
+  : 'NODE_EXTRA_CA_CERTS is not set here.';
 const header = [
   `Measured by \`npm run bench\` on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
   'Each ratio compares two measurements taken in the same run; times are medians.',
   'Parser versions measured: micromark 4.0.2 (pinned through `overrides`), remark-parse 11.0.0, remark-gfm 4.0.1.',
+  startCost,
 ].join(' ');
 const notes = [
   '',
   'Notes on the #4 rows. "The first block of a fresh process" and "with session start and close" run the player from',
   'a bundled ES module with no code cache, so they include compiling the code on first use; the rows "code from V8 cache',
   'as in the CLI" load the same code as one CommonJS bundle through V8\'s code cache, as `runbook` does (the "started from',
-  'V8 code cache" row measures what that saves for a whole `runbook run`).',
+  'V8 code cache" row measures what that saves for a whole `runbook run`). The CLI itself starts as CommonJS and loads',
+  'the code cache of the command it runs (one per command, written at build time).',
   'The whole-process row compares `runbook run` (load the CLI, parse the runbook, lock it, start the session shell, run the',
   'block, write its result line with fsync, the journal, the shell state, close) with a script that only spawns the command',
   'and pipes it to a file; both are timed in turns.',

@@ -1,10 +1,10 @@
 // Bundles the CLI into dist/ with esbuild:
-//   dist/cli.js            the entry: answers --version, else loads the bundle below
+//   dist/cli.cjs           the entry: answers --version, else loads the bundle below
 //   dist/runbook.cjs       every command in one CommonJS bundle, loaded through V8's code cache
-//   dist/runbook-*.cache   that cache, written here by a warm-up run of the commands
+//   dist/runbook-*-<command>.cache  that cache, one per command, written here by warm-up runs
 //   dist/tui.js            the play screen (ink and react), an ES module only `play` imports
 //   dist/chunks/           what the screen loads only on demand (React DevTools, never in use)
-//   dist/compile-cache.js  the loader the entry and the warm-up share
+//   dist/compile-cache.cjs the loader (also inside the entry) for the warm-up and the benchmarks
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
@@ -53,15 +53,10 @@ const screenBesideBundle = {
 await build({ ...common, entryPoints: { runbook: 'src/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, format: 'cjs', plugins: [screenBesideBundle] });
 
 const bundleHash = createHash('sha256').update(readFileSync(new URL('../dist/runbook.cjs', import.meta.url))).digest('hex').slice(0, 12);
-await build({ ...common, entryPoints: { 'compile-cache': 'src/compile-cache.ts' }, outdir: 'dist', format: 'esm' });
-await build({
-  ...common,
-  entryPoints: { cli: 'src/cli.ts' },
-  outdir: 'dist',
-  format: 'esm',
-  external: ['./compile-cache.js'],
-  define: { ...common.define, __BUNDLE__: JSON.stringify(bundleHash) },
-});
+const cjs = { ...common, outdir: 'dist', outExtension: { '.js': '.cjs' }, format: 'cjs' };
+await build({ ...cjs, entryPoints: { 'compile-cache': 'src/compile-cache.ts' } });
+// CommonJS: Node starts a CommonJS entry sooner than an ES module.
+await build({ ...cjs, entryPoints: { cli: 'src/cli.ts' }, define: { ...common.define, __BUNDLE__: JSON.stringify(bundleHash) } });
 
 // The warm-up is only a speed-up: a machine where it cannot run still gets a working CLI.
 const warm = spawnSync(process.execPath, ['scripts/warm-cache.mjs', bundleHash], { encoding: 'utf8' });

@@ -1,7 +1,12 @@
 // The only module that touches `process`: it hands argv and the streams to `main` and sets the
-// exit code. `--version` is answered before anything else is loaded, so it costs a bare start.
+// exit code. It is built as CommonJS (dist/cli.cjs): Node starts a CommonJS entry faster than an
+// ES module. `--version` is answered before anything else is loaded, so it costs a bare start.
 // Everything else lives in one CommonJS bundle loaded through V8's code cache (see
-// compile-cache.ts); the play screen is a separate ES module the bundle imports on demand.
+// compile-cache.ts), one cache per command; the play screen is a separate ES module the bundle
+// imports on demand.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { cacheName, loadCached } from './compile-cache.js';
 
 declare const __VERSION__: string;
 declare const __BUNDLE__: string;
@@ -10,19 +15,29 @@ const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   process.stdout.write(`${__VERSION__}\n`);
 } else {
-  const { fileURLToPath } = await import('node:url');
-  const { loadCached } = await import('./compile-cache.js');
-  const bundle = fileURLToPath(new URL('./runbook.cjs', import.meta.url));
   // RUNBOOK_NO_CODE_CACHE=1 compiles from source, as plain Node would.
-  const cache = process.env.RUNBOOK_NO_CODE_CACHE ? null : fileURLToPath(new URL(`./runbook-${__BUNDLE__}.cache`, import.meta.url));
-  const loaded = loadCached(bundle, cache, (specifier) => import(new URL(specifier, import.meta.url).href));
+  const cache = process.env.RUNBOOK_NO_CODE_CACHE ? null : join(__dirname, cacheName(__BUNDLE__, argv[0]));
+  const loaded = loadCached(join(__dirname, 'runbook.cjs'), cache, (specifier) => import(pathToFileURL(join(__dirname, specifier)).href));
   if (loaded.compiled && cache) process.once('exit', () => loaded.save());
   const { main } = loaded.exports as typeof import('./main.js');
-  process.exitCode = await main(argv, {
+  // A reader that goes away (`runbook list x | head`) is not an error: what it no longer reads is
+  // dropped, and the command finishes as it would have (a run's output still goes to its log).
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+    });
+  }
+  const io = {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // Opening standard input costs a stream; only commands that read it pay for it.
+    get stdin() {
+      return process.stdin;
+    },
     env: process.env,
     cwd: process.cwd(),
+  };
+  void main(argv, io).then((code) => {
+    process.exitCode = code;
   });
 }

@@ -12,6 +12,19 @@ export interface CachedModule {
   save(): void;
 }
 
+/** The commands that get a code cache of their own; anything else shares one. */
+const COMMANDS = new Set(['list', 'audit', 'check', 'tick', 'fill', 'new', 'reset', 'play', 'run']);
+
+/**
+ * The file name of the code cache for `command` (the CLI's first argument) and the bundle whose
+ * hash is `bundle`. Each command has its own cache, holding only the code that command compiled
+ * when the build warmed it: V8 deserializes a whole cache whatever runs, so a smaller one starts
+ * sooner.
+ */
+export function cacheName(bundle: string, command: string | undefined): string {
+  return `runbook-${bundle}-${command !== undefined && COMMANDS.has(command) ? command : 'other'}.cache`;
+}
+
 /**
  * Loads the CommonJS bundle at `file` with V8's code cache from `cacheFile`. Node 20 has no
  * compile cache of its own (`module.enableCompileCache` came in Node 22), and compiling the

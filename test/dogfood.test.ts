@@ -46,16 +46,22 @@ describe('the layout', () => {
     expect(readFileSync('dist/tui.js', 'utf8')).toContain('node_modules/ink/');
   });
 
-  it('starts commands from V8 code cached at build time, and still runs without it', () => {
-    const cache = readdirSync('dist').find((f) => /^runbook-[0-9a-f]{12}\.cache$/.test(f));
-    expect(cache, 'the build writes a code cache').toBeDefined();
-    const before = readFileSync(join('dist', cache!));
+  it('starts commands from V8 code cached at build time, one cache per command, and still runs without it', () => {
+    const caches = readdirSync('dist').filter((f) => /^runbook-[0-9a-f]{12}-[a-z]+\.cache$/.test(f));
+    const commands = caches.map((f) => /-([a-z]+)\.cache$/.exec(f)![1]).sort();
+    expect(commands, 'the build writes a code cache for each command').toEqual(['audit', 'check', 'fill', 'list', 'new', 'other', 'play', 'reset', 'run', 'tick']);
+    const list = caches.find((f) => f.endsWith('-list.cache'))!;
+    const before = readFileSync(join('dist', list));
     const withCache = runCli(['list', 'docs/runbooks/failover-drill.md', '--json']);
     expect(withCache.code).toBe(0);
     // An accepted cache is left alone; a rejected one would be rewritten at exit.
-    expect(readFileSync(join('dist', cache!)).equals(before)).toBe(true);
+    expect(readFileSync(join('dist', list)).equals(before)).toBe(true);
     const without = runCli(['list', 'docs/runbooks/failover-drill.md', '--json'], { env: { RUNBOOK_NO_CODE_CACHE: '1' } });
     expect(without.code).toBe(0);
     expect(without.stdout).toBe(withCache.stdout);
+    // A mistyped command starts from the shared cache and leaves no cache of its own behind.
+    const typo = runCli(['lsit', 'docs/runbooks/failover-drill.md']);
+    expect(typo.code).toBe(2);
+    expect(readdirSync('dist').filter((f) => f.endsWith('.cache')).sort()).toEqual(caches.sort());
   });
 });

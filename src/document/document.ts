@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { UserError } from '../errors.js';
+import { monotonicMs } from '../clock.js';
 import { checkboxOf, parseRunbook, updateRunbook, type CheckboxState, type Runbook } from '../parser/index.js';
 import { describeAnchor, resolve, type Anchor } from './anchors.js';
 import { applyEdits, applyEditsToBytes, type Edit } from './edits.js';
@@ -68,7 +69,7 @@ export class Document {
     const edits = planned.flatMap((p) => p.edits);
     if (edits.length === 0) return planned.map((p) => p.report);
     const next = applyEdits(text, edits);
-    const started = performance.now();
+    const started = monotonicMs();
     // Flipping boxes only (`[ ]`→`[x]`, `⬜`→`✅`: one glyph for another of the same length)
     // changes no offset, line or structure: the model is updated where it stands, not re-parsed.
     if (planned.every((p) => p.flip)) {
@@ -76,12 +77,12 @@ export class Document {
       writeAtomic(this.path, bytes, this.source.mode);
       for (const p of planned) p.flip!();
       this.wrote(next, bytes);
-      this.lastTimings = { updateMs: 0, writeMs: performance.now() - started };
+      this.lastTimings = { updateMs: 0, writeMs: monotonicMs() - started };
       return planned.map((p) => p.report);
     }
     const applied = edits.map((e) => ({ start: e.start, oldEnd: e.end, text: e.text, removed: text.slice(e.start, e.end) }));
     const updated = updateRunbook(model, next, applied);
-    const updatedAt = performance.now();
+    const updatedAt = monotonicMs();
     // A tick, a fill or a result line never changes what the document is made of; if it would
     // (a cell value that starts a heading in a row without a leading pipe, say), write nothing.
     const results = (m: Runbook) => m.blocks.filter((b) => b.result).length;
@@ -95,7 +96,7 @@ export class Document {
     writeAtomic(this.path, bytes, this.source.mode);
     this.model = updated;
     this.wrote(next, bytes);
-    this.lastTimings = { updateMs: updatedAt - started, writeMs: performance.now() - updatedAt };
+    this.lastTimings = { updateMs: updatedAt - started, writeMs: monotonicMs() - updatedAt };
     return planned.map((p) => p.report);
   }
 

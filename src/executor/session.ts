@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { execa } from 'execa';
+import { monotonicMs } from '../clock.js';
 import { MarkerReader } from './marker.js';
 import { PRELUDE } from './prelude.js';
 import { StreamRedactor } from './redact.js';
@@ -211,7 +212,7 @@ export class ShellSession {
       signal: stopped ? (signal ?? active.sent) : signal,
       timedOut: active.timedOut,
       canceled: active.canceled,
-      durationMs: performance.now() - active.started,
+      durationMs: monotonicMs() - active.started,
       changedVars: changed,
       cwd: this.state.cwd,
       cwdChanged,
@@ -244,7 +245,7 @@ export class ShellSession {
         const active: Active = {
           token,
           onEvent,
-          started: performance.now(),
+          started: monotonicMs(),
           status: null,
           ownCwd: request.cwd ?? null,
           timedOut: false,

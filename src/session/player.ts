@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { monotonicMs } from '../clock.js';
 import { blockAnchor, taskAnchor, type Anchor } from '../document/anchors.js';
 import type { Change, Document } from '../document/document.js';
 import { formatTime } from '../document/time.js';
@@ -210,14 +211,14 @@ export class Player {
     );
     this.running = running;
     this.stopped = false;
-    const startedAt = performance.now();
+    const startedAt = monotonicMs();
     const result = await running.done.finally(() => (this.running = null));
     let recoveredMs: number | null = null;
     let reason = result.error;
     if (spec.until && outcomeOf(result) === 'passed') {
       const poll = await pollUntil(this.shell, spec.until, { everyMs: spec.everyMs, withinMs: spec.withinMs, startedAt, stopped: () => this.stopped, onRun: (cancel) => (this.running = { cancel }) });
       this.running = null;
-      result.durationMs = performance.now() - startedAt;
+      result.durationMs = monotonicMs() - startedAt;
       if (poll.passed) recoveredMs = poll.recoveredMs;
       else if (poll.canceled) result.canceled = true;
       else {

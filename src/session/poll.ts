@@ -1,3 +1,4 @@
+import { monotonicMs } from '../clock.js';
 import type { ShellSession } from '../executor/session.js';
 import type { BlockOutcome } from '../executor/types.js';
 import { parseDuration } from './duration.js';
@@ -29,12 +30,12 @@ export async function pollUntil(
   let last: BlockOutcome | null = null;
   for (;;) {
     if (options.stopped()) return { passed: false, recoveredMs: null, polls, last, canceled: true };
-    const remaining = options.withinMs - (performance.now() - options.startedAt);
+    const remaining = options.withinMs - (monotonicMs() - options.startedAt);
     const running = shell.run({ script: check, timeoutMs: Math.max(1, remaining), errexit: false, pipefail: true, check: true }, () => undefined);
     options.onRun(running.cancel);
     const outcome = await running.done;
     polls++;
-    const now = performance.now();
+    const now = monotonicMs();
     if (outcome.exitCode === 0) return { passed: true, recoveredMs: Math.round(now - options.startedAt), polls, last: outcome, canceled: false };
     last = outcome;
     if (outcome.canceled) return { passed: false, recoveredMs: null, polls, last, canceled: true };

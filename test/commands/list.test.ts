@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
+import { BIN, runCli } from '../support/cli.js';
 import { parsed } from '../support/fixtures.js';
 
 describe('runbook list', () => {
@@ -94,6 +95,17 @@ describe('runbook list on bad input', () => {
     const missing = runCli(['list']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("missing required argument 'file'");
+  });
+
+  it('stops quietly when its reader goes away (piped into head)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-pipe-'));
+    const file = join(dir, 'long.md');
+    // Enough output to fill the pipe after head has exited.
+    writeFileSync(file, Array.from({ length: 3000 }, (_, i) => `## Section ${i}\n\n- [ ] step ${i}\n`).join('\n'));
+    const result = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" list "${file}" | head -n 1; echo "exit=\${PIPESTATUS[0]}" >&2`], { encoding: 'utf8' });
+    expect(result.stdout.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).not.toMatch(/EPIPE|\n\s+at /);
+    expect(result.stderr.trim()).toBe('exit=0');
   });
 
   it('prints help listing the commands and the version', () => {
