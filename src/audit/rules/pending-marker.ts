@@ -1,6 +1,11 @@
 import type { Rule } from '../types.js';
 
-/** Words and signs that say "not done yet", left in the document outside code blocks. */
+/**
+ * Words and signs that say "not done yet", left in the document outside code: fenced blocks,
+ * inline code spans (`PENDING` there names a value, such as a job state) and HTML comments (not
+ * rendered) are skipped, and so is a line that shows 🟢, 🟡 and 🔴 side by side outside a table:
+ * a legend explaining the signs, not a status.
+ */
 export const pendingMarker: Rule = {
   id: 'pending-marker',
   severity: 'error',
@@ -8,16 +13,65 @@ export const pendingMarker: Rule = {
   check({ model, text, pendingWords }) {
     const escaped = pendingWords.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     const pattern = new RegExp(`(?:${escaped.map((w) => (/^\w/.test(w) ? `\\b${w}\\b` : w)).join('|')})`, 'gu');
-    const code = model.blocks.map((b) => [b.span.start, b.span.end] as const);
+    const blocks = model.blocks.map((b) => [b.span.start, b.span.end] as const);
+    const skipped = [...blocks, ...inlineCode(text, blocks), ...comments(text)];
+    const tableLines = new Set(model.tables.flatMap((t) => [t.line, ...t.rows.map((r) => r.line)]));
     const hits = [];
     let line = 1;
     let lineStart = 0;
     for (const match of text.matchAll(pattern)) {
       const at = match.index!;
-      if (code.some(([s, e]) => at >= s && at < e)) continue;
+      if (skipped.some(([s, e]) => at >= s && at < e)) continue;
       for (let i = lineStart; i < at; i++) if (text[i] === '\n') (line++, (lineStart = i + 1));
+      if (match[0] === '🟡' && !tableLines.has(line) && isLegend(text, lineStart)) continue;
       hits.push({ line, column: at - lineStart + 1, message: `pending marker "${match[0]}"` });
     }
     return hits;
   },
 };
+
+/**
+ * Code spans: a run of backticks up to the next run of exactly the same length, within one
+ * paragraph (a blank line ends the search); an escaped backtick opens nothing.
+ */
+function inlineCode(text: string, blocks: readonly (readonly [number, number])[]): (readonly [number, number])[] {
+  const spans: [number, number][] = [];
+  const runs = /`+/g;
+  const blank = /\n[ \t]*\n/g;
+  const closers = new Map<number, RegExp>();
+  let open: RegExpExecArray | null;
+  let limit = -1;
+  while ((open = runs.exec(text)) !== null) {
+    const at = open.index;
+    const block = blocks.find(([s, e]) => at >= s && at < e);
+    if (block) {
+      runs.lastIndex = block[1];
+      continue;
+    }
+    if (at > 0 && text[at - 1] === '\\') continue;
+    // The span ends within the paragraph: at the next blank line at the latest.
+    if (limit <= at) {
+      blank.lastIndex = at;
+      limit = blank.exec(text)?.index ?? text.length;
+    }
+    const length = open[0].length;
+    let close = closers.get(length);
+    if (!close) closers.set(length, (close = new RegExp(`(?<!\`)\`{${length}}(?!\`)`, 'g')));
+    close.lastIndex = at + length;
+    const found = close.exec(text);
+    if (found === null || found.index >= limit) continue;
+    spans.push([at, found.index + length]);
+    runs.lastIndex = found.index + length;
+  }
+  return spans;
+}
+
+function comments(text: string): (readonly [number, number])[] {
+  return [...text.matchAll(/<!--[\s\S]*?-->/g)].map((m) => [m.index!, m.index! + m[0].length]);
+}
+
+function isLegend(text: string, lineStart: number): boolean {
+  const end = text.indexOf('\n', lineStart);
+  const lineText = text.slice(lineStart, end === -1 ? text.length : end);
+  return lineText.includes('🟢') && lineText.includes('🔴');
+}
