@@ -4,7 +4,7 @@ import { println } from '../io.js';
 export interface ActionsLog {
   /** Opens a fold titled `title` (else prints the title as a plain line). */
   start(title: string): void;
-  /** Closes the fold, on a line of its own even when the output did not end with a newline. */
+  /** Ends the step's output on a line of its own, then closes the fold. */
   end(outputEndedLine: boolean): void;
   /** An error annotation on `file:line`, shown on the pull request and the run summary. */
   error(file: string, line: number, message: string): void;
@@ -23,9 +23,9 @@ export function actionsLog(env: NodeJS.ProcessEnv, out: NodeJS.WritableStream): 
   return {
     start: (title) => println(out, on ? `::group::${data(title)}` : title),
     end: (outputEndedLine) => {
-      if (!on) return;
+      // What follows (the step's summary, or the fold's end) starts on a line of its own.
       if (!outputEndedLine) out.write('\n');
-      println(out, '::endgroup::');
+      if (on) println(out, '::endgroup::');
     },
     error: (file, line, message) => {
       if (on) println(out, `::error file=${property(file)},line=${line}::${data(message)}`);

@@ -101,9 +101,17 @@ export function scanShell(text: string): ShellScan {
         continue;
       }
     }
+    if (!inDouble && c === '(' && text[i + 1] === '(') {
+      // Arithmetic: `(( n = 5 ))`, `(( n += 1 ))`, `(( n++ ))`, `for (( i = 0; … ))` assign.
+      const close = text.indexOf('))', i + 2);
+      const inner = text.slice(i + 2, close === -1 ? text.length : close);
+      for (const name of arithmeticAssigns(inner)) assigns.push({ name, offset: i });
+    }
     if (c === '$') {
       const next = readExpansion(text, i);
       if (next.use) uses.push(next.use);
+      // `${X:=default}` assigns X as well.
+      if (next.assigns) assigns.push({ name: next.assigns, offset: i });
       i = next.end;
       atWordStart = false;
       continue;
@@ -134,7 +142,16 @@ function testedForEmptiness(text: string, at: number): boolean {
   return /(?:^|[\s[])-[zn]\s+"?$/.test(text.slice(Math.max(0, at - 16), at));
 }
 
-function readExpansion(text: string, at: number): { use: ShellVarUse | null; end: number } {
+/** Names an arithmetic expression assigns: `n = 1`, `n += 2`, `n <<= 1`, `n++`, `--n`. */
+function arithmeticAssigns(expression: string): string[] {
+  const names: string[] = [];
+  for (const m of expression.matchAll(/(?<![\w$])([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)?(?:(?:[-+*/%&|^]|<<|>>)?=(?!=)|\+\+|--)|(?:\+\+|--)\s*([A-Za-z_]\w*)/g)) {
+    names.push((m[1] ?? m[2])!);
+  }
+  return names;
+}
+
+function readExpansion(text: string, at: number): { use: ShellVarUse | null; end: number; assigns?: string } {
   const optional = testedForEmptiness(text, at) ? '' : null;
   const simple = /^\$([A-Za-z_]\w*)/.exec(text.slice(at, at + 256));
   if (simple) return { use: { name: simple[1]!, offset: at, default: optional }, end: at + simple[0].length };
@@ -157,6 +174,7 @@ function readExpansion(text: string, at: number): { use: ShellVarUse | null; end
   return {
     use: { name: braced[1]!, offset: at, default: hasDefault ? (braced[3] ?? '') : alternate ? '' : optional },
     end,
+    ...(operator === ':=' || operator === '=' ? { assigns: braced[1]! } : {}),
   };
 }
 

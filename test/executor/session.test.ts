@@ -42,6 +42,15 @@ describe('a shell session', () => {
     expect(third.outcome.changedVars).toEqual(['COUNT']);
   });
 
+  it('gives a block no positional parameters, as at a prompt', async () => {
+    const { session } = await start();
+    const { outcome, out } = await run(session, 'echo "args=$# first=${1-none}"');
+    expect(outcome.exitCode).toBe(0);
+    expect(out).toBe('args=0 first=none\n');
+    // A check (run in a subshell) sees none either.
+    expect((await run(session, 'echo "args=$#"', { check: true })).out).toBe('args=0\n');
+  });
+
   it('fails a block at its first failing command, and keeps going when errexit is off', async () => {
     const { session } = await start();
     const strict = await run(session, 'echo one\nfalse\necho two');

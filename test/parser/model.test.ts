@@ -216,6 +216,14 @@ describe('parseRunbook: sections, front matter and variables', () => {
     expect(model.references.filter((r) => !r.assignedBefore).map((r) => r.name)).toEqual(['MISSING']);
   });
 
+  it('knows ${X:=default} and arithmetic assign, and that comparisons do not', () => {
+    const model = parseRunbook(
+      '```bash\necho "${ALSO:=y}" "$ALSO"\n(( count = 5 )); echo $count\nfor (( i = 0; i < 3; i++ )); do echo $i; done\n((++hits)); echo $hits\n(( total += 2 )); echo $total\n(( LIMIT >= 5 )) && echo $LIMIT\n(( EQ == 1 )) && echo $EQ\n```\n',
+    );
+    // What a run would demand a value for: used, with no default, and not assigned first.
+    expect(model.references.filter((r) => !r.assignedBefore && r.default === null).map((r) => r.name)).toEqual(['LIMIT', 'EQ']);
+  });
+
   it('never confuses a long line or non-ASCII text', () => {
     const { text, model } = parsed('parser/long-lines.md');
     expect(model.tasks).toHaveLength(1);
