@@ -25,7 +25,9 @@ function inline(nodes: PhrasingContent[]): string {
 }
 
 function table(node: MdTable): string[] {
-  const rows = node.children.map((row) => row.children.map((cell) => inline(cell.children).trim()));
+  // As GitHub shows it: a row has the header's number of cells; cells beyond it are dropped.
+  const columns = node.children[0]?.children.length ?? 0;
+  const rows = node.children.map((row) => row.children.slice(0, columns).map((cell) => inline(cell.children).trim()));
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' │ ').trimEnd();
   return [line(rows[0]!), widths.map((w) => '─'.repeat(w)).join('─┼─'), ...rows.slice(1).map(line)];

@@ -37,6 +37,11 @@ describe('renderProse', () => {
     ]);
   });
 
+  it('shows a table row with the header’s cells, as GitHub does, dropping the ones beyond', () => {
+    const text = '| Step | Owner |\n|---|---|\n| a \\| b | `x|y` | extra |\n| c |\n';
+    expect(renderProse(text, 0, text.length)).toEqual(['Step  │ Owner', '──────┼──────', 'a | b │ `x', 'c']);
+  });
+
   it('renders only the part asked for', () => {
     const text = '# A\n\nfirst\n\n# B\n\nsecond\n';
     expect(renderProse(text, text.indexOf('# B'), text.length)).toEqual(['▌ B', 'second']);
