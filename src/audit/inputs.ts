@@ -43,22 +43,28 @@ export function expandInputs(inputs: string[], cwd: string): string[] {
 }
 
 /**
- * The Markdown files added or modified between `ref` and HEAD (from their merge base, as a pull
- * request sees them), kept when they match the configured session-doc globs (all, without any).
+ * The Markdown files added or modified since `ref` (from its merge base with HEAD, as a pull
+ * request sees them), including edits not committed yet and new files git does not ignore, kept
+ * when they match the configured session-doc globs (all, without any). In a clean checkout, as in
+ * CI, that is exactly what the branch changed.
  */
 export function changedFiles(ref: string, cwd: string, config: AuditConfig): string[] {
   let root: string;
-  let names: string;
+  let names: string[];
+  const git = (...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   try {
-    root = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-    names = execFileSync('git', ['diff', '--name-only', '--diff-filter=AMR', '-z', `${ref}...HEAD`], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    root = git('rev-parse', '--show-toplevel').trim();
+    const base = git('merge-base', ref, 'HEAD').trim();
+    // Paths relative to the repository root, whatever folder the audit runs in.
+    const changed = git('diff', '--name-only', '--diff-filter=AMR', '-z', base, '--', ':/');
+    const untracked = git('ls-files', '--others', '--exclude-standard', '-z', '--full-name', '--', ':/');
+    names = [...new Set([...changed.split('\0'), ...untracked.split('\0')])].filter(Boolean);
   } catch (error) {
-    const detail = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n')[0];
+    const detail = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n')[0] || `no common history with ${ref}`;
     throw new UserError(`--changed ${ref}: git could not list the changes (${detail}); is this a git checkout with ${ref} fetched?`);
   }
   const globs = config.sessionDocs.length ? picomatch(config.sessionDocs) : () => true;
   return names
-    .split('\0')
     .filter((name) => name.endsWith('.md') && globs(name))
     .map((name) => relative(cwd, join(root, name)) || name)
     .sort();

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -177,6 +177,17 @@ describe('runbook audit in a repository', () => {
     expect(configured.findings.map((f) => `${f.file} ${f.severity} ${f.ruleId}`)).toEqual(['new-session.md warning gate-breach', 'new-session.md warning gate-breach']);
     // Only warnings: the audit passes.
     expect(configured.code).toBe(0);
+    // Edits not committed yet and new files count too (as they will be in the pull request);
+    // files git ignores do not.
+    writeFileSync(join(dir, 'old-session.md'), `${readFileSync(join(dir, 'old-session.md'), 'utf8')}\n- [ ] added after the commit\n`);
+    cpSync('fixtures/audit/unticked.md', join(dir, 'draft-session.md'));
+    writeFileSync(join(dir, '.gitignore'), 'scratch-session.md\n');
+    cpSync('fixtures/audit/unticked.md', join(dir, 'scratch-session.md'));
+    const local = audit(['--changed', 'main', '--format', 'json'], dir);
+    expect([...new Set(local.findings.map((f) => f.file))].sort()).toEqual(['draft-session.md', 'new-session.md', 'old-session.md']);
+    mkdirSync(join(dir, 'sub'));
+    const fromSub = audit(['--changed', 'main', '--format', 'json'], join(dir, 'sub'));
+    expect([...new Set(fromSub.findings.map((f) => f.file))].sort()).toEqual(['../draft-session.md', '../new-session.md', '../old-session.md']);
     const bad = runCli(['audit', '--changed', 'no-such-branch'], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/git could not list the changes/);
