@@ -3,11 +3,11 @@ import { UserError } from '../errors.js';
 import { monotonicMs } from '../clock.js';
 import { checkboxOf, parseRunbook, updateRunbook, type CheckboxState, type Runbook } from '../parser/index.js';
 import { describeAnchor, resolve, type Anchor } from './anchors.js';
-import { applyEdits, applyEditsToBytes, type Edit } from './edits.js';
+import { applyEdits, applyEditsToBytes, spliceBytes, type Edit } from './edits.js';
 import { acquireLock } from './lock.js';
 import { cellText, columnFamily, fillCellEdits, fillMissingCellsEdits, resultLineEdits, setCheckboxEdits, tickTaskEdits } from './ops.js';
-import { decodeSource, readSource, sha256, stampOf, type Source } from './source.js';
-import { sweepTemporaries, writeAtomic } from './write.js';
+import { decodeSource, readSource, sourceOf, stampOf, type Source } from './source.js';
+import { sweepTemporaries, writeAtomic, writeInPlace } from './write.js';
 
 /** A change to make, anchored by identity so it can be found again after someone else's edit. */
 export type Change =
@@ -73,10 +73,21 @@ export class Document {
     // Flipping boxes only (`[ ]`→`[x]`, `⬜`→`✅`: one glyph for another of the same length)
     // changes no offset, line or structure: the model is updated where it stands, not re-parsed.
     if (planned.every((p) => p.flip)) {
-      const bytes = this.encode(text, next, edits);
-      writeAtomic(this.path, bytes, this.source.mode);
+      const spliced = spliceBytes(text, this.source.bytes, edits);
+      // One box: its bytes are overwritten where they stand when that is as safe as a new file.
+      const patch = spliced?.patches.length === 1 ? spliced.patches[0]! : null;
+      const stamp = patch && patch.data.length === patch.removed ? writeInPlace(this.path, patch.at, patch.data, this.source.stamp) : null;
+      let bytes: Buffer;
+      if (stamp !== null) {
+        // The bytes held are patched the same way, instead of copying the file's worth.
+        bytes = Buffer.from(this.source.bytes.buffer, this.source.bytes.byteOffset, this.source.bytes.byteLength);
+        bytes.set(patch!.data, patch!.at);
+      } else {
+        bytes = spliced?.bytes ?? Buffer.from(next, 'utf8');
+        writeAtomic(this.path, bytes, this.source.mode);
+      }
       for (const p of planned) p.flip!();
-      this.wrote(next, bytes);
+      this.wrote(next, bytes, stamp ?? undefined);
       this.lastTimings = { updateMs: 0, writeMs: monotonicMs() - started };
       return planned.map((p) => p.report);
     }
@@ -105,21 +116,10 @@ export class Document {
     return applyEditsToBytes(text, this.source.bytes, edits) ?? Buffer.from(next, 'utf8');
   }
 
-  /**
-   * Takes what was just written as the source. Its hash (a SHA-256 of megabytes, for the journal
-   * and for comparing) is computed only if someone asks for it.
-   */
-  private wrote(text: string, bytes: Buffer): void {
-    let hash: string | null = null;
-    this.source = {
-      ...this.source,
-      text,
-      bytes,
-      stamp: stampOf(this.path),
-      get hash() {
-        return (hash ??= sha256(bytes));
-      },
-    };
+  /** Takes what was just written as the source (its hash is computed only if someone asks). */
+  private wrote(text: string, bytes: Buffer, stamp = stampOf(this.path)): void {
+    const { path, bom, eol, mode } = this.source;
+    this.source = sourceOf({ path, text, bytes, bom, eol, mode, stamp });
   }
 
   /**
@@ -140,7 +140,8 @@ export class Document {
     }
     // The bytes last read or written, compared as bytes: cheaper than hashing megabytes.
     if (Buffer.compare(bytes, this.source.bytes) === 0) {
-      this.source = { ...this.source, stamp };
+      const { path, text, bytes: same, bom, eol, mode } = this.source;
+      this.source = sourceOf({ path, text, bytes: same, bom, eol, mode, stamp });
       return;
     }
     const source = decodeSource(this.path, bytes, statSync(this.path).mode, stamp);

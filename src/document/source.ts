@@ -72,15 +72,21 @@ export function decodeSource(path: string, bytes: Uint8Array, mode: number, stam
   } catch {
     throw new UserError(`${path}: is not valid UTF-8 (first bad byte at offset ${firstInvalidUtf8(bytes)}); re-save it as UTF-8`);
   }
+  return sourceOf({ path, text, bytes, bom: text.charCodeAt(0) === 0xfeff, eol: dominantLineEnding(text), mode, stamp });
+}
+
+/**
+ * A source whose hash (a SHA-256 of what may be megabytes, for the journal) is computed the
+ * first time someone asks for it, once. Copy a source through this, not with a spread: spreading
+ * would read the hash.
+ */
+export function sourceOf(fields: Omit<Source, 'hash'>): Source {
+  let hash: string | null = null;
   return {
-    path,
-    text,
-    hash: sha256(bytes),
-    bytes,
-    bom: text.charCodeAt(0) === 0xfeff,
-    eol: dominantLineEnding(text),
-    mode,
-    stamp,
+    ...fields,
+    get hash() {
+      return (hash ??= sha256(fields.bytes));
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fstatSync, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { alive } from './lock.js';
 
@@ -30,6 +30,39 @@ export function writeAtomic(path: string, text: string | Uint8Array, mode: numbe
     closeSync(dirFd);
   } catch {
     // Some file systems cannot open a folder for syncing; the rename is still atomic.
+  }
+}
+
+/** The size of the unit a disk writes whole: a write within one is never half done. */
+const SECTOR = 512;
+
+/**
+ * Overwrites `data.length` bytes at byte `at` of `path` in place, when that is as safe as
+ * replacing the file: the bytes keep their length and lie within one disk sector (so a crash
+ * leaves the old bytes or the new ones, never a mix), and the open file is still the one whose
+ * stamp (inode, size, times) is `stamp` (so nobody's edit since is written over). Returns the
+ * file's new stamp, or null when the write is not one of these and nothing was written: the
+ * caller then replaces the file with `writeAtomic`. A checkbox flip in a 5 MB document costs one
+ * sector instead of the whole file.
+ */
+export function writeInPlace(path: string, at: number, data: Uint8Array, stamp: string): string | null {
+  if (data.length === 0 || Math.floor(at / SECTOR) !== Math.floor((at + data.length - 1) / SECTOR)) return null;
+  let fd: number;
+  try {
+    fd = openSync(path, 'r+');
+  } catch {
+    // Not writable in place (a read-only file, say): replacing it is the caller's way.
+    return null;
+  }
+  try {
+    const stat = fstatSync(fd, { bigint: true });
+    if (`${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}` !== stamp) return null;
+    if (writeSync(fd, data, 0, data.length, at) !== data.length) throw new Error(`${path}: short write`);
+    fdatasyncSync(fd);
+    const after = fstatSync(fd, { bigint: true });
+    return `${after.ino}:${after.size}:${after.mtimeNs}:${after.ctimeNs}`;
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -1,13 +1,15 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { Document } from '../../src/document/document.js';
-import { taskAnchor, type Anchor } from '../../src/document/anchors.js';
+import { cellAnchor, taskAnchor, type Anchor } from '../../src/document/anchors.js';
 import { UserError } from '../../src/errors.js';
 import { acquireLock } from '../../src/document/lock.js';
+import { stampOf } from '../../src/document/source.js';
+import { writeInPlace } from '../../src/document/write.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'runbook-crash-'));
 
@@ -61,6 +63,105 @@ describe('atomic writes', () => {
     Document.open(target, { lock: 'runbook tick' }).close();
     expect(leftovers()).toEqual([]);
   }, 180_000);
+});
+
+describe('a box flipped in place', () => {
+  const inode = (path: string) => statSync(path).ino;
+
+  it('overwrites only its bytes, in the same file, when they lie within one disk sector', () => {
+    const path = join(dir, 'in-place.md');
+    const text = `# Drill\n\n${'- [ ] step ☐\n'.repeat(2000)}`;
+    writeFileSync(path, text);
+    const doc = Document.open(path);
+    const before = inode(path);
+    const expected = (t: string, index: number) => t.split('\n').map((line, i) => (i === index + 2 ? line.replace('[ ]', '[x]') : line)).join('\n');
+    doc.apply([{ kind: 'task', anchor: taskAnchor(doc.model, 1500) as Anchor & { kind: 'task' }, checked: true }]);
+    expect(inode(path)).toBe(before);
+    expect(readFileSync(path, 'utf8')).toBe(expected(text, 1500));
+    // The model and the next change follow the file as written.
+    expect(doc.model.tasks[1500]!.checked).toBe(true);
+    doc.apply([{ kind: 'task', anchor: taskAnchor(doc.model, 3) as Anchor & { kind: 'task' }, checked: true }]);
+    expect(readFileSync(path, 'utf8')).toBe(expected(expected(text, 1500), 3));
+    expect(inode(path)).toBe(before);
+  });
+
+  it('replaces the file instead when the box straddles a sector or two boxes change', () => {
+    const path = join(dir, 'straddle.md');
+    // The Done cell's ☐ (3 bytes) is at bytes 511–513: across the 512-byte boundary.
+    const head = `# ${'x'.repeat(475)}\n\n| Step | Done |\n|---|---|\n| a | `;
+    const table = `${head}☐ |\n| b | ☐ |\n`;
+    writeFileSync(path, table);
+    expect(Buffer.byteLength(head)).toBe(511);
+    const doc = Document.open(path);
+    const cell = (row: number) => cellAnchor(doc.model, 0, row, 1) as Anchor & { kind: 'cell' };
+    let before = inode(path);
+    doc.apply([{ kind: 'checkbox', anchor: cell(0), state: 'checked' }]);
+    expect(inode(path)).not.toBe(before);
+    expect(readFileSync(path, 'utf8')).toBe(`${head}☑ |\n| b | ☐ |\n`);
+    before = inode(path);
+    doc.apply([
+      { kind: 'checkbox', anchor: cell(0), state: 'unchecked' },
+      { kind: 'checkbox', anchor: cell(1), state: 'checked' },
+    ]);
+    expect(inode(path)).not.toBe(before);
+    expect(readFileSync(path, 'utf8')).toBe(`${head}☐ |\n| b | ☑ |\n`);
+    // One box within a sector: in place again.
+    before = inode(path);
+    doc.apply([{ kind: 'checkbox', anchor: cell(1), state: 'unchecked' }]);
+    expect(inode(path)).toBe(before);
+    expect(readFileSync(path, 'utf8')).toBe(table);
+  });
+
+  it('leaves the old box or the new one when the writer is killed at any moment (100 runs)', async () => {
+    const writer = join(dir, 'flipper.mjs');
+    buildSync({
+      stdin: {
+        contents: `import { statSync } from 'node:fs';
+          import { writeInPlace } from './src/document/write.ts';
+          const stampOf = (p) => { const s = statSync(p, { bigint: true }); return s.ino + ':' + s.size + ':' + s.mtimeNs + ':' + s.ctimeNs; };
+          const [path, at] = process.argv.slice(2);
+          const glyphs = [Buffer.from('☐'), Buffer.from('☑')];
+          process.stdout.write('ready\\n');
+          for (let i = 0; ; i++) if (writeInPlace(path, Number(at), glyphs[i % 2], stampOf(path)) === null) throw new Error('not in place');`,
+        resolveDir: process.cwd(),
+        loader: 'ts',
+      },
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      outfile: writer,
+      logLevel: 'error',
+    });
+    const path = join(dir, 'flip.md');
+    const head = '| Step | Done |\n|---|---|\n| a | ';
+    writeFileSync(path, `${head}☐ |\n`);
+    const seen = new Set<string>();
+    for (let run = 0; run < 100; run++) {
+      const child = spawn(process.execPath, [writer, path, String(Buffer.byteLength(head))], { stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.once('data', () => resolve());
+        child.once('exit', (code) => reject(new Error(`the writer exited (${code}) before it started`)));
+      });
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10));
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      const now = readFileSync(path, 'utf8');
+      expect([`${head}☐ |\n`, `${head}☑ |\n`]).toContain(now);
+      seen.add(now);
+    }
+    expect(seen.size).toBe(2);
+  }, 120_000);
+
+  it('writes nothing where the file is no longer the one it was told of', () => {
+    const path = join(dir, 'stale.md');
+    writeFileSync(path, '- [ ] x\n');
+    const stamp = stampOf(path);
+    writeFileSync(path, '- [ ] y\n');
+    expect(writeInPlace(path, 3, Buffer.from('x'), stamp)).toBeNull();
+    expect(readFileSync(path, 'utf8')).toBe('- [ ] y\n');
+    expect(writeInPlace(path, 3, Buffer.from('x'), stampOf(path))).toBe(stampOf(path));
+    expect(readFileSync(path, 'utf8')).toBe('- [x] y\n');
+  });
 });
 
 describe('a file changed by someone else', () => {
