@@ -96,9 +96,8 @@ export class Document {
     const updatedAt = monotonicMs();
     // A tick, a fill or a result line never changes what the document is made of; if it would
     // (a cell value that starts a heading in a row without a leading pipe, say), write nothing.
-    const results = (m: Runbook) => m.blocks.filter((b) => b.result).length;
     const added = planned.filter((p) => p.addsResult).length;
-    if (shape(updated) !== shape(model) || results(updated) !== results(model) + added) {
+    if (!sameShape(updated, model) || results(updated) !== results(model) + added) {
       // The update moved parts of the old model in place; read the unchanged text afresh.
       this.model = parseRunbook(text);
       throw new UserError(`${this.path}: that change would alter the document's structure (${planned.map((p) => p.report.what).join(', ')}); nothing was written`);
@@ -161,9 +160,20 @@ export class Document {
 }
 
 /** What a document is made of: counts of tasks, blocks and sections, and each table's size. */
-function shape(model: Runbook): string {
-  const tables = model.tables.map((t) => `${t.header.length}x${t.rows.length}`).join(',');
-  return `${model.tasks.length}/${model.blocks.length}/${model.sections.length}/${tables}`;
+/** Whether two models have the same tasks, blocks, sections and table sizes, by count. */
+function sameShape(a: Runbook, b: Runbook): boolean {
+  if (a.tasks.length !== b.tasks.length || a.blocks.length !== b.blocks.length || a.sections.length !== b.sections.length || a.tables.length !== b.tables.length) return false;
+  for (let i = 0; i < a.tables.length; i++) {
+    if (a.tables[i]!.header.length !== b.tables[i]!.header.length || a.tables[i]!.rows.length !== b.tables[i]!.rows.length) return false;
+  }
+  return true;
+}
+
+/** How many blocks have a result line. */
+function results(model: Runbook): number {
+  let count = 0;
+  for (const block of model.blocks) if (block.result) count++;
+  return count;
 }
 
 function where(found: ReturnType<typeof resolve>, change: Change, path: string) {

@@ -37,7 +37,7 @@ export class LineIndex {
   /**
    * The index of `text`, which is this index's text with `[from, oldTo)` replaced so that it now
    * ends at `newTo`: line starts outside the change are kept or shifted, only the changed part is
-   * scanned again.
+   * scanned again. This index must not be used afterwards: its starts may be reused.
    */
   updated(text: string, from: number, oldTo: number, newTo: number): LineIndex {
     const delta = newTo - oldTo;
@@ -53,10 +53,17 @@ export class LineIndex {
         middle.push(i + 1);
       }
     }
+    const inside = middle.filter((s) => s > from && s <= newTo);
+    if (inside.length === b - a) {
+      // As many lines as before (a cell filled, a word changed): the starts are updated where
+      // they are, as the caller hands this index over (the old text's index is not used again).
+      for (let k = 0; k < inside.length; k++) starts[a + k] = inside[k]!;
+      if (delta) for (let k = b; k < starts.length; k++) starts[k]! += delta;
+      return new LineIndex(text, starts);
+    }
     const after = starts.slice(b);
     for (let k = 0; k < after.length; k++) after[k]! += delta;
-    const next = starts.slice(0, a).concat(middle.filter((s) => s > from && s <= newTo), after);
-    return new LineIndex(text, next);
+    return new LineIndex(text, starts.slice(0, a).concat(inside, after));
   }
 
   /** The 1-based line holding `offset`. */
