@@ -1,6 +1,6 @@
 import { readSource } from '../document/source.js';
 import { auditDocument } from '../audit/audit.js';
-import { loadConfig } from '../audit/config.js';
+import { ruleConfig } from './rule-config.js';
 import { FORMATS, formatFindings } from '../audit/format/index.js';
 import { changedFiles, expandInputs } from '../audit/inputs.js';
 import { RULES } from '../audit/rules/index.js';
@@ -19,7 +19,7 @@ export interface AuditOptions {
 export function auditCommand(inputs: string[], options: AuditOptions, io: Io): number {
   const format = options.format ?? 'text';
   if (!FORMATS.includes(format)) throw new UserError(`--format ${format}: use one of ${FORMATS.join(', ')}`);
-  const config = loadConfig(io.cwd);
+  const config = ruleConfig(io.cwd);
   const files = [...new Set([...(options.changed ? changedFiles(options.changed, io.cwd, config) : []), ...(inputs.length || !options.changed ? expandInputs(inputs.length ? inputs : ['.'], io.cwd) : [])])];
   const findings: Finding[] = [];
   for (const file of files) findings.push(...auditDocument(file, readSource(file).text, config));

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { loadConfig } from '../audit/config.js';
+import { ruleConfig } from './rule-config.js';
 import { FORMATS, formatFindings } from '../audit/format/index.js';
 import { expandInputs } from '../audit/inputs.js';
 import type { Finding } from '../audit/types.js';
@@ -14,7 +14,7 @@ declare const __VERSION__: string;
 export function checkCommand(inputs: string[], options: { format?: string }, io: Io): number {
   const format = options.format ?? 'text';
   if (!FORMATS.includes(format)) throw new UserError(`--format ${format}: use one of ${FORMATS.join(', ')}`);
-  const config = loadConfig(io.cwd);
+  const config = ruleConfig(io.cwd);
   const files = expandInputs(inputs.length ? inputs : ['.'], io.cwd);
   const shellcheck = spawnSync('shellcheck', ['--version']).status === 0;
   if (!shellcheck && format === 'text') io.stderr.write('note: shellcheck is not installed, so its checks were skipped (Debian package shellcheck)\n');

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Document } from '../document/document.js';
 import { readState } from '../executor/state.js';
@@ -97,6 +98,9 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
       if (missing.length) println(io.stdout, `\nno value yet for: ${missing.map((m) => m.name).join(', ')}`);
       return EXIT.ok;
     }
+    // Where the report and the JUnit file go must exist before anything runs, not after.
+    if (options.report) writableFolder(resolve(io.cwd, options.report), options.report, '--report');
+    if (options.junit) writableFolder(resolve(io.cwd, options.junit), options.junit, '--junit');
     const confirmations = new Set(options.confirm ?? []);
     for (const block of blocks) {
       const word = block.options.values.confirm;
@@ -201,7 +205,7 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
     const notRun = selected.filter((s) => !done.has(s));
     const reasonOf = (s: RunStep) => (s.kind === 'block' ? noInterpreter.get(s.block.index) : undefined) ?? 'not run: an earlier step failed or the run was stopped';
     if (options.report) {
-      writeReport(options.report, { file, startedAt, finishedAt: new Date().toISOString(), operator, outcome, blocks: [...records.map(({ tail: _tail, ...rest }) => rest)], scenarios: scenarios.map(({ tail: _tail, ...rest }) => rest) });
+      writeReport(resolve(io.cwd, options.report), options.report, { file, startedAt, finishedAt: new Date().toISOString(), operator, outcome, blocks: [...records.map(({ tail: _tail, ...rest }) => rest)], scenarios: scenarios.map(({ tail: _tail, ...rest }) => rest) });
     }
     if (options.junit) {
       const cases: JunitCase[] = [
@@ -209,7 +213,7 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
         ...scenarios.map((r) => scenarioCase(r)),
         ...notRun.map((s) => ({ name: `${stepName(s)} (line ${s.kind === 'block' ? s.block.line : s.scenario.line})`, durationMs: 0, skipped: reasonOf(s) })),
       ];
-      writeFileSync(options.junit, junitXml(file, cases));
+      writeOutput(resolve(io.cwd, options.junit), options.junit, '--junit', junitXml(file, cases));
     }
     const passed = records.length - failed.length + scenarios.filter((r) => r.outcome === 'passed').length;
     const judged = scenarios.filter((r) => r.outcome === 'needs judgment' || r.outcome === 'skipped').length;
@@ -259,6 +263,25 @@ function printScenarioPlan(io: Io, scenario: Scenario, mask: (text: string) => s
   if (scenario.until) println(io.stdout, `   until ${mask(scenario.until)}`);
 }
 
-function writeReport(path: string, report: RunReport): void {
-  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+function writeReport(absolute: string, path: string, report: RunReport): void {
+  writeOutput(absolute, path, '--report', `${JSON.stringify(report, null, 2)}\n`);
+}
+
+function writeOutput(absolute: string, path: string, option: string, text: string): void {
+  try {
+    writeFileSync(absolute, text);
+  } catch (error) {
+    throw new UserError(`${option} ${path}: cannot write it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the run itself is recorded in the runbook and its journal`);
+  }
+}
+
+function writableFolder(absolute: string, path: string, option: string): void {
+  const folder = dirname(absolute);
+  let isFolder = false;
+  try {
+    isFolder = statSync(folder).isDirectory();
+  } catch {
+    isFolder = false;
+  }
+  if (!isFolder) throw new UserError(`${option} ${path}: the folder ${folder} does not exist; create it or choose another path (nothing was run)`);
 }

@@ -102,6 +102,29 @@ describe('runbook audit rules', () => {
   });
 });
 
+describe('the configuration file', () => {
+  it('refuses a rule that does not exist, invalid YAML and an unknown severity, naming the file (audit and check alike)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-config-'));
+    cpSync('fixtures/audit/unticked.md', join(dir, 'session.md'));
+    const config = join(dir, '.runbook.yml');
+    writeFileSync(config, 'audit:\n  rules:\n    unticked-tasks: off\n');
+    for (const command of ['audit', 'check']) {
+      const { code, stderr } = runCli([command], { cwd: dir });
+      expect(code).toBe(2);
+      expect(stderr).toContain(`${config}: no rule is called unticked-tasks; the rules are block-result,`);
+    }
+    writeFileSync(config, 'audit:\n  rules: [unclosed\n');
+    expect(runCli(['audit'], { cwd: dir }).stderr).toContain(`${config}: not valid YAML`);
+    writeFileSync(config, 'audit:\n  rules:\n    unticked-task: loud\n');
+    expect(runCli(['audit'], { cwd: dir }).stderr).toContain('rule unticked-task must be error, warning or off');
+    // Spelt right, the rule is turned off, and check accepts audit's rules in the same file.
+    writeFileSync(config, 'audit:\n  rules:\n    unticked-task: off\n    shellcheck: off\n');
+    const off = audit(['--format', 'json'], dir);
+    expect(off.findings.filter((f) => f.ruleId === 'unticked-task')).toEqual([]);
+    expect(runCli(['check'], { cwd: dir }).code).not.toBe(2);
+  });
+});
+
 describe('runbook audit output', () => {
   it('prints text grouped by file with a summary', () => {
     const { code, stdout } = runCli(['audit', 'fixtures/audit/unticked.md', 'fixtures/audit/clean.md']);

@@ -134,6 +134,19 @@ describe('runbook run', () => {
     expect(existsSync(join(dir, '.runbook'))).toBe(false);
   });
 
+  it('refuses a report or JUnit path in a folder that does not exist, before running anything', () => {
+    const dir = workspace();
+    const path = write(dir, 'deploy.md', doc);
+    for (const option of ['--report', '--junit']) {
+      const { code, stderr } = runCli(['run', 'deploy.md', '--yes', option, 'out/missing/r.xml'], { cwd: dir, env });
+      expect(code).toBe(2);
+      expect(stderr).toMatch(new RegExp(`^runbook: ${option} out/missing/r.xml: the folder .*out/missing does not exist`));
+      expect(stderr).not.toMatch(/internal error/);
+    }
+    expect(readFileSync(path, 'utf8')).toBe(doc);
+    expect(existsSync(join(dir, '.runbook'))).toBe(false);
+  });
+
   it('names a variable with no value before running anything', () => {
     const dir = workspace();
     const path = write(dir, 'v.md', '```bash\necho first\n```\n\n```bash\necho "$REGION"\n```\n');
