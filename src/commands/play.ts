@@ -69,7 +69,7 @@ export async function playCommand(file: string, options: PlayOptions, io: Io): P
     player = await Player.open(doc, { cwd: startIn, env: prep.env, secrets: prep.secrets, operator: () => operatorName(io.env, io.cwd), version: __VERSION__, timeoutMs: options.timeout ? parseDuration(options.timeout) : null });
     if (prep.resolved.missing.length) player.journal.append('prompt', { names: prep.resolved.missing.map((m) => m.name) });
     const controller = makeController(path, doc, player, prep, io);
-    const initial: PlayState = { steps: buildSteps(doc.model), selected: 0, mode: { name: 'browse' }, output: [], scroll: 0, column: 0, message: null, cwd: player.shell.cwd, changedVars: [], quitting: false };
+    const initial: PlayState = { steps: buildSteps(doc.model), selected: 0, mode: { name: 'browse' }, output: [], scroll: 0, column: -1, message: null, cwd: player.shell.cwd, changedVars: [], quitting: false };
     // Ink and React load only here: no other command pays for them.
     const open = player;
     // Once the terminal is gone, reading and drawing fail (EIO); that must not stop the session
@@ -140,12 +140,12 @@ function makeController(path: string, doc: Document, player: Player, prep: Retur
         if (scenario.until) code.push(`# then, until it passes:`, ...shown(scenario.until));
         const prose = [`Scenario ${scenario.name} — line ${scenario.line} · ${gate}`];
         if (scenario.problem) prose.push(`cannot run: ${scenario.problem}`);
-        return { prose, code, options: null, columns: t.header };
+        return { prose, code, options: null, columns: t.header, fillColumn: firstFillable(t.rows[step.row!]!.cells) };
       }
       if (step.kind === 'row') {
         const t = table(step);
         const row = t.rows[step.row!]!;
-        return { prose: [`line ${row.line}: ${t.header.map((h, i) => `${h}: ${row.cells[i]!.text || '—'}`).join(' · ')}`], code: [], options: null, columns: t.header };
+        return { prose: [`line ${row.line}: ${t.header.map((h, i) => `${h}: ${row.cells[i]!.text || '—'}`).join(' · ')}`], code: [], options: null, columns: t.header, fillColumn: firstFillable(row.cells) };
       }
       return { prose: prose(doc, step), code: [], options: null, columns: [] };
     },
@@ -235,6 +235,11 @@ function makeController(path: string, doc: Document, player: Player, prep: Retur
       // Closing happens after the screen is gone; see playCommand.
     },
   };
+}
+
+/** The first cell of a row still to fill (empty or a placeholder), else the first cell. */
+function firstFillable(cells: readonly { kind: string }[]): number {
+  return Math.max(0, cells.findIndex((cell) => cell.kind === 'fillable'));
 }
 
 /** A table row as the outline shows it, from the current model. */

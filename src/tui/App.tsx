@@ -9,7 +9,8 @@ export interface Controller {
   file: string;
   color: boolean;
   /** Text shown for a step: prose around it, its code with variables resolved (masked). */
-  describe(step: Step): { prose: string[]; code: string[]; options: string | null; columns: string[] };
+  /** What the panel shows; for a table row, its columns and the one `f` fills unless the operator picks another. */
+  describe(step: Step): { prose: string[]; code: string[]; options: string | null; columns: string[]; fillColumn?: number };
   confirmWord(step: Step): string | null;
   /** Opens the block in the operator's editor; the edited text, or null when there is nothing to edit. */
   edit(step: Step): string | null;
@@ -54,6 +55,7 @@ export function App({ controller, initial }: { controller: Controller; initial: 
   const step = state.steps[state.selected];
   // Describing a step renders its prose; do it when the step changes, not on every output frame.
   const detail = useMemo(() => (step ? controller.describe(step) : { prose: [], code: [], options: null, columns: [] }), [controller, step]);
+  const column = state.column >= 0 ? state.column : (detail.fillColumn ?? 0);
   const mode = state.mode;
 
   const startRun = (target: Step, script?: string) => {
@@ -106,14 +108,14 @@ export function App({ controller, initial }: { controller: Controller; initial: 
       if (key.ctrl && input === 'c') dispatch({ type: 'quit' });
       else if (key.upArrow || input === 'k') dispatch({ type: 'move', by: -1 });
       else if (key.downArrow || input === 'j') dispatch({ type: 'move', by: 1 });
-      else if (key.leftArrow) dispatch({ type: 'column', by: -1, width: controller.describe(step).columns.length });
-      else if (key.rightArrow) dispatch({ type: 'column', by: 1, width: controller.describe(step).columns.length });
+      else if (key.leftArrow) dispatch({ type: 'column', by: -1, width: detail.columns.length, from: column });
+      else if (key.rightArrow) dispatch({ type: 'column', by: 1, width: detail.columns.length, from: column });
       else if (enter || input === 'r') dispatch({ type: 'request-run', word: controller.confirmWord(step) });
       else if (input === 's') {
         controller.skip(step);
         dispatch({ type: 'skip' });
-      } else if (input === ' ') dispatch({ type: 'ticked', ...controller.toggle(step, state.column) });
-      else if (input === 'f' && (step.kind === 'row' || step.kind === 'scenario')) dispatch({ type: 'start-fill', column: state.column, prefill: controller.prefill(step, state.column) });
+      } else if (input === ' ') dispatch({ type: 'ticked', ...controller.toggle(step, column) });
+      else if (input === 'f' && (step.kind === 'row' || step.kind === 'scenario')) dispatch({ type: 'start-fill', column, prefill: controller.prefill(step, column) });
       else if (input === 'e' && step.kind === 'block') {
         const script = controller.edit(step);
         if (script !== null) dispatch({ type: 'request-run', word: controller.confirmWord(step), script });
@@ -174,7 +176,7 @@ export function App({ controller, initial }: { controller: Controller; initial: 
       {detail.code.map((line, i) => (
         <Text key={`c${i}`} color={c('yellow')}>{cut(`  ${line}`)}</Text>
       ))}
-      {step?.kind === 'row' || step?.kind === 'scenario' ? <Text>{cut(`column: ${detail.columns[state.column] ?? ''}  (←→ to change)`)}</Text> : null}
+      {step?.kind === 'row' || step?.kind === 'scenario' ? <Text>{cut(`column: ${detail.columns[column] ?? ''}  (←→ to change)`)}</Text> : null}
       {output.map((line, i) => (
         <Text key={`o${i}`} dimColor={mode.name !== 'failed'}>{cut(`│ ${line}`)}</Text>
       ))}

@@ -5,7 +5,7 @@ export type Action =
   | { type: 'move'; by: number }
   | { type: 'next-unfinished' }
   | { type: 'jump-rollback' }
-  | { type: 'column'; by: number; width: number }
+  | { type: 'column'; by: number; width: number; from: number }
   | { type: 'request-run'; word: string | null; script?: string }
   | { type: 'type'; text: string }
   | { type: 'backspace' }
@@ -54,13 +54,13 @@ export function reduce(state: PlayState, action: Action): PlayState {
           break;
         }
       }
-      return { ...state, selected: next, column: 0, mode: { name: 'browse' }, message: null, output: mode.name === 'failed' ? [] : state.output };
+      return { ...state, selected: next, column: -1, mode: { name: 'browse' }, message: null, output: mode.name === 'failed' ? [] : state.output };
     }
     case 'next-unfinished': {
       if (mode.name === 'running') return state;
       const after = state.steps.findIndex((s, i) => i > state.selected && unfinished(s));
       const next = after !== -1 ? after : firstUnfinished(state.steps);
-      return { ...state, selected: next, column: 0, mode: { name: 'browse' }, message: null };
+      return { ...state, selected: next, column: -1, mode: { name: 'browse' }, message: null };
     }
     case 'jump-rollback': {
       const at = state.steps.findIndex((s) => s.rollback && s.kind === 'block');
@@ -68,7 +68,7 @@ export function reduce(state: PlayState, action: Action): PlayState {
       return { ...state, selected: at, mode: { name: 'browse' }, message: 'rollback: Enter runs it' };
     }
     case 'column':
-      return { ...state, column: clamp(state.column + action.by, 0, Math.max(0, action.width - 1)) };
+      return { ...state, column: clamp(action.from + action.by, 0, Math.max(0, action.width - 1)) };
     case 'request-run':
       if (mode.name === 'running' || !runnable(state.steps[state.selected])) return state;
       return { ...state, mode: { name: 'confirm', word: action.word, typed: '', ...(action.script !== undefined ? { script: action.script } : {}) }, message: action.script !== undefined ? 'runs your edited version, this time only' : null };

@@ -37,7 +37,7 @@ export interface PlayState {
   output: string[];
   /** Lines scrolled back from the tail (0 follows the tail). */
   scroll: number;
-  /** Table column under the cursor on a row step. */
+  /** Table column under the cursor on a row step; -1 until the operator moves it: the row's first cell to fill. */
   column: number;
   message: string | null;
   cwd: string;

@@ -75,7 +75,10 @@ describe('the play reducer', () => {
   it('records a tick and a fill, and edits the fill text', () => {
     let s = reduce(state(doc, 4), { type: 'ticked', status: 'ticked', message: 'task: [ ] → [x]' });
     expect(s.steps[4]!.status).toBe('ticked');
-    s = reduce(reduce(s, { type: 'move', by: 1 }), { type: 'column', by: 5, width: 3 });
+    s = reduce(s, { type: 'move', by: 1 });
+    // Moving to a step leaves the column to the row's default until the operator picks one.
+    expect(s.column).toBe(-1);
+    s = reduce(s, { type: 'column', by: 5, width: 3, from: 1 });
     expect(s.column).toBe(2);
     s = reduce(s, { type: 'start-fill', column: 1, prefill: '2026' });
     s = reduce(reduce(s, { type: 'type', text: '-11' }), { type: 'backspace' });

@@ -55,7 +55,7 @@ describe('runbook play in a real terminal', () => {
     await waitFor('drill', '☑ Manual check');
     keys('drill', 'j');
     await waitFor('drill', /› +disk \| · \| \[ \]/);
-    keys('drill', 'Right');
+    // The cursor starts on the row's first cell to fill.
     await waitFor('drill', 'column: Value');
     keys('drill', 'f');
     await waitFor('drill', 'Value: ▏');
