@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseRunbook, runnableScript, scenarioReferences, type Block, type Runbook } from '../parser/index.js';
+import { findPlaceholders, parseRunbook, placeholderVariable, runnableScript, scenarioReferences, type Block, type Runbook } from '../parser/index.js';
 import type { Hit, Rule, Severity } from '../audit/types.js';
 import { startDir } from '../session/workdir.js';
 
@@ -20,6 +20,9 @@ export interface CheckContext {
 export type Check = Omit<Rule, 'check'> & { check(context: CheckContext): Hit[] };
 
 const runnable = (model: Runbook) => model.blocks.filter((b) => b.runnable);
+// A block with a bare `<placeholder>` is not shell until it is filled in: the placeholder check
+// says so, and the shell's own checks would only repeat it as "syntax error near `newline'".
+const parseable = (model: Runbook) => runnable(model).filter((b) => !findPlaceholders(b.body).some((p) => p.bare));
 const interpreter = (block: Block) => (block.lang === 'sh' ? 'sh' : block.lang === 'zsh' ? 'zsh' : 'bash');
 
 /** Checks one block with its shell's `-n`: the first syntax error, or null. */
@@ -41,7 +44,7 @@ export const shellSyntax: Check = {
   severity: 'error',
   description: 'A runnable block does not parse in its shell.',
   check({ model, bashParsed }) {
-    const blocks = runnable(model);
+    const blocks = parseable(model);
     const bash = blocks.filter((b) => interpreter(b) === 'bash');
     const others = blocks.filter((b) => interpreter(b) !== 'bash');
     const suspects = bashParsed || (bash.length > 1 && parsesTogether(bash)) ? [] : bash;
@@ -62,7 +65,7 @@ export const shellcheck: Check = {
   description: 'ShellCheck reports a problem in a runnable block.',
   check({ model, shellcheck: available }) {
     if (!available) return [];
-    return runnable(model).flatMap((block) => {
+    return parseable(model).flatMap((block) => {
       const shell = block.lang === 'sh' ? 'sh' : 'bash';
       const run = spawnSync('shellcheck', ['--format=json1', `--shell=${shell}`, '--exclude=SC2154', '-'], { input: runnableScript(block.body), encoding: 'utf8' });
       let parsed: { comments?: Array<{ line: number; column: number; level: string; code: number; message: string }> };
@@ -245,8 +248,46 @@ export const unmeasurableGate: Check = {
   },
 };
 
+/** Where each `<placeholder>` of the runnable blocks is, bare (`bare`) or quoted. */
+function placeholderHits(model: Runbook, bare: boolean): Hit[] {
+  return runnable(model).flatMap((block) => {
+    const lineStarts = [0];
+    for (let i = block.body.indexOf('\n'); i !== -1; i = block.body.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+    return findPlaceholders(block.body)
+      .filter((found) => found.bare === bare)
+      .map((found) => {
+        let row = 0;
+        while (row + 1 < lineStarts.length && lineStarts[row + 1]! <= found.offset) row++;
+        const variable = `$${placeholderVariable(found.text)}`;
+        return {
+          line: block.line + 1 + row,
+          column: block.prefix.length + 1 + found.offset - lineStarts[row]!,
+          message: bare
+            ? `${found.text} is a placeholder to replace by hand (the shell would read it as redirections); write it as a variable (${variable}, with a default in a knob table or front matter) so run and play can fill it in`
+            : `${found.text} looks like a placeholder to replace by hand; if it is, write it as a variable (${variable}) so it cannot run as written`,
+        };
+      });
+  });
+}
+
+/** A bare `<placeholder>` in a runnable block: the block cannot run until someone fills it in. */
+export const placeholder: Check = {
+  id: 'placeholder',
+  severity: 'error',
+  description: 'A runnable block holds a bare <placeholder>, which the shell reads as redirections.',
+  check: ({ model }) => placeholderHits(model, true),
+};
+
+/** A `<PLACEHOLDER>` inside quotes: it would run, sending the brackets as text. */
+export const quotedPlaceholder: Check = {
+  id: 'quoted-placeholder',
+  severity: 'warning',
+  description: 'A runnable block holds what looks like a <placeholder> inside quotes.',
+  check: ({ model }) => placeholderHits(model, false),
+};
+
 /** Every check, in report order. */
-export const CHECKS: Check[] = [shellSyntax, shellcheck, deadLink, undefinedVariable, duplicateName, unknownOption, unclosedFence, destructiveCommand, scenarioRow, unmeasurableGate];
+export const CHECKS: Check[] = [placeholder, quotedPlaceholder, shellSyntax, shellcheck, deadLink, undefinedVariable, duplicateName, unknownOption, unclosedFence, destructiveCommand, scenarioRow, unmeasurableGate];
 
 /**
  * Runs every check over many runbooks. All their bash blocks are first parsed together in one
@@ -254,7 +295,7 @@ export const CHECKS: Check[] = [shellSyntax, shellcheck, deadLink, undefinedVari
  */
 export function checkDocuments(docs: Array<{ file: string; text: string }>, shellcheckOn: boolean, levelOf: (check: Check) => Severity | 'off'): Array<Hit & { file: string; ruleId: string; severity: Severity }> {
   const contexts = docs.map(({ file, text }) => ({ file, text, model: parseRunbook(text), shellcheck: shellcheckOn }));
-  const bash = contexts.flatMap((c) => runnable(c.model).filter((b) => interpreter(b) === 'bash'));
+  const bash = contexts.flatMap((c) => parseable(c.model).filter((b) => interpreter(b) === 'bash'));
   const bashParsed = bash.length > 0 && parsesTogether(bash);
   const out: Array<Hit & { file: string; ruleId: string; severity: Severity }> = [];
   for (const context of contexts) {

@@ -8,7 +8,7 @@ import { Document } from '../document/document.js';
 import { formatTime } from '../document/time.js';
 import { EXIT, UserError } from '../errors.js';
 import { println, type Io } from '../io.js';
-import { DURATION_COLUMN, formatSeconds, renderProse, TIME_COLUMN } from '../parser/index.js';
+import { DURATION_COLUMN, findPlaceholders, formatSeconds, renderProse, TIME_COLUMN } from '../parser/index.js';
 import { resolvedCode, resolvedText, usedVariables } from '../session/display.js';
 import { Player } from '../session/player.js';
 import { scenarioOutcomeText } from '../session/scenario.js';
@@ -128,7 +128,9 @@ function makeController(path: string, doc: Document, player: Player, prep: Retur
         const block = model.blocks[step.ref]!;
         const opts = Object.entries(block.options.values).map(([k, v]) => (v === true ? k : `${k}=${String(v)}`));
         const vars = usedVariables(block, prep.resolved.values, prep.show);
-        const info = [`${block.lang} · line ${block.line}`, ...opts, ...(vars.length ? [`with ${vars.join(' ')}`] : [])].join(' · ');
+        const placeholders = findPlaceholders(block.body).filter((p) => p.bare).map((p) => p.text);
+        const warn = placeholders.length ? [`⚠ ${placeholders.join(' ')}: replace by hand before running (e edits the block)`] : [];
+        const info = [`${block.lang} · line ${block.line}`, ...opts, ...(vars.length ? [`with ${vars.join(' ')}`] : []), ...warn].join(' · ');
         return { prose: prose(doc, step), code: resolvedCode(block, prep.resolved.values, prep.show).split('\n'), options: info, columns: [] };
       }
       if (step.kind === 'scenario') {

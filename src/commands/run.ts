@@ -8,7 +8,7 @@ import { EXIT, UserError } from '../errors.js';
 import { println, type Io } from '../io.js';
 import { redact } from '../executor/redact.js';
 import type { ExecEvent } from '../executor/types.js';
-import { formatSeconds, type Block, type Scenario } from '../parser/index.js';
+import { findPlaceholders, formatSeconds, type Block, type Scenario } from '../parser/index.js';
 import { parseDuration } from '../session/duration.js';
 import { scenarioPolling } from '../session/poll.js';
 import { resolvedCode, usedVariables } from '../session/display.js';
@@ -90,12 +90,22 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
       const list = missing.map((m) => `${m.name} (line ${m.lines.join(', ')})`).join(', ');
       throw new UserError(`${file}: no value for ${list}; give one with --set NAME=VALUE, the environment, front matter or a knob table`);
     }
+    // A bare `<host>` makes its block a syntax error: better said before anything runs.
+    const placeholders = blocks.flatMap((block) =>
+      findPlaceholders(block.body)
+        .filter((p) => p.bare)
+        .map((p) => `${p.text} (line ${block.line + 1 + lineOf(block.body, p.offset)})`),
+    );
+    if (placeholders.length && !options.dryRun) {
+      throw new UserError(`${file}: ${placeholders.join(', ')} ${placeholders.length === 1 ? 'is a placeholder' : 'are placeholders'} to replace by hand before the blocks can run; write them as variables (\`runbook check\` suggests names) and give values with --set`);
+    }
     if (options.dryRun) {
       for (const step of selected) {
         if (step.kind === 'block') printPlan(io, step.block, resolved.values, show, defaultTimeout);
         else printScenarioPlan(io, step.scenario, (text) => redact(text, secrets));
       }
       if (missing.length) println(io.stdout, `\nno value yet for: ${missing.map((m) => m.name).join(', ')}`);
+      if (placeholders.length) println(io.stdout, `\nplaceholders to replace by hand: ${placeholders.join(', ')}`);
       return EXIT.ok;
     }
     // Where the report and the JUnit file go must exist before anything runs, not after.
@@ -223,6 +233,13 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
     if (player) await player.close('error');
     else doc.close();
   }
+}
+
+/** The 0-based line of `offset` in `text`. */
+function lineOf(text: string, offset: number): number {
+  let line = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }
 
 function duration(text: string, what: string): number {

@@ -8,6 +8,7 @@ export { SHELLS } from './walk.js';
 export { sectionAt } from './sections.js';
 export { parseRunbook } from './parse.js';
 export { isTranscript, runnableScript } from './prompts.js';
+export { findPlaceholders, placeholderVariable, type Placeholder } from './placeholders.js';
 export { updateRunbook, type AppliedChange } from './update.js';
 export { renderProse } from './prose.js';
 export { meetsGate, parseDurationText, parseGate, type Gate } from './gates.js';

@@ -20,6 +20,19 @@ describe('runbook check', () => {
     ]);
   });
 
+  it('reports <placeholders> where they stand, instead of the syntax errors they cause', () => {
+    const { code, findings } = check('fixtures/check/placeholders.md');
+    expect(code).toBe(1);
+    const lines = readFileSync('fixtures/check/placeholders.md', 'utf8').split('\n');
+    const placed = (rule: string) => findings.filter((f) => f.ruleId === rule).map((f) => lines[f.line - 1]!.slice(f.column - 1).split(/[\s"]/)[0]);
+    expect(placed('placeholder')).toEqual(['<namespace>', 'deploy/<deployment-name>'.slice('deploy/'.length)]);
+    expect(findings.find((f) => f.ruleId === 'placeholder')!.message).toContain('write it as a variable ($NAMESPACE');
+    expect(placed('quoted-placeholder')).toEqual(['<API-TOKEN>']);
+    expect(findings.find((f) => f.ruleId === 'quoted-placeholder')!.severity).toBe('warning');
+    // Not the shell's "syntax error near newline" or ShellCheck's parse errors for the same thing.
+    expect(findings.filter((f) => f.ruleId === 'shell-syntax' || f.ruleId === 'shellcheck')).toEqual([]);
+  });
+
   it('places ShellCheck findings on the runbook line and column, inside a list item', () => {
     expect(hasShellcheck).toBe(true);
     const { findings } = check('fixtures/check/shellcheck.md');

@@ -147,6 +147,22 @@ describe('runbook run', () => {
     expect(existsSync(join(dir, '.runbook'))).toBe(false);
   });
 
+  it('refuses a block holding a bare <placeholder> before running anything, naming it and its line', () => {
+    const dir = workspace();
+    const text = '# Restart\n\n```bash\necho first > ran.txt\n```\n\n```bash\nkubectl -n <namespace> get pods\n```\n';
+    const path = write(dir, 'restart.md', text);
+    const { code, stderr } = runCli(['run', 'restart.md', '--yes'], { cwd: dir, env });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/restart\.md: <namespace> \(line 8\) is a placeholder to replace by hand/);
+    expect(existsSync(join(dir, 'ran.txt'))).toBe(false);
+    expect(existsSync(join(dir, 'get'))).toBe(false);
+    expect(readFileSync(path, 'utf8')).toBe(text);
+    // The dry run shows the plan and lists it; --only another block runs that one.
+    expect(runCli(['run', 'restart.md', '--dry-run'], { cwd: dir, env }).stdout).toContain('placeholders to replace by hand: <namespace> (line 8)');
+    expect(runCli(['run', 'restart.md', '--yes', '--only', '1'], { cwd: dir, env }).code).toBe(0);
+    expect(readFileSync(join(dir, 'ran.txt'), 'utf8')).toBe('first\n');
+  });
+
   it('names a variable with no value before running anything', () => {
     const dir = workspace();
     const path = write(dir, 'v.md', '```bash\necho first\n```\n\n```bash\necho "$REGION"\n```\n');
