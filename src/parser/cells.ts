@@ -11,6 +11,10 @@ const CHECKBOXES: Record<string, { state: CheckboxState; family: CheckboxFamily 
   '⬜️': { state: 'unchecked', family: 'square' },
   '✅': { state: 'checked', family: 'square' },
   '❌': { state: 'failed', family: 'square' },
+  // The same signs followed by the emoji variation selector (U+FE0F), as emoji pickers type them.
+  '☐️': { state: 'unchecked', family: 'ballot' },
+  '✅️': { state: 'checked', family: 'square' },
+  '❌️': { state: 'failed', family: 'square' },
 };
 
 /** Words that stand for "fill me in" in a template cell. */

@@ -125,6 +125,17 @@ describe('parseRunbook: tables', () => {
     expect(long!.cells[4]!.checkbox).toBe('checked');
   });
 
+  it('reads boxes typed with the emoji variation selector (U+FE0F) as boxes', () => {
+    const model = parseRunbook('| Step | Done | Auto? |\n|---|---|---|\n| a | ⬜\uFE0F | ✅\uFE0F |\n| b | ☑\uFE0F | ❌\uFE0F |\n| c | ☐\uFE0F | ✔\uFE0F |\n');
+    const boxes = model.tables[0]!.rows.map((row) => row.cells.slice(1).map((c) => c.checkbox));
+    expect(boxes).toEqual([
+      ['unchecked', 'checked'],
+      ['checked', 'failed'],
+      // ✔️ is an answer written in the cell, not a box.
+      ['unchecked', null],
+    ]);
+  });
+
   it('places an empty cell after one space of padding', () => {
     const { text, model } = parsed('parser/cells.md');
     const cell = model.tables[0]!.rows[1]!.cells[1]!;
