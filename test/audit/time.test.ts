@@ -23,11 +23,25 @@ describe('reading the times operators write', () => {
     ['00:30 CEST', clock(22, 30)],
     ['2026-11-23 11:20 PST', instant('2026-11-23T19:20:00Z')],
     ['2026-07-01 09:00 BST', instant('2026-07-01T08:00:00Z')],
+    // A remark after the time, and a sign that it is approximate.
+    ['14:25 (alert fired)', clock(14, 25)],
+    ['~14:40', clock(14, 40)],
+    ['≈ 2026-11-23 19:20 [from the pager]', instant('2026-11-23T19:20:00Z')],
+    // Relative to the drill's start.
+    ['T0', { kind: 'relative', seconds: 0 }],
+    ['T+0', { kind: 'relative', seconds: 0 }],
+    ['T+2m', { kind: 'relative', seconds: 120 }],
+    ['T + 90 s', { kind: 'relative', seconds: 90 }],
+    ['T+1h30m', { kind: 'relative', seconds: 5400 }],
+    ['T+5', { kind: 'relative', seconds: 300 }],
+    ['T-10 min', { kind: 'relative', seconds: -600 }],
+    ['T+02:30', { kind: 'relative', seconds: 150 }],
+    ['T+1:02:30', { kind: 'relative', seconds: 3750 }],
   ])('reads %j', (text, expected) => {
     expect(parseCellTime(text)).toEqual(expected);
   });
 
-  it.each(['yesterday', '25:00', '19:61', '13:00 pm', '19:20 XYZ', '2026-11-23', '19', 'about 19:20', '2026-02-30 10:00'])('does not read %j as a time', (text) => {
+  it.each(['yesterday', '25:00', '19:61', '13:00 pm', '19:20 XYZ', '2026-11-23', '19', 'about 19:20', '2026-02-30 10:00', 'T+soon', 'T+5 fortnights', 'T+5m later'])('does not read %j as a time', (text) => {
     expect(parseCellTime(text)).toBeNull();
   });
 
@@ -35,6 +49,13 @@ describe('reading the times operators write', () => {
     expect(runsBackwards(clock(23, 58) as never, clock(0, 4) as never)).toBe(false);
     expect(runsBackwards(clock(14, 5) as never, clock(14, 1) as never)).toBe(true);
     expect(runsBackwards(instant('2026-11-23T23:58:00Z') as never, instant('2026-11-23T00:04:00Z') as never)).toBe(true);
+  });
+
+  it('orders relative times among themselves, and never against clock times', () => {
+    const at = (text: string) => parseCellTime(text)!;
+    expect(runsBackwards(at('T+2m'), at('T+9m'))).toBe(false);
+    expect(runsBackwards(at('T+9m'), at('T+2m'))).toBe(true);
+    expect(runsBackwards(at('T+9m'), at('14:00'))).toBe(false);
   });
 });
 

@@ -30,7 +30,7 @@ export const timeOrder: Rule = {
           const place = { line: row.line, column: cellColumn(text, cell.span.start) };
           const time = parseCellTime(cell.text);
           if (!time) {
-            hits.push({ ...place, message: `"${name}" of row "${id}" is not a time: "${cell.text}" (write 2026-11-23T19:20:01Z or 19:20)` });
+            hits.push({ ...place, message: `"${name}" of row "${id}" is not a time: "${cell.text}" (write 2026-11-23T19:20:01Z, 19:20 or T+5m)` });
             continue;
           }
           if (time.kind === 'instant' && time.ms > now.getTime() + SKEW_MS) {
