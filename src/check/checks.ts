@@ -189,6 +189,13 @@ const DESTRUCTIVE: Array<[RegExp, string]> = [
   [/\bdd\s+.*\bof=\/dev\//, 'dd to a device'],
   [/\bgit\s+push\s+.*(?:--force\b|-f\b)/, 'git push --force'],
   [/\baws\s+s3\s+rm\s+.*--recursive\b/, 'aws s3 rm --recursive'],
+  [/\bDELETE\s+FROM\s+[\w."`]+\s*(?:;|'|"|$)/i, 'DELETE without WHERE'],
+  [/\b(?:FLUSHALL|FLUSHDB)\b/i, 'FLUSHALL'],
+  [/\bdropdb\s/, 'dropdb'],
+  [/\bdocker\s+(?:system|volume|image)\s+prune\b/, 'docker prune'],
+  [/\baws\s+(?:[\w-]+\s+)*(?:terminate-instances|delete-db-(?:instance|cluster)|delete-stack|delete-bucket|delete-table)\b/, 'aws delete'],
+  [/\bgcloud\s+(?:[\w-]+\s+)*delete\b/, 'gcloud delete'],
+  [/\baz\s+(?:[\w-]+\s+)*delete\b/, 'az delete'],
 ];
 
 /** A destructive command in a block that does not ask for confirmation (`confirm=WORD`). */

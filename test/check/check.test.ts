@@ -70,6 +70,14 @@ describe('runbook check', () => {
       '5 rm -rf in a block without confirm=WORD',
       '17 DROP in a block without confirm=WORD',
       '18 terraform destroy in a block without confirm=WORD',
+      // A DELETE with a WHERE and a listing are not destructive; the rest are.
+      '23 DELETE without WHERE in a block without confirm=WORD',
+      '24 FLUSHALL in a block without confirm=WORD',
+      '25 docker prune in a block without confirm=WORD',
+      '26 aws delete in a block without confirm=WORD',
+      '27 gcloud delete in a block without confirm=WORD',
+      '28 az delete in a block without confirm=WORD',
+      '29 dropdb in a block without confirm=WORD',
     ]);
   });
 
