@@ -257,24 +257,20 @@ export const unmeasurableGate: Check = {
 
 /** Where each `<placeholder>` of the runnable blocks is, bare (`bare`) or quoted. */
 function placeholderHits(model: Runbook, bare: boolean): Hit[] {
-  return runnable(model).flatMap((block) => {
-    const lineStarts = [0];
-    for (let i = block.body.indexOf('\n'); i !== -1; i = block.body.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-    return findPlaceholders(block.body)
+  return runnable(model).flatMap((block) =>
+    findPlaceholders(block.body)
       .filter((found) => found.bare === bare)
       .map((found) => {
-        let row = 0;
-        while (row + 1 < lineStarts.length && lineStarts[row + 1]! <= found.offset) row++;
         const variable = `$${placeholderVariable(found.text)}`;
         return {
-          line: block.line + 1 + row,
-          column: block.prefix.length + 1 + found.offset - lineStarts[row]!,
+          line: block.line + 1 + found.line,
+          column: block.prefix.length + 1 + found.column,
           message: bare
             ? `${found.text} is a placeholder to replace by hand (the shell would read it as redirections); write it as a variable (${variable}, with a default in a knob table or front matter) so run and play can fill it in`
             : `${found.text} looks like a placeholder to replace by hand; if it is, write it as a variable (${variable}) so it cannot run as written`,
         };
-      });
-  });
+      }),
+  );
 }
 
 /** A bare `<placeholder>` in a runnable block: the block cannot run until someone fills it in. */

@@ -94,7 +94,7 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
     const placeholders = blocks.flatMap((block) =>
       findPlaceholders(block.body)
         .filter((p) => p.bare)
-        .map((p) => `${p.text} (line ${block.line + 1 + lineOf(block.body, p.offset)})`),
+        .map((p) => `${p.text} (line ${block.line + 1 + p.line})`),
     );
     if (placeholders.length && !options.dryRun) {
       throw new UserError(`${file}: ${placeholders.join(', ')} ${placeholders.length === 1 ? 'is a placeholder' : 'are placeholders'} to replace by hand before the blocks can run; write them as variables (\`runbook check\` suggests names) and give values with --set`);
@@ -109,8 +109,8 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
       return EXIT.ok;
     }
     // Where the report and the JUnit file go must exist before anything runs, not after.
-    if (options.report) writableFolder(resolve(io.cwd, options.report), options.report, '--report');
-    if (options.junit) writableFolder(resolve(io.cwd, options.junit), options.junit, '--junit');
+    const report = options.report ? outputFile(io.cwd, options.report, '--report') : null;
+    const junit = options.junit ? outputFile(io.cwd, options.junit, '--junit') : null;
     const confirmations = new Set(options.confirm ?? []);
     for (const block of blocks) {
       const word = block.options.values.confirm;
@@ -214,16 +214,17 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
     player = null;
     const notRun = selected.filter((s) => !done.has(s));
     const reasonOf = (s: RunStep) => (s.kind === 'block' ? noInterpreter.get(s.block.index) : undefined) ?? 'not run: an earlier step failed or the run was stopped';
-    if (options.report) {
-      writeReport(resolve(io.cwd, options.report), options.report, { file, startedAt, finishedAt: new Date().toISOString(), operator, outcome, blocks: [...records.map(({ tail: _tail, ...rest }) => rest)], scenarios: scenarios.map(({ tail: _tail, ...rest }) => rest) });
+    if (report) {
+      const json: RunReport = { file, startedAt, finishedAt: new Date().toISOString(), operator, outcome, blocks: [...records.map(({ tail: _tail, ...rest }) => rest)], scenarios: scenarios.map(({ tail: _tail, ...rest }) => rest) };
+      writeOutput(report, `${JSON.stringify(json, null, 2)}\n`);
     }
-    if (options.junit) {
+    if (junit) {
       const cases: JunitCase[] = [
         ...records.map((r) => blockCase(r)),
         ...scenarios.map((r) => scenarioCase(r)),
         ...notRun.map((s) => ({ name: `${stepName(s)} (line ${s.kind === 'block' ? s.block.line : s.scenario.line})`, durationMs: 0, skipped: reasonOf(s) })),
       ];
-      writeOutput(resolve(io.cwd, options.junit), options.junit, '--junit', junitXml(file, cases));
+      writeOutput(junit, junitXml(file, cases));
     }
     const passed = records.length - failed.length + scenarios.filter((r) => r.outcome === 'passed').length;
     const judged = scenarios.filter((r) => r.outcome === 'needs judgment' || r.outcome === 'skipped').length;
@@ -233,13 +234,6 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
     if (player) await player.close('error');
     else doc.close();
   }
-}
-
-/** The 0-based line of `offset` in `text`. */
-function lineOf(text: string, offset: number): number {
-  let line = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
 }
 
 function duration(text: string, what: string): number {
@@ -280,19 +274,16 @@ function printScenarioPlan(io: Io, scenario: Scenario, mask: (text: string) => s
   if (scenario.until) println(io.stdout, `   until ${mask(scenario.until)}`);
 }
 
-function writeReport(absolute: string, path: string, report: RunReport): void {
-  writeOutput(absolute, path, '--report', `${JSON.stringify(report, null, 2)}\n`);
+/** A file `run` writes when it is done (`--report`, `--junit`), as given and where it goes. */
+interface OutputFile {
+  absolute: string;
+  given: string;
+  option: string;
 }
 
-function writeOutput(absolute: string, path: string, option: string, text: string): void {
-  try {
-    writeFileSync(absolute, text);
-  } catch (error) {
-    throw new UserError(`${option} ${path}: cannot write it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the run itself is recorded in the runbook and its journal`);
-  }
-}
-
-function writableFolder(absolute: string, path: string, option: string): void {
+/** Where `given` goes, refused now when its folder does not exist. */
+function outputFile(cwd: string, given: string, option: string): OutputFile {
+  const absolute = resolve(cwd, given);
   const folder = dirname(absolute);
   let isFolder = false;
   try {
@@ -300,5 +291,14 @@ function writableFolder(absolute: string, path: string, option: string): void {
   } catch {
     isFolder = false;
   }
-  if (!isFolder) throw new UserError(`${option} ${path}: the folder ${folder} does not exist; create it or choose another path (nothing was run)`);
+  if (!isFolder) throw new UserError(`${option} ${given}: the folder ${folder} does not exist; create it or choose another path (nothing was run)`);
+  return { absolute, given, option };
+}
+
+function writeOutput(file: OutputFile, text: string): void {
+  try {
+    writeFileSync(file.absolute, text);
+  } catch (error) {
+    throw new UserError(`${file.option} ${file.given}: cannot write it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the run itself is recorded in the runbook and its journal`);
+  }
 }

@@ -6,7 +6,7 @@ import { describeAnchor, resolve, type Anchor } from './anchors.js';
 import { applyEdits, applyEditsToBytes, spliceBytes, type Edit } from './edits.js';
 import { acquireLock } from './lock.js';
 import { cellText, columnFamily, fillCellEdits, fillMissingCellsEdits, resultLineEdits, setCheckboxEdits, tickTaskEdits } from './ops.js';
-import { decodeSource, readSource, sourceOf, stampOf, type Source } from './source.js';
+import { changedSource, decodeSource, readSource, stampOf, type Source } from './source.js';
 import { sweepTemporaries, writeAtomic, writeInPlace } from './write.js';
 
 /** A change to make, anchored by identity so it can be found again after someone else's edit. */
@@ -73,21 +73,9 @@ export class Document {
     // Flipping boxes only (`[ ]`→`[x]`, `⬜`→`✅`: one glyph for another of the same length)
     // changes no offset, line or structure: the model is updated where it stands, not re-parsed.
     if (planned.every((p) => p.flip)) {
-      const spliced = spliceBytes(text, this.source.bytes, edits);
-      // One box: its bytes are overwritten where they stand when that is as safe as a new file.
-      const patch = spliced?.patches.length === 1 ? spliced.patches[0]! : null;
-      const stamp = patch && patch.data.length === patch.removed ? writeInPlace(this.path, patch.at, patch.data, this.source.stamp) : null;
-      let bytes: Buffer;
-      if (stamp !== null) {
-        // The bytes held are patched the same way, instead of copying the file's worth.
-        bytes = Buffer.from(this.source.bytes.buffer, this.source.bytes.byteOffset, this.source.bytes.byteLength);
-        bytes.set(patch!.data, patch!.at);
-      } else {
-        bytes = spliced?.bytes ?? Buffer.from(next, 'utf8');
-        writeAtomic(this.path, bytes, this.source.mode);
-      }
+      const { bytes, stamp } = this.writeFlips(text, next, edits);
       for (const p of planned) p.flip!();
-      this.wrote(next, bytes, stamp ?? undefined);
+      this.wrote(next, bytes, stamp);
       this.lastTimings = { updateMs: 0, writeMs: monotonicMs() - started };
       return planned.map((p) => p.report);
     }
@@ -110,6 +98,27 @@ export class Document {
     return planned.map((p) => p.report);
   }
 
+  /**
+   * Writes boxes flipped (edits that keep every length). One box is overwritten where it stands
+   * when that is as safe as a new file (see `writeInPlace`), and the bytes held are patched the
+   * same way; otherwise the file is replaced. Returns the new bytes, and the file's stamp when
+   * it was written in place.
+   */
+  private writeFlips(text: string, next: string, edits: Edit[]): { bytes: Buffer; stamp?: string } {
+    const spliced = spliceBytes(text, this.source.bytes, edits);
+    const patch = spliced?.patches.length === 1 ? spliced.patches[0]! : null;
+    const stamp = patch && patch.data.length === patch.removed ? writeInPlace(this.path, patch.at, patch.data, this.source.stamp) : null;
+    if (patch && stamp !== null) {
+      const held = this.source.bytes;
+      const bytes = Buffer.from(held.buffer, held.byteOffset, held.byteLength);
+      bytes.set(patch.data, patch.at);
+      return { bytes, stamp };
+    }
+    const bytes = spliced?.bytes ?? Buffer.from(next, 'utf8');
+    writeAtomic(this.path, bytes, this.source.mode);
+    return { bytes };
+  }
+
   /** The bytes of `next`, spliced from the last bytes read or written where that is exact. */
   private encode(text: string, next: string, edits: Edit[]): Buffer {
     return applyEditsToBytes(text, this.source.bytes, edits) ?? Buffer.from(next, 'utf8');
@@ -117,8 +126,7 @@ export class Document {
 
   /** Takes what was just written as the source (its hash is computed only if someone asks). */
   private wrote(text: string, bytes: Buffer, stamp = stampOf(this.path)): void {
-    const { path, bom, eol, mode } = this.source;
-    this.source = sourceOf({ path, text, bytes, bom, eol, mode, stamp });
+    this.source = changedSource(this.source, { text, bytes, stamp });
   }
 
   /**
@@ -139,8 +147,7 @@ export class Document {
     }
     // The bytes last read or written, compared as bytes: cheaper than hashing megabytes.
     if (Buffer.compare(bytes, this.source.bytes) === 0) {
-      const { path, text, bytes: same, bom, eol, mode } = this.source;
-      this.source = sourceOf({ path, text, bytes: same, bom, eol, mode, stamp });
+      this.source = changedSource(this.source, { stamp });
       return;
     }
     const source = decodeSource(this.path, bytes, statSync(this.path).mode, stamp);
@@ -159,8 +166,7 @@ export class Document {
   }
 }
 
-/** What a document is made of: counts of tasks, blocks and sections, and each table's size. */
-/** Whether two models have the same tasks, blocks, sections and table sizes, by count. */
+/** Whether two models are made of the same: counts of tasks, blocks and sections, and each table's size. */
 function sameShape(a: Runbook, b: Runbook): boolean {
   if (a.tasks.length !== b.tasks.length || a.blocks.length !== b.blocks.length || a.sections.length !== b.sections.length || a.tables.length !== b.tables.length) return false;
   for (let i = 0; i < a.tables.length; i++) {

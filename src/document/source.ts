@@ -77,10 +77,10 @@ export function decodeSource(path: string, bytes: Uint8Array, mode: number, stam
 
 /**
  * A source whose hash (a SHA-256 of what may be megabytes, for the journal) is computed the
- * first time someone asks for it, once. Copy a source through this, not with a spread: spreading
+ * first time someone asks for it, once. Copy one with `changedSource`, not a spread: spreading
  * would read the hash.
  */
-export function sourceOf(fields: Omit<Source, 'hash'>): Source {
+function sourceOf(fields: Omit<Source, 'hash'>): Source {
   let hash: string | null = null;
   return {
     ...fields,
@@ -88,6 +88,12 @@ export function sourceOf(fields: Omit<Source, 'hash'>): Source {
       return (hash ??= sha256(fields.bytes));
     },
   };
+}
+
+/** `source` with some fields changed (the hash is not read to copy it). */
+export function changedSource(source: Source, changes: Partial<Omit<Source, 'hash' | 'path'>>): Source {
+  const { path, text, bytes, bom, eol, mode, stamp } = source;
+  return sourceOf({ path, text, bytes, bom, eol, mode, stamp, ...changes });
 }
 
 /** Offset of the first byte that breaks UTF-8, for the error message. */

@@ -2,8 +2,10 @@
 export interface Placeholder {
   /** As written, brackets included. */
   text: string;
-  /** Offset in the block's text. */
+  /** Offset in the block's text, and the 0-based line and column there. */
   offset: number;
+  line: number;
+  column: number;
   /** Whether it stands outside quotes, where the shell reads it as a broken redirection. */
   bare: boolean;
 }
@@ -90,7 +92,10 @@ export function findPlaceholders(script: string): Placeholder[] {
       WORD_END.lastIndex = at + match[0].length;
       if (!WORD_END.test(script)) return;
     } else if (!/[A-Z_\- ]/.test(name) || HTML.has(name.toLowerCase())) return;
-    found.push({ text: match[0], offset: at, bare });
+    const lineStart = script.lastIndexOf('\n', at - 1) + 1;
+    let line = 0;
+    for (let i = script.indexOf('\n'); i !== -1 && i < lineStart; i = script.indexOf('\n', i + 1)) line++;
+    found.push({ text: match[0], offset: at, line, column: at - lineStart, bare });
   }
 }
 

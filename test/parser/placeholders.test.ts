@@ -43,10 +43,10 @@ describe('placeholders in shell text', () => {
 
   it('skips here-document bodies and gives each placeholder its offset', () => {
     const script = 'cat <<EOF\n<not-one> <HOST>\nEOF\nssh <host> && scp <file> <dest>:\n';
-    expect(findPlaceholders(script).map((p) => [p.text, p.offset])).toEqual([
-      ['<host>', script.indexOf('<host>')],
-      ['<file>', script.indexOf('<file>')],
-      ['<dest>', script.indexOf('<dest>')],
+    expect(findPlaceholders(script).map((p) => [p.text, p.offset, p.line, p.column])).toEqual([
+      ['<host>', script.indexOf('<host>'), 3, 4],
+      ['<file>', script.indexOf('<file>'), 3, 18],
+      ['<dest>', script.indexOf('<dest>'), 3, 25],
     ]);
     expect(findPlaceholders('cat <<-\'END\'\n\t<x>\n\tEND\necho <y>\n').map((p) => p.text)).toEqual(['<y>']);
   });
