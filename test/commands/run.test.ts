@@ -1,15 +1,16 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRunbook } from '../../src/parser/index.js';
 import { BIN, runCli } from '../support/cli.js';
 import { alive } from '../support/process.js';
+import { copyBundledRunbooks } from '../support/bundled.js';
 
 function workspace(): string {
   const dir = mkdtempSync(join(tmpdir(), 'runbook-run-'));
-  cpSync('docs/runbooks', dir, { recursive: true });
+  copyBundledRunbooks(dir);
   return dir;
 }
 

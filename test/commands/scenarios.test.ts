@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { meetsGate, parseDurationText, parseRunbook, type Runbook } from '../../src/parser/index.js';
 import { BIN, runCli } from '../support/cli.js';
+import { copyBundledRunbooks } from '../support/bundled.js';
 
 const env = { RUNBOOK_OPERATOR: 'game-master', GITHUB_ACTIONS: '' };
 
@@ -39,7 +40,7 @@ async function startRun(dir: string, file: string, ready: RegExp) {
 describe('runbook run on the bundled game day', () => {
   it('plays every scenario, measures each recovery and fills its row; audit finds no gate breached', () => {
     const dir = mkdtempSync(join(tmpdir(), 'runbook-gameday-'));
-    cpSync('docs/runbooks', dir, { recursive: true });
+    copyBundledRunbooks(dir);
     const before = readFileSync(join(dir, 'game-day.md'), 'utf8');
     const { code, stdout } = runCli(['run', 'game-day.md', '--yes', '--report', 'r.json', '--junit', 'j.xml'], { cwd: dir, env });
     expect(code, stdout).toBe(0);

@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseRunbook } from '../../src/parser/index.js';
 import { BIN } from '../support/cli.js';
 import { alive } from '../support/process.js';
+import { copyBundledRunbooks } from '../support/bundled.js';
 
 // A real terminal: tmux runs `runbook play`, send-keys types, capture-pane reads the screen.
 const socket = `runbook-test-${process.pid}`;
@@ -168,7 +169,7 @@ describe('editing a block before it runs', () => {
 describe('a game day in a real terminal', () => {
   it('plays the bundled game day scenario by scenario, fills each row and prints the summary', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'runbook-tmux-'));
-    cpSync('docs/runbooks', dir, { recursive: true });
+    copyBundledRunbooks(dir);
     start('gameday', dir, `node ${BIN} play game-day.md`);
     await waitFor('gameday', 'DRILL_DIR="$(mktemp -d)"');
     const run = async (done: string | RegExp) => {
