@@ -39,6 +39,9 @@ export function App({ controller, initial }: { controller: Controller; initial: 
   useEffect(() => {
     const resize = () => setSize({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
     stdout.on('resize', resize);
+    // A terminal resized between the first frame and this listener (a new tmux pane settling
+    // its size) sent its resize before anyone listened: read the size again now.
+    resize();
     const tick = setInterval(() => setNow(Date.now()), 1000);
     return () => {
       stdout.off('resize', resize);
