@@ -88,7 +88,8 @@ describe('runbook audit rules', () => {
 
   it('reports measured values that break the gate in their row', () => {
     const { findings } = audit(['fixtures/audit/gates.md', '--format', 'json']);
-    expect(where(findings)).toEqual(['6:30 gate-breach', '8:21 gate-breach']);
+    // G's "1h 5m" is 65 minutes: every part of a compound duration counts.
+    expect(where(findings)).toEqual(['6:30 gate-breach', '8:21 gate-breach', '11:22 gate-breach']);
     expect(findings[0]!.message).toBe('row "B" measured 31 s, which breaks its gate "< 30 s"');
   });
 
@@ -197,7 +198,7 @@ describe('runbook audit in a repository', () => {
     expect([...new Set(all.findings.map((f) => f.file))]).toEqual(['README.md', 'new-session.md']);
     writeFileSync(join(dir, '.runbook.yml'), 'audit:\n  sessionDocs: ["*-session.md"]\n  rules:\n    gate-breach: warning\n');
     const configured = audit(['--changed', 'main', '--format', 'json'], dir);
-    expect(configured.findings.map((f) => `${f.file} ${f.severity} ${f.ruleId}`)).toEqual(['new-session.md warning gate-breach', 'new-session.md warning gate-breach']);
+    expect(configured.findings.map((f) => `${f.file} ${f.severity} ${f.ruleId}`)).toEqual(['new-session.md warning gate-breach', 'new-session.md warning gate-breach', 'new-session.md warning gate-breach']);
     // Only warnings: the audit passes.
     expect(configured.code).toBe(0);
     // Edits not committed yet and new files count too (as they will be in the pull request);

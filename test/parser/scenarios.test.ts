@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseGate, parseRunbook } from '../../src/parser/index.js';
+import { parseDurationText, parseGate, parseRunbook } from '../../src/parser/index.js';
 import { blankFrontMatter, cmarkCellCode, haveCmark, trimEmpty } from '../support/cmark.js';
 
 const text = readFileSync('fixtures/parser/scenario-table.md', 'utf8');
@@ -58,6 +58,32 @@ describe('scenario rows', () => {
       if (op === null) expect(gate, written).toBeNull();
       else expect(gate, written).toMatchObject({ op, seconds });
     }
+  });
+});
+
+describe('measured durations', () => {
+  it.each([
+    ['42 s', 42],
+    ['1.5 min', 90],
+    ['850ms', 0.85],
+    ['12', 12],
+    ['✅ 1.46 s', 1.46],
+    ['3 min (manual)', 180],
+    // Compound durations add up; reading only the first part would pass "1h 5m" under "< 62 min".
+    ['4m 30s', 270],
+    ['4m30s', 270],
+    ['1 h 5 min', 3900],
+    ['2m, 10s', 130],
+    ['1h and 5m', 3900],
+    // Clock-style: minutes and seconds, or hours, minutes and seconds.
+    ['2:30', 150],
+    ['1:02:30', 3750],
+  ])('reads %j as %d s', (text, seconds) => {
+    expect(parseDurationText(text)).toBeCloseTo(seconds, 6);
+  });
+
+  it('reads nothing where no number is', () => {
+    expect(parseDurationText('recovered by hand')).toBeNull();
   });
 });
 
