@@ -47,6 +47,17 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
   try {
     const model = doc.model;
     const all = runSteps(model);
+    if (all.length === 0) {
+      // A run that runs nothing is almost always a runbook written in another language, or a
+      // checklist meant for `play`: say so instead of reporting "0 passed".
+      const others = model.blocks.filter((b) => !b.runnable).length;
+      const why = `${file} has nothing to run: no fenced block in bash, sh, shell or zsh and no scenario table${others ? ` (${others} other block${others === 1 ? '' : 's'}: another language, a transcript or marked to skip)` : ''}`;
+      if (options.dryRun) {
+        println(io.stdout, why);
+        return EXIT.ok;
+      }
+      throw new UserError(`${why}; \`runbook play\` steps through its tasks`);
+    }
     let selected = all;
     if (options.only?.length) {
       const keys = options.only.flatMap((k) => k.split(','));

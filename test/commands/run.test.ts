@@ -164,6 +164,18 @@ describe('runbook run', () => {
     expect(readFileSync(join(dir, 'ran.txt'), 'utf8')).toBe('first\n');
   });
 
+  it('says a runbook has nothing to run instead of reporting 0 passed', () => {
+    const dir = workspace();
+    write(dir, 'checklist.md', '# Checklist\n\n- [ ] Announce\n\n```python\nprint("not a shell")\n```\n');
+    const { code, stdout, stderr } = runCli(['run', 'checklist.md', '--yes'], { cwd: dir, env });
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe('runbook: checklist.md has nothing to run: no fenced block in bash, sh, shell or zsh and no scenario table (1 other block: another language, a transcript or marked to skip); `runbook play` steps through its tasks\n');
+    const dry = runCli(['run', 'checklist.md', '--dry-run'], { cwd: dir, env });
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/^checklist\.md has nothing to run/);
+  });
+
   it('names a variable with no value before running anything', () => {
     const dir = workspace();
     const path = write(dir, 'v.md', '```bash\necho first\n```\n\n```bash\necho "$REGION"\n```\n');
