@@ -6,7 +6,8 @@ import { describeAnchor, resolve, type Anchor } from './anchors.js';
 import { applyEdits, applyEditsToBytes, spliceBytes, type Edit } from './edits.js';
 import { acquireLock } from './lock.js';
 import { cellText, columnFamily, fillCellEdits, fillMissingCellsEdits, resultLineEdits, setCheckboxEdits, tickTaskEdits } from './ops.js';
-import { changedSource, decodeSource, readSource, stampOf, type Source } from './source.js';
+import { changedSource, decodeSource, readSource, type Source } from './source.js';
+import { stampOf } from './stamp.js';
 import { sweepTemporaries, writeAtomic, writeInPlace } from './write.js';
 
 /** A change to make, anchored by identity so it can be found again after someone else's edit. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { dominantLineEnding, type LineEnding } from '../parser/index.js';
+import { stampOf } from './stamp.js';
 
 /** Files larger than this are refused rather than parsed for minutes. */
 export const MAX_BYTES = Number(process.env.RUNBOOK_MAX_BYTES) || 20 * 1024 * 1024;
@@ -21,11 +22,6 @@ export interface Source {
   stamp: string;
 }
 
-/** A file's identity and change times; a difference means its bytes may have changed. */
-export function stampOf(path: string): string {
-  const stat = statSync(path, { bigint: true });
-  return `${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
-}
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 

@@ -1,6 +1,7 @@
 import { closeSync, fdatasyncSync, fstatSync, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { alive } from './lock.js';
+import { stampOfStats } from './stamp.js';
 
 /**
  * Replaces `path` with `text` atomically: the bytes go to a temporary file in the same folder,
@@ -55,12 +56,10 @@ export function writeInPlace(path: string, at: number, data: Uint8Array, stamp: 
     return null;
   }
   try {
-    const stat = fstatSync(fd, { bigint: true });
-    if (`${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}` !== stamp) return null;
+    if (stampOfStats(fstatSync(fd, { bigint: true })) !== stamp) return null;
     if (writeSync(fd, data, 0, data.length, at) !== data.length) throw new Error(`${path}: short write`);
     fdatasyncSync(fd);
-    const after = fstatSync(fd, { bigint: true });
-    return `${after.ino}:${after.size}:${after.mtimeNs}:${after.ctimeNs}`;
+    return stampOfStats(fstatSync(fd, { bigint: true }));
   } finally {
     closeSync(fd);
   }

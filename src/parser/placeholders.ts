@@ -18,85 +18,21 @@ const WORD_END = /[\s;|&)"'/.:,=]|$/y;
 const HTML = new Set(['a', 'b', 'i', 'p', 'u', 'em', 'br', 'hr', 'li', 'ul', 'ol', 'tr', 'td', 'th', 'h1', 'h2', 'h3', 'div', 'span', 'pre', 'code', 'html', 'head', 'body', 'title', 'table', 'strong', 'small', 'script', 'style']);
 
 /**
- * Placeholders in shell text: `<name>` outside quotes (where bash would fail with "syntax error
- * near unexpected token"), or inside quotes when the name cannot be markup — it has a capital,
- * a `-`, `_` or a space (`"Bearer <TOKEN>"`, `'<your-key>'`). Comments, here-document bodies,
- * `<<`, `<(` and `<&` are not placeholders.
+ * The placeholder that starts at `at` (a `<`) of shell text, if one does: outside quotes
+ * (`bare`) any `<name>` that ends its word (bash would read it as redirections); inside quotes
+ * only a name that cannot be markup — with a capital, a `-`, `_` or a space (`"Bearer <TOKEN>"`,
+ * `'<your-key>'`), and not an HTML tag. `scanShell` calls it where the shell would see the `<`.
  */
-export function findPlaceholders(script: string): Placeholder[] {
-  const found: Placeholder[] = [];
-  let quote: '"' | "'" | null = null;
-  let heredoc: string | null = null;
-  let atWordStart = true;
-  for (let i = 0; i < script.length; i++) {
-    const c = script[i]!;
-    if (heredoc !== null && c === '\n') {
-      // The body: skip it, up to and including the line that ends it.
-      let start = i + 1;
-      for (;;) {
-        const eol = script.indexOf('\n', start);
-        const end = eol === -1 ? script.length : eol;
-        if (eol === -1 || script.slice(start, end).replace(/^\t+/, '') === heredoc) {
-          i = end - 1;
-          break;
-        }
-        start = eol + 1;
-      }
-      heredoc = null;
-      continue;
-    }
-    if (quote === "'") {
-      if (c === "'") quote = null;
-      else if (c === '<') take(i, false);
-      continue;
-    }
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (quote === '"') {
-      if (c === '"') quote = null;
-      else if (c === '<') take(i, false);
-      continue;
-    }
-    if (c === '#' && atWordStart) {
-      const eol = script.indexOf('\n', i);
-      i = (eol === -1 ? script.length : eol) - 1;
-      continue;
-    }
-    if (c === "'" || c === '"') {
-      quote = c;
-      atWordStart = false;
-      continue;
-    }
-    if (c === '<') {
-      const tag = /^<<-?\s*(['"]?)([A-Za-z_][\w.-]*)\1/.exec(script.slice(i, i + 80));
-      if (tag) {
-        // The rest of this line is still shell; the body starts on the next one.
-        heredoc = tag[2]!;
-        i += tag[0].length - 1;
-        continue;
-      }
-      take(i, true);
-    }
-    atWordStart = /[\s;&|(){}]/.test(c);
-  }
-  return found;
-
-  function take(at: number, bare: boolean): void {
-    NAME.lastIndex = at;
-    const match = NAME.exec(script);
-    if (!match) return;
-    const name = match[1]!;
-    if (bare) {
-      WORD_END.lastIndex = at + match[0].length;
-      if (!WORD_END.test(script)) return;
-    } else if (!/[A-Z_\- ]/.test(name) || HTML.has(name.toLowerCase())) return;
-    const lineStart = script.lastIndexOf('\n', at - 1) + 1;
-    let line = 0;
-    for (let i = script.indexOf('\n'); i !== -1 && i < lineStart; i = script.indexOf('\n', i + 1)) line++;
-    found.push({ text: match[0], offset: at, line, column: at - lineStart, bare });
-  }
+export function placeholderAt(script: string, at: number, bare: boolean): { text: string; offset: number; bare: boolean } | null {
+  NAME.lastIndex = at;
+  const match = NAME.exec(script);
+  if (!match) return null;
+  const name = match[1]!;
+  if (bare) {
+    WORD_END.lastIndex = at + match[0].length;
+    if (!WORD_END.test(script)) return null;
+  } else if (!/[A-Z_\- ]/.test(name) || HTML.has(name.toLowerCase())) return null;
+  return { text: match[0], offset: at, bare };
 }
 
 // Names the shell or the system already uses: a placeholder must not become one of them.

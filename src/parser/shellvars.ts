@@ -1,3 +1,4 @@
+import { placeholderAt, type Placeholder } from './placeholders.js';
 /** A variable expansion found in shell text. */
 export interface ShellVarUse {
   name: string;
@@ -16,6 +17,8 @@ export interface ShellScan {
    * `source FILE`, `. FILE`, `eval …`, `export $(…)`. After one, every name may be set.
    */
   opaque: number[];
+  /** `<placeholders>` left for the reader to replace (see `placeholderAt`), outside comments and here-document bodies. */
+  placeholders: Array<{ text: string; offset: number; bare: boolean }>;
 }
 
 /** Parameters the shell itself provides; never asked of the operator. */
@@ -33,6 +36,17 @@ const WORD_LIST = /\b(?:for|select)\s+([A-Za-z_]\w*)\s+in\b|\bread\s+((?:-[ersa]
 // `printf -v NAME`, `getopts OPTSTRING NAME`, `mapfile`/`readarray [options] NAME`.
 const NAMED_BY_OPTION = /\bprintf\s+-v\s+([A-Za-z_]\w*)|\bgetopts\s+\S+\s+([A-Za-z_]\w*)|\b(?:mapfile|readarray)\s+(?:-(?:t|[dnOsuCc]\s*\S+)\s+)*([A-Za-z_]\w*)/y;
 
+/** The `<placeholders>` of shell text, each with its 0-based line and column (see `placeholderAt`). */
+export function findPlaceholders(script: string): Placeholder[] {
+  const lineStarts = [0];
+  for (let i = script.indexOf('\n'); i !== -1; i = script.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  let line = 0;
+  return scanShell(script).placeholders.map((found) => {
+    while (line + 1 < lineStarts.length && lineStarts[line + 1]! <= found.offset) line++;
+    return { ...found, line, column: found.offset - lineStarts[line]! };
+  });
+}
+
 /**
  * Finds `$VAR`, `${VAR}` and `${VAR:-default}` expansions in shell text, skipping single-quoted
  * strings, comments, escaped dollars and the bodies of quoted here-documents, where the shell
@@ -42,6 +56,11 @@ export function scanShell(text: string): ShellScan {
   const uses: ShellVarUse[] = [];
   const assigns: ShellScan['assigns'] = [];
   const opaque: number[] = [];
+  const placeholders: ShellScan['placeholders'] = [];
+  const placeholder = (at: number, bare: boolean) => {
+    const found = placeholderAt(text, at, bare);
+    if (found) placeholders.push(found);
+  };
   let i = 0;
   let inDouble = false;
   let atWordStart = true;
@@ -78,6 +97,8 @@ export function scanShell(text: string): ShellScan {
     }
     if (!inDouble && c === "'") {
       const close = text.indexOf("'", i + 1);
+      const end = close === -1 ? text.length : close;
+      for (let at = text.indexOf('<', i + 1); at !== -1 && at < end; at = text.indexOf('<', at + 1)) placeholder(at, false);
       i = close === -1 ? text.length : close + 1;
       atWordStart = false;
       continue;
@@ -101,6 +122,7 @@ export function scanShell(text: string): ShellScan {
         continue;
       }
     }
+    if (c === '<') placeholder(i, !inDouble);
     if (!inDouble && c === '(' && text[i + 1] === '(') {
       // Arithmetic: `(( n = 5 ))`, `(( n += 1 ))`, `(( n++ ))`, `for (( i = 0; … ))` assign.
       const close = text.indexOf('))', i + 2);
@@ -123,6 +145,7 @@ export function scanShell(text: string): ShellScan {
     uses: uses.filter((use) => !SPECIAL.has(use.name)),
     assigns,
     opaque,
+    placeholders,
   };
 }
 

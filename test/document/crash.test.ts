@@ -8,33 +8,46 @@ import { Document } from '../../src/document/document.js';
 import { cellAnchor, taskAnchor, type Anchor } from '../../src/document/anchors.js';
 import { UserError } from '../../src/errors.js';
 import { acquireLock } from '../../src/document/lock.js';
-import { stampOf } from '../../src/document/source.js';
+import { stampOf } from '../../src/document/stamp.js';
 import { writeInPlace } from '../../src/document/write.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'runbook-crash-'));
+
+/**
+ * Bundles `source` (a script importing the project's TypeScript) into `dir/name`: a real
+ * process to kill. The script prints a line once it is about to write, then writes forever.
+ */
+function writerScript(name: string, source: string): string {
+  const outfile = join(dir, name);
+  buildSync({ stdin: { contents: source, resolveDir: process.cwd(), loader: 'ts' }, bundle: true, format: 'esm', platform: 'node', outfile, logLevel: 'error' });
+  return outfile;
+}
+
+/** Starts `script` with `args`, kills it with SIGKILL at a random moment within `maxDelayMs` of its first line. */
+async function killMidWrite(script: string, args: string[], maxDelayMs: number): Promise<void> {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`the writer exited (${code}) before it started`)));
+  });
+  await new Promise((resolve) => setTimeout(resolve, Math.random() * maxDelayMs));
+  child.kill('SIGKILL');
+  await new Promise((resolve) => child.once('exit', resolve));
+}
 
 describe('atomic writes', () => {
   it('leave the old or the new file, never a mix, when the writer is killed at any moment (200 runs)', async () => {
     // A real process that rewrites a 1 MB document in a loop through writeAtomic, killed with
     // SIGKILL at a random moment.
-    const writer = join(dir, 'writer.mjs');
-    buildSync({
-      stdin: {
-        contents: `import { readFileSync } from 'node:fs';
-          import { writeAtomic } from './src/document/write.ts';
-          const [path, a, b] = process.argv.slice(2);
-          const texts = [a, b].map((f) => readFileSync(f, 'utf8'));
-          process.stdout.write('ready\\n');
-          for (let i = 0; ; i++) writeAtomic(path, texts[i % 2], 0o644);`,
-        resolveDir: process.cwd(),
-        loader: 'ts',
-      },
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      outfile: writer,
-      logLevel: 'error',
-    });
+    const writer = writerScript(
+      'writer.mjs',
+      `import { readFileSync } from 'node:fs';
+      import { writeAtomic } from './src/document/write.ts';
+      const [path, a, b] = process.argv.slice(2);
+      const texts = [a, b].map((f) => readFileSync(f, 'utf8'));
+      process.stdout.write('ready\\n');
+      for (let i = 0; ; i++) writeAtomic(path, texts[i % 2], 0o644);`,
+    );
     const a = join(dir, 'a.md');
     const b = join(dir, 'b.md');
     const old = `# Old\n\n${'- [ ] step\n'.repeat(100_000)}`;
@@ -45,11 +58,7 @@ describe('atomic writes', () => {
     writeFileSync(target, old);
     let seenNew = 0;
     for (let run = 0; run < 200; run++) {
-      const child = spawn(process.execPath, [writer, target, a, b], { stdio: ['ignore', 'pipe', 'inherit'] });
-      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 25));
-      child.kill('SIGKILL');
-      await new Promise((resolve) => child.once('exit', resolve));
+      await killMidWrite(writer, [target, a, b], 25);
       const now = readFileSync(target, 'utf8');
       expect(now === old || now === neu).toBe(true);
       if (now === neu) seenNew++;
@@ -113,38 +122,21 @@ describe('a box flipped in place', () => {
   });
 
   it('leaves the old box or the new one when the writer is killed at any moment (100 runs)', async () => {
-    const writer = join(dir, 'flipper.mjs');
-    buildSync({
-      stdin: {
-        contents: `import { statSync } from 'node:fs';
-          import { writeInPlace } from './src/document/write.ts';
-          const stampOf = (p) => { const s = statSync(p, { bigint: true }); return s.ino + ':' + s.size + ':' + s.mtimeNs + ':' + s.ctimeNs; };
-          const [path, at] = process.argv.slice(2);
-          const glyphs = [Buffer.from('☐'), Buffer.from('☑')];
-          process.stdout.write('ready\\n');
-          for (let i = 0; ; i++) if (writeInPlace(path, Number(at), glyphs[i % 2], stampOf(path)) === null) throw new Error('not in place');`,
-        resolveDir: process.cwd(),
-        loader: 'ts',
-      },
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      outfile: writer,
-      logLevel: 'error',
-    });
+    const writer = writerScript(
+      'flipper.mjs',
+      `import { writeInPlace } from './src/document/write.ts';
+      import { stampOf } from './src/document/stamp.ts';
+      const [path, at] = process.argv.slice(2);
+      const glyphs = [Buffer.from('☐'), Buffer.from('☑')];
+      process.stdout.write('ready\\n');
+      for (let i = 0; ; i++) if (writeInPlace(path, Number(at), glyphs[i % 2], stampOf(path)) === null) throw new Error('not in place');`,
+    );
     const path = join(dir, 'flip.md');
     const head = '| Step | Done |\n|---|---|\n| a | ';
     writeFileSync(path, `${head}☐ |\n`);
     const seen = new Set<string>();
     for (let run = 0; run < 100; run++) {
-      const child = spawn(process.execPath, [writer, path, String(Buffer.byteLength(head))], { stdio: ['ignore', 'pipe', 'inherit'] });
-      await new Promise<void>((resolve, reject) => {
-        child.stdout.once('data', () => resolve());
-        child.once('exit', (code) => reject(new Error(`the writer exited (${code}) before it started`)));
-      });
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10));
-      child.kill('SIGKILL');
-      await new Promise((resolve) => child.once('exit', resolve));
+      await killMidWrite(writer, [path, String(Buffer.byteLength(head))], 10);
       const now = readFileSync(path, 'utf8');
       expect([`${head}☐ |\n`, `${head}☑ |\n`]).toContain(now);
       seen.add(now);
