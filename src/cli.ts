@@ -36,8 +36,27 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     },
     env: process.env,
     cwd: process.cwd(),
+    onSignal: listenForSignals,
   };
   void main(argv, io).then((code) => {
     process.exitCode = code;
   });
+}
+
+/**
+ * The only signal handlers: a first Ctrl-C goes to the session (it stops the running step); a
+ * second Ctrl-C, SIGTERM or SIGHUP lets the session record the stop, then ends the tool.
+ */
+function listenForSignals(handler: (signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP') => void | Promise<void>): () => void {
+  let interrupts = 0;
+  const on = (signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP') => {
+    const answer = Promise.resolve(handler(signal));
+    if (signal === 'SIGINT' && ++interrupts === 1) return;
+    void answer.finally(() => process.exit(1));
+  };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of signals) process.on(signal, on);
+  return () => {
+    for (const signal of signals) process.off(signal, on);
+  };
 }

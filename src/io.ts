@@ -1,3 +1,6 @@
+/** Signals a running session answers: Ctrl-C, the tool told to stop, the terminal gone. */
+export type SignalName = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+
 /** The outside world a command may touch, injected so tests can run commands in-process. */
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number };
@@ -5,6 +8,12 @@ export interface Io {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /**
+   * Calls `handler` when the tool is sent a signal, until the returned function is called. The
+   * entry decides what follows: a first Ctrl-C is the handler's to answer; any other signal, or a
+   * second Ctrl-C, ends the tool (exit 1) once the handler's promise settles.
+   */
+  onSignal?(handler: (signal: SignalName) => void | Promise<void>): () => void;
 }
 
 /** Writes a line to a stream. */

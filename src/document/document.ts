@@ -46,12 +46,19 @@ export class Document {
   static open(path: string, options: { lock?: string } = {}): Document {
     const source = readSource(path);
     const doc = new Document(path, source, parseRunbook(source.text));
-    if (options.lock) {
-      doc.release = acquireLock(path, options.lock);
-      // Holding the lock, no other writer of this file is running: leftovers of killed ones go.
-      sweepTemporaries(path);
-    }
+    if (options.lock) doc.lock(options.lock);
     return doc;
+  }
+
+  /**
+   * Takes the file's advisory lock in a command's name (a session takes it once everything is
+   * checked, so a refused session leaves none behind).
+   */
+  lock(command: string): void {
+    if (this.release) return;
+    this.release = acquireLock(this.path, command);
+    // Holding the lock, no other writer of this file is running: leftovers of killed ones go.
+    sweepTemporaries(this.path);
   }
 
   /** Releases the lock, if held. */

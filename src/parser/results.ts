@@ -7,7 +7,7 @@ import type { BlockResult } from './types.js';
  *     *runbook:* ✅ passed · exit 0 · 1.24 s · 2026-11-23T19:20:01Z · alice
  */
 export const RESULT_PATTERN =
-  /^\*runbook:\*[ \t]+(?:\S+[ \t]+)?(passed|failed|timed out|canceled|skipped)[ \t]+·[ \t]+exit[ \t]+(\S+)[ \t]+·[ \t]+(\d+(?:\.\d+)?)[ \t]*(ms|s|min)[ \t]+·[ \t]+(\S+)[ \t]+·[ \t]*(.*?)[ \t]*$/;
+  /^\*runbook:\*[ \t]+(?:\S+[ \t]+)?(passed|failed|timed out|canceled|skipped)[ \t]+·[ \t]+exit[ \t]+(\S+)[ \t]+·[ \t]+(\d+(?:\.\d+)?)[ \t]*(ms|s|min)[ \t]+·[ \t]+(\S+)[ \t]+·[ \t]*([^·]*?)(?:[ \t]+·[ \t]+(.*?))?[ \t]*$/;
 
 const ICONS: Record<BlockResult['outcome'], string> = {
   passed: '✅',
@@ -23,7 +23,7 @@ type ResultFields = Omit<BlockResult, 'span' | 'lineSpan' | 'line'>;
 export function readResultLine(line: string): ResultFields | null {
   const match = RESULT_PATTERN.exec(line.trim());
   if (!match) return null;
-  const [, outcome, exit, amount, unit, at, operator] = match;
+  const [, outcome, exit, amount, unit, at, operator, reason] = match;
   const exitCode = /^-?\d+$/.test(exit!) ? Number(exit) : null;
   const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : 60_000;
   return {
@@ -32,13 +32,40 @@ export function readResultLine(line: string): ResultFields | null {
     durationMs: Math.round(Number(amount) * factor),
     at: at!,
     operator: operator!,
+    reason: reason ? readReason(reason) : null,
   };
 }
 
-/** Writes a result line's text (no container prefix, no line ending). */
+/**
+ * Writes a result line's text (no container prefix, no line ending). A reason, when given, ends
+ * the line: `*runbook:* ❌ failed · exit 7 · 0.31 s · … · alice · curl: (7) Failed to connect`.
+ */
 export function formatResultLine(result: ResultFields & { signal?: string | null }): string {
   const exit = result.exitCode ?? result.signal ?? '—';
-  return `*runbook:* ${ICONS[result.outcome]} ${result.outcome} · exit ${exit} · ${formatSeconds(result.durationMs)} · ${result.at} · ${result.operator}`;
+  const reason = result.reason ? ` · ${reasonText(result.reason)}` : '';
+  return `*runbook:* ${ICONS[result.outcome]} ${result.outcome} · exit ${exit} · ${formatSeconds(result.durationMs)} · ${result.at} · ${result.operator}${reason}`;
+}
+
+/** The longest reason a result line carries, in characters. */
+export const REASON_LENGTH = 80;
+
+/**
+ * A reason as a result line carries it: terminal escapes and control characters dropped, one
+ * line, cut to `REASON_LENGTH` characters, and what Markdown would read as syntax escaped (a pipe
+ * splits a table cell, a backtick opens a code span, `*`/`_` start emphasis, `<` a tag, `·` is
+ * the line's own separator), so the line renders as written and reads back the same.
+ */
+export function reasonText(reason: string): string {
+  // eslint-disable-next-line no-control-regex
+  const plain = reason.replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '').replace(/[\x00-\x1f\x7f]+/g, ' ').replace(/\s+/g, ' ').replace(/·/g, '-').trim();
+  const chars = [...plain];
+  const cut = chars.length > REASON_LENGTH ? `${chars.slice(0, REASON_LENGTH - 1).join('')}…` : plain;
+  return cut.replace(/[\\`|*_<[\]]/g, (c) => `\\${c}`);
+}
+
+/** A reason as a result line carries it, unescaped. */
+function readReason(text: string): string {
+  return text.replace(/\\([\\`|*_<[\]])/g, '$1');
 }
 
 /** A duration as seconds with two decimals (`1.24 s`), the form result lines and cells use. */

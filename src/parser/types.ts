@@ -65,6 +65,8 @@ export interface BlockResult {
   /** ISO-8601 UTC time the block finished. */
   at: string;
   operator: string;
+  /** Why it failed or timed out, as the line says it (unescaped), or null. */
+  reason?: string | null;
   /** The whole result line, without its container prefix or line ending. */
   span: Span;
   /** The result line with its line ending, as it would be removed. */

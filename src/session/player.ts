@@ -15,6 +15,7 @@ import { pollUntil, scenarioPolling } from './poll.js';
 import { rowChanges, type ScenarioRecord } from './scenario.js';
 import { Journal, journalPath, logPath, statePath } from './journal.js';
 import { parseDuration } from './duration.js';
+import { LastLines } from './reason.js';
 
 /** What a finished block came to, as reports and the journal tell it. */
 export interface BlockRecord extends Pick<BlockOutcome, 'exitCode' | 'signal' | 'timedOut' | 'canceled' | 'durationMs' | 'changedVars' | 'cwd' | 'tail'> {
@@ -26,6 +27,8 @@ export interface BlockRecord extends Pick<BlockOutcome, 'exitCode' | 'signal' | 
   reason: string | null;
   /** With `until=`: ms from the block's start to the first passing check, or null. */
   recoveredMs: number | null;
+  /** Processes the block started that outlived it, out of the session's reach (`setsid`). */
+  left?: Array<{ pid: number; command: string }>;
 }
 
 /** What the player runs: a script, and optionally a check to poll until recovery. */
@@ -54,6 +57,12 @@ export interface PlayerOptions {
   graceMs?: number;
   /** Where the first block starts (see `startDir`); the document's folder when not given. */
   cwd?: string;
+}
+
+/** The last non-empty line of a text, trimmed, or null. */
+function lastLine(text: string): string | null {
+  const lines = text.split(/\r\n|\r|\n/).filter((l) => l.trim());
+  return lines.length ? lines[lines.length - 1]!.trim() : null;
 }
 
 /** The outcome of an executor result, in the words of result lines. */
@@ -202,10 +211,14 @@ export class Player {
    * or `withinMs` from the start has gone by. The result's duration covers both.
    */
   private async perform(spec: StepSpec, subject: Record<string, unknown>, onEvent: (event: ExecEvent) => void): Promise<{ result: BlockOutcome; recoveredMs: number | null; reason: string | null }> {
+    const last = new LastLines();
     const running = this.shell.run(
       { script: spec.script, cwd: spec.cwd, timeoutMs: spec.timeoutMs, errexit: spec.errexit, pipefail: spec.pipefail },
       (event) => {
-        if (event.type === 'output') writeSync(this.log, event.text);
+        if (event.type === 'output') {
+          writeSync(this.log, event.text);
+          last.push(event.stream, event.text);
+        }
         onEvent(event);
       },
     );
@@ -224,11 +237,14 @@ export class Player {
       else {
         result.exitCode = poll.last?.exitCode ?? null;
         result.timedOut = poll.last?.timedOut ?? false;
-        reason = `the check \`${this.mask(spec.until)}\` did not pass within ${formatSeconds(spec.withinMs)} (${poll.polls} tries)`;
+        const said = poll.last ? lastLine(poll.last.tail) : null;
+        reason = `the check \`${this.mask(spec.until)}\` did not pass within ${formatSeconds(spec.withinMs)} (${poll.polls} ${poll.polls === 1 ? 'try' : 'tries'})${said ? `; it last said: ${said}` : ''}`;
       }
       this.journal.append('poll', { ...subject, check: this.mask(spec.until), passed: poll.passed, recoveredMs, polls: poll.polls });
     }
-    return { result, recoveredMs, reason };
+    if (!reason && result.timedOut) reason = spec.timeoutMs === null ? 'timed out' : `timed out after ${formatSeconds(spec.timeoutMs)}`;
+    else if (!reason && !result.canceled && outcomeOf(result) === 'failed') reason = last.reason();
+    return { result, recoveredMs, reason: reason === null ? null : this.mask(reason) };
   }
 
   /**
@@ -308,6 +324,7 @@ export class Player {
       durationMs: record.durationMs,
       at: formatTime(new Date()),
       operator: this.options.operator,
+      reason: record.outcome === 'passed' ? null : record.reason,
     });
     const changes: Change[] = [{ kind: 'result', anchor, line: this.mask(line) }];
     if (record.outcome === 'passed' && block.task !== null) {

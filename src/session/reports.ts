@@ -8,7 +8,7 @@ export interface RunReport {
   startedAt: string;
   finishedAt: string;
   operator: string;
-  outcome: 'passed' | 'failed' | 'canceled';
+  outcome: 'passed' | 'failed' | 'canceled' | 'incomplete';
   blocks: Array<Omit<BlockRecord, 'tail'> & { skipped?: boolean }>;
   scenarios: Array<Omit<ScenarioRecord, 'tail'>>;
 }

@@ -1,23 +1,7 @@
 
-/** One line of the outline: a runnable block, a task without a block, a scenario row, or a table row to fill. */
-export interface Step {
-  id: number;
-  kind: 'heading' | 'block' | 'task' | 'row' | 'scenario';
-  /** Indentation level in the outline. */
-  depth: number;
-  label: string;
-  line: number;
-  /** Index into the model's blocks, tasks or tables. */
-  ref: number;
-  /** For rows and scenarios (whose `ref` is the table): the body row index. */
-  row?: number;
-  /** For scenarios: the index into the model's scenarios. */
-  scenario?: number;
-  status: 'pending' | 'running' | 'passed' | 'failed' | 'skipped' | 'ticked' | 'info';
-  durationMs?: number;
-  /** Marked rollback: inside a section whose heading names rollback. */
-  rollback: boolean;
-}
+import type { Step } from '../session/steps.js';
+
+export type { Step };
 
 /** What the screen is doing. */
 export type Mode =

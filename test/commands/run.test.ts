@@ -94,7 +94,7 @@ describe('runbook run', () => {
     expect(readFileSync(join(dir, '.runbook', 'deploy.md.log'), 'utf8')).not.toContain('sekrit-value');
     expect(readFileSync(join(dir, '.runbook', 'deploy.md.journal.jsonl'), 'utf8')).not.toContain('sekrit-value');
     const junit = readFileSync(join(dir, 'j.xml'), 'utf8');
-    expect(junit).toContain('<failure message="failed with exit code 1">');
+    expect(junit).toContain('<failure message="failed with exit code 1: ship 42">');
     expect(junit).toContain('<skipped message="not run');
   });
 
@@ -154,12 +154,12 @@ describe('runbook run', () => {
     const path = write(dir, 'restart.md', text);
     const { code, stderr } = runCli(['run', 'restart.md', '--yes'], { cwd: dir, env });
     expect(code).toBe(2);
-    expect(stderr).toMatch(/restart\.md: <namespace> \(line 8\) is a placeholder to replace by hand/);
+    expect(stderr).toMatch(/restart\.md:8: <namespace> is a placeholder to replace by hand/);
     expect(existsSync(join(dir, 'ran.txt'))).toBe(false);
     expect(existsSync(join(dir, 'get'))).toBe(false);
     expect(readFileSync(path, 'utf8')).toBe(text);
     // The dry run shows the plan and lists it; --only another block runs that one.
-    expect(runCli(['run', 'restart.md', '--dry-run'], { cwd: dir, env }).stdout).toContain('placeholders to replace by hand: <namespace> (line 8)');
+    expect(runCli(['run', 'restart.md', '--dry-run'], { cwd: dir, env }).stdout).toMatch(/before this can run:\n {2}restart\.md:8: <namespace> is a placeholder/);
     expect(runCli(['run', 'restart.md', '--yes', '--only', '1'], { cwd: dir, env }).code).toBe(0);
     expect(readFileSync(join(dir, 'ran.txt'), 'utf8')).toBe('first\n');
   });
@@ -181,7 +181,7 @@ describe('runbook run', () => {
     const path = write(dir, 'v.md', '```bash\necho first\n```\n\n```bash\necho "$REGION"\n```\n');
     const { code, stderr } = runCli(['run', 'v.md', '--yes'], { cwd: dir, env });
     expect(code).toBe(2);
-    expect(stderr).toBe('runbook: v.md: no value for REGION (line 6); give one with --set NAME=VALUE, the environment, front matter or a knob table\n');
+    expect(stderr).toBe('runbook: v.md:6: no value for REGION; give one with --set REGION=VALUE, the environment, front matter or a knob table; nothing was run\n');
     expect(readFileSync(path, 'utf8')).not.toContain('*runbook:*');
   });
 
@@ -299,7 +299,7 @@ describe('a fence that is never closed', () => {
     write(dir, 'open.md', text);
     const { code, stdout, stderr } = runCli(['run', 'open.md', '--yes'], { cwd: dir, env });
     expect(code).toBe(2);
-    expect(stderr).toBe('runbook: open.md: the code fence at line 9 is never closed, so the block would run everything after it; close it (```) and run again\n');
+    expect(stderr).toBe('runbook: open.md:9: this code fence is never closed, so the block would run everything after it; close it (```) and run again; nothing was run\n');
     expect(stdout).toBe('');
     expect(existsSync(join(dir, 'first-ran'))).toBe(false);
     expect(readFileSync(join(dir, 'open.md'), 'utf8')).toBe(text);
@@ -370,7 +370,7 @@ describe('blocks in other shells', () => {
     writeFileSync(join(dir, 'z.md'), zshDoc);
     const { code, stderr } = runCli(['run', 'z.md', '--yes'], { cwd: dir, env: { ...env, PATH: pathWith('zsh') } });
     expect(code).toBe(2);
-    expect(stderr).toBe('runbook: bash is not on PATH; runbook runs shell blocks with bash\n');
+    expect(stderr).toBe('runbook: bash is not on PATH; runbook runs shell blocks with bash; nothing was run\n');
     expect(readFileSync(join(dir, 'z.md'), 'utf8')).toBe(zshDoc);
     expect(existsSync(join(dir, '.runbook'))).toBe(false);
   });

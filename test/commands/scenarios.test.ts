@@ -168,7 +168,7 @@ describe('scenarios that cannot pass', () => {
     writeFileSync(join(dir, 'vars.md'), '| ID | Command | Gate |\n|---|---|---|\n| A | `curl "$TARGET_URL"` | < 5 s |\n');
     const vars = runCli(['run', 'vars.md', '--yes'], { cwd: dir, env });
     expect(vars.code).toBe(2);
-    expect(vars.stderr).toContain('no value for TARGET_URL (line 3)');
+    expect(vars.stderr).toContain('vars.md:3: no value for TARGET_URL');
     expect(readFileSync(join(dir, 'vars.md'), 'utf8')).toBe('| ID | Command | Gate |\n|---|---|---|\n| A | `curl "$TARGET_URL"` | < 5 s |\n');
   });
 });

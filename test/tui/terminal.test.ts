@@ -80,9 +80,9 @@ describe('runbook play in a real terminal', () => {
       .replace('| disk | | [ ] |', '| disk | fine | [x] |');
     expect(readFileSync(join(dir, 'drill.md'), 'utf8').replace(TIMES, '· T ·')).toBe(expected);
     const events = readFileSync(join(dir, '.runbook', 'drill.md.journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(events.map((e) => e.type)).toEqual(['session-start', 'block-start', 'block-end', 'tick', 'block-start', 'block-end', 'tick', 'tick', 'fill', 'tick', 'session-end']);
-    expect(events[1]).toMatchObject({ name: 'one', command: 'echo one > one.txt' });
-    expect(events[8]).toMatchObject({ what: 'cell "Value" of row "disk"' });
+    expect(events.map((e) => e.type)).toEqual(['session-start', 'variables', 'block-start', 'block-end', 'tick', 'block-start', 'block-end', 'tick', 'tick', 'fill', 'tick', 'session-end']);
+    expect(events[2]).toMatchObject({ name: 'one', command: 'echo one > one.txt' });
+    expect(events[9]).toMatchObject({ what: 'cell "Value" of row "disk"' });
   }, 60_000);
 
   it('loses nothing when the terminal is killed mid-block, and resumes at that step', async () => {
@@ -110,6 +110,9 @@ describe('runbook play in a real terminal', () => {
     expect(types).toContain('abort');
 
     start('again', dir, `node ${BIN} play slow.md`);
+    // The last session did not finish: play offers to resume it.
+    await waitFor('again', /ended aborted after 1 step\(s\)[\s\S]*Resume it \(its variables and folder restored\) or start over\? \[R\/s\]/);
+    keys('again', 'Enter');
     const reopened = await waitFor('again', 'echo started-slow');
     expect(reopened).toMatch(/✔ Quick step/);
     expect(reopened).toMatch(/› +✘ Slow step/);

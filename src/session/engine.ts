@@ -1,0 +1,284 @@
+import { cellAnchor, taskAnchor, type Anchor } from '../document/anchors.js';
+import { formatTime } from '../document/time.js';
+import { EXIT } from '../errors.js';
+import { readState } from '../executor/state.js';
+import type { ExecEvent } from '../executor/types.js';
+import { DURATION_COLUMN, formatSeconds, TIME_COLUMN, type Runbook } from '../parser/index.js';
+import { statePath } from './journal.js';
+import { Player, type BlockRecord } from './player.js';
+import type { Prepared } from './prepare.js';
+import { resumePoint } from './resume.js';
+import { scenarioOutcomeText, type ScenarioRecord } from './scenario.js';
+import { scenarioLabel, stepName, type RunStep, type Step } from './steps.js';
+
+/** What one step came to, in the words every face of a session shows. */
+export interface StepReport {
+  step: RunStep;
+  /** The outline's mark for it. */
+  status: Step['status'];
+  outcome: string;
+  /** Whether it counts as a failure: failed, timed out or canceled. */
+  failed: boolean;
+  /** Why it failed, timed out or needs judgment; masked, one line. */
+  reason: string | null;
+  durationMs: number;
+  exitCode: number | null;
+  cwd: string;
+  changedVars: string[];
+  block?: BlockRecord;
+  scenario?: ScenarioRecord;
+}
+
+/** How a session is started. */
+export interface StartOptions {
+  command: 'run' | 'play';
+  operator: string | (() => Promise<string>);
+  version: string;
+  /** Continue the document's last session: its shell state restored, its done steps not run again. */
+  resume: boolean;
+  onStray?: (stream: 'stdout' | 'stderr', text: string) => void;
+}
+
+const FAILED = new Set(['failed', 'timed out', 'canceled']);
+
+/**
+ * The one session engine `run` and `play` drive: it owns the steps, runs them through the
+ * player, decides what counts as passed or failed, what comes next after a failure (the
+ * rollback policy), and the exit code. Faces subscribe to its output and draw; they decide none
+ * of it.
+ */
+export class Session {
+  /** The latest report of each step run in this session, by step key. */
+  private readonly latest = new Map<string, StepReport>();
+  private interrupted = false;
+  private lastDurationMs: number | null = null;
+  /** Steps left after a resume: the ones the resumed sessions completed are not run again. */
+  readonly steps: RunStep[];
+
+  private constructor(
+    readonly prepared: Prepared,
+    readonly player: Player,
+    steps: RunStep[],
+    readonly resumedFrom: { session: string; done: number } | null,
+  ) {
+    this.steps = steps;
+  }
+
+  /** Takes the document's lock, restores the shell state when resuming, starts the shell and journal. */
+  static async start(prepared: Prepared, options: StartOptions): Promise<Session> {
+    const { doc, file } = prepared;
+    doc.lock(`runbook ${options.command}`);
+    try {
+      let steps = prepared.steps;
+      let resumed: { session: string; done: number } | null = null;
+      let restore = undefined;
+      if (options.resume) {
+        const point = resumePoint(file, doc, steps);
+        steps = point.rest;
+        resumed = { session: point.session, done: point.done };
+        restore = readState(statePath(file)) ?? undefined;
+      }
+      const player = await Player.open(
+        doc,
+        { cwd: prepared.startIn, env: prepared.env, secrets: prepared.secrets, operator: options.operator, version: options.version, timeoutMs: prepared.timeoutMs, restore, onStray: options.onStray },
+        resumed?.session ?? null,
+      );
+      player.journal.append('variables', { names: Object.keys(prepared.variables.values), sources: prepared.variables.sources });
+      if (prepared.missing.length) player.journal.append('prompt', { names: prepared.missing.map((m) => m.name) });
+      return new Session(prepared, player, steps, resumed);
+    } catch (error) {
+      doc.close();
+      throw error;
+    }
+  }
+
+  /**
+   * The steps to run, in order, as the failure policy has them: after a failing step, `stop`
+   * ends the plan, `continue` goes on, `rollback` runs the rollback path and ends. Never the
+   * rollback path after success. An interrupt ends the plan.
+   */
+  *plan(): Generator<RunStep> {
+    for (const step of this.steps) {
+      if (this.interrupted) return;
+      yield step;
+      if (this.interrupted) return;
+      if (!this.latest.get(keyOf(step))?.failed || this.prepared.onFailure === 'continue') continue;
+      if (this.prepared.onFailure === 'rollback') yield* this.rollbackPlan();
+      return;
+    }
+  }
+
+  private *rollbackPlan(): Generator<RunStep> {
+    this.player.journal.append('rollback', { steps: this.prepared.rollback.length });
+    for (const step of this.prepared.rollback) {
+      if (this.interrupted) return;
+      yield step;
+    }
+  }
+
+  /** Runs one step (a block, optionally as the operator edited it, or a scenario row) and records it. */
+  async run(step: RunStep, onEvent: (event: ExecEvent) => void, script?: string): Promise<StepReport> {
+    let report: StepReport;
+    if (step.kind === 'block') {
+      const skip = this.prepared.skips.get(step.block.index);
+      if (skip) {
+        this.player.skip(step.block.index, skip);
+        report = { step, status: 'skipped', outcome: 'skipped', failed: false, reason: skip, durationMs: 0, exitCode: null, cwd: this.player.shell.cwd, changedVars: [] };
+      } else {
+        const record = await this.player.runBlock(step.block.index, onEvent, script);
+        report = blockReport(step, record);
+      }
+    } else {
+      const record = await this.player.runScenario(step.scenario.index, onEvent);
+      report = scenarioReport(step, record, this.player.shell.cwd);
+    }
+    if (report.durationMs && report.outcome !== 'skipped') this.lastDurationMs = report.scenario?.measuredMs ?? report.durationMs;
+    this.latest.set(keyOf(step), report);
+    return report;
+  }
+
+  /** Records a step the operator skipped. */
+  skip(step: RunStep, reason: string): void {
+    if (step.kind === 'block') this.player.skip(step.block.index, reason);
+    else this.player.journal.append('scenario-skip', { scenario: step.scenario.index, id: step.scenario.id, line: step.scenario.line, reason });
+    this.latest.delete(keyOf(step));
+  }
+
+  /** Stops the running step; the plan ends after it. */
+  interrupt(): void {
+    if (!this.interrupted) this.player.journal.append('abort', { reason: 'interrupted by the operator' });
+    this.interrupted = true;
+    this.player.cancel();
+  }
+
+  /** Stops the running step only (play's Ctrl-C while a block runs); the session goes on. */
+  cancelStep(): void {
+    this.player.cancel();
+  }
+
+  /** Reports of the steps run in this session, latest per step, in the order they ran. */
+  reports(): StepReport[] {
+    return [...this.latest.values()];
+  }
+
+  /**
+   * Whether the session failed: it was interrupted, or a step it covers ends failed, timed out or
+   * canceled — by its latest run in this session, else by what the document records (a block
+   * canceled when the last session's terminal closed still counts when the operator quits).
+   */
+  failed(): boolean {
+    if (this.interrupted || this.reports().some((r) => r.failed)) return true;
+    return this.steps.some((s) => !this.latest.has(keyOf(s)) && recordedFailure(this.prepared.doc.model, s));
+  }
+
+  /** The exit code: 0 when nothing failed, 1 when something did (see docs/execution.md). */
+  exitCode(): number {
+    return this.failed() ? EXIT.failure : EXIT.ok;
+  }
+
+  /** How the session ends in the journal: passed, failed, canceled, or incomplete (steps left). */
+  outcome(): 'passed' | 'failed' | 'canceled' | 'incomplete' {
+    if (this.interrupted) return 'canceled';
+    if (this.failed()) return 'failed';
+    const left = this.steps.filter((s) => !this.latest.has(keyOf(s)) && !done(this, s));
+    return left.length ? 'incomplete' : 'passed';
+  }
+
+  /** The last measured duration, for a duration cell the operator fills. */
+  get lastDuration(): number | null {
+    return this.lastDurationMs;
+  }
+
+  /** Ends the session: journal, shell, lock. `leave` leaves the session's background processes running. */
+  async end(detail: Record<string, unknown> = {}): Promise<void> {
+    const reports = this.reports();
+    const scenarios = reports.flatMap((r) => (r.scenario ? [r.scenario] : []));
+    if (scenarios.length) this.player.journal.append('summary', { scenarios: scenarios.map(({ tail: _tail, ...rest }) => rest) });
+    await this.player.close(this.outcome(), { ran: reports.length, failed: reports.filter((r) => r.failed).length, ...detail });
+  }
+
+  /** Ticks or unticks a task, or the checkbox cell of a row, and journals it. */
+  toggle(step: Step, column: number): { status: Step['status']; message: string; label?: string } {
+    const { doc } = this.prepared;
+    if (step.kind === 'task') {
+      const task = doc.model.tasks[step.ref]!;
+      const checked = !task.checked;
+      const [report] = doc.apply([{ kind: 'task', anchor: taskAnchor(doc.model, task.index) as Anchor & { kind: 'task' }, checked }]);
+      this.player.journal.append('tick', { line: report!.line, what: report!.what, to: report!.after });
+      return { status: checked ? 'ticked' : 'pending', message: `${report!.what}: ${report!.before} → ${report!.after}` };
+    }
+    if (step.kind !== 'row' && step.kind !== 'scenario') return { status: step.status, message: 'space ticks a task or a checkbox cell' };
+    const cells = doc.model.tables[step.ref]!.rows[step.row!]!.cells;
+    const col = cells[column]?.kind === 'checkbox' ? column : cells.findIndex((c) => c.kind === 'checkbox');
+    if (col === -1) return { status: step.status, message: 'this row has no checkbox' };
+    const state = cells[col]!.checkbox === 'unchecked' ? 'checked' : 'unchecked';
+    const [report] = doc.apply([{ kind: 'checkbox', anchor: cellAnchor(doc.model, step.ref, step.row!, col) as Anchor & { kind: 'cell' }, state }]);
+    this.player.journal.append('tick', { line: report!.line, what: report!.what, to: report!.after });
+    const status = step.kind === 'scenario' ? (state === 'checked' ? 'passed' : 'pending') : state === 'checked' ? 'ticked' : 'info';
+    return { status, message: `${report!.what}: ${report!.before} → ${report!.after}`, label: this.rowLabel(step) };
+  }
+
+  /** What a cell offers before the operator types: the time in a time column, the last duration in a duration column. */
+  prefill(step: Step, column: number): string {
+    const table = this.prepared.doc.model.tables[step.ref]!;
+    const name = table.header[column]?.trim() ?? '';
+    if (TIME_COLUMN.test(name)) return formatTime(new Date());
+    if (DURATION_COLUMN.test(name) && this.lastDurationMs !== null) return formatSeconds(this.lastDurationMs);
+    const cell = table.rows[step.row!]!.cells[column];
+    return cell?.kind === 'fillable' ? '' : (cell?.text ?? '');
+  }
+
+  /** Fills a cell of a row and journals it. */
+  fill(step: Step, column: number, value: string): { message: string; label?: string } {
+    const { doc } = this.prepared;
+    const [report] = doc.apply([{ kind: 'fill', anchor: cellAnchor(doc.model, step.ref, step.row!, column) as Anchor & { kind: 'cell' }, value }]);
+    this.player.journal.append('fill', { line: report!.line, what: report!.what });
+    return { message: `${report!.what}: ${report!.before || '(empty)'} → ${report!.after}`, label: this.rowLabel(step) };
+  }
+
+  /** A table row as the outline shows it, from the current model. */
+  rowLabel(step: Step): string {
+    const model = this.prepared.doc.model;
+    if (step.kind === 'scenario') return scenarioLabel(model, step.scenario!);
+    return model.tables[step.ref]!.rows[step.row!]!.cells.map((c) => c.text || '·').join(' | ');
+  }
+}
+
+/** Whether the document records a step as failed: its result line, or its scenario row's ❌. */
+function recordedFailure(model: Runbook, step: RunStep): boolean {
+  if (step.kind === 'block') return FAILED.has(model.blocks[step.block.index]?.result?.outcome ?? '');
+  const scenario = model.scenarios[step.scenario.index];
+  if (!scenario || scenario.columns.box === -1) return false;
+  return model.tables[scenario.table]?.rows[scenario.row]?.cells[scenario.columns.box]?.checkbox === 'failed';
+}
+
+function keyOf(step: RunStep): string {
+  return step.kind === 'block' ? `b${step.block.index}` : `s${step.scenario.index}`;
+}
+
+/** Whether the document already records a step as done (a resumed or earlier session's pass). */
+function done(session: Session, step: RunStep): boolean {
+  const model = session.prepared.doc.model;
+  if (step.kind === 'block') return model.blocks[step.block.index]?.result?.outcome === 'passed';
+  return false;
+}
+
+function blockReport(step: RunStep, record: BlockRecord): StepReport {
+  const failed = FAILED.has(record.outcome);
+  return { step, status: record.outcome === 'passed' ? 'passed' : 'failed', outcome: record.outcome, failed, reason: record.reason, durationMs: record.durationMs, exitCode: record.exitCode, cwd: record.cwd, changedVars: record.changedVars, block: record };
+}
+
+function scenarioReport(step: RunStep, record: ScenarioRecord, cwd: string): StepReport {
+  const failed = FAILED.has(record.outcome);
+  const status: Step['status'] = record.outcome === 'passed' ? 'passed' : failed ? 'failed' : 'skipped';
+  // A broken gate is not the command's failure: its exit status is left out.
+  const exitCode = record.gateMet === false ? null : record.exitCode;
+  return { step, status, outcome: record.outcome, failed, reason: record.reason, durationMs: record.durationMs, exitCode, cwd, changedVars: [], scenario: record };
+}
+
+/** A scenario's outcome and reason in one line, as play's status line and run's summary say it. */
+export function scenarioLine(record: ScenarioRecord): string {
+  return `${scenarioOutcomeText(record)}${record.reason && record.outcome !== 'skipped' ? ` · ${record.reason}` : ''}`;
+}
+
+export { stepName };

@@ -1,0 +1,313 @@
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Document } from '../document/document.js';
+import { UserError } from '../errors.js';
+import { MASK } from '../executor/redact.js';
+import { onPath } from '../executor/which.js';
+import { findPlaceholders, type Block, type Runbook } from '../parser/index.js';
+import { parseDuration } from './duration.js';
+import { scenarioPolling } from './poll.js';
+import { lastSession, type LastSession } from './resume.js';
+import { runSteps, stepName, type RunStep } from './steps.js';
+import { parseSets, resolveVariables, scenarioMissing, secretValues, type ResolvedVariables } from './variables.js';
+import { startDir } from './workdir.js';
+
+/** What a command asks of a session before it starts. */
+export interface SessionRequest {
+  file: string;
+  /** `run` refuses what it cannot ask about; `play` asks the operator for missing values. */
+  mode: 'run' | 'play';
+  env: NodeJS.ProcessEnv;
+  /** Where the tool was started: `--cwd` and output paths are relative to it. */
+  cwd: string;
+  sets?: string[];
+  timeout?: string;
+  startIn?: string;
+  only?: string[];
+  from?: string;
+  /** Words given for blocks marked `confirm=WORD` (`run` only; `play` asks). */
+  confirm?: string[];
+  /** Files the session writes when it ends (`--report`, `--junit`): their folders must exist. */
+  outputs?: Array<{ flag: string; path: string }>;
+  onFailure?: string;
+}
+
+/** Something that stops a session from starting, with its line when it has one. */
+export interface Problem {
+  /** The document line, or null for a problem with the whole document; `tool` for one with a flag or this machine. */
+  line: number | null | 'tool';
+  message: string;
+  /** `plan`: also a problem for a dry run; `run`: only once something would run (a dry run lists it). */
+  stops: 'plan' | 'run';
+}
+
+/** What to do after a failing step: stop there, run the rollback path, or go on. */
+export type FailurePolicy = 'stop' | 'rollback' | 'continue';
+
+/** Everything a session needs, checked: nothing has run, no lock or journal says it started. */
+export interface Prepared {
+  file: string;
+  doc: Document;
+  /** The steps to run, in order, on the main path (or as chosen by `--only`/`--from`). */
+  steps: RunStep[];
+  /** The rollback path, in document order: run only after a failure, when asked. */
+  rollback: RunStep[];
+  timeoutMs: number | null;
+  startIn: string;
+  variables: ResolvedVariables;
+  /** Values to mask wherever the tool writes. */
+  secrets: string[];
+  /** The shell's environment: the process environment plus the runbook's variables. */
+  env: Record<string, string>;
+  /** Variables no source gives: `play` asks for them before its screen opens. */
+  missing: Array<{ name: string; lines: number[]; secret: boolean }>;
+  /** Blocks that will be skipped and why (a shell this machine does not have). */
+  skips: Map<number, string>;
+  onFailure: FailurePolicy;
+  /** Problems a dry run reports without refusing. */
+  notes: Problem[];
+  /** The document's last session, when it did not finish. */
+  unfinished: LastSession | null;
+  /** Set when there is nothing to run (a dry run says so and ends). */
+  nothing: string | null;
+}
+
+/** A variable's value as it may be shown: masked when secret. */
+export function shown(prepared: Pick<Prepared, 'variables'>, name: string, value: string): string {
+  return prepared.variables.secretNames.has(name) ? MASK : value;
+}
+
+/**
+ * Opens a document and checks everything a session needs before anything runs — flags, every
+ * block option, variables, placeholders, fences, interpreters, the start folder, scenario
+ * polling, confirmations and output paths — and reports every problem at once (exit 2). The
+ * document is returned unlocked: the session takes the lock when it starts.
+ */
+export function prepare(request: SessionRequest, options: { dryRun?: boolean } = {}): Prepared {
+  const { file } = request;
+  const doc = Document.open(file);
+  try {
+    return check(doc, request, options.dryRun ?? false);
+  } catch (error) {
+    doc.close();
+    throw error;
+  }
+}
+
+function check(doc: Document, request: SessionRequest, dryRun: boolean): Prepared {
+  const { file } = request;
+  const model = doc.model;
+  const problems: Problem[] = [];
+  const plan = (line: Problem['line'], message: string) => problems.push({ line, message, stops: 'plan' });
+  const before = (line: Problem['line'], message: string) => problems.push({ line, message, stops: 'run' });
+
+  const all = runSteps(model);
+  const nothing = request.mode === 'run' && all.length === 0 ? nothingToRun(file, model) : null;
+  if (nothing && !dryRun) throw new UserError(`${nothing}; \`runbook play\` steps through its tasks`);
+  const flag = (message: string) => plan('tool', message);
+  const timeoutMs = request.timeout === undefined ? null : flagDuration(request.timeout, '--timeout', flag);
+  const onFailure = failurePolicy(request.onFailure, flag);
+  let startIn = dirname(resolve(file));
+  try {
+    startIn = startDir(file, model.frontMatter?.data ?? {}, request.startIn === undefined ? null : { dir: request.startIn, base: request.cwd }).dir;
+  } catch (error) {
+    if (request.startIn === undefined) plan(null, (error as Error).message);
+    else flag((error as Error).message);
+  }
+  let sets: Record<string, string> = {};
+  try {
+    sets = parseSets(request.sets ?? []);
+  } catch (error) {
+    flag((error as Error).message);
+  }
+
+  const { steps, rollback } = choose(all, request, flag);
+  const blocks = steps.concat(rollback).flatMap((s) => (s.kind === 'block' ? [s.block] : []));
+  for (const block of blocks) for (const problem of optionProblems(block)) plan(block.line, problem);
+  for (const block of blocks.filter((b) => b.closeSpan === null)) {
+    before(block.line, 'this code fence is never closed, so the block would run everything after it; close it (```) and run again');
+  }
+  const scenarios = steps.concat(rollback).flatMap((s) => (s.kind === 'scenario' ? [s.scenario] : []));
+  if (scenarios.length) {
+    try {
+      scenarioPolling(model.frontMatter?.data ?? {});
+    } catch (error) {
+      plan(null, (error as Error).message);
+    }
+  }
+
+  const variables = resolveVariables(model, request.env, sets, new Set(blocks.map((b) => b.index)));
+  const missing = [...variables.missing];
+  for (const m of scenarioMissing(model, scenarios, variables.values, request.env)) if (!missing.some((b) => b.name === m.name)) missing.push(m);
+  if (request.mode === 'run') {
+    for (const m of missing) before(m.lines[0] ?? null, `no value for ${m.name}${m.lines.length > 1 ? ` (also used on line ${m.lines.slice(1).join(', ')})` : ''}; give one with --set ${m.name}=VALUE, the environment, front matter or a knob table`);
+    for (const block of blocks) {
+      for (const p of findPlaceholders(block.body).filter((p) => p.bare)) {
+        before(block.line + 1 + p.line, `${p.text} is a placeholder to replace by hand before the block can run; write it as a variable (\`runbook check\` suggests a name) and give a value with --set`);
+      }
+    }
+    const words = new Set((request.confirm ?? []).flatMap((w) => w.split(',')));
+    for (const block of blocks) {
+      const word = block.options.values.confirm;
+      if (typeof word === 'string' && !words.has(word)) before(block.line, `block ${block.name ?? block.index + 1} asks to confirm "${word}"; pass --confirm ${word} to run it unattended`);
+    }
+  }
+  for (const output of request.outputs ?? []) {
+    const problem = outputProblem(request.cwd, output.path, output.flag);
+    if (problem) flag(problem);
+  }
+  if (!dryRun && blocks.some((b) => b.lang !== 'zsh') && !onPath('bash', request.env.PATH)) flag('bash is not on PATH; runbook runs shell blocks with bash');
+
+  const stopping = problems.filter((p) => p.stops === 'plan' || !dryRun);
+  if (stopping.length) throw new UserError(describeProblems(file, stopping));
+
+  const skips = new Map<number, string>();
+  const hasZsh = blocks.some((b) => b.lang === 'zsh') && onPath('zsh', request.env.PATH);
+  for (const block of blocks) if (block.lang === 'zsh' && !hasZsh) skips.set(block.index, 'zsh is not installed');
+  const secrets = secretValues(variables, request.env);
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(request.env)) if (v !== undefined) env[k] = v;
+  Object.assign(env, variables.values);
+  return {
+    file,
+    doc,
+    steps,
+    rollback,
+    timeoutMs,
+    startIn,
+    variables,
+    secrets,
+    env,
+    missing: missing.map((m) => ({ ...m, secret: variables.secretNames.has(m.name) })),
+    skips,
+    onFailure,
+    notes: problems,
+    unfinished: lastSession(file),
+    nothing,
+  };
+}
+
+/** Problems listed one per line, each with the file and its line: `db.md:12: timeout=abc is not a duration`. */
+export function describeProblems(file: string, problems: Problem[]): string {
+  const lines = problemLines(file, problems);
+  const tail = 'nothing was run';
+  return lines.length === 1 ? `${lines[0]}; ${tail}` : `${lines.length} problems stop this session (${tail}):\n  ${lines.join('\n  ')}`;
+}
+
+/** Each problem as `file:line: message`, in line order. */
+export function problemLines(file: string, problems: Problem[]): string[] {
+  const order = (p: Problem) => (p.line === 'tool' ? -1 : (p.line ?? 0));
+  const sorted = [...problems].sort((a, b) => order(a) - order(b));
+  return sorted.map((p) => (p.line === 'tool' ? p.message : `${file}${p.line === null ? '' : `:${p.line}`}: ${p.message}`));
+}
+
+/** The duration grammar options and flags share, in one sentence for messages. */
+const DURATION_WORDS = '30s, 5m, 1h30m, 500ms';
+
+function flagDuration(text: string, flag: string, problem: (message: string) => void): number | null {
+  try {
+    return parseDuration(text);
+  } catch {
+    problem(`${flag} ${text} is not a duration (${DURATION_WORDS})`);
+    return null;
+  }
+}
+
+function failurePolicy(text: string | undefined, problem: (message: string) => void): FailurePolicy {
+  if (text === undefined || text === 'stop') return 'stop';
+  if (text === 'rollback' || text === 'continue') return text;
+  problem(`--on-failure ${text}: say stop, rollback or continue`);
+  return 'stop';
+}
+
+/** Options whose value the session reads, checked once here: a bad one is a problem, never a crash mid-run. */
+export function optionProblems(block: Block): string[] {
+  const values = block.options.values;
+  const out: string[] = [];
+  if (block.options.error) out.push(block.options.error);
+  for (const key of ['timeout', 'every', 'within'] as const) {
+    const value = values[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'string') {
+      out.push(`${key} needs a duration (${key}=30s)`);
+      continue;
+    }
+    try {
+      parseDuration(value);
+    } catch {
+      out.push(`${key}=${value} is not a duration (${DURATION_WORDS})`);
+    }
+  }
+  if (values.confirm === true || values.confirm === '') out.push('confirm needs the word to type (confirm=FAILOVER)');
+  const host = values.host ?? values.hosts;
+  if (host !== undefined) out.push(`host=${String(host)}: blocks on other hosts are not supported yet, and runbook will not run this block on this machine`);
+  for (const key of ['interactive', 'background'] as const) {
+    if (values[key] !== undefined && values[key] !== false && values[key] !== 'false') out.push(`${key} is not supported: the block would run attached to no terminal, in the foreground; remove the option or run the block by hand`);
+  }
+  for (const key of ['interpreter', 'shell'] as const) {
+    const value = values[key];
+    if (value !== undefined && value !== block.lang && !(typeof value === 'string' && value.split('/').pop() === block.lang)) {
+      out.push(`${key}=${String(value)} is not supported: the block runs in ${block.lang}; change its language instead`);
+    }
+  }
+  return out;
+}
+
+/** The steps a request asks for, and the rollback path apart. */
+function choose(all: RunStep[], request: SessionRequest, problem: (message: string) => void): { steps: RunStep[]; rollback: RunStep[] } {
+  const rollback = all.filter((s) => s.rollback);
+  let steps = all.filter((s) => !s.rollback);
+  const find = (key: string, flag: string) => {
+    const found = pick(all, key);
+    if (!found) problem(`${flag} ${key}: no runnable block or scenario has that name or number (\`runbook list\` shows them)`);
+    return found;
+  };
+  if (request.only?.length) {
+    // Named steps run, rollback ones included: the operator asked for them by name.
+    const chosen = new Set(request.only.flatMap((k) => k.split(',')).filter(Boolean).map((k) => find(k, '--only')));
+    steps = all.filter((s) => chosen.has(s));
+  }
+  if (request.from) {
+    const from = find(request.from, '--from');
+    if (from) steps = steps.filter((s) => s.offset >= from.offset);
+  }
+  return { steps, rollback };
+}
+
+/** Finds a step by block name or number, or by scenario id or name. */
+export function pick(steps: RunStep[], key: string): RunStep | undefined {
+  return (
+    steps.find((s) => s.kind === 'block' && s.block.name === key) ??
+    (/^\d+$/.test(key) ? steps.find((s) => s.kind === 'block' && s.block.index + 1 === Number(key)) : undefined) ??
+    steps.find((s) => s.kind === 'scenario' && (s.scenario.id === key || s.scenario.name === key))
+  );
+}
+
+/**
+ * Why a run would run nothing. That is almost always a runbook written in another language, or a
+ * checklist meant for `play`: said instead of reporting "0 passed", which in CI hides a runbook
+ * that never ran.
+ */
+function nothingToRun(file: string, model: Runbook): string {
+  const others = model.blocks.filter((b) => !b.runnable).length;
+  return `${file} has nothing to run: no fenced block in bash, sh, shell or zsh and no scenario table${others ? ` (${others} other block${others === 1 ? '' : 's'}: another language, a transcript or marked to skip)` : ''}`;
+}
+
+function outputProblem(cwd: string, given: string, flag: string): string | null {
+  const path = resolve(cwd, given);
+  let dir: ReturnType<typeof statSync> | null = null;
+  try {
+    dir = statSync(dirname(path));
+  } catch {
+    dir = null;
+  }
+  if (!dir?.isDirectory()) return `${flag} ${given}: the folder ${dirname(path)} does not exist; create it or choose another path`;
+  try {
+    if (statSync(path).isDirectory()) return `${flag} ${given} is a folder; give a file path`;
+  } catch {
+    // Not there yet: it will be written.
+  }
+  return null;
+}
+
+export { stepName };
