@@ -1,5 +1,6 @@
 import type { Block, Runbook } from '../parser/index.js';
 import { SECRET_NAME } from '../parser/index.js';
+import { isRollback } from '../session/steps.js';
 
 /** The stable JSON form of `runbook list --json`, documented in docs/list-json.md. */
 export interface ListJson {
@@ -11,12 +12,14 @@ export interface ListJson {
     lang: string;
     line: number;
     runnable: boolean;
+    /** On the rollback path: run only after a failure (see docs/syntax.md#rollback). */
+    rollback: boolean;
     skipReason: string | null;
     section: string | null;
     task: number | null;
     options: Record<string, string | boolean>;
     unknownOptions: string[];
-    result: null | { outcome: string; exitCode: number | null; durationMs: number; at: string; operator: string };
+    result: null | { outcome: string; exitCode: number | null; durationMs: number; at: string; operator: string; reason: string | null };
   }>;
   tasks: Array<{ line: number; checked: boolean; text: string; section: string | null }>;
   tables: Array<{
@@ -45,6 +48,7 @@ export function toListJson(file: string, model: Runbook): ListJson {
       lang: block.lang,
       line: block.line,
       runnable: block.runnable,
+      rollback: block.runnable && isRollback(model, block),
       skipReason: block.skipReason,
       section: sectionName(block.section),
       task: taskLine(block.task),
@@ -56,6 +60,7 @@ export function toListJson(file: string, model: Runbook): ListJson {
         durationMs: block.result.durationMs,
         at: block.result.at,
         operator: block.result.operator,
+        reason: block.result.reason ?? null,
       },
     })),
     tasks: model.tasks.map((task) => ({
