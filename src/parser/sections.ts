@@ -37,21 +37,6 @@ export function linkSections(sections: Section[], length: number): void {
   }
 }
 
-/** Index of the innermost section whose extent holds `offset`, given sections in order. */
-export function sectionAt(sections: Section[], offset: number): number | null {
-  let lo = 0;
-  let hi = sections.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (sections[mid]!.span.start <= offset) {
-      found = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return found === -1 ? null : found;
-}
-
 /**
  * Sets `section` on items given in document order, walking the sections alongside them: linear,
  * where a search per item would not be.

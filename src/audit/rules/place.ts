@@ -1,4 +1,4 @@
-import { DURATION_COLUMN, TIME_COLUMN } from '../../parser/index.js';
+import { TIME_COLUMN } from '../../parser/index.js';
 import { knobColumns, type Table } from '../../parser/index.js';
 
 /** The 1-based column of an offset on its line. */
@@ -13,7 +13,6 @@ export function isKnobTable(table: Table): boolean {
 
 /** Columns the engine fills with times and durations. */
 export const isTimeColumn = (header: string) => TIME_COLUMN.test(header.replace(/[`*_]/g, '').trim());
-export const isDurationColumn = (header: string) => DURATION_COLUMN.test(header.replace(/[`*_]/g, '').trim());
 
 /**
  * What templates put where an answer goes: `<name>`, `{{value}}`, `e.g. …`, a blank to write on
