@@ -4,7 +4,10 @@ import type { Io } from './io.js';
 
 declare const __VERSION__: string;
 
-/** Runs the CLI on `argv` and returns the exit code; never throws for a user's mistake. */
+/**
+ * Runs the CLI on `argv` and returns the exit code; never throws for a user's mistake. Long, but
+ * a table: one declaration per command, each a few lines, read top to bottom like `--help`.
+ */
 export async function main(argv: string[], io: Io): Promise<number> {
   let exitCode: number = EXIT.ok;
   const program = new Command('runbook')

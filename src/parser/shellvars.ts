@@ -50,7 +50,9 @@ export function findPlaceholders(script: string): Placeholder[] {
 /**
  * Finds `$VAR`, `${VAR}` and `${VAR:-default}` expansions in shell text, skipping single-quoted
  * strings, comments, escaped dollars and the bodies of quoted here-documents, where the shell
- * expands nothing (POSIX shell command language, sections 2.2 and 2.7.4).
+ * expands nothing (POSIX shell command language, sections 2.2 and 2.7.4). One loop over the text
+ * on purpose: the quoting state it carries is what every case reads, and splitting it would pass
+ * that state around.
  */
 export function scanShell(text: string): ShellScan {
   const uses: ShellVarUse[] = [];

@@ -139,19 +139,8 @@ function check(doc: Document, request: SessionRequest, dryRun: boolean): Prepare
   const variables = resolveVariables(model, request.env, sets, new Set(blocks.map((b) => b.index)));
   const missing = [...variables.missing];
   for (const m of scenarioMissing(model, scenarios, variables.values, request.env)) if (!missing.some((b) => b.name === m.name)) missing.push(m);
-  if (request.mode === 'run') {
-    for (const m of missing) before(m.lines[0] ?? null, `no value for ${m.name}${m.lines.length > 1 ? ` (also used on line ${m.lines.slice(1).join(', ')})` : ''}; give one with --set ${m.name}=VALUE, the environment, front matter or a knob table`);
-    for (const block of blocks) {
-      for (const p of findPlaceholders(block.body).filter((p) => p.bare)) {
-        before(block.line + 1 + p.line, `${p.text} is a placeholder to replace by hand before the block can run; write it as a variable (\`runbook check\` suggests a name) and give a value with --set`);
-      }
-    }
-    const words = new Set((request.confirm ?? []).flatMap((w) => w.split(',')));
-    for (const block of blocks) {
-      const word = block.options.values.confirm;
-      if (typeof word === 'string' && !words.has(word)) before(block.line, `block ${block.name ?? block.index + 1} asks to confirm "${word}"; pass --confirm ${word} to run it unattended`);
-    }
-  }
+  // `play` asks for missing values and confirm words, and shows placeholders; `run` cannot.
+  if (request.mode === 'run') unattendedProblems(blocks, missing, request.confirm ?? [], before);
   for (const output of request.outputs ?? []) {
     const problem = outputProblem(request.cwd, output.path, output.flag);
     if (problem) flag(problem);
@@ -165,9 +154,7 @@ function check(doc: Document, request: SessionRequest, dryRun: boolean): Prepare
   const hasZsh = blocks.some((b) => b.lang === 'zsh') && onPath('zsh', request.env.PATH);
   for (const block of blocks) if (block.lang === 'zsh' && !hasZsh) skips.set(block.index, 'zsh is not installed');
   const secrets = secretValues(variables, request.env);
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(request.env)) if (v !== undefined) env[k] = v;
-  Object.assign(env, variables.values);
+  const env = Object.fromEntries(Object.entries({ ...request.env, ...variables.values }).filter((e): e is [string, string] => e[1] !== undefined));
   return {
     file,
     doc,
@@ -185,6 +172,21 @@ function check(doc: Document, request: SessionRequest, dryRun: boolean): Prepare
     unfinished: lastSession(file),
     nothing,
   };
+}
+
+/** What stops a session no one attends: a variable no source gives, a placeholder, a confirm word not given. */
+function unattendedProblems(blocks: Block[], missing: ResolvedVariables['missing'], confirm: string[], problem: (line: number | null, message: string) => void): void {
+  for (const m of missing) problem(m.lines[0] ?? null, `no value for ${m.name}${m.lines.length > 1 ? ` (also used on line ${m.lines.slice(1).join(', ')})` : ''}; give one with --set ${m.name}=VALUE, the environment, front matter or a knob table`);
+  for (const block of blocks) {
+    for (const p of findPlaceholders(block.body).filter((p) => p.bare)) {
+      problem(block.line + 1 + p.line, `${p.text} is a placeholder to replace by hand before the block can run; write it as a variable (\`runbook check\` suggests a name) and give a value with --set`);
+    }
+  }
+  const words = new Set(confirm.flatMap((w) => w.split(',')));
+  for (const block of blocks) {
+    const word = block.options.values.confirm;
+    if (typeof word === 'string' && !words.has(word)) problem(block.line, `block ${block.name ?? block.index + 1} asks to confirm "${word}"; pass --confirm ${word} to run it unattended`);
+  }
 }
 
 /** Problems listed one per line, each with the file and its line: `db.md:12: timeout=abc is not a duration`. */

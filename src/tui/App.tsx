@@ -27,7 +27,10 @@ export interface Controller {
 const MARKS: Record<Step['status'], string> = { pending: '○', running: '◐', passed: '✔', failed: '✘', skipped: '↷', ticked: '☑', info: ' ' };
 const KEYS = '↑↓/jk move · Enter run · e edit & run · s skip · r re-run · space tick · f fill · ←→ column · n next · b rollback · [ ] scroll · ? help · q quit';
 
-/** The `play` screen: an outline, the selected step, live output and a status bar. */
+/**
+ * The `play` screen: an outline, the selected step, live output and a status bar. The key handler
+ * and the view share one component because each key reads the state the view last drew.
+ */
 export function App({ controller, initial }: { controller: Controller; initial: PlayState }) {
   const [state, dispatch] = useReducer(reduce, { ...initial, selected: firstUnfinished(initial.steps) });
   const { exit } = useApp();

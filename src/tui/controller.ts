@@ -23,8 +23,6 @@ export interface ScreenIo {
  */
 export function sessionController(session: Session, io: ScreenIo): Controller {
   const { doc, file } = session.prepared;
-  const show = (name: string, value: string) => shown(session.prepared, name, value);
-  const values = session.prepared.variables.values;
   const runStep = (step: Step): RunStep | undefined => {
     const all = [...session.prepared.steps, ...session.prepared.rollback];
     return step.kind === 'block' ? all.find((s) => s.kind === 'block' && s.block.index === step.ref) : step.kind === 'scenario' ? all.find((s) => s.kind === 'scenario' && s.scenario.index === step.scenario) : undefined;
@@ -33,36 +31,7 @@ export function sessionController(session: Session, io: ScreenIo): Controller {
     title: doc.model.title ?? file,
     file,
     color: !io.env.NO_COLOR,
-    describe(step) {
-      const model = doc.model;
-      if (step.kind === 'block') {
-        const block = model.blocks[step.ref]!;
-        const opts = Object.entries(block.options.values).map(([k, v]) => (v === true ? k : `${k}=${String(v)}`));
-        const vars = usedVariables(block, values, show);
-        const placeholders = findPlaceholders(block.body).filter((p) => p.bare).map((p) => p.text);
-        const warn = placeholders.length ? [`⚠ ${placeholders.join(' ')}: replace by hand before running (e edits the block)`] : [];
-        const skip = session.prepared.skips.get(block.index);
-        const info = [`${block.lang} · line ${block.line}`, ...opts, ...(vars.length ? [`with ${vars.join(' ')}`] : []), ...warn, ...(skip ? [`will be skipped: ${skip}`] : [])].join(' · ');
-        return { prose: prose(session, step), code: resolvedCode(block, values, show).split('\n'), options: info, columns: [] };
-      }
-      if (step.kind === 'scenario') {
-        const scenario = model.scenarios[step.scenario!]!;
-        const table = model.tables[step.ref]!;
-        const gate = scenario.gateText === null ? 'no gate' : scenario.gate ? `gate ${scenario.gateText}` : `gate "${scenario.gateText}" is not measurable: judge it yourself and tick the row`;
-        const lines = (text: string) => session.player.mask(resolvedText(text, values, show)).split('\n');
-        const code = scenario.command === null ? [] : lines(scenario.command);
-        if (scenario.until) code.push(`# then, until it passes:`, ...lines(scenario.until));
-        const text = [`Scenario ${scenario.name} — line ${scenario.line} · ${gate}`];
-        if (scenario.problem) text.push(`cannot run: ${scenario.problem}`);
-        return { prose: text, code, options: null, columns: table.header, fillColumn: firstFillable(table.rows[step.row!]!.cells) };
-      }
-      if (step.kind === 'row') {
-        const table = model.tables[step.ref]!;
-        const row = table.rows[step.row!]!;
-        return { prose: [`line ${row.line}: ${table.header.map((h, i) => `${h}: ${row.cells[i]!.text || '—'}`).join(' · ')}`], code: [], options: null, columns: table.header, fillColumn: firstFillable(row.cells) };
-      }
-      return { prose: prose(session, step), code: [], options: null, columns: [] };
-    },
+    describe: (step) => describeStep(session, step),
     confirmWord(step) {
       if (step.kind !== 'block') return null;
       const word = doc.model.blocks[step.ref]?.options.values.confirm;
@@ -105,6 +74,41 @@ export function sessionController(session: Session, io: ScreenIo): Controller {
       // The session ends after the screen is gone; see the play command.
     },
   };
+}
+
+/** What the panel shows for a step: its prose, its code with variables resolved (masked), its options. */
+function describeStep(session: Session, step: Step): ReturnType<Controller['describe']> {
+  const { doc } = session.prepared;
+  const show = (name: string, value: string) => shown(session.prepared, name, value);
+  const values = session.prepared.variables.values;
+  const model = doc.model;
+  if (step.kind === 'block') {
+    const block = model.blocks[step.ref]!;
+    const opts = Object.entries(block.options.values).map(([k, v]) => (v === true ? k : `${k}=${String(v)}`));
+    const vars = usedVariables(block, values, show);
+    const placeholders = findPlaceholders(block.body).filter((p) => p.bare).map((p) => p.text);
+    const warn = placeholders.length ? [`⚠ ${placeholders.join(' ')}: replace by hand before running (e edits the block)`] : [];
+    const skip = session.prepared.skips.get(block.index);
+    const info = [`${block.lang} · line ${block.line}`, ...opts, ...(vars.length ? [`with ${vars.join(' ')}`] : []), ...warn, ...(skip ? [`will be skipped: ${skip}`] : [])].join(' · ');
+    return { prose: prose(session, step), code: resolvedCode(block, values, show).split('\n'), options: info, columns: [] };
+  }
+  if (step.kind === 'scenario') {
+    const scenario = model.scenarios[step.scenario!]!;
+    const table = model.tables[step.ref]!;
+    const gate = scenario.gateText === null ? 'no gate' : scenario.gate ? `gate ${scenario.gateText}` : `gate "${scenario.gateText}" is not measurable: judge it yourself and tick the row`;
+    const lines = (text: string) => session.player.mask(resolvedText(text, values, show)).split('\n');
+    const code = scenario.command === null ? [] : lines(scenario.command);
+    if (scenario.until) code.push(`# then, until it passes:`, ...lines(scenario.until));
+    const text = [`Scenario ${scenario.name} — line ${scenario.line} · ${gate}`];
+    if (scenario.problem) text.push(`cannot run: ${scenario.problem}`);
+    return { prose: text, code, options: null, columns: table.header, fillColumn: firstFillable(table.rows[step.row!]!.cells) };
+  }
+  if (step.kind === 'row') {
+    const table = model.tables[step.ref]!;
+    const row = table.rows[step.row!]!;
+    return { prose: [`line ${row.line}: ${table.header.map((h, i) => `${h}: ${row.cells[i]!.text || '—'}`).join(' · ')}`], code: [], options: null, columns: table.header, fillColumn: firstFillable(row.cells) };
+  }
+  return { prose: prose(session, step), code: [], options: null, columns: [] };
 }
 
 /** Opens a block in the operator's editor; the edited text, or null when the editor failed. */

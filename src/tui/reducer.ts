@@ -40,7 +40,7 @@ export function firstUnfinished(steps: Step[]): number {
   return found === -1 ? 0 : found;
 }
 
-/** The pure transition function of the play screen. */
+/** The pure transition function of the play screen: one case per action, so it reads as a table. */
 export function reduce(state: PlayState, action: Action): PlayState {
   const mode = state.mode;
   switch (action.type) {
