@@ -1,3 +1,5 @@
+import { wholeDuration } from '../parser/index.js';
+
 /**
  * A time read from a cell: an instant when it has a date, seconds since midnight for a clock
  * time, seconds from the drill's start for a relative one (`T+5m`).
@@ -64,35 +66,17 @@ export function parseCellTime(text: string): CellTime | null {
   return { kind: 'instant', ms: ms + (local - offset * 60) * 1000 };
 }
 
-const RELATIVE_UNITS: Record<string, number> = { h: 3600, hr: 3600, hour: 3600, hours: 3600, m: 60, min: 60, mins: 60, minute: 60, minutes: 60, s: 1, sec: 1, secs: 1, second: 1, seconds: 1 };
-
 /**
- * A time relative to the start of the drill, in seconds: `T0`, `T+0`, `T+5m`, `T+5` (minutes),
- * `T+1h30m`, `T + 90 s`, `T-10 min`, `T+02:30` (mm:ss) or `T+1:02:30`. Undefined when the text is not
- * written that way; null when it is but the rest does not read.
+ * A time relative to the start of the drill, in seconds: `T0`, `T+0`, `T+5m`, `T+5` (minutes,
+ * a drill's usual step), `T+1h30m`, `T + 90 s`, `T-10 min`, `T+02:30` (mm:ss) or `T+1:02:30`.
+ * Undefined when the text is not written that way; null when it is but the rest does not read.
  */
 function relativeTime(t: string): number | null | undefined {
   const head = /^T\s*(?:0|([+-])\s*(.+))$/i.exec(t);
   if (!head) return undefined;
   if (head[1] === undefined) return 0;
-  const sign = head[1] === '-' ? -1 : 1;
-  const rest = head[2]!.trim();
-  const colon = /^(\d+):(\d\d)(?::(\d\d))?$/.exec(rest);
-  if (colon) {
-    const [a, b, c] = [Number(colon[1]), Number(colon[2]), colon[3] === undefined ? null : Number(colon[3])];
-    return sign * (c === null ? a * 60 + b : a * 3600 + b * 60 + c);
-  }
-  let seconds = 0;
-  let read = 0;
-  for (const part of rest.matchAll(/(\d+(?:\.\d+)?)\s*([a-z]+)?\s*/gi)) {
-    if (part.index !== read) return null;
-    // A bare number (`T+5`) counts minutes, a drill's usual step.
-    const unit = part[2] === undefined ? (read === 0 && part[0].length === rest.length ? 'm' : null) : part[2].toLowerCase();
-    if (unit === null || RELATIVE_UNITS[unit] === undefined) return null;
-    seconds += Number(part[1]) * RELATIVE_UNITS[unit]!;
-    read += part[0].length;
-  }
-  return read === rest.length && read > 0 ? sign * seconds : null;
+  const seconds = wholeDuration(head[2]!, 'm');
+  return seconds === null ? null : (head[1] === '-' ? -1 : 1) * seconds;
 }
 
 /**

@@ -12,5 +12,6 @@ export { placeholderVariable, type Placeholder } from './placeholders.js';
 export { findPlaceholders } from './shellvars.js';
 export { updateRunbook, type AppliedChange } from './update.js';
 export { renderProse } from './prose.js';
-export { meetsGate, parseDurationText, parseGate, type Gate } from './gates.js';
+export { meetsGate, parseGate, type Gate } from './gates.js';
+export { DURATION_EXAMPLES, durationMs, notADuration, parseDurationText, wholeDuration } from './duration.js';
 export { DURATION_COLUMN, GATE_COLUMN, scenarioColumns, TIME_COLUMN } from './scenarios.js';

@@ -1,9 +1,12 @@
-/** Reads a duration option: `90s`, `5m`, `1h`, `500ms`, `1m30s`, or a number of seconds. */
+import { durationMs, notADuration } from '../parser/index.js';
+
+/**
+ * Reads a duration option or flag in milliseconds (`90s`, `5m`, `1h30m`, `500ms`, or a number of
+ * seconds) with the parser's one grammar; throws a RangeError saying how to write one. Block
+ * options are read by the parser already (`Block.timeoutMs`, `everyMs`, `withinMs`).
+ */
 export function parseDuration(text: string): number {
-  const trimmed = text.trim();
-  if (/^\d+(?:\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
-  const parts = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+)ms)?$/.exec(trimmed);
-  if (!parts || trimmed === '') throw new RangeError(`cannot read the duration "${text}" (use 90s, 5m, 1h or 500ms)`);
-  const [, h, m, s, ms] = parts;
-  return (Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0)) * 1000 + Number(ms ?? 0);
+  const ms = durationMs(text);
+  if (ms === null) throw new RangeError(notADuration(text));
+  return ms;
 }

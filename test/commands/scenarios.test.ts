@@ -164,7 +164,7 @@ describe('scenarios that cannot pass', () => {
     writeFileSync(join(dir, 'bad.md'), `---\npoll:\n  every: soon\n---\n${TROUBLE}`);
     const bad = runCli(['run', 'bad.md', '--yes'], { cwd: dir, env });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('front matter poll.every: cannot read the duration "soon"');
+    expect(bad.stderr).toContain('front matter poll.every: soon is not a duration (30s, 5m, 1h30m)');
     writeFileSync(join(dir, 'vars.md'), '| ID | Command | Gate |\n|---|---|---|\n| A | `curl "$TARGET_URL"` | < 5 s |\n');
     const vars = runCli(['run', 'vars.md', '--yes'], { cwd: dir, env });
     expect(vars.code).toBe(2);
