@@ -104,8 +104,7 @@ export const deadLink: Check = {
       if (path && !existsSync(resolve(dir, path))) hits.push({ line: link.line, column: link.column, message: `${link.kind} to ${link.url}: no such file` });
     }
     for (const block of runnable(model)) {
-      const own = block.options.values.cwd;
-      const from = typeof own === 'string' ? resolve(dir, own) : start;
+      const from = block.cwd === null ? start : resolve(dir, block.cwd);
       block.body.split('\n').forEach((row, i) => {
         for (const match of row.matchAll(LOCAL_PATH)) {
           const path = match[1]!.replace(/[.,;:)]+$/, '');
@@ -168,15 +167,27 @@ export const unknownOption: Check = {
   },
 };
 
+/** A check that reports the parser's own problems of one kind, where the parser found them. */
+function problemCheck(id: string, description: string): Check {
+  return {
+    id,
+    severity: 'error',
+    description,
+    check: ({ model }) => model.problems.filter((p) => p.ruleId === id).map((p) => ({ line: p.line, column: p.column, message: p.message })),
+  };
+}
+
 /** A fence never closed: everything after it renders as code. */
-export const unclosedFence: Check = {
-  id: 'unclosed-fence',
-  severity: 'error',
-  description: 'A code fence is never closed.',
-  check({ model }) {
-    return model.problems.filter((p) => p.ruleId === 'unclosed-fence').map((p) => ({ line: p.line, column: p.column, message: p.message }));
-  },
-};
+export const unclosedFence = problemCheck('unclosed-fence', 'A code fence is never closed.');
+
+/** Block options that do not read at all (`{ name=x` without its `}`, broken JSON). */
+export const blockOptions = problemCheck('block-options', 'A block\'s options cannot be read.');
+
+/** An option value the parser cannot read (`timeout=abc`): run and play refuse the block. */
+export const optionValue = problemCheck('option-value', 'A block option has a value runbook cannot read.');
+
+/** An option runbook cannot honour yet (`host=`, `interactive`, `background`, another interpreter): the block will not run. */
+export const unsupportedOption = problemCheck('unsupported-option', 'A block asks for something runbook does not support yet, so it will not run.');
 
 const DESTRUCTIVE: Array<[RegExp, string]> = [
   [/\brm\s+(?:-[a-zA-Z]*r[a-zA-Z]*f|-[a-zA-Z]*f[a-zA-Z]*r|-r\s+-f|-f\s+-r|--recursive\s+--force|--force\s+--recursive)\b/, 'rm -rf'],
@@ -205,7 +216,7 @@ export const destructiveCommand: Check = {
   description: 'A destructive command runs without a confirm= option.',
   check({ model }) {
     return runnable(model)
-      .filter((block) => typeof block.options.values.confirm !== 'string')
+      .filter((block) => block.confirm === null)
       .flatMap((block) =>
         block.body.split('\n').flatMap((row, i) => {
           if (/^\s*#/.test(row)) return [];
@@ -290,7 +301,7 @@ export const quotedPlaceholder: Check = {
 };
 
 /** Every check, in report order. */
-export const CHECKS: Check[] = [placeholder, quotedPlaceholder, shellSyntax, shellcheck, deadLink, undefinedVariable, duplicateName, unknownOption, unclosedFence, destructiveCommand, scenarioRow, unmeasurableGate];
+export const CHECKS: Check[] = [placeholder, quotedPlaceholder, shellSyntax, shellcheck, deadLink, undefinedVariable, duplicateName, unknownOption, blockOptions, optionValue, unsupportedOption, unclosedFence, destructiveCommand, scenarioRow, unmeasurableGate];
 
 /**
  * Runs every check over many runbooks. All their bash blocks are first parsed together in one

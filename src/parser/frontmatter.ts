@@ -42,6 +42,7 @@ export function readFrontMatter(
       column: 1,
       message: `front matter is not valid YAML: ${firstLine(String((error as Error).message))}`,
       ruleId: 'front-matter',
+      severity: 'error',
     });
   }
   return { span, data };

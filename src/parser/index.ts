@@ -15,3 +15,4 @@ export { renderProse } from './prose.js';
 export { meetsGate, parseGate, type Gate } from './gates.js';
 export { DURATION_EXAMPLES, durationMs, notADuration, parseDurationText, wholeDuration } from './duration.js';
 export { DURATION_COLUMN, GATE_COLUMN, scenarioColumns, TIME_COLUMN } from './scenarios.js';
+export { blockProblems, describeProblem } from './problems.js';

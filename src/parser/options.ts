@@ -20,6 +20,9 @@ export const KNOWN_OPTIONS = new Set([
   // Runme's spellings, accepted so existing runbooks keep working.
   'excludeFromRunAll',
   'background',
+  // Not run yet, but known: a block naming another host is refused, never taken for a typo.
+  'host',
+  'hosts',
   'id',
   'interpreter',
 ]);
@@ -83,11 +86,17 @@ function finish(
   return { values, unknown, source: Object.keys(values).length ? source : 'none', error };
 }
 
+/** Reads `true`/`yes`/`on`/`1` (or a bare flag) and `false`/`no`/`off`/`0`; null for anything else. */
+export function readFlag(value: string | boolean): boolean | null {
+  if (typeof value === 'boolean') return value;
+  if (/^(?:true|yes|on|1)$/i.test(value)) return true;
+  if (/^(?:false|no|off|0)$/i.test(value)) return false;
+  return null;
+}
+
 /** True when an option value means yes (`true`, `yes`, `1`, or a bare flag). */
 export function isTruthy(value: string | boolean | undefined): boolean {
-  if (value === undefined) return false;
-  if (typeof value === 'boolean') return value;
-  return /^(?:true|yes|on|1)$/i.test(value);
+  return value !== undefined && readFlag(value) === true;
 }
 
 /** Reads an HTML comment that carries options: `<!-- runbook: name=x -->` or `<!-- runbook {"name":"x"} -->`. */

@@ -19,7 +19,14 @@ export interface Problem {
   line: number;
   column: number;
   message: string;
+  /**
+   * What kind of problem: `unclosed-fence`, `front-matter`, `block-options` (options that do not
+   * read), `option-value` (a value that does not read, e.g. `timeout=abc`), `unsupported-option`
+   * (an option runbook cannot honour yet, e.g. `host=`: the block must not run).
+   */
   ruleId: string;
+  /** `error`: running what it is about would go wrong; `warning`: worth a look. */
+  severity: 'error' | 'warning';
 }
 
 /** YAML metadata between `---` lines at the top of a file. */
@@ -74,14 +81,48 @@ export interface BlockResult {
   line: number;
 }
 
+/**
+ * A block's options, read once by the parser. A value that does not read is a model problem
+ * (`option-value`) and leaves the field at its default, so nothing downstream has to parse again.
+ */
+export interface BlockSettings {
+  /** `name=`, else `id=` (Runme's spelling); how `--only`/`--from` and the journal refer to it. */
+  name: string | null;
+  /** `id=` as written. */
+  id: string | null;
+  /** `description=`, for people. */
+  description: string | null;
+  /** `timeout=` in milliseconds (above zero); null: the session's default. */
+  timeoutMs: number | null;
+  /** `confirm=WORD`: the word the operator must type before it runs. */
+  confirm: string | null;
+  /** `cwd=` as written (relative to the document's folder); null: the session's directory. */
+  cwd: string | null;
+  /** `errexit=` (default true): whether the block runs under `set -e`. */
+  errexit: boolean;
+  /** `pipefail=` (default true): whether the block runs under `set -o pipefail`. */
+  pipefail: boolean;
+  /** Variable names `secret=` marks (comma- or space-separated), whose values are masked. */
+  secret: string[];
+  /** `until=`: a check to poll after the block ran, until it passes. */
+  until: string | null;
+  /** `every=` in milliseconds: the pause between polls; null: the session's default. */
+  everyMs: number | null;
+  /** `within=` in milliseconds: how long polling may go on; null: the session's default. */
+  withinMs: number | null;
+  /** `rollback`: the block undoes earlier steps, and runs only when one failed. */
+  rollback: boolean;
+  /** `skip`, or Runme's `excludeFromRunAll`: never run it. */
+  skip: boolean;
+}
+
 /** A fenced code block. */
-export interface Block {
+export interface Block extends BlockSettings {
   index: number;
   lang: string;
   /** The text after the language in the info string. */
   meta: string;
   options: BlockOptions;
-  name: string | null;
   runnable: boolean;
   /** Why a shell block is not runnable, when it is not. */
   skipReason: string | null;

@@ -3,10 +3,10 @@ import { toString } from 'mdast-util-to-string';
 import type { Chunk } from './chunks.js';
 import { fenceOf, hasClosingFence } from './chunks.js';
 import type { LineIndex } from './lines.js';
-import { commentOptions, isTruthy, parseOptions } from './options.js';
+import { commentOptions, parseOptions } from './options.js';
 import { missingCell, splitRow } from './cells.js';
-import { isTranscript } from './prompts.js';
 import { readResultLine } from './results.js';
+import { readBlock } from './settings.js';
 import type { Block, BlockOptions, Link, Problem, Row, Table, Task } from './types.js';
 
 /** Shell languages whose fenced blocks run. */
@@ -155,6 +155,7 @@ export class Walker {
     const fenceStart = start;
     const infoStart = fenceStart + fence.length;
     const infoEnd = this.lines.lineEnd(line);
+    const column = this.lines.column(fenceStart);
     const closed = endLine > line && hasClosingFence(text, start, end, fence);
     let closeSpan = null;
     if (closed) {
@@ -164,23 +165,17 @@ export class Walker {
     } else {
       this.problems.push({
         line,
-        column: this.lines.column(fenceStart),
+        column,
         message: 'code fence is never closed; GitHub renders everything after it as code',
         ruleId: 'unclosed-fence',
+        severity: 'error',
       });
     }
     const lang = node.lang ?? '';
     const meta = node.meta ?? '';
     const options = this.blockOptions(meta, before, line);
-    const name = typeof options.values.name === 'string' ? options.values.name : null;
-    const shell = SHELLS.has(lang.toLowerCase());
-    let skipReason: string | null = null;
-    if (!shell) skipReason = lang ? `\`${lang}\` is not a shell` : 'no language';
-    else if (isTruthy(options.values.skip) || isTruthy(options.values.excludeFromRunAll)) {
-      skipReason = 'marked to skip';
-    } else if (isTranscript(node.value)) {
-      skipReason = 'a terminal transcript: `$ ` lines are commands and the others their output (keep only the commands, or mark it `console`)';
-    }
+    const { settings, skipReason, issues } = readBlock(options, lang, node.value, SHELLS.has(lang.toLowerCase()));
+    for (const issue of issues) this.problems.push({ line, column, ...issue, severity: 'error' });
     const bodyStart = this.lines.lineEndWithEol(line);
     const lineStart = this.lines.lineStart(line);
     const prefixSource = closeSpan
@@ -191,12 +186,12 @@ export class Walker {
       lang,
       meta,
       options,
-      name,
+      ...settings,
       runnable: skipReason === null,
       skipReason,
       body: node.value,
       line,
-      column: this.lines.column(fenceStart),
+      column,
       span: { start: fenceStart, end },
       infoSpan: { start: infoStart, end: infoEnd },
       bodySpan: { start: Math.min(bodyStart, end), end: closeSpan ? this.lines.lineStart(endLine) : end },
@@ -217,7 +212,7 @@ export class Walker {
       if (comment !== null && gap >= 1 && gap <= 2) options = parseOptions(comment, 'comment');
     }
     if (options.error) {
-      this.problems.push({ line, column: 1, message: options.error, ruleId: 'block-options' });
+      this.problems.push({ line, column: 1, message: options.error, ruleId: 'block-options', severity: 'error' });
     }
     return options;
   }

@@ -112,7 +112,7 @@ describe('the configuration file', () => {
     for (const command of ['audit', 'check']) {
       const { code, stderr } = runCli([command], { cwd: dir });
       expect(code).toBe(2);
-      expect(stderr).toContain(`${config}: no rule is called unticked-tasks; the rules are block-result,`);
+      expect(stderr).toContain(`${config}: no rule is called unticked-tasks; the rules are block-options, block-result,`);
     }
     writeFileSync(config, 'audit:\n  rules: [unclosed\n');
     expect(runCli(['audit'], { cwd: dir }).stderr).toContain(`${config}: not valid YAML`);

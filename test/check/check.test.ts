@@ -64,6 +64,18 @@ describe('runbook check', () => {
     expect(findings.map((f) => `${f.line}:${f.column} ${f.severity} ${f.ruleId}`)).toEqual(['3:1 warning unknown-option', '7:1 error duplicate-name', '11:1 error unclosed-fence']);
   });
 
+  it('reports options runbook cannot honour yet, and values it cannot read, at the block', () => {
+    const { code, findings } = check('fixtures/check/options.md');
+    expect(code).toBe(1);
+    const lines = (rule: string) => findings.filter((f) => f.ruleId === rule).map((f) => `${f.line}:${f.column} ${f.severity} ${f.message.split(':')[0]}`);
+    expect(lines('unsupported-option')).toEqual(['3:1 error host=db-2', '7:1 error interactive', '11:1 error background=true', '15:1 error interpreter=python3']);
+    expect(findings.find((f) => f.ruleId === 'unsupported-option')!.message).toBe('host=db-2: runs on other hosts are not supported yet; runbook will not run this block on this machine');
+    expect(lines('option-value')).toEqual(['11:1 error timeout=abc is not a duration (30s, 5m, 1h30m)']);
+    // Known, so not also taken for a typo.
+    expect(lines('unknown-option')).toEqual([]);
+    expect(lines('block-options')).toEqual(['27:1 error options start with `{` but do not end with `}`']);
+  });
+
   it('reports destructive commands in blocks without confirm=, not in comments, other languages or confirmed blocks', () => {
     const { findings } = check('fixtures/check/destructive.md');
     expect(findings.map((f) => `${f.line} ${f.message}`)).toEqual([
