@@ -1,5 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { EXIT, UserError } from './errors.js';
+// The duration grammar alone, not the whole parser: reading arguments must stay cheap.
+import { DURATION_EXAMPLES, durationMs, notADuration } from './parser/duration.js';
 import type { Io } from './io.js';
 
 declare const __VERSION__: string;
@@ -102,8 +104,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .description('step through a runbook in the terminal: run, tick and fill as you go')
     .argument('<file>', 'the Markdown runbook (or, with --new, the template)')
     .option('--new', 'create a dated session doc from the template first, and play that')
-    .option('--set <name=value...>', 'give a variable a value (repeatable)', collect, [])
-    .option('--timeout <duration>', 'default time limit per block (90s, 5m, 1h)')
+    .option('--set <name=value>', 'give a variable a value (repeatable)', collect, [])
+    .option('--timeout <duration>', 'default time limit per block (90s, 5m, 1h)', timeout)
     .option('--cwd <dir>', 'start the session in <dir> (default: front matter cwd:, else the document\'s folder)')
     .action(async (file: string, options) => {
       const { playCommand } = await import('./commands/play.js');
@@ -117,14 +119,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('-y, --yes', 'run without asking (required without a terminal)')
     .option('--keep-going', 'go on after a block fails (as --on-failure continue)')
     .option('--on-failure <policy>', 'after a failing step: stop (default), rollback (run the rollback section, then stop) or continue')
-    .option('--only <name...>', 'run only these blocks (name or number; repeat or comma-separate)')
+    .option('--only <name>', 'run only these blocks (name or number; repeat or comma-separate)', collectList, [])
     .option('--from <name>', 'start at this block (name or number)')
     .option('--dry-run', 'print every block with its variables resolved; run nothing')
     .option('--report <file>', 'write a JSON report')
     .option('--junit <file>', 'write JUnit XML, one test case per block')
-    .option('--timeout <duration>', 'default time limit per block (90s, 5m, 1h)')
-    .option('--set <name=value...>', 'give a variable a value (repeatable)', collect, [])
-    .option('--confirm <word...>', 'confirm blocks marked confirm=WORD (repeatable)', collect, [])
+    .option('--timeout <duration>', 'default time limit per block (90s, 5m, 1h)', timeout)
+    .option('--set <name=value>', 'give a variable a value (repeatable)', collect, [])
+    .option('--confirm <word>', 'confirm blocks marked confirm=WORD (repeat or comma-separate)', collectList, [])
     .option('--resume', 'continue after the last block the journal records as done')
     .option('--cwd <dir>', 'start the session in <dir> (default: front matter cwd:, else the document\'s folder)')
     .action(async (file: string, options) => {
@@ -140,8 +142,26 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
+// Repeatable options take one value each time (`--set A=1 --set B=2`), never `<x...>`: a
+// variadic option would swallow the FILE that follows it.
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+/** A repeatable option whose values may also come comma-separated: `--only a,b`. */
+function collectList(value: string, previous: string[]): string[] {
+  return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+}
+
+/**
+ * Checks `--timeout` while the arguments are read, so that a bad one is one line before anything
+ * opens. The value stays the text written; the commands read it as milliseconds.
+ */
+function timeout(value: string): string {
+  const ms = durationMs(value);
+  if (ms === null) throw new UserError(`--timeout: ${notADuration(value)}`);
+  if (ms === 0) throw new UserError(`--timeout: ${value} would stop every block at once: give a duration above zero (${DURATION_EXAMPLES})`);
+  return value;
 }
 
 function lineNumber(value: string): number {
