@@ -54,6 +54,20 @@ describe('options anywhere', () => {
     expect(commas.stdout).toContain('2 passed, 0 failed');
   });
 
+  it.each([
+    ['list', ['list', '--json', 'deploy.md'], 0],
+    // $REGION has no default: a finding, which is check's exit 1.
+    ['check', ['check', '--format', 'json', 'deploy.md'], 1],
+    ['audit', ['audit', '--format', 'json', 'deploy.md'], 0],
+    ['reset', ['reset', '--cells', 'deploy.md'], 0],
+    ['tick', ['tick', '--line', '3', 'deploy.md'], 2],
+  ])('%s takes its options before the file', (_, args, code) => {
+    const dir = workspace();
+    const result = runCli(args as string[], { cwd: dir, env });
+    expect(result.stderr).not.toMatch(/missing required argument|unknown option|too many arguments/);
+    expect(result.code).toBe(code);
+  });
+
   it('hands play its file when --set comes first', () => {
     const dir = workspace();
     const { code, stderr } = runCli(['play', '--set', 'REGION=eu', 'deploy.md'], { cwd: dir, env });
