@@ -110,9 +110,8 @@ export function printPlan(io: Io, prepared: Prepared, mask: (text: string) => st
 function printBlock(io: Io, prepared: Prepared, block: Block): void {
   const values = prepared.variables.values;
   const show = (name: string, value: string) => shown(prepared, name, value);
-  const timeout = block.options.values.timeout ?? (prepared.timeoutMs === null ? null : formatSeconds(prepared.timeoutMs));
-  const confirm = block.options.values.confirm;
-  const bits = [`block ${block.index + 1}`, block.name, `line ${block.line}`, block.lang, timeout ? `timeout ${timeout}` : null, typeof confirm === 'string' ? `confirm "${confirm}"` : null].filter(Boolean);
+  const timeoutMs = block.timeoutMs ?? prepared.timeoutMs;
+  const bits = [`block ${block.index + 1}`, block.name, `line ${block.line}`, block.lang, timeoutMs === null ? null : `timeout ${formatSeconds(timeoutMs)}`, block.confirm === null ? null : `confirm "${block.confirm}"`, block.rollback ? 'rollback' : null].filter(Boolean);
   println(io.stdout, `── ${bits.join(' · ')}`);
   const used = usedVariables(block, values, show);
   if (used.length) println(io.stdout, `   with ${used.join('  ')}`);

@@ -5,7 +5,6 @@ export { formatResultLine, formatSeconds, readResultLine } from './results.js';
 export { checkboxOf, classifyCell } from './cells.js';
 export { knobColumns, scenarioReferences, SECRET_NAME, type ScenarioReference } from './variables.js';
 export { SHELLS } from './walk.js';
-export { isTruthy } from './options.js';
 export { parseRunbook } from './parse.js';
 export { isTranscript, runnableScript } from './prompts.js';
 export { placeholderVariable, type Placeholder } from './placeholders.js';

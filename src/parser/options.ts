@@ -94,11 +94,6 @@ export function readFlag(value: string | boolean): boolean | null {
   return null;
 }
 
-/** True when an option value means yes (`true`, `yes`, `1`, or a bare flag). */
-export function isTruthy(value: string | boolean | undefined): boolean {
-  return value !== undefined && readFlag(value) === true;
-}
-
 /** Reads an HTML comment that carries options: `<!-- runbook: name=x -->` or `<!-- runbook {"name":"x"} -->`. */
 export function commentOptions(html: string): string | null {
   const match = /^<!--\s*runbook:?\s*([\s\S]*?)\s*-->\s*$/.exec(html.trim());

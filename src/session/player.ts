@@ -14,7 +14,6 @@ import { formatResultLine, formatSeconds, meetsGate, runnableScript, SECRET_NAME
 import { pollUntil, scenarioPolling } from './poll.js';
 import { rowChanges, type ScenarioRecord } from './scenario.js';
 import { Journal, journalPath, logPath, statePath } from './journal.js';
-import { parseDuration } from './duration.js';
 import { LastLines } from './reason.js';
 
 /** What a finished block came to, as reports and the journal tell it. */
@@ -133,8 +132,7 @@ export class Player {
 
   /** The time limit for a block: its `timeout=` option, else the default. */
   timeoutOf(block: Block): number | null {
-    const option = block.options.values.timeout;
-    return typeof option === 'string' ? parseDuration(option) : this.options.timeoutMs;
+    return block.timeoutMs ?? this.options.timeoutMs;
   }
 
   /**
@@ -158,23 +156,20 @@ export class Player {
     // zsh blocks run in a zsh started from the session's shell: they see its exported variables
     // and directory, but what they change does not come back.
     const runs = block.lang === 'zsh' ? `zsh -c '${command.replace(/'/g, `'\\''`)}'` : command;
-    const cwdOption = block.options.values.cwd;
-    const cwd = typeof cwdOption === 'string' ? (isAbsolute(cwdOption) ? cwdOption : resolve(dirname(resolve(this.doc.path)), cwdOption)) : undefined;
+    const cwd = block.cwd === null ? undefined : isAbsolute(block.cwd) ? block.cwd : resolve(dirname(resolve(this.doc.path)), block.cwd);
     this.journal.append('block-start', { block: index, name: block.name, line: block.line, command: this.mask(command), edited: script !== undefined && script !== block.body, cwd: cwd ?? this.shell.cwd });
     writeSync(this.log, `\n=== ${formatTime(new Date())} block ${index + 1}${block.name ? ` (${block.name})` : ''} at line ${block.line}\n`);
-    const values = block.options.values;
-    const until = typeof values.until === 'string' ? values.until : null;
     const timeoutMs = this.timeoutOf(block);
     const { result, recoveredMs, reason } = await this.perform(
       {
         script: runs,
         cwd,
         timeoutMs,
-        errexit: values.errexit !== 'false' && values.errexit !== false,
-        pipefail: values.pipefail !== 'false' && values.pipefail !== false,
-        until,
-        everyMs: typeof values.every === 'string' ? parseDuration(values.every) : 1000,
-        withinMs: typeof values.within === 'string' ? parseDuration(values.within) : (timeoutMs ?? 60_000),
+        errexit: block.errexit,
+        pipefail: block.pipefail,
+        until: block.until,
+        everyMs: block.everyMs ?? 1000,
+        withinMs: block.withinMs ?? timeoutMs ?? 60_000,
       },
       { block: index },
       onEvent,

@@ -1,7 +1,7 @@
 import { monotonicMs } from '../clock.js';
 import type { ShellSession } from '../executor/session.js';
 import type { BlockOutcome } from '../executor/types.js';
-import { parseDuration } from './duration.js';
+import { durationMs, notADuration } from '../parser/index.js';
 
 /** How a wait for recovery ended. */
 export interface PollResult {
@@ -56,11 +56,9 @@ export function scenarioPolling(frontMatter: Record<string, unknown>): { everyMs
   const read = (key: string) => {
     const value = table[key];
     if (value === undefined || value === null) return null;
-    try {
-      return parseDuration(String(value));
-    } catch (error) {
-      throw new RangeError(`front matter poll.${key}: ${(error as Error).message}`);
-    }
+    const ms = durationMs(String(value));
+    if (ms === null) throw new RangeError(`front matter poll.${key}: ${notADuration(String(value))}`);
+    return ms;
   };
   return { everyMs: read('every') ?? 1000, withinMs: read('within') };
 }

@@ -4,8 +4,7 @@ import { Document } from '../document/document.js';
 import { UserError } from '../errors.js';
 import { MASK } from '../executor/redact.js';
 import { onPath } from '../executor/which.js';
-import { findPlaceholders, type Block, type Runbook } from '../parser/index.js';
-import { parseDuration } from './duration.js';
+import { blockProblems, durationMs, findPlaceholders, notADuration, type Block, type Runbook } from '../parser/index.js';
 import { scenarioPolling } from './poll.js';
 import { lastSession, type LastSession } from './resume.js';
 import { runSteps, stepName, type RunStep } from './steps.js';
@@ -123,7 +122,9 @@ function check(doc: Document, request: SessionRequest, dryRun: boolean): Prepare
 
   const { steps, rollback } = choose(all, request, flag);
   const blocks = steps.concat(rollback).flatMap((s) => (s.kind === 'block' ? [s.block] : []));
-  for (const block of blocks) for (const problem of optionProblems(block)) plan(block.line, problem);
+  // Option values were read once by the parser; one it could not read, or one runbook cannot do
+  // (`host=`: a block for another machine must never run on this one), stops the session.
+  for (const block of blocks) for (const problem of blockProblems(model, block)) if (problem.severity === 'error') plan(block.line, problem.message);
   for (const block of blocks.filter((b) => b.closeSpan === null)) {
     before(block.line, 'this code fence is never closed, so the block would run everything after it; close it (```) and run again');
   }
@@ -184,8 +185,7 @@ function unattendedProblems(blocks: Block[], missing: ResolvedVariables['missing
   }
   const words = new Set(confirm.flatMap((w) => w.split(',')));
   for (const block of blocks) {
-    const word = block.options.values.confirm;
-    if (typeof word === 'string' && !words.has(word)) problem(block.line, `block ${block.name ?? block.index + 1} asks to confirm "${word}"; pass --confirm ${word} to run it unattended`);
+    if (block.confirm !== null && !words.has(block.confirm)) problem(block.line, `block ${block.name ?? block.index + 1} asks to confirm "${block.confirm}"; pass --confirm ${block.confirm} to run it unattended`);
   }
 }
 
@@ -203,16 +203,10 @@ export function problemLines(file: string, problems: Problem[]): string[] {
   return sorted.map((p) => (p.line === 'tool' ? p.message : `${file}${p.line === null ? '' : `:${p.line}`}: ${p.message}`));
 }
 
-/** The duration grammar options and flags share, in one sentence for messages. */
-const DURATION_WORDS = '30s, 5m, 1h30m, 500ms';
-
 function flagDuration(text: string, flag: string, problem: (message: string) => void): number | null {
-  try {
-    return parseDuration(text);
-  } catch {
-    problem(`${flag} ${text} is not a duration (${DURATION_WORDS})`);
-    return null;
-  }
+  const ms = durationMs(text);
+  if (ms === null || ms <= 0) problem(`${flag} ${notADuration(text)}`);
+  return ms;
 }
 
 function failurePolicy(text: string | undefined, problem: (message: string) => void): FailurePolicy {
@@ -220,39 +214,6 @@ function failurePolicy(text: string | undefined, problem: (message: string) => v
   if (text === 'rollback' || text === 'continue') return text;
   problem(`--on-failure ${text}: say stop, rollback or continue`);
   return 'stop';
-}
-
-/** Options whose value the session reads, checked once here: a bad one is a problem, never a crash mid-run. */
-export function optionProblems(block: Block): string[] {
-  const values = block.options.values;
-  const out: string[] = [];
-  if (block.options.error) out.push(block.options.error);
-  for (const key of ['timeout', 'every', 'within'] as const) {
-    const value = values[key];
-    if (value === undefined) continue;
-    if (typeof value !== 'string') {
-      out.push(`${key} needs a duration (${key}=30s)`);
-      continue;
-    }
-    try {
-      parseDuration(value);
-    } catch {
-      out.push(`${key}=${value} is not a duration (${DURATION_WORDS})`);
-    }
-  }
-  if (values.confirm === true || values.confirm === '') out.push('confirm needs the word to type (confirm=FAILOVER)');
-  const host = values.host ?? values.hosts;
-  if (host !== undefined) out.push(`host=${String(host)}: blocks on other hosts are not supported yet, and runbook will not run this block on this machine`);
-  for (const key of ['interactive', 'background'] as const) {
-    if (values[key] !== undefined && values[key] !== false && values[key] !== 'false') out.push(`${key} is not supported: the block would run attached to no terminal, in the foreground; remove the option or run the block by hand`);
-  }
-  for (const key of ['interpreter', 'shell'] as const) {
-    const value = values[key];
-    if (value !== undefined && value !== block.lang && !(typeof value === 'string' && value.split('/').pop() === block.lang)) {
-      out.push(`${key}=${String(value)} is not supported: the block runs in ${block.lang}; change its language instead`);
-    }
-  }
-  return out;
 }
 
 /** The steps a request asks for, and the rollback path apart. */

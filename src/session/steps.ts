@@ -1,4 +1,4 @@
-import { isTruthy, type Block, type Runbook, type Scenario } from '../parser/index.js';
+import type { Block, Runbook, Scenario } from '../parser/index.js';
 
 /** One line of the outline: a runnable block, a task without a block, a scenario row, or a table row to fill. */
 export interface Step {
@@ -34,7 +34,7 @@ export function inRollbackSection(model: Runbook, section: number | null): boole
 
 /** Whether a block belongs to the rollback path: its `rollback` option, or its section's heading. */
 export function isRollback(model: Runbook, block: Block): boolean {
-  return isTruthy(block.options.values.rollback) || inRollbackSection(model, block.section);
+  return block.rollback || inRollbackSection(model, block.section);
 }
 
 /** The runnable blocks and scenario rows of a document, in document order, each marked main or rollback. */

@@ -35,10 +35,7 @@ export function resolveVariables(model: Runbook, env: NodeJS.ProcessEnv, set: Re
   for (const d of model.declarations.filter((d) => d.source === 'front-matter')) give(d.name, d.default, 'front-matter');
   for (const d of model.declarations.filter((d) => d.source === 'knob-table')) give(d.name, d.default, 'knob-table');
   for (const d of model.declarations) if (d.secret) secretNames.add(d.name);
-  for (const block of model.blocks) {
-    const option = block.options.values.secret;
-    if (typeof option === 'string') for (const name of option.split(/[\s,]+/)) if (name) secretNames.add(name);
-  }
+  for (const block of model.blocks) for (const name of block.secret) secretNames.add(name);
   for (const name of [...declared, ...used, ...Object.keys(set)]) if (SECRET_NAME.test(name)) secretNames.add(name);
   const missing = new Map<string, number[]>();
   for (const ref of model.references) {

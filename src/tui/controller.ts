@@ -34,8 +34,7 @@ export function sessionController(session: Session, io: ScreenIo): Controller {
     describe: (step) => describeStep(session, step),
     confirmWord(step) {
       if (step.kind !== 'block') return null;
-      const word = doc.model.blocks[step.ref]?.options.values.confirm;
-      return typeof word === 'string' ? word : null;
+      return doc.model.blocks[step.ref]?.confirm ?? null;
     },
     edit(step) {
       const block = step.kind === 'block' ? doc.model.blocks[step.ref] : undefined;

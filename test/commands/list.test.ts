@@ -27,7 +27,7 @@ describe('runbook list', () => {
   it('reports checkbox states and results in JSON', () => {
     const json = JSON.parse(runCli(['list', 'fixtures/parser/containers.md', '--json']).stdout);
     const nested = json.blocks.find((b: { name: string }) => b.name === 'nested-task');
-    expect(nested.result).toEqual({ outcome: 'passed', exitCode: 0, durationMs: 50, at: '2026-11-01T10:00:00Z', operator: 'alice' });
+    expect(nested.result).toEqual({ outcome: 'passed', exitCode: 0, durationMs: 50, at: '2026-11-01T10:00:00Z', operator: 'alice', reason: null });
     expect(nested.task).toBe(json.tasks[0].line);
     const cells = JSON.parse(runCli(['list', 'fixtures/parser/cells.md', '--json']).stdout).tables[0].rows[1].cells;
     expect(cells.map((c: { checkbox: string | null }) => c.checkbox)).toEqual([null, null, null, null, 'unchecked', 'failed']);
