@@ -1,5 +1,6 @@
+import { MASK } from '../executor/redact.js';
 import type { Block, Runbook } from '../parser/index.js';
-import { SECRET_NAME } from '../parser/index.js';
+import { declaredSecrets } from '../parser/index.js';
 import { isRollback } from '../session/steps.js';
 
 /** The stable JSON form of `runbook list --json`, documented in docs/list-json.md. */
@@ -32,8 +33,6 @@ export interface ListJson {
   variables: Array<{ name: string; default: string | null; line: number; source: string; secret: boolean }>;
   problems: Runbook['problems'];
 }
-
-const MASK = '••••••';
 
 /** Builds the JSON form from a parsed runbook. */
 export function toListJson(file: string, model: Runbook): ListJson {
@@ -95,29 +94,20 @@ export function toListJson(file: string, model: Runbook): ListJson {
   };
 }
 
-/** Declared variables first, then those only used, each once, secrets masked. */
+/**
+ * Declared variables first, then those only used, then names only a block's `secret=` option
+ * gives; each once, secret (whatever made it so) with its default masked.
+ */
 export function variables(model: Runbook): ListJson['variables'] {
+  const secrets = declaredSecrets(model);
   const seen = new Map<string, ListJson['variables'][number]>();
-  for (const decl of model.declarations) {
-    if (seen.has(decl.name)) continue;
-    seen.set(decl.name, {
-      name: decl.name,
-      default: decl.default !== null && decl.secret ? MASK : decl.default,
-      line: decl.line,
-      source: decl.source,
-      secret: decl.secret,
-    });
-  }
-  for (const ref of model.references) {
-    if (seen.has(ref.name) || ref.assignedBefore) continue;
-    const secret = SECRET_NAME.test(ref.name);
-    seen.set(ref.name, {
-      name: ref.name,
-      default: ref.default !== null && secret ? MASK : ref.default,
-      line: ref.line,
-      source: 'block',
-      secret,
-    });
-  }
+  const add = (name: string, value: string | null, line: number, source: string) => {
+    if (seen.has(name)) return;
+    const secret = secrets.has(name);
+    seen.set(name, { name, default: value !== null && secret ? MASK : value, line, source, secret });
+  };
+  for (const decl of model.declarations) add(decl.name, decl.default, decl.line, decl.source);
+  for (const ref of model.references) if (!ref.assignedBefore) add(ref.name, ref.default, ref.line, 'block');
+  for (const block of model.blocks) for (const name of block.secret) add(name, null, block.line, 'block');
   return [...seen.values()];
 }

@@ -11,6 +11,24 @@ const VARIABLE = /^[A-Za-z_]\w*$/;
 /** Names that hold secrets; their values are masked wherever the tool writes. */
 export const SECRET_NAME = /PASS|TOKEN|SECRET|KEY/i;
 
+/** True when a variable's name marks it secret (`DB_PASSWORD`, `API_TOKEN`, `SSH_KEY`). */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
+/**
+ * The variables a runbook makes secret, before anything runs: those declared `secret: true` in
+ * front matter, those a block's `secret=` option lists, and every declared or used name that
+ * marks itself secret. A session adds the names its blocks create (see `session/secrets.ts`).
+ */
+export function declaredSecrets(model: Pick<Runbook, 'declarations' | 'references' | 'blocks'>): Set<string> {
+  const names = new Set<string>();
+  for (const decl of model.declarations) if (decl.secret || isSecretName(decl.name)) names.add(decl.name);
+  for (const block of model.blocks) for (const name of block.secret) names.add(name);
+  for (const ref of model.references) if (isSecretName(ref.name)) names.add(ref.name);
+  return names;
+}
+
 function header(text: string): string {
   return text.replace(/[`*_]/g, '').trim().toLowerCase();
 }
@@ -73,7 +91,7 @@ export function declarations(
         source: 'front-matter',
         line: frontMatterLine,
         description: typeof detail.description === 'string' ? detail.description : null,
-        secret: detail.secret === true || SECRET_NAME.test(name),
+        secret: detail.secret === true || isSecretName(name),
       });
     }
   }
@@ -90,7 +108,7 @@ export function declarations(
         source: 'knob-table',
         line: row.line,
         description: descriptionAt === -1 ? null : row.cells[descriptionAt]!.text || null,
-        secret: SECRET_NAME.test(name),
+        secret: isSecretName(name),
       });
     }
   }

@@ -1,4 +1,4 @@
-import { scenarioReferences, SECRET_NAME, type Runbook, type Scenario } from '../parser/index.js';
+import { declaredSecrets, isSecretName, scenarioReferences, SECRET_NAME, type Runbook, type Scenario } from '../parser/index.js';
 
 /** Where a variable's value came from, highest precedence first. */
 export type ValueSource = 'set' | 'env' | 'front-matter' | 'knob-table' | 'prompt';
@@ -34,9 +34,8 @@ export function resolveVariables(model: Runbook, env: NodeJS.ProcessEnv, set: Re
   for (const name of [...declared, ...used]) give(name, env[name], 'env');
   for (const d of model.declarations.filter((d) => d.source === 'front-matter')) give(d.name, d.default, 'front-matter');
   for (const d of model.declarations.filter((d) => d.source === 'knob-table')) give(d.name, d.default, 'knob-table');
-  for (const d of model.declarations) if (d.secret) secretNames.add(d.name);
-  for (const block of model.blocks) for (const name of block.secret) secretNames.add(name);
-  for (const name of [...declared, ...used, ...Object.keys(set)]) if (SECRET_NAME.test(name)) secretNames.add(name);
+  for (const name of declaredSecrets(model)) secretNames.add(name);
+  for (const name of Object.keys(set)) if (isSecretName(name)) secretNames.add(name);
   const missing = new Map<string, number[]>();
   for (const ref of model.references) {
     if (onlyBlocks && !onlyBlocks.has(ref.block)) continue;

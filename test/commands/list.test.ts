@@ -44,6 +44,20 @@ describe('runbook list', () => {
     expect(runCli(['list', file]).stdout).not.toContain('hunter2');
   });
 
+  it('reports a variable a secret= option names as secret, even one nothing else declares', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-list-'));
+    writeFileSync(join(dir, 'opt.md'), '| Variable | Default |\n|---|---|\n| `DBCRED` | `s3cr3t-default` |\n\n```bash { secret=DBCRED }\necho "$DBCRED"\n```\n');
+    const { code, stdout } = runCli(['list', 'opt.md', '--json'], { cwd: dir });
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).variables).toEqual([{ name: 'DBCRED', default: '••••••', line: 3, source: 'knob-table', secret: true }]);
+    const only = join(dir, 'only.md');
+    writeFileSync(only, '```bash { secret="SESSION_KEY_ID, ANSWER" }\nANSWER=$(cat answer)\necho "$ANSWER"\n```\n');
+    expect(JSON.parse(runCli(['list', only, '--json']).stdout).variables).toEqual([
+      { name: 'SESSION_KEY_ID', default: null, line: 1, source: 'block', secret: true },
+      { name: 'ANSWER', default: null, line: 1, source: 'block', secret: true },
+    ]);
+  });
+
   it('prints a readable outline in document order', () => {
     const { code, stdout } = runCli(['list', 'fixtures/runbooks/game-day-template.md']);
     expect(code).toBe(0);
