@@ -70,7 +70,11 @@ export class ShellSession {
   /** Every process group this session's shells led; all are ended when it closes. */
   private readonly groups = new Set<number>();
 
+  /** Values to mask: those given at the start, then those added. */
+  private secrets: string[];
+
   private constructor(private readonly options: SessionOptions) {
+    this.secrets = options.secrets ?? [];
     this.state = { cwd: options.cwd, vars: new Map() };
   }
 
@@ -84,6 +88,12 @@ export class ShellSession {
   /** The directory and variables after the last block, to save for a resume. */
   snapshot(): ShellState {
     return { cwd: this.state.cwd, vars: new Map(this.state.vars) };
+  }
+
+  /** Masks these values too from now on (secrets a block created), in this shell and any that replaces it. */
+  addSecrets(values: readonly string[]): void {
+    this.secrets = [...new Set([...this.secrets, ...values])];
+    for (const redactor of Object.values(this.redactors)) redactor.add(values);
   }
 
   /** The working directory the next block starts in. */
@@ -105,8 +115,7 @@ export class ShellSession {
       this.groups.add(shell.pid);
     }
     this.control = '';
-    const secrets = this.options.secrets ?? [];
-    this.redactors = { stdout: new StreamRedactor(secrets), stderr: new StreamRedactor(secrets) };
+    this.redactors = { stdout: new StreamRedactor(this.secrets), stderr: new StreamRedactor(this.secrets) };
     const readers = {
       stdout: new MarkerReader((text) => this.output('stdout', text)),
       stderr: new MarkerReader((text) => this.output('stderr', text)),

@@ -1,14 +1,23 @@
 import { readFileSync } from 'node:fs';
+import { declaredValues } from './declare.js';
 import { SHELL_OWNED } from './prelude.js';
+import { SecretMatcher } from './redact.js';
 
 /** The shell's working directory and variables after a block, as `declare -p` printed them. */
 export interface ShellState {
   cwd: string;
   /** Variable name → its `declare -p` line. */
   vars: Map<string, string>;
+  /**
+   * Names a state file left out because they held a secret (read from the file; empty for a
+   * live shell): a resumed session has to be given them again.
+   */
+  withheld?: string[];
 }
 
 const DECLARE = /^declare -(\S+) ([A-Za-z_]\w*)(?:=|$)/;
+/** The line of a state file that names the variables it left out. */
+const WITHHELD = /^# withheld:(.*)$/;
 
 /** Reads a state file written by `__rb_done`: the directory, a NUL, then `declare -p` output. */
 export function readState(path: string): ShellState | null {
@@ -21,13 +30,16 @@ export function readState(path: string): ShellState | null {
   const nul = text.indexOf('\0');
   if (nul === -1) return null;
   const vars = new Map<string, string>();
+  const withheld: string[] = [];
   // bash 5 prints one line per variable, quoting newlines as $'\n'.
   for (const line of text.slice(nul + 1).split('\n')) {
+    const names = WITHHELD.exec(line);
+    if (names) withheld.push(...names[1]!.split(' ').filter(Boolean));
     const match = DECLARE.exec(line);
     if (!match || SHELL_OWNED.test(match[2]!) || match[1]!.includes('r')) continue;
     vars.set(match[2]!, line);
   }
-  return { cwd: text.slice(0, nul), vars };
+  return { cwd: text.slice(0, nul), vars, withheld };
 }
 
 /** Names whose declaration differs between two states (set, changed or unset). */
@@ -44,4 +56,23 @@ export function restoreScript(state: ShellState): string {
 /** A state as text, for a file: the directory, a NUL, then one `declare -p` line per variable. */
 export function serializeState(state: ShellState, keep: (name: string) => boolean = () => true): string {
   return `${state.cwd}\0${[...state.vars].filter(([name]) => keep(name)).map(([, line]) => line).join('\n')}\n`;
+}
+
+/** The value(s) of a variable in a state: one for a scalar, one per element of an array. */
+export function valuesOf(state: ShellState, name: string): string[] {
+  const line = state.vars.get(name);
+  return line === undefined ? [] : declaredValues(line);
+}
+
+/**
+ * A state as a file may hold it: every variable but the secret ones (`secretNames`) and those
+ * whose value holds a secret value in any form (`COPY="$TOKEN"`, `URL=…:$PASS@host`), with a
+ * `# withheld:` line naming what was left out (names only) so a resume can ask for them again.
+ */
+export function stateForDisk(state: ShellState, secretNames: ReadonlySet<string>, secretValues: readonly string[]): string {
+  const matcher = new SecretMatcher(secretValues);
+  const withheld = [...state.vars].filter(([name, line]) => secretNames.has(name) || matcher.test(line)).map(([name]) => name);
+  const left = new Set(withheld);
+  const text = serializeState(state, (name) => !left.has(name));
+  return withheld.length ? text.replace('\0', `\0# withheld: ${withheld.join(' ')}\n`) : text;
 }

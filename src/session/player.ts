@@ -8,13 +8,14 @@ import type { Change, Document } from '../document/document.js';
 import { formatTime } from '../document/time.js';
 import { redact } from '../executor/redact.js';
 import { ShellSession } from '../executor/session.js';
-import { serializeState, type ShellState } from '../executor/state.js';
+import { stateForDisk, type ShellState } from '../executor/state.js';
 import type { BlockOutcome, ExecEvent } from '../executor/types.js';
-import { formatResultLine, formatSeconds, meetsGate, runnableScript, SECRET_NAME, type Block, type BlockResult, type Scenario } from '../parser/index.js';
+import { formatResultLine, formatSeconds, meetsGate, runnableScript, type Block, type BlockResult, type Scenario } from '../parser/index.js';
 import { pollUntil, scenarioPolling } from './poll.js';
 import { rowChanges, type ScenarioRecord } from './scenario.js';
 import { Journal, journalPath, logPath, statePath } from './journal.js';
 import { LastLines } from './reason.js';
+import { runbookSecrets } from './secrets.js';
 
 /** What a finished block came to, as reports and the journal tell it. */
 export interface BlockRecord extends Pick<BlockOutcome, 'exitCode' | 'signal' | 'timedOut' | 'canceled' | 'durationMs' | 'changedVars' | 'cwd' | 'tail'> {
@@ -99,6 +100,8 @@ export class Player {
   /** Starts the shell (in `options.cwd`, else the document's folder) and opens the journal. */
   static async open(doc: Document, options: PlayerOptions, resumeOf: string | null = null): Promise<Player> {
     const cwd = options.cwd ?? dirname(resolve(doc.path));
+    // Values given after setup (a prompt's answer) are in the environment: mask them from the start.
+    options = { ...options, secrets: runbookSecrets(doc.model, options.env, options.secrets).values };
     const starting = ShellSession.start({
       cwd,
       env: options.env,
@@ -196,9 +199,16 @@ export class Player {
     return record;
   }
 
-  /** Keeps the shell's variables and directory beside the journal, for `--resume`. */
+  /**
+   * Keeps the shell's variables and directory beside the journal, for `--resume`, without any
+   * secret; secrets the block created are masked from now on.
+   */
   private saveState(): void {
-    writeFileSync(statePath(this.doc.path), serializeState(this.shell.snapshot(), (name) => !SECRET_NAME.test(name)), { mode: 0o600 });
+    const snapshot = this.shell.snapshot();
+    const secrets = runbookSecrets(this.doc.model, snapshot, this.options.secrets);
+    this.options.secrets = secrets.values;
+    this.shell.addSecrets(secrets.values);
+    writeFileSync(statePath(this.doc.path), stateForDisk(snapshot, secrets.names, secrets.values), { mode: 0o600 });
   }
 
   /**
