@@ -16,8 +16,8 @@ export class SecretMatcher {
   /** The secret values, as given. */
   readonly secrets: readonly string[];
   private readonly regex: RegExp | null;
-  /** Every proper prefix of every form: what the end of a chunk may be the start of. */
-  private readonly prefixes = new Set<string>();
+  /** The forms by their first character: what the end of a chunk may be the start of. */
+  private readonly byFirst = new Map<string, string[]>();
   private readonly longest: number;
 
   constructor(secrets: readonly string[]) {
@@ -27,7 +27,7 @@ export class SecretMatcher {
     const sorted = [...forms].sort((a, b) => b.length - a.length);
     this.regex = sorted.length ? new RegExp(sorted.map(escapeRegExp).join('|'), 'g') : null;
     this.longest = sorted[0]?.length ?? 0;
-    for (const form of sorted) for (let k = 1; k < form.length; k++) this.prefixes.add(form.slice(0, k));
+    for (const form of sorted) this.byFirst.set(form[0]!, [...(this.byFirst.get(form[0]!) ?? []), form]);
   }
 
   /** True when there is nothing to mask. */
@@ -70,7 +70,10 @@ export class SecretMatcher {
   /** Where the longest end of `text` (from `from` on) that begins some form starts; its length when none. */
   private tailFrom(text: string, from: number): number {
     for (let i = Math.max(from, text.length - this.longest + 1); i < text.length; i++) {
-      if (this.prefixes.has(text.slice(i))) return i;
+      const forms = this.byFirst.get(text[i]!);
+      if (!forms) continue;
+      const tail = text.slice(i);
+      if (forms.some((form) => form.length > tail.length && form.startsWith(tail))) return i;
     }
     return text.length;
   }

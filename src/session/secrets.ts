@@ -46,3 +46,11 @@ export function runbookSecrets(model: Pick<Runbook, 'declarations' | 'references
 function isState(value: unknown): value is ShellState {
   return typeof value === 'object' && value !== null && (value as ShellState).vars instanceof Map;
 }
+
+/**
+ * What a resumed session has to ask for again: the names its state file withheld that no source
+ * gives now (`given`: the environment the new shell starts with, `--set`, front matter, …).
+ */
+export function askAgain(restored: Pick<ShellState, 'withheld'>, given: Readonly<Record<string, string | undefined>>): string[] {
+  return (restored.withheld ?? []).filter((name) => given[name] === undefined);
+}

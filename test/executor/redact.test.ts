@@ -107,6 +107,16 @@ describe('a stream redactor', () => {
     expect(stream.push('secret-value\n') + stream.flush()).toBe(`${MASK}\n`);
   });
 
+  it('masks a long secret of many lines cut into many chunks', () => {
+    const key = `-----BEGIN KEY-----\n${Array.from({ length: 50 }, (_, i) => `${i}`.padEnd(64, 'Qz9+')).join('\n')}\n-----END KEY-----`;
+    const text = `key:\n${key}\ndone\n`.repeat(20);
+    const stream = new StreamRedactor([key]);
+    let out = '';
+    for (let at = 0; at < text.length; at += 100) out += stream.push(text.slice(at, at + 100));
+    out += stream.flush();
+    expect(out).toBe(`key:\n${MASK}\ndone\n`.repeat(20));
+  });
+
   it('keeps up with a large output and many secrets', () => {
     const many = Array.from({ length: 40 }, (_, i) => `secret-${i}-${'x'.repeat(i)}"\\$`);
     const line = `${'plain text of a busy block, '.repeat(3)}${many[7]}\n`;

@@ -7,7 +7,7 @@ import { MASK } from '../../src/executor/redact.js';
 import type { ShellState } from '../../src/executor/state.js';
 import { parseRunbook } from '../../src/parser/index.js';
 import { Player } from '../../src/session/player.js';
-import { runbookSecrets, sessionSecrets } from '../../src/session/secrets.js';
+import { askAgain, runbookSecrets, sessionSecrets } from '../../src/session/secrets.js';
 
 const state = (vars: Record<string, string>): ShellState => ({ cwd: '/', vars: new Map(Object.entries(vars)) });
 
@@ -43,6 +43,13 @@ echo "$REGION $API_TOKEN"
     const after = sessionSecrets(new Set(['DBCRED']), { DBCRED: 'abc', USE_KEYRING: 'true', KEY_ID: '123', GITHUB_TOKEN: 'ghp_123', OTHER: 'x' }, ['given-before']);
     expect([...after.names].sort()).toEqual(['DBCRED', 'GITHUB_TOKEN', 'KEY_ID', 'USE_KEYRING']);
     expect(after.values).toEqual(['given-before', 'ghp_123', 'abc']);
+  });
+});
+
+describe('resuming', () => {
+  it('asks again for what the state file withheld and no source gives now', () => {
+    expect(askAgain({ withheld: ['DBCRED', 'SESSION_TOKEN', 'COPY'] }, { DBCRED: 'from-env', PATH: '/bin' })).toEqual(['SESSION_TOKEN', 'COPY']);
+    expect(askAgain({}, {})).toEqual([]);
   });
 });
 
