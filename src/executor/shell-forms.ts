@@ -54,15 +54,31 @@ export function ansiCQuoted(value: string, utf8Printable = true): string {
   return out;
 }
 
+/** The inside of a JSON string; `jq` also escapes DEL, as the second form above. */
+function jsonString(value: string): string {
+  return JSON.stringify(value).slice(1, -1);
+}
+
+/** A URL component; a lone surrogate (not text) is left as it is. */
+function urlEncoded(value: string): string {
+  try {
+    return encodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 /** Lines shorter than this, of a secret of several lines, are too common to mask alone. */
 const MIN_LINE = 8;
 
 /**
- * Every form of `value` worth looking for in output: itself, the forms above, and, for a value
- * of several lines, each long line on its own (`head -1` of a key file prints one).
+ * Every form of `value` worth looking for in output: itself, the forms above, the two encodings
+ * blocks pass secrets through most (a JSON string, as `jq` prints it, and a URL component, as
+ * `curl --data-urlencode` sends it), and, for a value of several lines, each long line on its own
+ * (`head -1` of a key file prints one).
  */
 export function shellForms(value: string): string[] {
-  const forms = new Set([value, doubleQuoted(value), singleQuoted(value), backslashQuoted(value), ansiCQuoted(value), ansiCQuoted(value, false)]);
+  const forms = new Set([value, doubleQuoted(value), singleQuoted(value), backslashQuoted(value), ansiCQuoted(value), ansiCQuoted(value, false), jsonString(value), jsonString(value).replace(/\x7f/g, '\\u007f'), urlEncoded(value)]);
   if (/[\r\n]/.test(value)) for (const line of value.split(/\r?\n|\r/)) if (line.trim().length >= MIN_LINE) forms.add(line);
   return [...forms];
 }

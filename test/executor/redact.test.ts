@@ -38,6 +38,8 @@ const PRINTS: Array<[string, string]> = [
   ['set -x, copying', 'set -x; export COPY="$V"'],
   ['${V@Q}', 'echo "${V@Q}"'],
   ['echo', 'echo "$V"'],
+  // jq prints JSON the way the journal and reports hold it; where it is installed, it is asked too.
+  ...(spawnSync('jq', ['--version']).status === 0 ? [['jq', 'jq -n --arg v "$V" \'{v: $v}\''] as [string, string]] : []),
 ];
 
 describe('masking the forms bash prints a secret in', () => {
@@ -48,7 +50,7 @@ describe('masking the forms bash prints a secret in', () => {
         const masked = redact(printed, [value]);
         expect(masked).toContain(MASK);
         // Nothing of the value is left: only the mask, the quotes around it and bash's own words.
-        expect(masked.split(MASK).join('').replace(/declare -\S+ V=|\+ export |\+ : |\+ |COPY=|[$'"\n]/g, '')).toBe('');
+        expect(masked.split(MASK).join('').replace(/declare -\S+ V=|\+ export |\+ : |\+ |COPY=|\{\n {2}"v": |\n\}|[$'"\n]/g, '')).toBe('');
       });
     }
   }
@@ -62,6 +64,10 @@ describe('masking the forms bash prints a secret in', () => {
     const control = 'a\nb\tc\x01d\x1be\x7ff\'g\\hé';
     expect(ansiCQuoted(control)).toBe(bash('printf %q "$V"', control).replace(/^\$'(.*)'$/s, '$1'));
     expect(ansiCQuoted(control, false)).toBe(bash('printf %q "$V"', control, 'C').replace(/^\$'(.*)'$/s, '$1'));
+  });
+
+  it('masks a secret sent as a URL component', () => {
+    expect(redact('curl -d token=p%40ss%20w%2Frd%22', ['p@ss w/rd"'])).toBe(`curl -d token=${MASK}`);
   });
 
   it('masks a long line of a secret of several lines on its own, not a short one', () => {
