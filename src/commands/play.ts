@@ -3,6 +3,7 @@ import { UserError } from '../errors.js';
 import { println, type Io } from '../io.js';
 import { Session } from '../session/engine.js';
 import { prepare, type Prepared } from '../session/prepare.js';
+import { withheldSecrets } from '../session/resume.js';
 import { scenarioTable } from '../session/reports.js';
 import { buildSteps } from '../session/steps.js';
 import { operatorName } from '../session/template.js';
@@ -31,6 +32,8 @@ export async function playCommand(file: string, options: PlayOptions, io: Io): P
   let resume = false;
   try {
     resume = await askResume(rl, prepared);
+    // A secret is never saved with the shell's state: a resume asks for it again.
+    if (resume) for (const name of withheldSecrets(prepared.file, prepared.env)) prepared.missing.push({ name, lines: [], secret: true });
     await askMissing(rl, prepared);
   } finally {
     rl.close();
@@ -65,7 +68,8 @@ async function askResume(rl: ReturnType<typeof createInterface>, prepared: Prepa
 /** Asks for the values no source gives, before the screen takes over the terminal. */
 async function askMissing(rl: ReturnType<typeof createInterface>, prepared: Prepared): Promise<void> {
   for (const missing of prepared.missing) {
-    const value = await rl.question(`${missing.name} (used on line ${missing.lines.join(', ')}): `);
+    const where = missing.lines.length ? `used on line ${[...new Set(missing.lines)].join(', ')}` : 'secret, not saved by the last session';
+    const value = await rl.question(`${missing.name} (${where}): `);
     prepared.variables.values[missing.name] = value;
     prepared.env[missing.name] = value;
     prepared.variables.sources[missing.name] = 'prompt';

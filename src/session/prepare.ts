@@ -6,7 +6,7 @@ import { MASK } from '../executor/redact.js';
 import { onPath } from '../executor/which.js';
 import { blockProblems, durationMs, findPlaceholders, notADuration, type Block, type Runbook } from '../parser/index.js';
 import { scenarioPolling } from './poll.js';
-import { lastSession, type LastSession } from './resume.js';
+import { lastSession, withheldSecrets, type LastSession } from './resume.js';
 import { runSteps, stepName, type RunStep } from './steps.js';
 import { parseSets, resolveVariables, scenarioMissing, secretValues, type ResolvedVariables } from './variables.js';
 import { startDir } from './workdir.js';
@@ -29,6 +29,8 @@ export interface SessionRequest {
   /** Files the session writes when it ends (`--report`, `--junit`): their folders must exist. */
   outputs?: Array<{ flag: string; path: string }>;
   onFailure?: string;
+  /** Continue the last session (`run --resume`): its withheld secrets must be given again. */
+  resume?: boolean;
 }
 
 /** Something that stops a session from starting, with its line when it has one. */
@@ -142,6 +144,11 @@ function check(doc: Document, request: SessionRequest, dryRun: boolean): Prepare
   for (const m of scenarioMissing(model, scenarios, variables.values, request.env)) if (!missing.some((b) => b.name === m.name)) missing.push(m);
   // `play` asks for missing values and confirm words, and shows placeholders; `run` cannot.
   if (request.mode === 'run') unattendedProblems(blocks, missing, request.confirm ?? [], before);
+  if (request.mode === 'run' && request.resume) {
+    for (const name of withheldSecrets(file, { ...request.env, ...variables.values })) {
+      before(null, `${name} is secret, so the last session did not save it; give it again with --set ${name}=VALUE or the environment to resume`);
+    }
+  }
   for (const output of request.outputs ?? []) {
     const problem = outputProblem(request.cwd, output.path, output.flag);
     if (problem) flag(problem);

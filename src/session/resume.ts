@@ -3,7 +3,9 @@ import { basename, dirname, resolve } from 'node:path';
 import type { Document } from '../document/document.js';
 import { alive } from '../document/lock.js';
 import { UserError } from '../errors.js';
+import { readState } from '../executor/state.js';
 import { journalPath, readJournal, statePath, type JournalEvent } from './journal.js';
+import { askAgain } from './secrets.js';
 import type { RunStep } from './steps.js';
 
 /** A process a session left running on purpose, as its journal records it. */
@@ -41,6 +43,15 @@ function chainOf(events: JournalEvent[], id: string): Set<string> {
 /** Whether a step event completed its step: a block that passed, a scenario measured or left for the operator. */
 function completes(e: JournalEvent): boolean {
   return (e.type === 'block-end' && e.outcome === 'passed') || (e.type === 'scenario-end' && ['passed', 'needs judgment', 'skipped'].includes(String(e.outcome))) || e.type === 'block-skip';
+}
+
+/**
+ * Secret variables a resume must ask for again: the state file never holds a secret's value, so
+ * the names it withheld come back only from `--set`, the environment or a prompt.
+ */
+export function withheldSecrets(file: string, given: Readonly<Record<string, string | undefined>>): string[] {
+  const state = readState(statePath(file));
+  return state ? askAgain(state, given) : [];
 }
 
 /** Reads the journal beside `file` for a last session that did not finish; null when there is none. */
