@@ -1,0 +1,63 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseRunbook } from '../../src/parser/index.js';
+import { runCli } from '../support/cli.js';
+
+const env = { RUNBOOK_OPERATOR: 'ci' };
+
+// Block 2 fails until the file `ok` exists; a resume must start there with block 1's variable,
+// folder and secret-derived state restored, the secret itself asked for again.
+const doc = [
+  '# Resume',
+  '',
+  '```bash { name=one }',
+  'export REGION=eu-west-1',
+  'export DB_PASSWORD="$(cat secret.txt)"',
+  'mkdir -p work && cd work',
+  '```',
+  '',
+  '```bash { name=two }',
+  'test -f ../ok || { echo "not ready yet" >&2; exit 4; }',
+  'echo "region=$REGION dir=$(basename "$PWD") password=${DB_PASSWORD:-unset}" > ../two.txt',
+  '```',
+  '',
+].join('\n');
+
+function workspace(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-resume-'));
+  writeFileSync(join(dir, 'r.md'), doc);
+  writeFileSync(join(dir, 'secret.txt'), 'hunter2-secret');
+  return dir;
+}
+
+describe('resuming a session that did not finish', () => {
+  it('says how to resume when run starts over, and resumes with --resume after the last passed step', () => {
+    const dir = workspace();
+    const first = runCli(['run', 'r.md', '--yes'], { cwd: dir, env });
+    expect(first.code).toBe(1);
+    expect(parseRunbook(readFileSync(join(dir, 'r.md'), 'utf8')).blocks[1]!.result).toMatchObject({ outcome: 'failed', reason: 'not ready yet' });
+    writeFileSync(join(dir, 'ok'), '');
+
+    // The secret was never saved, so a resume cannot go on without it.
+    const refused = runCli(['run', 'r.md', '--yes', '--resume'], { cwd: dir, env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('DB_PASSWORD is secret, so the last session did not save it; give it again with --set DB_PASSWORD=VALUE');
+    for (const file of readdirSync(join(dir, '.runbook'))) expect(readFileSync(join(dir, '.runbook', file), 'utf8')).not.toContain('hunter2-secret');
+
+    const resumed = runCli(['run', 'r.md', '--yes', '--resume', '--set', 'DB_PASSWORD=given-again'], { cwd: dir, env });
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(/resuming \w+: 1 step\(s\) already done, 1 to go/);
+    expect(readFileSync(join(dir, 'two.txt'), 'utf8')).toBe('region=eu-west-1 dir=work password=given-again\n');
+  });
+
+  it('notes on stderr that the last session did not finish when run starts over without --resume', () => {
+    const dir = workspace();
+    expect(runCli(['run', 'r.md', '--yes'], { cwd: dir, env }).code).toBe(1);
+    const again = runCli(['run', 'r.md', '--yes'], { cwd: dir, env });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/runbook: note: the last session \(\w+, failed, 1 step\(s\) done\) did not finish; this run starts over — `runbook run r\.md --resume` continues it instead/);
+    expect(again.stdout).toContain('▶ one');
+  });
+});
