@@ -1,53 +1,51 @@
 import { StringDecoder } from 'node:string_decoder';
 
+/** Which of the shell's output descriptors an end marker was written to: `o` stdout, `e` stderr. */
+export type MarkerStream = 'o' | 'e';
+
 /**
- * Reads one output stream of the session's shell and splits it at end-of-block markers
- * (`\x1e<token>\x1e`). Text before the marker belongs to the block; a marker cut in two by a
- * chunk boundary is found all the same, because a marker's worth of text is held back.
+ * An end-of-block marker: `\x1e<token>:<o|e>:<status>\x1e`, written by `__rb_done` after a block
+ * to the shell's stdout and stderr. The token is random per block and never held in a shell
+ * variable, so a block cannot print one by accident (see prelude.ts).
+ */
+const MARKER = /\x1e(rb[0-9a-f]{16}\d+):([oe]):(\d+)\x1e/g;
+
+/** What could still become a marker, held back at the end of a chunk. */
+const PARTIAL = /\x1e(?:r(?:b[0-9a-f]*(?::(?:[oe](?::\d*)?)?)?)?)?$/;
+
+/**
+ * Reads one output stream of the session's shell and splits it at end markers. Every marker is
+ * taken out of the text, whichever block it belongs to and on whichever stream it arrives (a block
+ * that ran `exec 2>&1` sends the stderr marker down stdout), so none ever reaches the output. A
+ * marker cut in two by a chunk boundary is found all the same, because its start is held back.
  */
 export class MarkerReader {
   private decoder = new StringDecoder('utf8');
   private held = '';
-  private marker: string | null = null;
-  private seen = false;
 
-  constructor(private readonly emit: (text: string) => void) {}
-
-  /** Starts looking for the end marker of the block with `token`. */
-  expect(token: string): void {
-    this.marker = `\x1e${token}\x1e`;
-    this.seen = false;
-  }
-
-  /** True once the expected marker has gone by. */
-  get done(): boolean {
-    return this.seen;
-  }
+  constructor(
+    private readonly emit: (text: string) => void,
+    private readonly mark: (token: string, stream: MarkerStream, status: number) => void,
+  ) {}
 
   /** Feeds a chunk from the stream. */
   push(chunk: Buffer): void {
-    this.take(this.decoder.write(chunk));
-  }
-
-  private take(incoming: string): void {
-    let text = this.held + incoming;
+    const text = this.held + this.decoder.write(chunk);
     this.held = '';
-    if (this.marker && !this.seen) {
-      const at = text.indexOf(this.marker);
-      if (at !== -1) {
-        if (at > 0) this.emit(text.slice(0, at));
-        this.seen = true;
-        text = text.slice(at + this.marker.length);
-      } else {
-        // Hold back what could be the start of a marker cut by the chunk boundary.
-        const keep = Math.min(text.length, this.marker.length - 1);
-        const sep = text.lastIndexOf('\x1e');
-        const cut = sep !== -1 && sep >= text.length - keep ? sep : text.length;
-        this.held = text.slice(cut);
-        text = text.slice(0, cut);
-      }
+    let from = 0;
+    for (const match of text.matchAll(MARKER)) {
+      if (match.index > from) this.emit(text.slice(from, match.index));
+      from = match.index + match[0].length;
+      this.mark(match[1]!, match[2] as MarkerStream, Number(match[3]));
     }
-    if (text) this.emit(text);
+    let rest = text.slice(from);
+    // Hold back what could be the start of a marker cut by the chunk boundary.
+    const partial = PARTIAL.exec(rest);
+    if (partial) {
+      this.held = partial[0];
+      rest = rest.slice(0, partial.index);
+    }
+    if (rest) this.emit(rest);
   }
 
   /** Releases anything held back (the stream ended, or the shell died). */

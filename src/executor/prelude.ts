@@ -1,6 +1,7 @@
 /**
- * The bash code a session's shell runs first. Each block is `source`d in this one shell, so
- * `cd`, `export` and plain assignments carry to the next block as in a terminal.
+ * The bash code a session's shell runs first, after `__rb_ctl` is set to the session's control
+ * FIFO. Each block is `source`d in this one shell, so `cd`, `export` and plain assignments carry
+ * to the next block as in a terminal.
  *
  * errexit cannot be `set -e` here: a failing command would end the session's shell. An ERR trap
  * returns from the sourced block instead, under the same conditions `set -e` would exit (not in
@@ -8,40 +9,49 @@
  * so the `source` command failing in `__rb_run` does not trigger it again.
  *
  * A check (no state file given) runs in a subshell: it cannot change the session, and nothing is
- * read back. After each block, `__rb_done` writes the working directory and `declare -p` to the state file,
- * prints an end marker on stdout and stderr (so the reader knows both streams are complete up to
- * there), and reports the status on the control descriptor 3.
+ * read back.
+ *
+ * The end of a block is told without holding any descriptor while the block runs (issue 16): the
+ * session writes `__rb_run …; __rb_done TOKEN $? …` as one line, which bash parses whole before
+ * running it, so the block's token lives in no variable a block could print (`declare -p`, `set`)
+ * and no descriptor a block could close, redirect or pass to a child that outlives it. After the
+ * block, `__rb_done` writes the working directory and `declare -p` to the state file, an end
+ * marker on stdout and on stderr while they are still pipes or sockets as the session gave them
+ * (so the reader knows each stream is complete up to there, and a block that sent its output to a
+ * file finds no marker in it), then opens the control FIFO by its path for one line: token,
+ * status and which markers it wrote. When the shell exits during a block (`exit`, `set -e`), the
+ * EXIT trap reports `exit PID STATUS` instead, and the block ends with the shell.
  */
-export const PRELUDE = [
-  "set +e +u",
-  "__rb_done() {",
-  "  [ -n \"$3\" ] && { builtin printf \'%s\\0\' \"$PWD\"; builtin declare -p; } > \"$3\" 2>/dev/null",
-  "  builtin printf \'\\036%s\\036\' \"$1\"",
-  "  builtin printf \'\\036%s\\036\' \"$1\" >&2",
-  "  builtin printf \'%s %s\\n\' \"$1\" \"$2\" >&3",
-  "}",
-  "__rb_run() {",
-  "  __rb_file=$1",
-  "  __rb_current_token=$2",
-  "  __rb_current_state=$5",
-  "  if [ \"$4\" = 1 ]; then set -o pipefail; else set +o pipefail; fi",
-  "  if [ \"$3\" = 1 ]; then",
-  "    set -E",
-  "    trap \'__rb_e=$?; [ \"${BASH_SOURCE[0]}\" = \"$__rb_file\" ] && return $__rb_e\' ERR",
-  "  fi",
-  "  __rb_token=$2",
-  // The block sees no positional parameters ($# is 0), as at a prompt, not this function's.
-  "  set --",
-  "  if [ -n \"$__rb_current_state\" ]; then builtin source \"$__rb_file\" < /dev/null; else ( builtin source \"$__rb_file\" < /dev/null ); fi",
-  "  __rb_status=$?",
-  "  trap - ERR",
-  "  set +E +o pipefail",
-  "  __rb_current_token=",
-  "  __rb_done \"$__rb_token\" \"$__rb_status\" \"$__rb_current_state\"",
-  "}",
-  "trap \'__rb_exit=$?; builtin printf \"exiting %s\\n\" \"$__rb_exit\" >&3; [ -n \"$__rb_current_token\" ] && __rb_done \"$__rb_current_token\" \"$__rb_exit\" \"$__rb_current_state\"\' EXIT",
-  "builtin printf \'ready 0\\n\' >&3",
-].join('\n');
+export const PRELUDE = String.raw`set +e +u
+__rb_done() {
+  [ -n "$3" ] && { builtin printf '%s\0' "$PWD"; builtin declare -p; } > "$3" 2>/dev/null
+  __rb_mo=0 __rb_me=0
+  [[ -p /dev/stdout || -S /dev/stdout ]] && builtin printf '\036%s:o:%s\036' "$1" "$2" 2>/dev/null && __rb_mo=1
+  [[ -p /dev/stderr || -S /dev/stderr ]] && builtin printf '\036%s:e:%s\036' "$1" "$2" >&2 && __rb_me=1
+  builtin printf '%s %s %s %s\n' "$1" "$2" "$__rb_mo" "$__rb_me" >> "$__rb_ctl"
+}
+__rb_run() {
+  __rb_file=$1
+  __rb_current_state=$4
+  if [ "$3" = 1 ]; then set -o pipefail; else set +o pipefail; fi
+  if [ "$2" = 1 ]; then
+    set -E
+    trap '__rb_e=$?; [ "$BASH_SOURCE" = "$__rb_file" ] && return $__rb_e' ERR
+  fi
+  __rb_running=1
+  set --
+  if [ -n "$__rb_current_state" ]; then builtin source "$__rb_file" < /dev/null; else ( builtin source "$__rb_file" < /dev/null ); fi
+  __rb_status=$?
+  __rb_running=
+  trap - ERR
+  set +E +o pipefail
+  return $__rb_status
+}
+trap '__rb_x=$?; [ -n "$__rb_running" ] && [ -n "$__rb_current_state" ] && { builtin printf "%s\0" "$PWD"; builtin declare -p; } > "$__rb_current_state" 2>/dev/null; builtin printf "exit %s %s\n" "$$" "$__rb_x" >> "$__rb_ctl"' EXIT
+builtin printf 'ready %s\n' "$$" >> "$__rb_ctl"`;
+
+/** The variable that marks every process a session starts (see processes.ts). */
+export const SESSION_VAR = 'RUNBOOK_SESSION';
 
 /** Variables the shell manages itself: never restored into a new shell, never reported as changed. */
-export const SHELL_OWNED = /^(?:BASH\w*|SHELLOPTS|BASHOPTS|PPID|UID|EUID|GROUPS|SHLVL|PWD|OLDPWD|RANDOM|SRANDOM|SECONDS|LINENO|EPOCHREALTIME|EPOCHSECONDS|HISTCMD|FUNCNAME|PIPESTATUS|DIRSTACK|COMP_\w+|_|__rb_\w+|IFS|OPTIND|OPTERR|PS\d|HOSTNAME|HOSTTYPE|MACHTYPE|OSTYPE|COLUMNS|LINES|MAILCHECK)$/;
+export const SHELL_OWNED = /^(?:BASH\w*|SHELLOPTS|BASHOPTS|PPID|UID|EUID|GROUPS|SHLVL|PWD|OLDPWD|RANDOM|SRANDOM|SECONDS|LINENO|EPOCHREALTIME|EPOCHSECONDS|HISTCMD|FUNCNAME|PIPESTATUS|DIRSTACK|COMP_\w+|_|__rb_\w+|RUNBOOK_SESSION|IFS|OPTIND|OPTERR|PS\d|HOSTNAME|HOSTTYPE|MACHTYPE|OSTYPE|COLUMNS|LINES|MAILCHECK)$/;

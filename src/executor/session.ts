@@ -2,14 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
-import { execa } from 'execa';
 import { monotonicMs } from '../clock.js';
-import { MarkerReader } from './marker.js';
-import { PRELUDE } from './prelude.js';
-import { StreamRedactor } from './redact.js';
+import { ControlChannel } from './control.js';
+import { MarkerReader, type MarkerStream } from './marker.js';
+import { PRELUDE, SESSION_VAR } from './prelude.js';
+import { ProcessTracker, stopProcesses } from './processes.js';
+import { redact, StreamRedactor } from './redact.js';
+import { exitWithin, release, signalGroup, signalProcess, spawnShell, type Shell, type Stream } from './shell.js';
 import { changedVars, readState, restoreScript, type ShellState } from './state.js';
-import type { BlockOutcome, ExecEvent, RunRequest, Running } from './types.js';
+import type { BlockOutcome, ExecEvent, RunRequest, Running, SessionProcess } from './types.js';
+
+export { alive } from './processes.js';
+export type { SessionProcess } from './types.js';
 
 /** How a session starts. */
 export interface SessionOptions {
@@ -23,15 +27,27 @@ export interface SessionOptions {
   onStray?: (stream: 'stdout' | 'stderr', text: string) => void;
   /** ms between SIGINT, SIGTERM and SIGKILL when stopping a block. */
   graceMs?: number;
+  /** ms to wait for the rest of a block's output once its end is known (default 500). */
+  drainMs?: number;
   /** Variables and directory to start from (a resumed session's last state). */
   restore?: ShellState;
 }
 
 const TAIL = 4096;
+const STREAM: Record<MarkerStream, Stream> = { o: 'stdout', e: 'stderr' };
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** A shell of the session, with what reads and masks its output. */
+interface Current {
+  shell: Shell;
+  readers: Record<Stream, MarkerReader>;
+  redactors: Record<Stream, StreamRedactor>;
+}
 
 interface Active {
   token: string;
+  /** The name of the block's script and state files. */
+  name: string;
   onEvent: (event: ExecEvent) => void;
   started: number;
   status: number | null;
@@ -45,6 +61,14 @@ interface Active {
   sent: NodeJS.Signals | null;
   /** A check: ran in a subshell, no state to read back, its script file kept for the next try. */
   check: boolean;
+  /** Pipes that carried this block's end marker: what they carry after it is not the block's. */
+  over: Record<Stream, boolean>;
+  /** End markers still to come; the control message says which ones were written. */
+  awaiting: Record<MarkerStream, boolean>;
+  /** Bounds the wait for output once the end is known. */
+  drain: NodeJS.Timeout | null;
+  /** The signal that ended the shell, when it ended during the block. */
+  exitSignal: NodeJS.Signals | null;
 }
 
 /**
@@ -53,29 +77,37 @@ interface Active {
  * costs one round trip instead of a process start. The shell leads its own process group;
  * stopping a block ends the whole group (no process a block started survives) and the next
  * block gets a new shell with the variables and directory the session had.
+ *
+ * A block's end is told by a message on the control FIFO or by its end markers on stdout and
+ * stderr, whichever comes first, never by the end of a stream: a process a block left running
+ * may hold the streams for as long as it lives (issue 16).
  */
 export class ShellSession {
-  private shell: ReturnType<typeof spawnShell> | null = null;
+  private current: Current | null = null;
+  /** Every shell the session started, so their pipes are let go at the end. */
+  private readonly shells: Shell[] = [];
   private alive = false;
+  private closed = false;
   private state: ShellState;
   private active: Active | null = null;
   private readonly dir = mkdtempSync(join(tmpdir(), 'runbook-session-'));
-  private readers!: { stdout: MarkerReader; stderr: MarkerReader };
-  private control = '';
+  private readonly id = randomBytes(8).toString('hex');
+  private readonly control: ControlChannel;
   private ready: (() => void) | null = null;
-  private redactors!: { stdout: StreamRedactor; stderr: StreamRedactor };
   private counter = 0;
   /** Script files of checks, by their text. */
   private readonly checks = new Map<string, string>();
   /** Every process group this session's shells led; all are ended when it closes. */
   private readonly groups = new Set<number>();
-
+  private readonly tracker: ProcessTracker;
   /** Values to mask: those given at the start, then those added. */
   private secrets: string[];
 
   private constructor(private readonly options: SessionOptions) {
     this.secrets = options.secrets ?? [];
     this.state = { cwd: options.cwd, vars: new Map() };
+    this.control = new ControlChannel(join(this.dir, 'control'), (words) => this.onControl(words));
+    this.tracker = new ProcessTracker(this.id, this.groups, (text) => redact(text, this.secrets));
   }
 
   /** Starts a session's shell in `options.cwd` with `options.env`. */
@@ -93,7 +125,7 @@ export class ShellSession {
   /** Masks these values too from now on (secrets a block created), in this shell and any that replaces it. */
   addSecrets(values: readonly string[]): void {
     this.secrets = [...new Set([...this.secrets, ...values])];
-    for (const redactor of Object.values(this.redactors)) redactor.add(values);
+    if (this.current) for (const redactor of Object.values(this.current.redactors)) redactor.add(values);
   }
 
   /** The working directory the next block starts in. */
@@ -103,59 +135,59 @@ export class ShellSession {
 
   /** The shell's process group, while it runs. */
   get pid(): number | null {
-    return this.alive ? (this.shell?.pid ?? null) : null;
+    return this.alive ? (this.current?.shell.pid ?? null) : null;
+  }
+
+  /**
+   * Processes started from the session that are still running: background jobs, `disown`ed and
+   * `nohup`ed ones, `setsid` children and daemons (see processes.ts for what is not found).
+   */
+  processes(): SessionProcess[] {
+    return this.tracker.list();
+  }
+
+  /** SIGTERM, then SIGKILL after the grace period, to these processes; resolves with those still alive. */
+  stop(pids: number[]): Promise<number[]> {
+    return stopProcesses(pids, this.options.graceMs ?? 1000);
   }
 
   private async spawn(restore: ShellState | null, baseline = false): Promise<void> {
-    const shell = spawnShell(restore?.cwd ?? this.options.cwd, this.options.env);
-    this.shell = shell;
+    const shell = spawnShell(restore?.cwd ?? this.options.cwd, { ...this.options.env, [SESSION_VAR]: this.id });
+    this.shells.push(shell);
     this.alive = true;
-    if (shell.pid) {
-      track(shell.pid);
-      this.groups.add(shell.pid);
-    }
-    this.control = '';
-    this.redactors = { stdout: new StreamRedactor(this.secrets), stderr: new StreamRedactor(this.secrets) };
-    const readers = {
-      stdout: new MarkerReader((text) => this.output('stdout', text)),
-      stderr: new MarkerReader((text) => this.output('stderr', text)),
+    if (shell.pid) this.groups.add(shell.pid);
+    const current: Current = {
+      shell,
+      redactors: { stdout: new StreamRedactor(this.secrets), stderr: new StreamRedactor(this.secrets) },
+      readers: {
+        stdout: new MarkerReader((text) => this.output(current, 'stdout', text), (token, to, status) => this.onMarker(current, 'stdout', token, to, status)),
+        stderr: new MarkerReader((text) => this.output(current, 'stderr', text), (token, to, status) => this.onMarker(current, 'stderr', token, to, status)),
+      },
     };
-    this.readers = readers;
-    // Events of a shell that has since been replaced are ignored: it may still be exiting.
-    const current = () => this.shell === shell;
-    // A block is over when its status and both streams' end markers are in, in any order.
+    this.current = current;
     for (const stream of ['stdout', 'stderr'] as const) {
-      shell[stream]!.on('data', (chunk: Buffer) => {
-        if (!current()) return;
-        readers[stream].push(chunk);
-        this.maybeFinish();
-      });
+      shell[stream].on('data', (chunk: Buffer) => current.readers[stream].push(chunk));
+      shell[stream].once('end', () => this.drained(current));
     }
-    (shell.stdio[3] as Readable).on('data', (chunk: Buffer) => current() && this.onControl(chunk.toString('utf8')));
-    (shell.stdin as Writable).on('error', () => undefined);
-    shell.on('exit', (code, signal) => current() && this.onExit(code, signal));
-    void shell.catch(() => undefined);
+    void shell.exit.then(({ code, signal }) => this.onExit(current, code, signal));
     const started = new Promise<void>((resolve) => (this.ready = resolve));
-    let boot = `${PRELUDE}\n`;
+    let boot = `__rb_ctl=${quote(this.control.path)}\n${PRELUDE}\n`;
     if (restore) {
       const file = join(this.dir, 'restore.sh');
       writeFileSync(file, restoreScript(restore), { mode: 0o600 });
       boot += `builtin source ${quote(file)} 2>/dev/null\n`;
     }
-    (shell.stdin as Writable).write(boot);
+    shell.stdin.write(boot);
     await started;
-    if (baseline) {
-      // Take the starting state, so the first block's changes can be told.
-      const baseline = await this.run({ script: '', timeoutMs: null, errexit: false, pipefail: false }, () => undefined).done;
-      void baseline;
-    }
+    // Take the starting state, so the first block's changes can be told.
+    if (baseline) await this.run({ script: '', timeoutMs: null, errexit: false, pipefail: false }, () => undefined).done;
   }
 
-  private output(stream: 'stdout' | 'stderr', raw: string): void {
-    const text = this.redactors[stream].push(raw);
+  private output(from: Current, stream: Stream, raw: string): void {
+    const text = from.redactors[stream].push(raw);
     if (!text) return;
     const active = this.active;
-    if (active && !this.readers[stream].done) {
+    if (active && from === this.current && !active.over[stream]) {
       active.tail = (active.tail + text).slice(-TAIL);
       active.onEvent({ type: 'output', stream, text });
     } else {
@@ -163,35 +195,68 @@ export class ShellSession {
     }
   }
 
-  private onControl(text: string): void {
-    this.control += text;
-    let newline: number;
-    while ((newline = this.control.indexOf('\n')) !== -1) {
-      const [token, status] = this.control.slice(0, newline).split(' ');
-      this.control = this.control.slice(newline + 1);
-      if (token === 'ready') this.ready?.();
-      // The shell is on its way out (a block ran `exit`): the next block needs a new one.
-      else if (token === 'exiting') this.alive = false;
-      else if (this.active && token === this.active.token) {
-        this.active.status = Number(status);
-        this.maybeFinish();
-      }
-    }
+  /** An end marker came down `pipe`; it says which stream it was written to and the status. */
+  private onMarker(from: Current, pipe: Stream, token: string, to: MarkerStream, status: number): void {
+    const active = this.active;
+    if (!active || from !== this.current || token !== active.token) return;
+    active.over[pipe] = true;
+    active.over[STREAM[to]] = true;
+    active.awaiting[to] = false;
+    active.status ??= status;
+    this.maybeFinish();
   }
 
-  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+  /** `ready PID`, `exit PID STATUS`, or `TOKEN STATUS STDOUT-MARKED STDERR-MARKED`. */
+  private onControl([kind, a, b, c]: string[]): void {
+    const shell = this.current?.shell;
+    if (kind === 'ready' || kind === 'exit') {
+      if (!shell || Number(a) !== shell.pid) return;
+      if (kind === 'ready') this.ready?.();
+      // The shell is on its way out (a block ran `exit`): the next block needs a new one, and
+      // this one ends when the shell has.
+      else {
+        this.alive = false;
+        if (this.active) this.active.status ??= Number(b);
+      }
+      return;
+    }
+    const active = this.active;
+    if (!active || kind !== active.token) return;
+    active.status ??= Number(a);
+    if (b === '0') active.awaiting.o = false;
+    if (c === '0') active.awaiting.e = false;
+    if (!this.maybeFinish() && !active.drain) active.drain = setTimeout(() => this.finish(null), this.options.drainMs ?? 500);
+  }
+
+  private onExit(from: Current, code: number | null, signal: NodeJS.Signals | null): void {
+    if (from !== this.current) return;
     this.alive = false;
-    this.readers.stdout.flush();
-    this.readers.stderr.flush();
     const active = this.active;
     if (!active) return;
     if (active.status === null && !active.canceled && !active.timedOut) active.status = code;
-    this.finish(signal);
+    active.exitSignal = signal;
+    // What the shell wrote before it exited may still be in the pipes; wait for their end, but
+    // not for longer than the drain bound (a process left running may hold them).
+    if (active.drain) clearTimeout(active.drain);
+    active.drain = setTimeout(() => this.drained(from, true), this.options.drainMs ?? 500);
+    this.drained(from);
   }
 
-  private maybeFinish(): void {
+  /** Ends the block of a shell that exited once its pipes are drained (or `force`). */
+  private drained(from: Current, force = false): void {
     const active = this.active;
-    if (active && active.status !== null && this.readers.stdout.done && this.readers.stderr.done) this.finish(null);
+    if (!active || from !== this.current || !from.shell.exited) return;
+    if (!force && !(from.shell.ended.stdout && from.shell.ended.stderr)) return;
+    from.readers.stdout.flush();
+    from.readers.stderr.flush();
+    this.finish(active.exitSignal);
+  }
+
+  private maybeFinish(): boolean {
+    const active = this.active;
+    if (!active || active.status === null || active.awaiting.o || active.awaiting.e) return false;
+    this.finish(null);
+    return true;
   }
 
   private finish(signal: NodeJS.Signals | null): void {
@@ -199,15 +264,17 @@ export class ShellSession {
     if (!active) return;
     this.active = null;
     if (active.timer) clearTimeout(active.timer);
+    if (active.drain) clearTimeout(active.drain);
+    const redactors = this.current!.redactors;
     for (const stream of ['stdout', 'stderr'] as const) {
-      const rest = this.redactors[stream].flush();
+      const rest = redactors[stream].flush();
       if (rest) {
         active.tail = (active.tail + rest).slice(-TAIL);
         active.onEvent({ type: 'output', stream, text: rest });
       }
     }
     const stopped = active.canceled || active.timedOut;
-    const after = stopped || active.check ? null : readState(join(this.dir, `${active.token}.state`));
+    const after = stopped || active.check ? null : readState(join(this.dir, `${active.name}.state`));
     let changed: string[] = [];
     let cwdChanged = false;
     if (after) {
@@ -216,7 +283,7 @@ export class ShellSession {
       cwdChanged = after.cwd !== this.state.cwd;
       this.state = after;
     }
-    active.finish({
+    const outcome: BlockOutcome = {
       exitCode: stopped ? null : active.status,
       signal: stopped ? (signal ?? active.sent) : signal,
       timedOut: active.timedOut,
@@ -227,32 +294,44 @@ export class ShellSession {
       cwdChanged,
       tail: active.tail,
       error: null,
-    });
+      left: [],
+    };
+    // What the block started and left running; a stopped block's own group is being ended, so
+    // only what left the group is left behind.
+    const fresh = this.tracker.update();
+    if (!fresh.length) active.finish(outcome);
+    else {
+      void this.tracker.settle(fresh).then((left) => active.finish({ ...outcome, left: stopped ? left.filter((p) => p.detached) : left }));
+    }
     if (active.check) return;
-    rmSync(join(this.dir, `${active.token}.sh`), { force: true });
-    rmSync(join(this.dir, `${active.token}.state`), { force: true });
+    rmSync(join(this.dir, `${active.name}.sh`), { force: true });
+    rmSync(join(this.dir, `${active.name}.state`), { force: true });
   }
 
   /** Runs one block; events go to `onEvent`. The promise never rejects for a failing block. */
   run(request: RunRequest, onEvent: (event: ExecEvent) => void): Running {
     let cancel = () => undefined as void;
     const done = (async (): Promise<BlockOutcome> => {
+      if (this.closed) return this.notStarted('the session is closed');
       if (!this.alive) await this.spawn(this.state);
       if (request.cwd !== undefined && !isDirectory(request.cwd)) {
         return this.notStarted(`the working directory ${request.cwd} does not exist`);
       }
+      // Files are named by number: their paths are in variables a block can print, the token is not.
+      const name = `block-${this.counter}`;
       const token = `rb${randomBytes(8).toString('hex')}${this.counter++}`;
       const check = request.check === true;
       // A check polled many times is written once.
       let file = check ? this.checks.get(request.script) : undefined;
       if (!file) {
-        file = join(this.dir, `${token}.sh`);
+        file = join(this.dir, `${name}.sh`);
         writeFileSync(file, request.script.endsWith('\n') || request.script === '' ? request.script : `${request.script}\n`, { mode: 0o600 });
         if (check) this.checks.set(request.script, file);
       }
       return new Promise<BlockOutcome>((finish) => {
         const active: Active = {
           token,
+          name,
           onEvent,
           started: monotonicMs(),
           status: null,
@@ -267,31 +346,38 @@ export class ShellSession {
           timer: null,
           sent: null,
           check,
+          over: { stdout: false, stderr: false },
+          awaiting: { o: true, e: true },
+          drain: null,
+          exitSignal: null,
         };
         this.active = active;
-        this.readers.stdout.expect(token);
-        this.readers.stderr.expect(token);
-        cancel = () => this.stop(active, 'canceled');
-        if (request.timeoutMs !== null) active.timer = setTimeout(() => this.stop(active, 'timedOut'), request.timeoutMs);
+        cancel = () => this.interrupt(active, 'canceled');
+        if (request.timeoutMs !== null) active.timer = setTimeout(() => this.interrupt(active, 'timedOut'), request.timeoutMs);
         onEvent({ type: 'start', at: Date.now() });
-        const runLine = `__rb_run ${quote(file)} ${token} ${request.errexit ? 1 : 0} ${request.pipefail ? 1 : 0} ${check ? "''" : quote(join(this.dir, `${token}.state`))}`;
-        const line = request.cwd ? `builtin cd -- ${quote(request.cwd)} && ${runLine}; builtin cd -- ${quote(this.state.cwd)}\n` : `${runLine}\n`;
-        (this.shell!.stdin as Writable).write(line);
+        // The token is written only here, in the line that runs the block: bash parses the whole
+        // line before it runs any of it, so the token is in no variable the block can see.
+        const state = check ? "''" : quote(join(this.dir, `${name}.state`));
+        const runLine = `__rb_run ${quote(file)} ${request.errexit ? 1 : 0} ${request.pipefail ? 1 : 0} ${state}`;
+        const line = request.cwd
+          ? `builtin cd -- ${quote(request.cwd)} && ${runLine}; __rb_status=$?; builtin cd -- ${quote(this.state.cwd)}; __rb_done ${token} $__rb_status ${state}\n`
+          : `${runLine}; __rb_done ${token} $? ${state}\n`;
+        this.current!.shell.stdin.write(line);
       });
     })();
     return { done, cancel: () => cancel() };
   }
 
   private notStarted(error: string): BlockOutcome {
-    return { exitCode: null, signal: null, timedOut: false, canceled: false, durationMs: 0, changedVars: [], cwd: this.state.cwd, cwdChanged: false, tail: '', error };
+    return { exitCode: null, signal: null, timedOut: false, canceled: false, durationMs: 0, changedVars: [], cwd: this.state.cwd, cwdChanged: false, tail: '', error, left: [] };
   }
 
   /** SIGINT, then SIGTERM, then SIGKILL to the shell's whole process group. */
-  private stop(active: Active, why: 'canceled' | 'timedOut'): void {
+  private interrupt(active: Active, why: 'canceled' | 'timedOut'): void {
     if (this.active !== active || active.canceled || active.timedOut) return;
     active[why] = true;
     active.sent = 'SIGINT';
-    const group = this.shell?.pid;
+    const group = this.current?.shell.pid;
     if (!group) return;
     // The escalation goes on after the shell itself has exited: processes a block put in the
     // background ignore SIGINT, and must not outlive it.
@@ -302,65 +388,38 @@ export class ShellSession {
   }
 
   /**
-   * Ends the session: the shell exits, and processes blocks left running in the background get
-   * SIGTERM (then SIGKILL), so nothing keeps running behind the operator's back.
+   * Ends the session: the shell exits, and every process it started gets SIGTERM (then SIGKILL),
+   * so nothing keeps running behind the operator's back, except what a block deliberately
+   * detached (`setsid`: it is in each block's `left`). With `leave`, every process it started is
+   * left running (a service the operator will come back to; find them again with `alive`); their
+   * output no longer goes anywhere, so they should write to files. Never waits for more than a
+   * few grace periods.
    */
-  async close(): Promise<void> {
-    const shell = this.shell;
-    if (shell && this.alive) {
-      (shell.stdin as Writable).end();
-      await new Promise<void>((resolve) => {
-        if (!this.alive) resolve();
-        else shell.once('exit', () => resolve());
-      });
+  async close(options: { leave?: boolean } = {}): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const grace = this.options.graceMs ?? 1000;
+    const shell = this.current?.shell;
+    if (shell && !shell.exited) {
+      shell.stdin.end();
+      // A block still running, or a shell that does not read its input: it is not waited for.
+      if (!(await exitWithin(shell, grace))) {
+        if (options.leave) signalProcess(shell.pid, 'SIGKILL');
+        else signalGroup(shell.pid, 'SIGKILL');
+        await exitWithin(shell, 500);
+      }
     }
-    const groups = [...this.groups].filter((group) => signalGroup(group, 'SIGTERM'));
-    if (groups.length) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      for (const group of groups) signalGroup(group, 'SIGKILL');
+    if (!options.leave) {
+      const groups = [...this.groups].filter((group) => signalGroup(group, 'SIGTERM'));
+      const strays = this.tracker.list().filter((p) => !p.detached).map((p) => p.pid);
+      if (groups.length || strays.length) {
+        await Promise.all([stopProcesses(strays, 100), new Promise((resolve) => setTimeout(resolve, 100))]);
+        for (const group of groups) signalGroup(group, 'SIGKILL');
+      }
     }
-    for (const group of this.groups) liveGroups.delete(group);
-    this.groups.clear();
+    for (const each of this.shells) release(each);
+    this.control.close();
     rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-/**
- * Process groups of shells still running. If the tool itself exits without closing a session
- * (a crash), they are killed on the way out: nothing a block started outlives the tool.
- */
-const liveGroups = new Set<number>();
-let exitHook = false;
-function track(group: number): void {
-  liveGroups.add(group);
-  if (exitHook) return;
-  exitHook = true;
-  process.once('exit', () => {
-    for (const pgid of liveGroups) signalGroup(pgid, 'SIGKILL');
-  });
-}
-
-/** bash leading its own process group, with descriptor 3 as the control channel. */
-function spawnShell(cwd: string, env: Record<string, string>) {
-  return execa('bash', ['--noprofile', '--norc'], {
-    cwd,
-    env,
-    extendEnv: false,
-    stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
-    detached: true,
-    reject: false,
-    buffer: false,
-    cleanup: true,
-  });
-}
-
-/** Sends a signal to a process group; false when the group no longer exists. */
-function signalGroup(group: number, signal: NodeJS.Signals): boolean {
-  try {
-    process.kill(-group, signal);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -31,6 +31,24 @@ export interface BlockOutcome {
   tail: string;
   /** Set when the block could not start (its `cwd` does not exist, say). */
   error: string | null;
+  /**
+   * Processes the block started that were still running when it ended (a background service, a
+   * `nohup`ed or `disown`ed job, a `setsid` child). Of a timed-out or canceled block, only those
+   * that left its process group: the rest are being stopped. Always set by `ShellSession`.
+   */
+  left?: SessionProcess[];
+}
+
+/** A process a session started that is still running. */
+export interface SessionProcess {
+  pid: number;
+  /** Its command line (arguments joined by spaces, secrets masked, cut to 200 characters). */
+  command: string;
+  /**
+   * True when it left the session's process groups for a session of its own (`setsid`, a
+   * daemon's double fork): stopping a block or closing the session does not end it.
+   */
+  detached: boolean;
 }
 
 /** What the executor tells its listener; it never prints. */
