@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { constants, openSync } from 'node:fs';
+import { constants, lstatSync, openSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
+import { join } from 'node:path';
 
 /**
  * A session's control channel: a FIFO in the session's private folder. The shell never holds it:
@@ -10,33 +11,61 @@ import { Socket } from 'node:net';
  * and writing, so it never reads an end between messages and a shell never waits for a reader.
  */
 export class ControlChannel {
-  private readonly socket: Socket;
+  private socket: Socket | null = null;
   private buffer = '';
+  private made = 0;
+  /** Where the FIFO is; the shell is told before each block. */
+  path = '';
 
-  /** Makes the FIFO at `path` and calls `onMessage` with the words of each line written to it. */
+  /** Makes a FIFO in `dir` and calls `onMessage` with the words of each line written to it. */
   constructor(
-    readonly path: string,
-    onMessage: (words: string[]) => void,
+    private readonly dir: string,
+    private readonly onMessage: (words: string[]) => void,
   ) {
-    mkfifo(path);
+    this.open();
+  }
+
+  /**
+   * Makes a new FIFO if a block removed or replaced this one (`rm -rf /tmp/runbook-*`): the shell
+   * would otherwise write its messages to a plain file nobody reads. A new name, so that a shell
+   * on its way out writing to the old one cannot get in the way.
+   */
+  ensure(): void {
+    let fifo = false;
+    try {
+      fifo = lstatSync(this.path).isFIFO();
+    } catch {
+      // Gone.
+    }
+    if (fifo) return;
+    this.socket?.destroy();
+    rmSync(this.path, { force: true, recursive: true });
+    this.open();
+  }
+
+  /** Stops reading and closes the FIFO. */
+  close(): void {
+    this.socket?.destroy();
+    this.socket = null;
+  }
+
+  private open(): void {
+    this.path = join(this.dir, `control-${this.made++}`);
+    mkfifo(this.path);
     // A FIFO opened for reading and writing never blocks the open and never reports an end.
-    const fd = openSync(path, constants.O_RDWR | constants.O_NONBLOCK);
-    this.socket = new Socket({ fd, readable: true, writable: false });
-    this.socket.on('error', () => undefined);
-    this.socket.on('data', (chunk: Buffer) => {
+    const fd = openSync(this.path, constants.O_RDWR | constants.O_NONBLOCK);
+    const socket = new Socket({ fd, readable: true, writable: false });
+    this.socket = socket;
+    socket.on('error', () => undefined);
+    socket.on('data', (chunk: Buffer) => {
       this.buffer += chunk.toString('latin1');
       let newline: number;
       while ((newline = this.buffer.indexOf('\n')) !== -1) {
         const line = this.buffer.slice(0, newline);
         this.buffer = this.buffer.slice(newline + 1);
-        onMessage(line.split(' '));
+        this.onMessage(line.split(' '));
       }
     });
-  }
-
-  /** Stops reading and closes the FIFO. */
-  close(): void {
-    this.socket.destroy();
   }
 }
 

@@ -46,7 +46,8 @@ function readCommand(pid: number): string | null {
  * Linux only (/proc); elsewhere nothing is found.
  *
  * `update` looks only at pids it has not seen before, so the look after every block costs one
- * listing of /proc; `list` looks at every process again.
+ * listing of /proc (it misses a process given, during one block, the pid of another user's
+ * process that ended meanwhile); `list` looks at every process again.
  */
 export class ProcessTracker {
   private readonly cookie: string;

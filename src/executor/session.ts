@@ -106,7 +106,7 @@ export class ShellSession {
   private constructor(private readonly options: SessionOptions) {
     this.secrets = options.secrets ?? [];
     this.state = { cwd: options.cwd, vars: new Map() };
-    this.control = new ControlChannel(join(this.dir, 'control'), (words) => this.onControl(words));
+    this.control = new ControlChannel(this.dir, (words) => this.onControl(words));
     this.tracker = new ProcessTracker(this.id, this.groups, (text) => redact(text, this.secrets));
   }
 
@@ -178,7 +178,10 @@ export class ShellSession {
       boot += `builtin source ${quote(file)} 2>/dev/null\n`;
     }
     shell.stdin.write(boot);
-    await started;
+    // A shell that dies before it is ready (a start folder gone meanwhile) must not be waited for.
+    const died = shell.exit.then(() => Promise.reject(new Error(`bash exited as it started, in ${restore?.cwd ?? this.options.cwd}`)));
+    died.catch(() => undefined);
+    await Promise.race([started, died]);
     // Take the starting state, so the first block's changes can be told.
     if (baseline) await this.run({ script: '', timeoutMs: null, errexit: false, pipefail: false }, () => undefined).done;
   }
@@ -313,6 +316,7 @@ export class ShellSession {
     let cancel = () => undefined as void;
     const done = (async (): Promise<BlockOutcome> => {
       if (this.closed) return this.notStarted('the session is closed');
+      this.control.ensure();
       if (!this.alive) await this.spawn(this.state);
       if (request.cwd !== undefined && !isDirectory(request.cwd)) {
         return this.notStarted(`the working directory ${request.cwd} does not exist`);
@@ -358,7 +362,7 @@ export class ShellSession {
         // The token is written only here, in the line that runs the block: bash parses the whole
         // line before it runs any of it, so the token is in no variable the block can see.
         const state = check ? "''" : quote(join(this.dir, `${name}.state`));
-        const runLine = `__rb_run ${quote(file)} ${request.errexit ? 1 : 0} ${request.pipefail ? 1 : 0} ${state}`;
+        const runLine = `__rb_ctl=${quote(this.control.path)}; __rb_run ${quote(file)} ${request.errexit ? 1 : 0} ${request.pipefail ? 1 : 0} ${state}`;
         const line = request.cwd
           ? `builtin cd -- ${quote(request.cwd)} && ${runLine}; __rb_status=$?; builtin cd -- ${quote(this.state.cwd)}; __rb_done ${token} $__rb_status ${state}\n`
           : `${runLine}; __rb_done ${token} $? ${state}\n`;

@@ -139,6 +139,16 @@ describe('the control channel', () => {
     }
   });
 
+  it('is made again when a block removes it', async () => {
+    const session = await start();
+    // The end markers on stdout and stderr end this block; the next one gets a new FIFO.
+    expect((await run(session, 'rm -f -- "$__rb_ctl"')).outcome.exitCode).toBe(0);
+    const silent = await run(session, 'exec >/dev/null 2>&1', { timeoutMs: 5000 });
+    expect(silent.outcome).toMatchObject({ exitCode: 0, timedOut: false });
+    expect((await run(session, 'rm -f -- "$__rb_ctl"; exit 4')).outcome.exitCode).toBe(4);
+    expect((await run(session, 'echo new shell')).out).toBe('new shell\n');
+  });
+
   it('ends a block whose output went elsewhere without waiting for it', async () => {
     const session = await start();
     const { outcome } = await run(session, 'exec >/dev/null 2>&1; echo gone');
