@@ -20,7 +20,9 @@
  * (so the reader knows each stream is complete up to there, and a block that sent its output to a
  * file finds no marker in it), then opens the control FIFO by its path for one line: token,
  * status and which markers it wrote. When the shell exits during a block (`exit`, `set -e`), the
- * EXIT trap reports `exit PID STATUS` instead, and the block ends with the shell.
+ * EXIT trap reports `exit PID STATUS 1` instead, and the block ends with the shell. A shell that
+ * exits between blocks (a block closed the descriptor bash saved its input on) says
+ * `exit PID STATUS 0`: a block sent to it meanwhile never ran, and is sent to a new shell.
  */
 export const PRELUDE = String.raw`set +e +u
 __rb_done() {
@@ -47,7 +49,7 @@ __rb_run() {
   set +E +o pipefail
   return $__rb_status
 }
-trap '__rb_x=$?; [ -n "$__rb_running" ] && [ -n "$__rb_current_state" ] && { builtin printf "%s\0" "$PWD"; builtin declare -p; } > "$__rb_current_state" 2>/dev/null; builtin printf "exit %s %s\n" "$$" "$__rb_x" >> "$__rb_ctl"' EXIT
+trap '__rb_x=$?; [ -n "$__rb_running" ] && [ -n "$__rb_current_state" ] && { builtin printf "%s\0" "$PWD"; builtin declare -p; } > "$__rb_current_state" 2>/dev/null; builtin printf "exit %s %s %s\n" "$$" "$__rb_x" "$((__rb_running + 0))" >> "$__rb_ctl"' EXIT
 builtin printf 'ready %s\n' "$$" >> "$__rb_ctl"`;
 
 /** The variable that marks every process a session starts (see processes.ts). */

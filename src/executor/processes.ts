@@ -94,7 +94,7 @@ export class ProcessTracker {
    * ends right after `setsid cmd &` leaves a copy of the shell that has not yet run `setsid`, nor
    * `setsid` `cmd`. Waits at most `ms`, and only while one of them is still on its way.
    */
-  async settle(found: SessionProcess[], ms = 200): Promise<SessionProcess[]> {
+  async settle(found: SessionProcess[], ms = 500): Promise<SessionProcess[]> {
     const until = Date.now() + ms;
     let now = found;
     while (now.some((p) => SETTLING.test(p.command)) && Date.now() < until) {

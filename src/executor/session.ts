@@ -69,6 +69,10 @@ interface Active {
   drain: NodeJS.Timeout | null;
   /** The signal that ended the shell, when it ended during the block. */
   exitSignal: NodeJS.Signals | null;
+  /** Writes the line that runs the block to the current shell. */
+  send: () => void;
+  /** The shell exited before it read the block: it is sent again, to a new shell. */
+  unread: boolean;
 }
 
 /**
@@ -219,7 +223,8 @@ export class ShellSession {
       // this one ends when the shell has.
       else {
         this.alive = false;
-        if (this.active) this.active.status ??= Number(b);
+        if (this.active && c === '0') this.active.unread = true;
+        else if (this.active) this.active.status ??= Number(b);
       }
       return;
     }
@@ -236,6 +241,11 @@ export class ShellSession {
     this.alive = false;
     const active = this.active;
     if (!active) return;
+    if (active.unread && !active.canceled && !active.timedOut) {
+      active.unread = false;
+      void this.spawn(this.state).then(active.send, () => this.finish(signal));
+      return;
+    }
     if (active.status === null && !active.canceled && !active.timedOut) active.status = code;
     active.exitSignal = signal;
     // What the shell wrote before it exited may still be in the pipes; wait for their end, but
@@ -354,19 +364,24 @@ export class ShellSession {
           awaiting: { o: true, e: true },
           drain: null,
           exitSignal: null,
+          unread: false,
+          // The token is written only here, in the line that runs the block: bash parses the
+          // whole line before it runs any of it, so the token is in no variable a block can see.
+          send: () => {
+            this.control.ensure();
+            const state = check ? "''" : quote(join(this.dir, `${name}.state`));
+            const runLine = `__rb_ctl=${quote(this.control.path)}; __rb_run ${quote(file)} ${request.errexit ? 1 : 0} ${request.pipefail ? 1 : 0} ${state}`;
+            const line = request.cwd
+              ? `builtin cd -- ${quote(request.cwd)} && ${runLine}; __rb_status=$?; builtin cd -- ${quote(this.state.cwd)}; __rb_done ${token} $__rb_status ${state}\n`
+              : `${runLine}; __rb_done ${token} $? ${state}\n`;
+            this.current!.shell.stdin.write(line);
+          },
         };
         this.active = active;
         cancel = () => this.interrupt(active, 'canceled');
         if (request.timeoutMs !== null) active.timer = setTimeout(() => this.interrupt(active, 'timedOut'), request.timeoutMs);
         onEvent({ type: 'start', at: Date.now() });
-        // The token is written only here, in the line that runs the block: bash parses the whole
-        // line before it runs any of it, so the token is in no variable the block can see.
-        const state = check ? "''" : quote(join(this.dir, `${name}.state`));
-        const runLine = `__rb_ctl=${quote(this.control.path)}; __rb_run ${quote(file)} ${request.errexit ? 1 : 0} ${request.pipefail ? 1 : 0} ${state}`;
-        const line = request.cwd
-          ? `builtin cd -- ${quote(request.cwd)} && ${runLine}; __rb_status=$?; builtin cd -- ${quote(this.state.cwd)}; __rb_done ${token} $__rb_status ${state}\n`
-          : `${runLine}; __rb_done ${token} $? ${state}\n`;
-        this.current!.shell.stdin.write(line);
+        active.send();
       });
     })();
     return { done, cancel: () => cancel() };

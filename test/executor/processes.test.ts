@@ -93,12 +93,12 @@ describe('closing a session', () => {
     const { outcome, out } = await run(session, 'sleep 621 & echo $!');
     const [pid] = pidsOf(out);
     strays.push(pid!);
-    const [found] = session.processes();
-    expect(found).toEqual({ pid, command: 'sleep 621', detached: false });
-    await session.close({ leave: true });
-    expect(alive(pid!, found!.command)).toBe(true);
-    expect(alive(pid!, 'sleep 999')).toBe(false);
+    const found = { pid: pid!, command: 'sleep 621', detached: false };
     expect(outcome.left).toEqual([found]);
+    expect(session.processes()).toEqual([found]);
+    await session.close({ leave: true });
+    expect(alive(pid!, found.command)).toBe(true);
+    expect(alive(pid!, 'sleep 999')).toBe(false);
   });
 
   it('stops the processes it is given', async () => {
@@ -137,6 +137,16 @@ describe('the control channel', () => {
       expect(out).not.toMatch(/\x1e|rb[0-9a-f]{16}/);
       expect((await run(session, 'echo still here')).out).toBe('still here\n');
     }
+  });
+
+  it('runs the next block once, in a new shell, when a block closed the input the shell reads', async () => {
+    const session = await start();
+    const cwd = session.cwd;
+    await run(session, 'export KEPT=yes\nfor fd in /proc/self/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done 2>/dev/null');
+    const next = await run(session, 'echo "once $KEPT" >> count; cat count');
+    expect(next.outcome.exitCode).toBe(0);
+    expect(next.out).toBe('once yes\n');
+    expect(readFileSync(join(cwd, 'count'), 'utf8')).toBe('once yes\n');
   });
 
   it('is made again when a block removes it', async () => {
