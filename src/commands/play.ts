@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { UserError } from '../errors.js';
 import { println, type Io } from '../io.js';
+import type { SessionProcess } from '../executor/types.js';
 import { Session } from '../session/engine.js';
 import { prepare, type Prepared } from '../session/prepare.js';
 import { withheldSecrets } from '../session/resume.js';
@@ -50,8 +51,21 @@ export async function playCommand(file: string, options: PlayOptions, io: Io): P
   const scenarios = session.reports().flatMap((r) => (r.scenario ? [r.scenario] : []));
   // The screen is gone: the summary stays in the terminal.
   if (scenarios.length) println(io.stdout, `\n${scenarioTable(scenarios)}\n`);
-  await session.end();
+  await session.end({ processes: await askProcesses(io, session.running()) });
   return session.exitCode();
+}
+
+/** Lists the processes the session started that still run, and asks whether to stop them or leave them running. */
+async function askProcesses(io: Io, running: SessionProcess[]): Promise<'stop' | 'leave'> {
+  if (!running.length) return 'stop';
+  println(io.stdout, `Still running, started by this session:\n${running.map((p) => `  ${p.pid}  ${p.command}`).join('\n')}`);
+  const rl = createInterface({ input: io.stdin, output: io.stdout });
+  try {
+    const answer = await rl.question('Stop them, or leave them running for a later resume? [S/l] ');
+    return /^l/i.test(answer.trim()) ? 'leave' : 'stop';
+  } finally {
+    rl.close();
+  }
 }
 
 /** Offers to resume the document's last session when it did not finish. */

@@ -48,7 +48,7 @@ function outcomeLine(report: StepReport): string {
   const r = report.block;
   const exit = r.outcome === 'passed' ? '' : r.exitCode !== null ? ` (exit ${r.exitCode})` : r.signal ? ` (${r.signal})` : '';
   const changed = `${r.recoveredMs !== null ? ` · recovered in ${formatSeconds(r.recoveredMs)}` : ''}${r.changedVars.length ? ` · set ${r.changedVars.join(', ')}` : ''}`;
-  const left = r.left?.length ? ` · left running: ${r.left.map((p) => `${p.pid} ${p.command}`).join(', ')}` : '';
+  const left = r.left.length ? ` · left running: ${r.left.map((p) => `${p.pid} ${p.command}`).join(', ')}` : '';
   return `${r.outcome === 'passed' ? '✔' : '✘'} ${r.outcome}${exit} in ${formatSeconds(r.durationMs)}${changed} · cwd ${r.cwd}${r.reason ? ` · ${r.reason}` : ''}${left}`;
 }
 

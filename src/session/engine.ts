@@ -2,7 +2,7 @@ import { cellAnchor, taskAnchor, type Anchor } from '../document/anchors.js';
 import { formatTime } from '../document/time.js';
 import { EXIT } from '../errors.js';
 import { readState } from '../executor/state.js';
-import type { ExecEvent } from '../executor/types.js';
+import type { ExecEvent, SessionProcess } from '../executor/types.js';
 import { DURATION_COLUMN, formatSeconds, TIME_COLUMN, type Runbook } from '../parser/index.js';
 import { statePath } from './journal.js';
 import { Player, type BlockRecord } from './player.js';
@@ -189,12 +189,25 @@ export class Session {
     return this.lastDurationMs;
   }
 
-  /** Ends the session: journal, shell, lock. `leave` leaves the session's background processes running. */
-  async end(detail: Record<string, unknown> = {}): Promise<void> {
+  /** Processes the session started that are still running (a service a block put in the background). */
+  running(): SessionProcess[] {
+    return this.player.shell.processes();
+  }
+
+  /**
+   * Ends the session: journal, shell, lock. What becomes of the processes it started: `leave`
+   * keeps them running (journaled with their PIDs, so a resume can say which are still alive),
+   * `stop` ends them all, `setsid` ones included; by default they are stopped but for those that
+   * left for a session of their own, which each block's record already names.
+   */
+  async end(options: { processes?: 'leave' | 'stop' } = {}): Promise<void> {
+    const running = options.processes ? this.running() : [];
+    if (options.processes === 'leave' && running.length) this.player.journal.append('left-running', { processes: running.map(({ pid, command }) => ({ pid, command })) });
+    if (options.processes === 'stop' && running.length) await this.player.shell.stop(running.map((p) => p.pid));
     const reports = this.reports();
     const scenarios = reports.flatMap((r) => (r.scenario ? [r.scenario] : []));
     if (scenarios.length) this.player.journal.append('summary', { scenarios: scenarios.map(({ tail: _tail, ...rest }) => rest) });
-    await this.player.close(this.outcome(), { ran: reports.length, failed: reports.filter((r) => r.failed).length, ...detail });
+    await this.player.close(this.outcome(), { ran: reports.length, failed: reports.filter((r) => r.failed).length }, { leave: options.processes === 'leave' });
   }
 
   /** Ticks or unticks a task, or the checkbox cell of a row, and journals it. */

@@ -9,7 +9,7 @@ import { formatTime } from '../document/time.js';
 import { redact } from '../executor/redact.js';
 import { ShellSession } from '../executor/session.js';
 import { stateForDisk, type ShellState } from '../executor/state.js';
-import type { BlockOutcome, ExecEvent } from '../executor/types.js';
+import type { BlockOutcome, ExecEvent, SessionProcess } from '../executor/types.js';
 import { formatResultLine, formatSeconds, meetsGate, runnableScript, type Block, type BlockResult, type Scenario } from '../parser/index.js';
 import { pollUntil, scenarioPolling } from './poll.js';
 import { rowChanges, type ScenarioRecord } from './scenario.js';
@@ -27,8 +27,8 @@ export interface BlockRecord extends Pick<BlockOutcome, 'exitCode' | 'signal' | 
   reason: string | null;
   /** With `until=`: ms from the block's start to the first passing check, or null. */
   recoveredMs: number | null;
-  /** Processes the block started that outlived it, out of the session's reach (`setsid`). */
-  left?: Array<{ pid: number; command: string }>;
+  /** Processes the block started that were still running when it ended (see `BlockOutcome.left`). */
+  left: SessionProcess[];
 }
 
 /** What the player runs: a script, and optionally a check to poll until recovery. */
@@ -192,8 +192,9 @@ export class Player {
       tail: result.tail,
       reason,
       recoveredMs,
+      left: result.left ?? [],
     };
-    this.journal.append('block-end', { block: index, name: block.name, line: block.line, outcome: record.outcome, exitCode: record.exitCode, signal: record.signal, durationMs: record.durationMs, changedVars: record.changedVars, cwd: record.cwd, error: reason, recoveredMs });
+    this.journal.append('block-end', { block: index, name: block.name, line: block.line, outcome: record.outcome, exitCode: record.exitCode, signal: record.signal, durationMs: record.durationMs, changedVars: record.changedVars, cwd: record.cwd, error: reason, recoveredMs, left: record.left });
     this.saveState();
     this.record(anchor, block, record);
     return record;
@@ -364,7 +365,7 @@ export class Player {
   }
 
   /** Ends the session: journal, shell, lock. */
-  async close(outcome: string, detail: Record<string, unknown> = {}): Promise<void> {
+  async close(outcome: string, detail: Record<string, unknown> = {}, options: { leave?: boolean } = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.journal.append('session-end', { outcome, ...detail });
@@ -372,6 +373,6 @@ export class Player {
     closeSync(this.log);
     // The record is complete: release the document before waiting for the shell to go.
     this.doc.close();
-    await this.shell.close();
+    await this.shell.close(options);
   }
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { Document } from '../document/document.js';
-import { alive } from '../document/lock.js';
+import { alive } from '../executor/session.js';
 import { UserError } from '../errors.js';
 import { readState } from '../executor/state.js';
 import { journalPath, readJournal, statePath, type JournalEvent } from './journal.js';
@@ -73,7 +73,7 @@ export function lastSession(file: string): LastSession | null {
     ended,
     done,
     hasState: existsSync(statePath(file)),
-    left: left.map((p) => ({ ...p, alive: alive(p.pid) })),
+    left: left.map((p) => ({ ...p, alive: alive(p.pid, p.command) })),
   };
 }
 

@@ -1,0 +1,25 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import { alive } from '../support/process.js';
+
+describe('what a block leaves running', () => {
+  it('is named in run output and the journal, and run still ends', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-left-'));
+    writeFileSync(join(dir, 'l.md'), '```bash { name=daemon }\nsetsid sleep 600 >/dev/null 2>&1 < /dev/null &\necho started\n```\n');
+    const { code, stdout } = runCli(['run', 'l.md', '--yes'], { cwd: dir, env: { RUNBOOK_OPERATOR: 'ci' } });
+    expect(code).toBe(0);
+    const named = /left running: (\d+) sleep 600/.exec(stdout);
+    expect(named).not.toBeNull();
+    const pid = Number(named![1]);
+    try {
+      expect(alive(pid)).toBe(true);
+      const end = readFileSync(join(dir, '.runbook', 'l.md.journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).find((e) => e.type === 'block-end');
+      expect(end.left).toEqual([expect.objectContaining({ pid, command: 'sleep 600', detached: true })]);
+    } finally {
+      process.kill(pid, 'SIGKILL');
+    }
+  });
+});
