@@ -189,6 +189,9 @@ export const optionValue = problemCheck('option-value', 'A block option has a va
 /** An option runbook cannot honour yet (`host=`, `interactive`, `background`, another interpreter): the block will not run. */
 export const unsupportedOption = problemCheck('unsupported-option', 'A block asks for something runbook does not support yet, so it will not run.');
 
+/** A document nested past the parser's limits: it was not read, so nothing else was checked. */
+export const nestingLimit = problemCheck('nesting-limit', 'Block quotes or list items nest too deep for the document to be read.');
+
 const DESTRUCTIVE: Array<[RegExp, string]> = [
   [/\brm\s+(?:-[a-zA-Z]*r[a-zA-Z]*f|-[a-zA-Z]*f[a-zA-Z]*r|-r\s+-f|-f\s+-r|--recursive\s+--force|--force\s+--recursive)\b/, 'rm -rf'],
   [/\bDROP\s+(?:TABLE|DATABASE|SCHEMA|INDEX|USER)\b/i, 'DROP'],
@@ -301,7 +304,7 @@ export const quotedPlaceholder: Check = {
 };
 
 /** Every check, in report order. */
-export const CHECKS: Check[] = [placeholder, quotedPlaceholder, shellSyntax, shellcheck, deadLink, undefinedVariable, duplicateName, unknownOption, blockOptions, optionValue, unsupportedOption, unclosedFence, destructiveCommand, scenarioRow, unmeasurableGate];
+export const CHECKS: Check[] = [placeholder, quotedPlaceholder, shellSyntax, shellcheck, deadLink, undefinedVariable, duplicateName, unknownOption, blockOptions, optionValue, unsupportedOption, unclosedFence, nestingLimit, destructiveCommand, scenarioRow, unmeasurableGate];
 
 /**
  * Runs every check over many runbooks. All their bash blocks are first parsed together in one

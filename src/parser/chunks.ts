@@ -32,7 +32,7 @@ export function* parseChunks(text: string, start: number, end: number): Generato
     let to = cuts[next] ?? end;
     next++;
     for (;;) {
-      const tree = processor.parse(text.slice(from, to)) as Root;
+      const tree = processor.parse(piece(text, from, to)) as Root;
       if (to >= end || !swallowsNext(tree, text, from, to)) {
         yield { start: from, end: to, tree };
         break;
@@ -42,6 +42,17 @@ export function* parseChunks(text: string, start: number, end: number): Generato
     }
     from = to;
   }
+}
+
+/**
+ * `text[from, to)` as micromark must see it. micromark drops a byte order mark at the start of
+ * what it is given; cmark-gfm drops only the file's first and reads a second one as text (line 1
+ * becomes a paragraph). A zero-width space, also text and also one code unit, keeps both the
+ * reading and the offsets.
+ */
+function piece(text: string, from: number, to: number): string {
+  const slice = text.slice(from, to);
+  return slice.charCodeAt(0) === 0xfeff ? `\u200b${slice.slice(1)}` : slice;
 }
 
 function headingCuts(text: string, start: number, end: number): number[] {

@@ -39,6 +39,14 @@ describe('runbook audit rules', () => {
     expect(findings[2]!.message).toBe('"Gap" of row "B" holds "<describe the gap>"');
   });
 
+  it('reports a document nested too deep to be read as one finding where the limit is passed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-audit-'));
+    writeFileSync(join(dir, 'deep.md'), `# Session\n\n- [ ] step\n\n${'>'.repeat(500)} x\n`);
+    const { code, findings } = audit(['deep.md', '--format', 'json'], dir);
+    expect(code).toBe(1);
+    expect(where(findings)).toEqual(['5:101 nesting-limit']);
+  });
+
   it('reports template hints (blanks, formats, instructions, handles, states) once, and not text that only mentions them', () => {
     const { findings } = audit(['fixtures/audit/hints.md', '--format', 'json']);
     expect(findings.map((f) => `${f.line}:${f.column} ${f.ruleId} ${f.message.replace(/^.* holds /, '')}`)).toEqual([
