@@ -1,7 +1,11 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseRunbook } from '../../src/parser/index.js';
 import { CONTAINER_BUDGET, MAX_DEPTH, NESTING_RULE } from '../../src/parser/nesting.js';
 import { cmarkFacts, haveCmark } from '../support/cmark.js';
+import { documentArb } from '../support/corpus.js';
 
 const refusal = (text: string) => parseRunbook(text).problems.find((p) => p.ruleId === NESTING_RULE);
 
@@ -59,6 +63,15 @@ describe('nesting limits', () => {
     const model = parseRunbook(`# T\n\n${fence}\n- [ ] after\n`);
     expect(model.blocks[0]!.body).toBe(`${'>'.repeat(300)}\n`.repeat(50).slice(0, -1));
     expect(model.tasks).toHaveLength(1);
+  });
+});
+
+describe('nesting limits on real documents', () => {
+  it('refuse no fixture, no bundled runbook and no generated document', () => {
+    const markdown = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? (e.name === '.runbook' ? [] : markdown(join(dir, e.name))) : e.name.endsWith('.md') ? [join(dir, e.name)] : []));
+    for (const file of [...markdown('fixtures'), ...markdown('docs')]) expect(refusal(readFileSync(file, 'utf8')), file).toBeUndefined();
+    fc.assert(fc.property(documentArb, (text) => refusal(text) === undefined), { numRuns: 300, seed: 100 });
   });
 });
 
