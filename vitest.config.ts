@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    // Heavy generated inputs run in the stress tier (vitest.stress.config.ts, `npm run test:stress`).
+    exclude: ['**/node_modules/**', 'test/**/*.stress.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { findPlaceholders, parseRunbook, placeholderVariable, runnableScript, scenarioReferences, type Block, type Runbook } from '../parser/index.js';
 import type { Hit, Rule, Severity } from '../audit/types.js';
 import { startDir } from '../session/workdir.js';
+import { createdPaths, isCreated, rootLinkTarget } from './paths.js';
 
 /** What a check sees of one runbook. */
 export interface CheckContext {
@@ -83,7 +84,9 @@ const LOCAL_PATH = /(?:^|[\s"'=(])((?:\.\.?\/|scripts\/)[\w.\/-]+)/g;
 
 /**
  * Relative links (from the document's folder), and local paths blocks use (`./x`, `scripts/x`,
- * from where the block runs: its `cwd=`, else where the session starts) that do not exist.
+ * from where the block runs: its `cwd=`, else where the session starts) that do not exist and
+ * that no block before creates. A root-relative link (`/docs/x.md`) is read from the repository's
+ * top folder when it points into it, and is a site's link otherwise (see `rootLinkTarget`).
  */
 export const deadLink: Check = {
   id: 'dead-link',
@@ -98,21 +101,28 @@ export const deadLink: Check = {
     } catch (error) {
       hits.push({ line: 1, column: 1, message: (error as Error).message });
     }
+    // What blocks create is there once they ran: a later use of it (or a link to it) is not dead.
+    const blocks = runnable(model);
+    const created = blocks.map((block) => createdPaths(block.body, block.cwd === null ? start : resolve(dir, block.cwd)));
+    const all = created.flat();
     for (const link of model.links) {
       if (/^(?:[a-z][a-z0-9+.-]*:|#|\/\/)/i.test(link.url) || link.url === '') continue;
       const path = decodeURI(link.url.split('#')[0]!.split('?')[0]!);
-      if (path && !existsSync(resolve(dir, path))) hits.push({ line: link.line, column: link.column, message: `${link.kind} to ${link.url}: no such file` });
+      if (!path) continue;
+      const target = path.startsWith('/') ? rootLinkTarget(path, dir) : resolve(dir, path);
+      if (target !== null && !existsSync(target) && !isCreated(target, all)) hits.push({ line: link.line, column: link.column, message: `${link.kind} to ${link.url}: no such file` });
     }
-    for (const block of runnable(model)) {
+    blocks.forEach((block, b) => {
       const from = block.cwd === null ? start : resolve(dir, block.cwd);
+      const before = created.slice(0, b + 1).flat();
       block.body.split('\n').forEach((row, i) => {
         for (const match of row.matchAll(LOCAL_PATH)) {
           const path = match[1]!.replace(/[.,;:)]+$/, '');
-          if (path.includes('$') || existsSync(resolve(from, path))) continue;
+          if (path.includes('$') || existsSync(resolve(from, path)) || isCreated(resolve(from, path), before)) continue;
           hits.push({ line: block.line + 1 + i, column: block.prefix.length + match.index! + match[0].indexOf(match[1]!) + 1, message: `the block uses ${path}, which does not exist` });
         }
       });
-    }
+    });
     return hits;
   },
 };
@@ -188,6 +198,9 @@ export const optionValue = problemCheck('option-value', 'A block option has a va
 
 /** An option runbook cannot honour yet (`host=`, `interactive`, `background`, another interpreter): the block will not run. */
 export const unsupportedOption = problemCheck('unsupported-option', 'A block asks for something runbook does not support yet, so it will not run.');
+
+/** A document nested past the parser's limits: it was not read, so nothing else was checked. */
+export const nestingLimit = problemCheck('nesting-limit', 'Block quotes or list items nest too deep for the document to be read.');
 
 const DESTRUCTIVE: Array<[RegExp, string]> = [
   [/\brm\s+(?:-[a-zA-Z]*r[a-zA-Z]*f|-[a-zA-Z]*f[a-zA-Z]*r|-r\s+-f|-f\s+-r|--recursive\s+--force|--force\s+--recursive)\b/, 'rm -rf'],
@@ -301,7 +314,7 @@ export const quotedPlaceholder: Check = {
 };
 
 /** Every check, in report order. */
-export const CHECKS: Check[] = [placeholder, quotedPlaceholder, shellSyntax, shellcheck, deadLink, undefinedVariable, duplicateName, unknownOption, blockOptions, optionValue, unsupportedOption, unclosedFence, destructiveCommand, scenarioRow, unmeasurableGate];
+export const CHECKS: Check[] = [placeholder, quotedPlaceholder, shellSyntax, shellcheck, deadLink, undefinedVariable, duplicateName, unknownOption, blockOptions, optionValue, unsupportedOption, unclosedFence, nestingLimit, destructiveCommand, scenarioRow, unmeasurableGate];
 
 /**
  * Runs every check over many runbooks. All their bash blocks are first parsed together in one

@@ -60,8 +60,10 @@ export function resolve(model: Runbook, anchor: Anchor): Found {
     const row = rows[anchor.rowNth];
     if (!row) return { problem: 'missing' };
     const columns = table.header.map((h, i) => ({ h, i })).filter(({ h }) => h === anchor.column);
-    if (columns.length !== 1) return { problem: columns.length ? 'ambiguous' : 'missing' };
-    return { index: table.index, row: row.i, column: columns[0]!.i };
+    // Headers that repeat (a `| | |` key/value table) are told apart by the column's place.
+    const column = columns.length === 1 ? columns[0] : columns.find(({ i }) => i === anchor.columnIndex);
+    if (!column) return { problem: columns.length ? 'ambiguous' : 'missing' };
+    return { index: table.index, row: row.i, column: column.i };
   }
   const candidates = anchor.name
     ? model.blocks.filter((b) => b.name === anchor.name)

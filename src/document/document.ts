@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { monotonicMs } from '../clock.js';
-import { checkboxOf, parseRunbook, updateRunbook, type CheckboxState, type Runbook } from '../parser/index.js';
+import { checkboxOf, NESTING_RULE, parseRunbook, updateRunbook, type CheckboxState, type Runbook } from '../parser/index.js';
 import { describeAnchor, resolve, type Anchor } from './anchors.js';
 import { applyEdits, applyEditsToBytes, spliceBytes, type Edit } from './edits.js';
 import { acquireLock } from './lock.js';
@@ -46,6 +46,9 @@ export class Document {
   static open(path: string, options: { lock?: string } = {}): Document {
     const source = readSource(path);
     const doc = new Document(path, source, parseRunbook(source.text));
+    // A document nested past the parser's limits was not read: nothing in it can be run or edited.
+    const refused = doc.model.problems.find((p) => p.ruleId === NESTING_RULE);
+    if (refused) throw new UserError(`${path}:${refused.line}:${refused.column}: ${refused.message}`);
     if (options.lock) doc.lock(options.lock);
     return doc;
   }

@@ -28,10 +28,16 @@ export function checkboxOf(text: string): { state: CheckboxState; family: Checkb
   return CHECKBOXES[text] ?? null;
 }
 
+/**
+ * Question marks standing for a value still unknown, alone or before a unit: `??`, `?mins`,
+ * `? s`, `?%` — as templates write "fill in the minutes".
+ */
+const UNKNOWN_VALUE = /^\?+[ \t]*(?:%|(?:ms|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)\.?)?$/i;
+
 /** Classifies a cell's trimmed, unescaped content. */
 export function classifyCell(text: string): CellKind {
   if (checkboxOf(text)) return 'checkbox';
-  if (text === '' || PLACEHOLDERS.includes(text) || PLACEHOLDERS.includes(text.toUpperCase())) {
+  if (text === '' || PLACEHOLDERS.includes(text) || PLACEHOLDERS.includes(text.toUpperCase()) || UNKNOWN_VALUE.test(text)) {
     return 'fillable';
   }
   if (NOT_APPLICABLE.includes(text) || /^~~.*~~$/.test(text)) return 'na';

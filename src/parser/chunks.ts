@@ -2,6 +2,7 @@ import { unified } from 'unified';
 import remarkParse from 'remark-parse';
 import remarkGfm from 'remark-gfm';
 import type { Code, Root, RootContent } from 'mdast';
+import { foreignDefinitions } from './definitions.js';
 
 const processor = unified().use(remarkParse).use(remarkGfm);
 
@@ -32,7 +33,7 @@ export function* parseChunks(text: string, start: number, end: number): Generato
     let to = cuts[next] ?? end;
     next++;
     for (;;) {
-      const tree = processor.parse(text.slice(from, to)) as Root;
+      const tree = parsePiece(text, from, to);
       if (to >= end || !swallowsNext(tree, text, from, to)) {
         yield { start: from, end: to, tree };
         break;
@@ -42,6 +43,34 @@ export function* parseChunks(text: string, start: number, end: number): Generato
     }
     from = to;
   }
+}
+
+/**
+ * Parses `text[from, to)` with the link definitions it references from elsewhere appended after
+ * a blank line; they are dropped from the tree. When what the piece ends in (an open fence or
+ * HTML block) swallows them, the piece is parsed again alone.
+ */
+function parsePiece(text: string, from: number, to: number): Root {
+  const own = piece(text, from, to);
+  const definitions = foreignDefinitions(text, from, to);
+  if (!definitions) return processor.parse(own) as Root;
+  const tree = processor.parse(`${own}\n\n${definitions}\n`) as Root;
+  const kept = tree.children.filter((node) => (node.position?.start.offset ?? 0) < own.length);
+  const last = kept[kept.length - 1];
+  if (last && (last.position?.end.offset ?? 0) > own.length) return processor.parse(own) as Root;
+  tree.children = kept;
+  return tree;
+}
+
+/**
+ * `text[from, to)` as micromark must see it. micromark drops a byte order mark at the start of
+ * what it is given; cmark-gfm drops only the file's first and reads a second one as text (line 1
+ * becomes a paragraph). A zero-width space, also text and also one code unit, keeps both the
+ * reading and the offsets.
+ */
+function piece(text: string, from: number, to: number): string {
+  const slice = text.slice(from, to);
+  return slice.charCodeAt(0) === 0xfeff ? `\u200b${slice.slice(1)}` : slice;
 }
 
 function headingCuts(text: string, start: number, end: number): number[] {

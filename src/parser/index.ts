@@ -6,6 +6,7 @@ export { checkboxOf, classifyCell } from './cells.js';
 export { declaredSecrets, isSecretName, knobColumns, scenarioReferences, SECRET_NAME, type ScenarioReference } from './variables.js';
 export { SHELLS } from './walk.js';
 export { parseRunbook } from './parse.js';
+export { NESTING_RULE } from './nesting.js';
 export { isTranscript, runnableScript } from './prompts.js';
 export { placeholderVariable, type Placeholder } from './placeholders.js';
 export { findPlaceholders } from './shellvars.js';

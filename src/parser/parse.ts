@@ -1,6 +1,7 @@
 import { parseChunks } from './chunks.js';
 import { readFrontMatter } from './frontmatter.js';
 import { dominantLineEnding, LineIndex } from './lines.js';
+import { nestingProblem } from './nesting.js';
 import { assignSections, buildSections } from './sections.js';
 import type { FrontMatter, LineEnding, Problem, Runbook, Section, VariableDeclaration, VariableReference } from './types.js';
 import { scenarios } from './scenarios.js';
@@ -21,7 +22,17 @@ export function parseRunbook(text: string): Runbook {
   const frontMatter = readFrontMatter(text, bom ? 1 : 0, lines, problems);
   const walker = new Walker(text, lines, problems);
   const chunkStarts: number[] = [];
-  for (const chunk of parseChunks(text, frontMatter ? frontMatter.span.end : bom ? 1 : 0, text.length)) {
+  const start = frontMatter ? frontMatter.span.end : bom ? 1 : 0;
+  if (bom && text.charCodeAt(1) === 0xfeff) {
+    problems.push({ line: 1, column: 1, message: 'the file starts with more than one byte order mark; GitHub strips the first and shows the others as text, so line 1 is a paragraph', ruleId: 'repeated-bom', severity: 'warning' });
+  }
+  // Nesting is measured before micromark sees the text: past the limits, nothing is parsed.
+  const refused = nestingProblem(text, start, text.length, lines);
+  if (refused) {
+    problems.push(refused);
+    return assemble(text, lines, frontMatter, walker.out, problems, chunkStarts);
+  }
+  for (const chunk of parseChunks(text, start, text.length)) {
     chunkStarts.push(chunk.start);
     walker.chunk(chunk);
   }

@@ -134,7 +134,7 @@ export class Walker {
     this.out.tasks.push({
       index,
       checked: marker[2] !== ' ',
-      text: micromarkTask && first?.type === 'paragraph' ? toString(first).trim() : '',
+      text: micromarkTask && first?.type === 'paragraph' ? plainText(first).trim() : '',
       line,
       span: { start, end: this.end(node) },
       checkboxSpan: { start: boxStart, end: boxStart + 3 },
@@ -265,6 +265,13 @@ export class Walker {
       section: null,
     });
   }
+}
+
+/** The text of `node` as it reads: a hard line break is a line break, as a soft one is. */
+function plainText(node: Nodes): string {
+  if (node.type === 'break') return '\n';
+  if ('children' in node) return (node.children as Nodes[]).map(plainText).join('');
+  return toString(node);
 }
 
 /** The text of every code span under `node`, in order. */

@@ -39,6 +39,24 @@ describe('runbook audit rules', () => {
     expect(findings[2]!.message).toBe('"Gap" of row "B" holds "<describe the gap>"');
   });
 
+  it('reports question marks standing for a value still unknown (??, ?mins, ? s, ?%), not a question in text', () => {
+    const { findings } = audit(['fixtures/audit/unknown-values.md', '--format', 'json']);
+    expect(findings.map((f) => `${f.line}:${f.column} ${f.ruleId} ${f.message}`)).toEqual([
+      '5:7 unfilled-cell "Measured" of row "A" holds "?mins"',
+      '5:15 unfilled-cell "Downtime" of row "A" holds "??"',
+      '6:7 unfilled-cell "Measured" of row "B" holds "? s"',
+      '7:15 unfilled-cell "Downtime" of row "C" holds "?%"',
+    ]);
+  });
+
+  it('reports a document nested too deep to be read as one finding where the limit is passed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-audit-'));
+    writeFileSync(join(dir, 'deep.md'), `# Session\n\n- [ ] step\n\n${'>'.repeat(500)} x\n`);
+    const { code, findings } = audit(['deep.md', '--format', 'json'], dir);
+    expect(code).toBe(1);
+    expect(where(findings)).toEqual(['5:101 nesting-limit']);
+  });
+
   it('reports template hints (blanks, formats, instructions, handles, states) once, and not text that only mentions them', () => {
     const { findings } = audit(['fixtures/audit/hints.md', '--format', 'json']);
     expect(findings.map((f) => `${f.line}:${f.column} ${f.ruleId} ${f.message.replace(/^.* holds /, '')}`)).toEqual([

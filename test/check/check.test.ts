@@ -1,5 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 
@@ -52,6 +55,45 @@ describe('runbook check', () => {
     const { findings } = check('fixtures/check/links.md');
     expect(at(findings, 'dead-link')).toEqual(['3:57', '7:6']);
     expect(findings[0]!.message).toBe('link to missing.md#part: no such file');
+  });
+
+  it('does not report a path an earlier block creates, nor a link to it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-check-'));
+    const doc = [
+      '# Drill',
+      '',
+      '```bash',
+      'mkdir -p ./out/logs scratch',
+      'curl -fsS -o ./out/report.json https://example.com',
+      'cp ./out/report.json ./out/copy.json',
+      'echo started > ./started.txt',
+      '```',
+      '',
+      '```bash',
+      'cat ./out/report.json ./out/copy.json ./started.txt ./out/logs/today.log',
+      'cat ./never-made.txt',
+      '```',
+      '',
+      'The report lands in [out/report.json](out/report.json); see [nothing](./nothing.md).',
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, 'drill.md'), doc);
+    const { findings } = check(join(dir, 'drill.md'));
+    expect(findings.filter((f) => f.ruleId === 'dead-link').map((f) => `${f.line}:${f.column} ${f.message}`)).toEqual([
+      '12:5 the block uses ./never-made.txt, which does not exist',
+      '15:61 link to ./nothing.md: no such file',
+    ]);
+  });
+
+  it('reads a root-relative link from the repository top, and leaves a site-root link alone', () => {
+    const repo = mkdtempSync(join(tmpdir(), 'runbook-check-'));
+    execFileSync('git', ['init', '-q'], { cwd: repo });
+    mkdirSync(join(repo, 'docs', 'runbooks'), { recursive: true });
+    writeFileSync(join(repo, 'docs', 'guide.md'), '# Guide\n');
+    const doc = '# Failover\n\nSee [the guide](/docs/guide.md), [a missing page](/docs/missing.md) and [status](/status/db).\n';
+    writeFileSync(join(repo, 'docs', 'runbooks', 'failover.md'), doc);
+    const { findings } = check(join(repo, 'docs', 'runbooks', 'failover.md'));
+    expect(findings.filter((f) => f.ruleId === 'dead-link').map((f) => f.message)).toEqual(['link to /docs/missing.md: no such file']);
   });
 
   it('reports a variable nothing declares, once, and not ones with a default, a declaration or an assignment', () => {

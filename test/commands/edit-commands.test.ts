@@ -69,6 +69,20 @@ describe('runbook fill', () => {
     expect(model.tables[0]!.rows[0]!.cells[5]!.text).toBe('replica took over | 12 s');
   });
 
+  it('fills and ticks by column number in a table whose header cells repeat (a key/value table)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-cmd-'));
+    const path = join(dir, 'kv.md');
+    const text = '# Drill\n\n| | |\n|---|---|\n| Owner | TBD |\n| Paged | [ ] |\n';
+    writeFileSync(path, text);
+    const fill = runCli(['fill', path, '--line', '5', '--column', '2', '--value', 'alice']);
+    expect(fill.stderr).toBe('');
+    expect(fill.code).toBe(0);
+    const tick = runCli(['tick', path, '--line', '6', '--column', '2']);
+    expect(tick.stderr).toBe('');
+    expect(tick.code).toBe(0);
+    expect(readFileSync(path, 'utf8')).toBe(text.replace('| TBD |', '| alice |').replace('| [ ] |', '| [x] |'));
+  });
+
   it('refuses a value with a line break, and needs exactly one of --value and --now', () => {
     const path = copy('runbooks/game-day-template.md');
     const row = String(lineOf(readFileSync(path, 'utf8'), '| A | Primary'));

@@ -86,7 +86,7 @@ describe('runbook list on bad input', () => {
     ['a binary file', () => write('bin.md', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2])), /looks like a binary file/],
     ['invalid UTF-8', () => write('latin1.md', Buffer.from('# Caf\xe9\n', 'latin1')), /not valid UTF-8 \(first bad byte at offset 5\)/],
     ['an empty file', () => write('empty.md', Buffer.alloc(0)), /the file is empty/],
-    ['a 50 MB file', () => write('huge.md', Buffer.alloc(50 * 1024 * 1024, 'a\n')), /50\.0 MB is larger than the 20 MB/],
+    ['a 50 MB file', () => write('huge.md', Buffer.alloc(50 * 1024 * 1024, 'a\n')), /50\.0 MB is larger than the 6 MB/],
   ];
   function write(name: string, bytes: Buffer): string {
     const path = join(dir, name);
