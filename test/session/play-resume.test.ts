@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,57 +6,39 @@ import { parseRunbook } from '../../src/parser/index.js';
 import { BIN } from '../support/cli.js';
 import { copyBundledRunbooks } from '../support/bundled.js';
 import { alive } from '../support/process.js';
+import { Tmux } from '../support/tmux.js';
 
-// A real terminal: tmux runs `runbook play`, send-keys types, capture-pane reads the screen.
-const socket = `runbook-resume-${process.pid}`;
-const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-const screen = (name: string) => tmux('capture-pane', '-p', '-t', name).stdout;
-const keys = (name: string, ...k: string[]) => tmux('send-keys', '-t', name, ...k);
+const term = new Tmux('resume');
 const leftOver: number[] = [];
 
 afterAll(() => {
-  tmux('kill-server');
+  term.kill();
   for (const pid of leftOver) if (alive(pid)) process.kill(pid, 'SIGKILL');
 });
 
-function start(name: string, cwd: string, command: string): void {
-  const result = tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '36', '-c', cwd, `env RUNBOOK_OPERATOR=tmux-op ${command}; echo EXITED $?; sleep 600`);
-  expect(result.status).toBe(0);
-}
-
-async function waitFor(name: string, text: string | RegExp): Promise<string> {
-  let last = '';
-  for (let i = 0; i < 400; i++) {
-    last = screen(name);
-    if (typeof text === 'string' ? last.includes(text) : text.test(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`the screen never showed ${String(text)}:\n${last}`);
-}
-
 /** Runs the selected step: Enter, then `y` at the confirm prompt, and waits for its mark. */
 async function runStep(name: string, label: RegExp): Promise<void> {
-  await waitFor(name, label);
-  keys(name, 'Enter');
-  await waitFor(name, 'Run this block? [y/N]');
-  keys(name, 'y');
+  await term.waitFor(name, label);
+  term.keys(name, 'Enter');
+  await term.waitFor(name, 'Run this block? [y/N]');
+  term.keys(name, 'y');
 }
 
 describe('play resumes a session quit halfway', () => {
   it('leaves the drill service running on quit, then resumes with variables and folder restored and finishes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'runbook-resume-'));
     copyBundledRunbooks(dir);
-    start('first', dir, `node ${BIN} play failover-drill.md`);
+    term.start('first', dir, `node ${BIN} play failover-drill.md`);
     await runStep('first', /› +○ Start the primary and the replica/);
     await runStep('first', /› +○ Both answer their health check/);
     await runStep('first', /› +○ Kill the primary/);
-    await waitFor('first', /› +○ The replica promotes itself/);
-    keys('first', 'q');
+    await term.waitFor('first', /› +○ The replica promotes itself/);
+    term.keys('first', 'q');
     // The replica still runs: play names it and asks.
-    const asked = await waitFor('first', 'Stop them, or leave them running for a later resume? [S/l]');
+    const asked = await term.waitFor('first', 'Stop them, or leave them running for a later resume? [S/l]');
     expect(asked).toMatch(/Still running, started by this session:\n\s+\d+\s+node scripts\/drill\.mjs serve --role replica/);
-    keys('first', 'l', 'Enter');
-    await waitFor('first', 'EXITED 0');
+    term.keys('first', 'l', 'Enter');
+    await term.waitFor('first', 'EXITED 0');
     const events = readFileSync(join(dir, '.runbook', 'failover-drill.md.journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     const left = events.find((e) => e.type === 'left-running');
     expect(left.processes.length).toBeGreaterThan(0);
@@ -65,17 +46,17 @@ describe('play resumes a session quit halfway', () => {
     leftOver.push(replica);
     expect(alive(replica)).toBe(true);
 
-    start('again', dir, `node ${BIN} play failover-drill.md`);
-    const offer = await waitFor('again', 'or start over? [R/s]');
+    term.start('again', dir, `node ${BIN} play failover-drill.md`);
+    const offer = await term.waitFor('again', 'or start over? [R/s]');
     // The terminal wraps long lines: read the prompt as one.
     expect(offer.replace(/\n/g, '')).toMatch(new RegExp(`after 3 step\\(s\\); still running from it: ${replica} node scripts/drill\\.mjs serve --role replica`));
-    keys('again', 'Enter');
+    term.keys('again', 'Enter');
     // Resumed: the cursor is on step 4, and DRILL_DIR from step 1 is back in the shell.
     await runStep('again', /› +○ The replica promotes itself/);
     await runStep('again', /› +○ Stop the replica and remove the drill folder/);
-    await waitFor('again', /✔ Stop the replica and remove the drill folder/);
-    keys('again', 'q');
-    await waitFor('again', 'EXITED 0');
+    await term.waitFor('again', /✔ Stop the replica and remove the drill folder/);
+    term.keys('again', 'q');
+    await term.waitFor('again', 'EXITED 0');
     const model = parseRunbook(readFileSync(join(dir, 'failover-drill.md'), 'utf8'));
     expect(model.blocks.filter((b) => b.runnable).map((b) => b.result?.outcome)).toEqual(['passed', 'passed', 'passed', 'passed', 'passed']);
     expect(model.tasks.every((t) => t.checked)).toBe(true);
