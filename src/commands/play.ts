@@ -10,6 +10,7 @@ import { buildSteps } from '../session/steps.js';
 import { operatorName } from '../session/template.js';
 import { sessionController } from '../tui/controller.js';
 import { loadScreen } from '../tui/load.js';
+import { askSecret } from '../tui/prompt.js';
 import { createSession } from './new.js';
 
 declare const __VERSION__: string;
@@ -29,16 +30,10 @@ export async function playCommand(file: string, options: PlayOptions, io: Io): P
   const path = options.new ? await createSession(file, undefined, io) : file;
   if (options.new) println(io.stdout, `${path}: new session doc from ${file}`);
   const prepared = prepare({ file: path, mode: 'play', env: io.env, cwd: io.cwd, sets: options.set, timeout: options.timeout, startIn: options.cwd });
-  const rl = createInterface({ input: io.stdin, output: io.stdout });
-  let resume = false;
-  try {
-    resume = await askResume(rl, prepared);
-    // A secret is never saved with the shell's state: a resume asks for it again.
-    if (resume) for (const name of withheldSecrets(prepared.file, prepared.env)) prepared.missing.push({ name, lines: [], secret: true });
-    await askMissing(rl, prepared);
-  } finally {
-    rl.close();
-  }
+  const resume = await askResume(io, prepared);
+  // A secret is never saved with the shell's state: a resume asks for it again.
+  if (resume) for (const name of withheldSecrets(prepared.file, prepared.env)) prepared.missing.push({ name, lines: [], secret: true });
+  await askMissing(io, prepared);
   const session = await Session.start(prepared, { command: 'play', operator: () => operatorName(io.env, io.cwd), version: __VERSION__, resume });
   const stop = io.onSignal?.((signal) => session.player.abort(`${signal}: the terminal closed or the tool was stopped`));
   try {
@@ -59,31 +54,40 @@ export async function playCommand(file: string, options: PlayOptions, io: Io): P
 async function askProcesses(io: Io, running: SessionProcess[]): Promise<'stop' | 'leave'> {
   if (!running.length) return 'stop';
   println(io.stdout, `Still running, started by this session:\n${running.map((p) => `  ${p.pid}  ${p.command}`).join('\n')}`);
+  const answer = await ask(io, 'Stop them, or leave them running for a later resume? [S/l] ');
+  return /^l/i.test(answer.trim()) ? 'leave' : 'stop';
+}
+
+/** Asks one question with a line editor that echoes; never for a secret (see askSecret). */
+async function ask(io: Io, question: string): Promise<string> {
   const rl = createInterface({ input: io.stdin, output: io.stdout });
   try {
-    const answer = await rl.question('Stop them, or leave them running for a later resume? [S/l] ');
-    return /^l/i.test(answer.trim()) ? 'leave' : 'stop';
+    return await rl.question(question);
   } finally {
     rl.close();
   }
 }
 
 /** Offers to resume the document's last session when it did not finish. */
-async function askResume(rl: ReturnType<typeof createInterface>, prepared: Prepared): Promise<boolean> {
+async function askResume(io: Io, prepared: Prepared): Promise<boolean> {
   const last = prepared.unfinished;
   if (!last || last.done === 0) return false;
   const alive = last.left.filter((p) => p.alive);
   const stillRunning = alive.length ? `; still running from it: ${alive.map((p) => `${p.pid} ${p.command}`).join(', ')}` : '';
   const restores = last.hasState ? 'its variables and folder restored' : 'no saved shell state';
-  const answer = await rl.question(`The last session of ${prepared.file} (${last.startedAt}${last.operator ? `, ${last.operator}` : ''}) ended ${last.ended ?? 'without closing'} after ${last.done} step(s)${stillRunning}.\nResume it (${restores}) or start over? [R/s] `);
+  const answer = await ask(io, `The last session of ${prepared.file} (${last.startedAt}${last.operator ? `, ${last.operator}` : ''}) ended ${last.ended ?? 'without closing'} after ${last.done} step(s)${stillRunning}.\nResume it (${restores}) or start over? [R/s] `);
   return !/^s/i.test(answer.trim());
 }
 
-/** Asks for the values no source gives, before the screen takes over the terminal. */
-async function askMissing(rl: ReturnType<typeof createInterface>, prepared: Prepared): Promise<void> {
+/**
+ * Asks for the values no source gives, before the screen takes over the terminal. A secret is
+ * read without echo, so it never reaches the screen or its scrollback.
+ */
+async function askMissing(io: Io, prepared: Prepared): Promise<void> {
   for (const missing of prepared.missing) {
     const where = missing.lines.length ? `used on line ${[...new Set(missing.lines)].join(', ')}` : 'secret, not saved by the last session';
-    const value = await rl.question(`${missing.name} (${where}): `);
+    const question = `${missing.name} (${where}): `;
+    const value = missing.secret ? await askSecret(question, io.stdin as NodeJS.ReadStream, io.stdout) : await ask(io, question);
     prepared.variables.values[missing.name] = value;
     prepared.env[missing.name] = value;
     prepared.variables.sources[missing.name] = 'prompt';

@@ -7,32 +7,13 @@ import { parseRunbook } from '../../src/parser/index.js';
 import { BIN } from '../support/cli.js';
 import { alive } from '../support/process.js';
 import { copyBundledRunbooks } from '../support/bundled.js';
+import { tmuxServer } from './tmux.js';
 
-// A real terminal: tmux runs `runbook play`, send-keys types, capture-pane reads the screen.
-const socket = `runbook-test-${process.pid}`;
-const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+const { tmux, start, keys, waitFor, kill } = tmuxServer('test');
 
 afterAll(() => {
-  tmux('kill-server');
+  kill();
 });
-
-function start(name: string, cwd: string, command: string): void {
-  const result = tmux('new-session', '-d', '-s', name, '-x', '110', '-y', '32', '-c', cwd, `env RUNBOOK_OPERATOR=tmux-op ${command}; echo EXITED $?; sleep 600`);
-  expect(result.status).toBe(0);
-}
-
-const screen = (name: string) => tmux('capture-pane', '-p', '-t', name).stdout;
-const keys = (name: string, ...k: string[]) => tmux('send-keys', '-t', name, ...k);
-
-async function waitFor(name: string, text: string | RegExp): Promise<string> {
-  let last = '';
-  for (let i = 0; i < 300; i++) {
-    last = screen(name);
-    if (typeof text === 'string' ? last.includes(text) : text.test(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`the screen never showed ${String(text)}:\n${last}`);
-}
 
 const TIMES = /· \d+\.\d\d s · \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ ·/g;
 
