@@ -11,6 +11,7 @@ import { operatorName } from '../session/template.js';
 import { sessionController } from '../tui/controller.js';
 import { loadScreen } from '../tui/load.js';
 import { askSecret } from '../tui/prompt.js';
+import { initialState } from '../tui/state.js';
 import { createSession } from './new.js';
 
 declare const __VERSION__: string;
@@ -39,7 +40,7 @@ export async function playCommand(file: string, options: PlayOptions, io: Io): P
   try {
     const steps = buildSteps(prepared.doc.model);
     const { mountApp } = await loadScreen();
-    await mountApp(sessionController(session, io), { steps, selected: 0, mode: { name: 'browse' }, output: [], scroll: 0, column: -1, message: session.resumedFrom ? `resumed: ${session.resumedFrom.done} step(s) done before` : null, cwd: session.player.shell.cwd, changedVars: [], quitting: false });
+    await mountApp(sessionController(session, io), initialState(steps, session.player.shell.cwd, session.resumedFrom ? `resumed: ${session.resumedFrom.done} step(s) done before` : null));
   } finally {
     stop?.();
   }

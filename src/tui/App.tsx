@@ -1,6 +1,8 @@
 import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
 import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { layout } from './layout.js';
 import { firstUnfinished, reduce } from './reducer.js';
+import { screenLine } from './text.js';
 import type { PlayState, Step } from './state.js';
 
 /** What the screen asks of the command that runs it; all decisions and I/O live there. */
@@ -35,7 +37,7 @@ export function App({ controller, initial }: { controller: Controller; initial: 
   const [state, dispatch] = useReducer(reduce, { ...initial, selected: firstUnfinished(initial.steps) });
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
-  const { stdout } = useStdout();
+  const { stdout, write } = useStdout();
   const [size, setSize] = useState({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
   const [now, setNow] = useState(Date.now());
   const started = useRef(Date.now());
@@ -63,6 +65,8 @@ export function App({ controller, initial }: { controller: Controller; initial: 
   const detail = useMemo(() => (step ? controller.describe(step) : { prose: [], code: [], options: null, columns: [] }), [controller, step]);
   const column = state.column >= 0 ? state.column : (detail.fillColumn ?? 0);
   const mode = state.mode;
+  const fixed = 3 + (detail.options ? 1 : 0) + (step?.kind === 'row' || step?.kind === 'scenario' ? 1 : 0) + (['confirm', 'fill', 'failed', 'running'].includes(mode.name) ? 1 : 0) + (state.message ? 1 : 0);
+  const rows = layout(size.rows, { steps: state.steps.length, prose: detail.prose.length, code: detail.code.length, fixed, confirm: mode.name === 'confirm' });
 
   const startRun = (target: Step, script?: string) => {
     void controller
@@ -82,6 +86,11 @@ export function App({ controller, initial }: { controller: Controller; initial: 
       const mode = state.mode;
       const step = state.steps[state.selected];
       if (!step) return;
+      if (key.ctrl && input === 'l') {
+        // Whatever drew over the screen goes; Ink writes the whole frame again after this.
+        write('\x1b[2J\x1b[H');
+        return;
+      }
       if (mode.name === 'running') {
         if (key.ctrl && input === 'c') controller.cancel();
         else if (input === '?') dispatch({ type: 'help' });
@@ -95,6 +104,7 @@ export function App({ controller, initial }: { controller: Controller; initial: 
           if (mode.word === null || mode.typed === mode.word) startRun(step, mode.script);
           else dispatch({ type: 'message', text: `type "${mode.word}" exactly to run this block` });
         } else if (key.backspace || key.delete) dispatch({ type: 'backspace' });
+        else if (input === '[' || input === ']') dispatch({ type: 'scroll-code', by: (input === '[' ? -1 : 1) * Math.max(1, rows.code - 1), lines: detail.code.length, rows: rows.code });
         else if (mode.word === null && (input === 'y' || input === 'Y')) startRun(step, mode.script);
         else if (mode.word === null && (input === 'n' || input === 'N')) dispatch({ type: 'cancel-input' });
         else if (mode.word !== null && input && !key.ctrl) dispatch({ type: 'type', text: input });
@@ -136,24 +146,26 @@ export function App({ controller, initial }: { controller: Controller; initial: 
   );
 
   const c = (color: string) => (controller.color ? color : undefined);
-  const outlineRows = Math.max(4, Math.floor((size.rows - 8) / 2));
-  const first = Math.max(0, Math.min(state.selected - Math.floor(outlineRows / 2), state.steps.length - outlineRows));
-  const visible = state.steps.slice(first, first + outlineRows);
-  const outputRows = Math.max(3, size.rows - outlineRows - detail.code.length - detail.prose.length - 8);
-  const end = state.output.length - state.scroll;
-  const output = state.output.slice(Math.max(0, end - outputRows), end);
-  const elapsed = Math.round((now - started.current) / 1000);
+  // Every line is cut one column short of the terminal, so none wraps and the frame keeps its height.
   const width = size.columns;
-  const cut = (s: string) => (s.length > width - 2 ? `${s.slice(0, width - 3)}…` : s);
+  const cut = (s: string, margin = '') => screenLine(s, width - 1, controller.color, margin);
+  const first = Math.max(0, Math.min(state.selected - Math.floor(rows.outline / 2), state.steps.length - rows.outline));
+  const visible = state.steps.slice(first, first + rows.outline);
+  const end = state.output.length - state.scroll;
+  const output = rows.output ? state.output.slice(Math.max(0, end - rows.output), end) : [];
+  const codeTop = mode.name === 'confirm' ? Math.min(state.codeTop, Math.max(0, detail.code.length - rows.code)) : 0;
+  const code = detail.code.slice(codeTop, codeTop + rows.code);
+  const codeMore = mode.name === 'confirm' ? `lines ${codeTop + 1}–${codeTop + code.length} of ${detail.code.length} · [ up · ] down` : `… ${detail.code.length - code.length} more lines: Enter shows them all`;
+  const elapsed = Math.round((now - started.current) / 1000);
 
   if (mode.name === 'help') {
     return (
       <Box flexDirection="column">
         <Text bold>Keys</Text>
         {KEYS.split(' · ').map((k) => (
-          <Text key={k}>  {k}</Text>
+          <Text key={k} wrap="truncate-end">{cut(`  ${k}`)}</Text>
         ))}
-        <Text>  Ctrl-C while a block runs stops that block, not the app</Text>
+        <Text wrap="truncate-end">{cut('  Ctrl-C while a block runs stops that block, not the app')}</Text>
         <Text dimColor>any key to go back</Text>
       </Box>
     );
@@ -161,7 +173,7 @@ export function App({ controller, initial }: { controller: Controller; initial: 
 
   return (
     <Box flexDirection="column" width={width}>
-      <Text bold color={c('cyan')}>{cut(`${controller.title} — ${controller.file}`)}</Text>
+      <Text bold color={c('cyan')} wrap="truncate-end">{cut(`${controller.title} — ${controller.file}`)}</Text>
       {visible.map((s) => {
         const here = s.id === state.selected;
         const mark = s.kind === 'heading' ? '' : `${MARKS[s.status]} `;
@@ -169,33 +181,34 @@ export function App({ controller, initial }: { controller: Controller; initial: 
         const label = s.kind === 'heading' ? s.label : `${mark}${s.label}${time}`;
         const color = s.status === 'passed' || s.status === 'ticked' ? 'green' : s.status === 'failed' ? 'red' : s.status === 'running' ? 'yellow' : undefined;
         return (
-          <Text key={s.id} inverse={here} bold={s.kind === 'heading'} color={color ? c(color) : undefined}>
+          <Text key={s.id} inverse={here} bold={s.kind === 'heading'} color={color ? c(color) : undefined} wrap="truncate-end">
             {cut(`${here ? '›' : ' '} ${'  '.repeat(s.depth)}${label}`)}
           </Text>
         );
       })}
-      <Text dimColor>{'─'.repeat(Math.max(10, width - 2))}</Text>
-      {detail.prose.map((line, i) => (
-        <Text key={`p${i}`}>{cut(line)}</Text>
+      <Text dimColor>{'─'.repeat(Math.max(10, width - 1))}</Text>
+      {(rows.prose ? detail.prose.slice(-rows.prose) : []).map((line, i) => (
+        <Text key={`p${i}`} wrap="truncate-end">{cut(line)}</Text>
       ))}
-      {detail.options ? <Text dimColor>{cut(detail.options)}</Text> : null}
-      {detail.code.map((line, i) => (
-        <Text key={`c${i}`} color={c('yellow')}>{cut(`  ${line}`)}</Text>
+      {detail.options ? <Text dimColor wrap="truncate-end">{cut(detail.options)}</Text> : null}
+      {code.map((line, i) => (
+        <Text key={`c${i}`} color={c('yellow')} wrap="truncate-end">{cut(line, '  ')}</Text>
       ))}
-      {step?.kind === 'row' || step?.kind === 'scenario' ? <Text>{cut(`column: ${detail.columns[column] ?? ''}  (←→ to change)`)}</Text> : null}
+      {rows.codeMore ? <Text dimColor wrap="truncate-end">{cut(codeMore)}</Text> : null}
+      {step?.kind === 'row' || step?.kind === 'scenario' ? <Text wrap="truncate-end">{cut(`column: ${detail.columns[column] ?? ''}  (←→ to change)`)}</Text> : null}
       {output.map((line, i) => (
-        <Text key={`o${i}`} dimColor={mode.name !== 'failed'}>{cut(`│ ${line}`)}</Text>
+        <Text key={`o${i}`} dimColor={mode.name !== 'failed'} wrap="truncate-end">{cut(line, '│ ')}</Text>
       ))}
       {mode.name === 'confirm' ? (
-        <Text color={c('yellow')}>{mode.word === null ? `Run this ${step?.kind === 'scenario' ? 'scenario' : 'block'}? [y/N]` : `Type "${mode.word}" to run: ${mode.typed}`}</Text>
+        <Text color={c('yellow')} wrap="truncate-end">{cut(mode.word === null ? `Run this ${step?.kind === 'scenario' ? 'scenario' : 'block'}? [y/N]` : `Type "${mode.word}" to run: ${mode.typed}`)}</Text>
       ) : null}
-      {mode.name === 'fill' ? <Text color={c('yellow')}>{`${detail.columns[mode.column] ?? ''}: ${mode.typed}▏ (Enter saves, Esc cancels)`}</Text> : null}
+      {mode.name === 'fill' ? <Text color={c('yellow')} wrap="truncate-end">{cut(`${detail.columns[mode.column] ?? ''}: ${mode.typed}▏ (Enter saves, Esc cancels)`)}</Text> : null}
       {mode.name === 'failed' ? (
-        <Text color={c('red')}>{`✘ ${mode.outcome}${mode.exitCode !== null ? ` (exit ${mode.exitCode})` : ''} — r retry · s skip · b rollback · n next`}</Text>
+        <Text color={c('red')} wrap="truncate-end">{cut(`✘ ${mode.outcome}${mode.exitCode !== null ? ` (exit ${mode.exitCode})` : ''} — r retry · s skip · b rollback · n next`)}</Text>
       ) : null}
-      {mode.name === 'running' ? <Text color={c('yellow')}>◐ running… Ctrl-C stops it</Text> : null}
-      {state.message ? <Text>{cut(state.message)}</Text> : null}
-      <Text dimColor>{cut(`⏱ ${Math.floor(elapsed / 60)}:${String(elapsed % 60).padStart(2, '0')} · cwd ${state.cwd}${state.changedVars.length ? ` · set ${state.changedVars.join(', ')}` : ''} · ? keys · q quit`)}</Text>
+      {mode.name === 'running' ? <Text color={c('yellow')} wrap="truncate-end">{cut('◐ running… Ctrl-C stops it')}</Text> : null}
+      {state.message ? <Text wrap="truncate-end">{cut(state.message)}</Text> : null}
+      <Text dimColor wrap="truncate-end">{cut(`⏱ ${Math.floor(elapsed / 60)}:${String(elapsed % 60).padStart(2, '0')} · cwd ${state.cwd}${state.changedVars.length ? ` · set ${state.changedVars.join(', ')}` : ''} · ? keys · q quit`)}</Text>
     </Box>
   );
 }

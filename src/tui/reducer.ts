@@ -1,4 +1,5 @@
-import { OUTPUT_LINES, type PlayState, type Step } from './state.js';
+import { LINE_CHARS, OUTPUT_LINES, type PlayState, type Step } from './state.js';
+import { lastReturn } from './text.js';
 
 /** Everything that can happen to the screen. */
 export type Action =
@@ -18,6 +19,7 @@ export type Action =
   | { type: 'start-fill'; column: number; prefill: string }
   | { type: 'filled'; message: string; label?: string }
   | { type: 'scroll'; by: number }
+  | { type: 'scroll-code'; by: number; lines: number; rows: number }
   | { type: 'help' }
   | { type: 'message'; text: string | null }
   | { type: 'quit' };
@@ -54,13 +56,13 @@ export function reduce(state: PlayState, action: Action): PlayState {
           break;
         }
       }
-      return { ...state, selected: next, column: -1, mode: { name: 'browse' }, message: null, output: mode.name === 'failed' ? [] : state.output };
+      return { ...state, selected: next, column: -1, codeTop: 0, mode: { name: 'browse' }, message: null, output: mode.name === 'failed' ? [] : state.output };
     }
     case 'next-unfinished': {
       if (mode.name === 'running') return state;
       const after = state.steps.findIndex((s, i) => i > state.selected && unfinished(s));
       const next = after !== -1 ? after : firstUnfinished(state.steps);
-      return { ...state, selected: next, column: -1, mode: { name: 'browse' }, message: null };
+      return { ...state, selected: next, column: -1, codeTop: 0, mode: { name: 'browse' }, message: null };
     }
     case 'jump-rollback': {
       const at = state.steps.findIndex((s) => s.rollback && s.kind === 'block');
@@ -71,7 +73,7 @@ export function reduce(state: PlayState, action: Action): PlayState {
       return { ...state, column: clamp(action.from + action.by, 0, Math.max(0, action.width - 1)) };
     case 'request-run':
       if (mode.name === 'running' || !runnable(state.steps[state.selected])) return state;
-      return { ...state, mode: { name: 'confirm', word: action.word, typed: '', ...(action.script !== undefined ? { script: action.script } : {}) }, message: action.script !== undefined ? 'runs your edited version, this time only' : null };
+      return { ...state, codeTop: 0, mode: { name: 'confirm', word: action.word, typed: '', ...(action.script !== undefined ? { script: action.script } : {}) }, message: action.script !== undefined ? 'runs your edited version, this time only' : null };
     case 'type':
       if (mode.name === 'confirm') return { ...state, mode: { ...mode, typed: mode.typed + action.text } };
       if (mode.name === 'fill') return { ...state, mode: { ...mode, typed: mode.typed + action.text } };
@@ -87,8 +89,9 @@ export function reduce(state: PlayState, action: Action): PlayState {
     case 'output': {
       const lines = state.output.length ? [...state.output] : [''];
       const parts = action.text.split('\n');
-      lines[lines.length - 1] += parts[0]!;
-      for (const part of parts.slice(1)) lines.push(part);
+      // A progress bar draws over its own line: keep its last state, so no line grows without bound.
+      lines[lines.length - 1] = bound(lines[lines.length - 1] + parts[0]!);
+      for (const part of parts.slice(1)) lines.push(bound(part));
       return { ...state, output: lines.slice(-OUTPUT_LINES) };
     }
     case 'run-ended': {
@@ -118,6 +121,8 @@ export function reduce(state: PlayState, action: Action): PlayState {
       return { ...state, steps: relabel(state.steps, state.selected, action.label), mode: { name: 'browse' }, message: action.message };
     case 'scroll':
       return { ...state, scroll: clamp(state.scroll + action.by, 0, Math.max(0, state.output.length - 1)) };
+    case 'scroll-code':
+      return { ...state, codeTop: clamp(state.codeTop + action.by, 0, Math.max(0, action.lines - action.rows)) };
     case 'help':
       // Help may open while a block runs; closing it goes back to what was on screen.
       if (mode.name === 'help') return { ...state, mode: state.steps[state.selected]?.status === 'running' ? { name: 'running', startedAt: Date.now() } : { name: 'browse' } };
@@ -127,6 +132,13 @@ export function reduce(state: PlayState, action: Action): PlayState {
     case 'quit':
       return { ...state, quitting: true };
   }
+}
+
+/** The part of a growing output line worth keeping: from its last carriage return, at most LINE_CHARS. */
+function bound(line: string): string {
+  // A trailing carriage return stays: what comes next draws over the line, not after it.
+  const kept = line.includes('\r') ? lastReturn(line) + (line.endsWith('\r') ? '\r' : '') : line;
+  return kept.length > LINE_CHARS ? kept.slice(0, LINE_CHARS) : kept;
 }
 
 function relabel(steps: Step[], index: number, label: string | undefined): Step[] {

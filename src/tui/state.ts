@@ -21,6 +21,8 @@ export interface PlayState {
   output: string[];
   /** Lines scrolled back from the tail (0 follows the tail). */
   scroll: number;
+  /** The first code line shown when the command is taller than its pane (the confirm screen scrolls it). */
+  codeTop: number;
   /** Table column under the cursor on a row step; -1 until the operator moves it: the row's first cell to fill. */
   column: number;
   message: string | null;
@@ -31,3 +33,11 @@ export interface PlayState {
 
 /** How many output lines the state keeps; the screen shows the last of them. */
 export const OUTPUT_LINES = 500;
+
+/** How many characters of one output line the state keeps: a line wider than that is cut anyway. */
+export const LINE_CHARS = 4096;
+
+/** The screen as it opens: browsing, nothing run yet. */
+export function initialState(steps: Step[], cwd: string, message: string | null = null): PlayState {
+  return { steps, selected: 0, mode: { name: 'browse' }, output: [], scroll: 0, codeTop: 0, column: -1, message, cwd, changedVars: [], quitting: false };
+}

@@ -1,7 +1,7 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { App, type Controller } from '../../src/tui/App.js';
-import type { PlayState, Step } from '../../src/tui/state.js';
+import { initialState, type PlayState, type Step } from '../../src/tui/state.js';
 
 const steps: Step[] = [
   { id: 0, kind: 'heading', depth: 0, label: 'Deploy', line: 1, ref: 0, status: 'info', rollback: false },
@@ -36,7 +36,7 @@ function controller(calls: string[]): Controller {
   };
 }
 
-const initial: PlayState = { steps, selected: 0, mode: { name: 'browse' }, output: [], scroll: 0, column: 0, message: null, cwd: '/tmp', changedVars: [], quitting: false };
+const initial: PlayState = { ...initialState(steps, '/tmp'), column: 0 };
 
 async function until(frame: () => string | undefined, text: string): Promise<string> {
   for (let i = 0; i < 100; i++) {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { firstUnfinished, reduce } from '../../src/tui/reducer.js';
-import type { PlayState, Step } from '../../src/tui/state.js';
+import { initialState, LINE_CHARS, type PlayState, type Step } from '../../src/tui/state.js';
 
 const step = (id: number, kind: Step['kind'], status: Step['status'] = 'pending', rollback = false): Step => ({ id, kind, depth: 0, label: `s${id}`, line: id + 1, ref: id, status, rollback });
 
 function state(steps: Step[], selected = 1): PlayState {
-  return { steps, selected, mode: { name: 'browse' }, output: [], scroll: 0, column: 0, message: null, cwd: '/w', changedVars: [], quitting: false };
+  return { ...initialState(steps, '/w'), selected, column: 0 };
 }
 
 const doc = [step(0, 'heading', 'info'), step(1, 'block', 'passed'), step(2, 'block'), step(3, 'heading', 'info'), step(4, 'task'), step(5, 'row', 'info'), step(6, 'block', 'pending', true)];
@@ -104,6 +104,29 @@ describe('the play reducer', () => {
     s = reduce(s, { type: 'scroll', by: 10 });
     expect(s.scroll).toBe(10);
     expect(reduce(s, { type: 'scroll', by: -50 }).scroll).toBe(0);
+  });
+});
+
+describe('output and code the screen can hold', () => {
+  it('keeps a progress bar that never ends its line at its last state, and bounds a line without end', () => {
+    let s = state(doc, 2);
+    for (let i = 0; i <= 100; i++) s = reduce(s, { type: 'output', text: `\rprogress ${i}%` });
+    expect(s.output).toEqual(['progress 100%']);
+    s = reduce(s, { type: 'output', text: '\r' });
+    s = reduce(s, { type: 'output', text: 'done\n' });
+    expect(s.output).toEqual(['done', '']);
+    for (let i = 0; i < 100; i++) s = reduce(s, { type: 'output', text: 'x'.repeat(1000) });
+    expect(s.output.at(-1)).toHaveLength(LINE_CHARS);
+  });
+
+  it('scrolls a command taller than its pane within its lines, and starts at its top on each confirm', () => {
+    let s = reduce(state(doc, 2), { type: 'request-run', word: null });
+    s = reduce(s, { type: 'scroll-code', by: 15, lines: 60, rows: 14 });
+    expect(s.codeTop).toBe(15);
+    s = reduce(reduce(s, { type: 'scroll-code', by: 40, lines: 60, rows: 14 }), { type: 'scroll-code', by: 1, lines: 60, rows: 14 });
+    expect(s.codeTop).toBe(46);
+    expect(reduce(s, { type: 'scroll-code', by: -99, lines: 60, rows: 14 }).codeTop).toBe(0);
+    expect(reduce(reduce(s, { type: 'cancel-input' }), { type: 'request-run', word: null }).codeTop).toBe(0);
   });
 });
 

@@ -1,13 +1,14 @@
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { displayWidth } from '../../src/tui/text.js';
 import { BIN } from '../support/cli.js';
 import { tmuxServer } from './tmux.js';
 
 // The play screen at the smallest size it promises to hold: 80×24.
 const SIZE = { x: 80, y: 24 };
-const { start, history, keys, tmux, waitFor, kill } = tmuxServer('screen');
+const { start, screen, history, keys, tmux, waitFor, kill } = tmuxServer('screen');
 
 afterAll(() => {
   kill();
@@ -48,5 +49,67 @@ describe('a secret asked before the screen opens', () => {
     await waitFor('secret', 'EXITED 0');
     expect(history('secret')).not.toMatch(/hunter|s3cr3/);
     for (const text of everyFile(dir)) expect(text).not.toMatch(/hunter|s3cr3/);
+  }, 60_000);
+});
+
+/** The screen holds: no line wider than the pane, the title on the first row, the footer last. */
+function holds(text: string): void {
+  const lines = text.replace(/\n+$/, '').split('\n');
+  for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(SIZE.x);
+  expect(lines.length).toBeLessThanOrEqual(SIZE.y);
+  expect(lines[0]).toMatch(/^(Noisy output|A long command) — /);
+  expect(lines.at(-1)).toMatch(/^⏱ \d+:\d\d · cwd /);
+}
+
+describe('the play screen at 80×24', () => {
+  it('holds its layout through tabs, a 300-column line, a progress bar and cursor movement', async () => {
+    play('noisy', 'output.md');
+    await waitFor('noisy', /› +○ Print everything/);
+    keys('noisy', 'Enter');
+    await waitFor('noisy', 'Run this block? [y/N]');
+    keys('noisy', 'y');
+    const shown = await waitFor('noisy', /› +○ Read it/);
+    holds(shown);
+    expect(shown).toContain('│ col1    col2    col3');
+    expect(shown).toContain(`│ ${'0'.repeat(76)}…`);
+    expect(shown).toContain('│ progress 100%');
+    expect(shown).not.toContain('progress 10%');
+    expect(shown).toContain('│ moved green');
+    // Nothing scrolled off: the frame was drawn once, in place.
+    expect(history('noisy').split('\n').filter((l) => l.startsWith('Noisy output — '))).toHaveLength(1);
+  }, 60_000);
+
+  it('redraws the whole screen on Ctrl-L', async () => {
+    play('redraw', 'output.md');
+    await waitFor('redraw', /› +○ Print everything/);
+    // Something else writes to the terminal, below the frame, as a stray process would.
+    const tty = tmux('display-message', '-p', '-t', 'redraw', '#{pane_tty}').stdout.trim();
+    writeFileSync(tty, '\x1b7\x1b[24;1HSTRAY-TEXT\x1b8');
+    await waitFor('redraw', 'STRAY-TEXT');
+    keys('redraw', 'C-l');
+    await waitFor('redraw', (text: string) => !text.includes('STRAY-TEXT'));
+    holds(screen('redraw'));
+  }, 60_000);
+
+  it('shows the whole of a 60-line command on the confirm screen, scrolled with [ and ]', async () => {
+    play('long', 'long.md');
+    await waitFor('long', /› +○ Run sixty lines/);
+    keys('long', 'Enter');
+    let shown = await waitFor('long', 'Run this block? [y/N]');
+    holds(shown);
+    expect(shown).toContain('echo line-01');
+    expect(shown).toMatch(/lines 1–\d+ of 60 · \[ up · \] down/);
+    const seen = new Set<string>();
+    for (let i = 0; i < 20 && !seen.has('line-60'); i++) {
+      for (const match of shown.matchAll(/echo (line-\d\d)/g)) seen.add(match[1]!);
+      keys('long', ']');
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      shown = screen('long');
+      holds(shown);
+    }
+    for (const match of shown.matchAll(/echo (line-\d\d)/g)) seen.add(match[1]!);
+    expect(seen.size).toBe(60);
+    keys('long', '[');
+    await waitFor('long', 'Run this block? [y/N]');
   }, 60_000);
 });

@@ -17,11 +17,12 @@ export function tmuxServer(tag: string) {
   /** The screen and everything scrolled off it. */
   const history = (name: string) => tmux('capture-pane', '-p', '-S', '-', '-t', name).stdout;
   const keys = (name: string, ...k: string[]) => tmux('send-keys', '-t', name, ...k);
-  const waitFor = async (name: string, text: string | RegExp, read = screen): Promise<string> => {
+  /** Waits until the screen shows `text`, matches it, or passes the test. */
+  const waitFor = async (name: string, text: string | RegExp | ((screen: string) => boolean), read = screen): Promise<string> => {
     let last = '';
     for (let i = 0; i < 300; i++) {
       last = read(name);
-      if (typeof text === 'string' ? last.includes(text) : text.test(last)) return last;
+      if (typeof text === 'string' ? last.includes(text) : text instanceof RegExp ? text.test(last) : text(last)) return last;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     throw new Error(`the screen never showed ${String(text)}:\n${last}`);
