@@ -29,6 +29,12 @@ export interface Controller {
 const MARKS: Record<Step['status'], string> = { pending: '○', running: '◐', passed: '✔', failed: '✘', skipped: '↷', ticked: '☑', info: ' ' };
 const KEYS = '↑↓/jk move · Enter run · e edit & run · s skip · r re-run · space tick · f fill · ←→ column · n next · b rollback · [ ] scroll · ? help · q quit';
 
+/** A duration as the screen's clocks show it: minutes and seconds. */
+function clock(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
 /**
  * The `play` screen: an outline, the selected step, live output and a status bar. The key handler
  * and the view share one component because each key reads the state the view last drew.
@@ -156,7 +162,6 @@ export function App({ controller, initial }: { controller: Controller; initial: 
   const codeTop = mode.name === 'confirm' ? Math.min(state.codeTop, Math.max(0, detail.code.length - rows.code)) : 0;
   const code = detail.code.slice(codeTop, codeTop + rows.code);
   const codeMore = mode.name === 'confirm' ? `lines ${codeTop + 1}–${codeTop + code.length} of ${detail.code.length} · [ up · ] down` : `… ${detail.code.length - code.length} more lines: Enter shows them all`;
-  const elapsed = Math.round((now - started.current) / 1000);
 
   if (mode.name === 'help') {
     return (
@@ -206,9 +211,9 @@ export function App({ controller, initial }: { controller: Controller; initial: 
       {mode.name === 'failed' ? (
         <Text color={c('red')} wrap="truncate-end">{cut(`✘ ${mode.outcome}${mode.exitCode !== null ? ` (exit ${mode.exitCode})` : ''} — r retry · s skip · b rollback · n next`)}</Text>
       ) : null}
-      {mode.name === 'running' ? <Text color={c('yellow')} wrap="truncate-end">{cut('◐ running… Ctrl-C stops it')}</Text> : null}
+      {mode.name === 'running' ? <Text color={c('yellow')} wrap="truncate-end">{cut(`◐ running ${clock(now - mode.startedAt)} · ${state.outputLines} line${state.outputLines === 1 ? '' : 's'} · Ctrl-C stops it`)}</Text> : null}
       {state.message ? <Text wrap="truncate-end">{cut(state.message)}</Text> : null}
-      <Text dimColor wrap="truncate-end">{cut(`⏱ ${Math.floor(elapsed / 60)}:${String(elapsed % 60).padStart(2, '0')} · cwd ${state.cwd}${state.changedVars.length ? ` · set ${state.changedVars.join(', ')}` : ''} · ? keys · q quit`)}</Text>
+      <Text dimColor wrap="truncate-end">{cut(`⏱ ${clock(now - started.current)} · cwd ${state.cwd}${state.changedVars.length ? ` · set ${state.changedVars.join(', ')}` : ''} · ? keys · q quit`)}</Text>
     </Box>
   );
 }

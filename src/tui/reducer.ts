@@ -85,14 +85,14 @@ export function reduce(state: PlayState, action: Action): PlayState {
       if (mode.name === 'confirm' || mode.name === 'fill' || mode.name === 'help') return { ...state, mode: { name: 'browse' }, message: null };
       return state;
     case 'run-started':
-      return { ...state, mode: { name: 'running', startedAt: action.at }, output: [], scroll: 0, steps: setStatus(state.steps, state.selected, 'running') };
+      return { ...state, mode: { name: 'running', startedAt: action.at }, output: [], outputLines: 0, scroll: 0, steps: setStatus(state.steps, state.selected, 'running') };
     case 'output': {
       const lines = state.output.length ? [...state.output] : [''];
       const parts = action.text.split('\n');
       // A progress bar draws over its own line: keep its last state, so no line grows without bound.
       lines[lines.length - 1] = bound(lines[lines.length - 1] + parts[0]!);
       for (const part of parts.slice(1)) lines.push(bound(part));
-      return { ...state, output: lines.slice(-OUTPUT_LINES) };
+      return { ...state, output: lines.slice(-OUTPUT_LINES), outputLines: state.outputLines + parts.length - 1 };
     }
     case 'run-ended': {
       const steps = state.steps.map((s, i) => (i === state.selected ? { ...s, status: action.status, durationMs: action.durationMs, label: action.label ?? s.label } : s));
@@ -124,9 +124,9 @@ export function reduce(state: PlayState, action: Action): PlayState {
     case 'scroll-code':
       return { ...state, codeTop: clamp(state.codeTop + action.by, 0, Math.max(0, action.lines - action.rows)) };
     case 'help':
-      // Help may open while a block runs; closing it goes back to what was on screen.
-      if (mode.name === 'help') return { ...state, mode: state.steps[state.selected]?.status === 'running' ? { name: 'running', startedAt: Date.now() } : { name: 'browse' } };
-      return { ...state, mode: { name: 'help' } };
+      // Help may open while a block runs; closing it goes back to what was on screen, clock and all.
+      if (mode.name === 'help') return { ...state, mode: mode.back };
+      return { ...state, mode: { name: 'help', back: mode } };
     case 'message':
       return { ...state, message: action.text };
     case 'quit':

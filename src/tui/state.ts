@@ -10,7 +10,7 @@ export type Mode =
   | { name: 'running'; startedAt: number }
   | { name: 'failed'; exitCode: number | null; outcome: string }
   | { name: 'fill'; column: number; typed: string }
-  | { name: 'help' };
+  | { name: 'help'; back: Mode };
 
 /** The whole screen state: everything the view shows, nothing it computes. */
 export interface PlayState {
@@ -19,6 +19,8 @@ export interface PlayState {
   mode: Mode;
   /** Output of the block shown, last lines only. */
   output: string[];
+  /** Lines the running (or last) step printed, all of them, not only those kept. */
+  outputLines: number;
   /** Lines scrolled back from the tail (0 follows the tail). */
   scroll: number;
   /** The first code line shown when the command is taller than its pane (the confirm screen scrolls it). */
@@ -39,5 +41,5 @@ export const LINE_CHARS = 4096;
 
 /** The screen as it opens: browsing, nothing run yet. */
 export function initialState(steps: Step[], cwd: string, message: string | null = null): PlayState {
-  return { steps, selected: 0, mode: { name: 'browse' }, output: [], scroll: 0, codeTop: 0, column: -1, message, cwd, changedVars: [], quitting: false };
+  return { steps, selected: 0, mode: { name: 'browse' }, output: [], outputLines: 0, scroll: 0, codeTop: 0, column: -1, message, cwd, changedVars: [], quitting: false };
 }

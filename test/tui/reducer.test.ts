@@ -87,13 +87,20 @@ describe('the play reducer', () => {
     expect(s.mode).toEqual({ name: 'browse' });
   });
 
-  it('opens help while a block runs and goes back to the running block', () => {
+  it('opens help while a block runs and goes back to the running block, its clock untouched', () => {
     let s = reduce(state(doc, 2), { type: 'run-started', at: 1 });
     s = reduce(s, { type: 'help' });
-    expect(s.mode).toEqual({ name: 'help' });
+    expect(s.mode.name).toBe('help');
     s = reduce(s, { type: 'help' });
-    expect(s.mode.name).toBe('running');
-    expect(reduce(state(doc, 2), { type: 'help' }).mode).toEqual({ name: 'help' });
+    expect(s.mode).toEqual({ name: 'running', startedAt: 1 });
+    expect(reduce(reduce(state(doc, 2), { type: 'help' }), { type: 'help' }).mode).toEqual({ name: 'browse' });
+  });
+
+  it('counts every line a running step prints, not only those it keeps', () => {
+    let s = reduce(state(doc, 2), { type: 'run-started', at: 1 });
+    for (let i = 0; i < 700; i++) s = reduce(s, { type: 'output', text: `${i}\n${i}\n` });
+    expect(s.outputLines).toBe(1400);
+    expect(reduce(s, { type: 'run-started', at: 2 }).outputLines).toBe(0);
   });
 
   it('keeps only the last lines of output and scrolls back within them', () => {

@@ -113,3 +113,17 @@ describe('the play screen at 80×24', () => {
     await waitFor('long', 'Run this block? [y/N]');
   }, 60_000);
 });
+
+describe('a block that takes its time', () => {
+  it('shows its elapsed time ticking and the lines it printed so far', async () => {
+    play('wait', 'wait.md');
+    await waitFor('wait', /› +○ Wait three seconds/);
+    keys('wait', 'Enter');
+    await waitFor('wait', 'Run this block? [y/N]');
+    keys('wait', 'y');
+    await waitFor('wait', /◐ running 0:00 · 2 lines/);
+    await waitFor('wait', /◐ running 0:01 · 2 lines/);
+    await waitFor('wait', /◐ running 0:02 · 2 lines/);
+    await waitFor('wait', '✔ Wait three seconds');
+  }, 60_000);
+});
