@@ -1,9 +1,9 @@
 import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
 import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { layout } from './layout.js';
-import { firstUnfinished, reduce } from './reducer.js';
+import { firstUnfinished, reduce, unfinished } from './reducer.js';
 import { screenLine } from './text.js';
-import type { PlayState, Step } from './state.js';
+import type { Mode, PlayState, Step } from './state.js';
 
 /** What the screen asks of the command that runs it; all decisions and I/O live there. */
 export interface Controller {
@@ -21,13 +21,23 @@ export interface Controller {
   skip(step: Step): void;
   toggle(step: Step, column: number): { status: Step['status']; message: string; label?: string };
   prefill(step: Step, column: number): string;
-  fill(step: Step, column: number, value: string): { message: string; label?: string };
+  /** Fills a cell; `status`, when given, is the row's status now (done once nothing is left to tick or fill). */
+  fill(step: Step, column: number, value: string): { message: string; label?: string; status?: Step['status'] };
+  /** How many checklist items above a block, in its section, are not ticked yet. */
+  unticked(step: Step): number;
   cancel(): void;
   quit(): void;
 }
 
 const MARKS: Record<Step['status'], string> = { pending: '○', running: '◐', passed: '✔', failed: '✘', skipped: '↷', ticked: '☑', info: ' ' };
 const KEYS = '↑↓/jk move · Enter run · e edit & run · s skip · r re-run · space tick · f fill · ←→ column · n next · b rollback · [ ] scroll · ? help · q quit';
+
+/** The confirm line: the question, with what is still unticked above the block when something is. */
+function confirmPrompt(mode: Extract<Mode, { name: 'confirm' }>, step: Step | undefined): string {
+  const unticked = mode.unticked ? `${mode.unticked} pre-flight item${mode.unticked === 1 ? '' : 's'} unticked: ` : '';
+  if (mode.word !== null) return `${unticked}Type "${mode.word}" to run: ${mode.typed}`;
+  return unticked ? `${unticked}run anyway? [y/N]` : `Run this ${step?.kind === 'scenario' ? 'scenario' : 'block'}? [y/N]`;
+}
 
 /** A duration as the screen's clocks show it: minutes and seconds. */
 function clock(ms: number): string {
@@ -132,7 +142,7 @@ export function App({ controller, initial }: { controller: Controller; initial: 
       else if (key.downArrow || input === 'j') dispatch({ type: 'move', by: 1 });
       else if (key.leftArrow) dispatch({ type: 'column', by: -1, width: detail.columns.length, from: column });
       else if (key.rightArrow) dispatch({ type: 'column', by: 1, width: detail.columns.length, from: column });
-      else if (enter || input === 'r') dispatch({ type: 'request-run', word: controller.confirmWord(step) });
+      else if (enter || input === 'r') dispatch({ type: 'request-run', word: controller.confirmWord(step), unticked: controller.unticked(step) });
       else if (input === 's') {
         controller.skip(step);
         dispatch({ type: 'skip' });
@@ -140,8 +150,9 @@ export function App({ controller, initial }: { controller: Controller; initial: 
       else if (input === 'f' && (step.kind === 'row' || step.kind === 'scenario')) dispatch({ type: 'start-fill', column, prefill: controller.prefill(step, column) });
       else if (input === 'e' && step.kind === 'block') {
         const script = controller.edit(step);
-        if (script !== null) dispatch({ type: 'request-run', word: controller.confirmWord(step), script });
+        if (script !== null) dispatch({ type: 'request-run', word: controller.confirmWord(step), script, unticked: controller.unticked(step) });
       } else if (input === 'n') dispatch({ type: 'next-unfinished' });
+      else if (input === 'p') dispatch({ type: 'previous-unfinished' });
       else if (input === 'b') dispatch({ type: 'jump-rollback' });
       else if (input === '[') dispatch({ type: 'scroll', by: 5 });
       else if (input === ']') dispatch({ type: 'scroll', by: -5 });
@@ -181,7 +192,7 @@ export function App({ controller, initial }: { controller: Controller; initial: 
       <Text bold color={c('cyan')} wrap="truncate-end">{cut(`${controller.title} — ${controller.file}`)}</Text>
       {visible.map((s) => {
         const here = s.id === state.selected;
-        const mark = s.kind === 'heading' ? '' : `${MARKS[s.status]} `;
+        const mark = s.kind === 'heading' ? '' : `${unfinished(s) ? MARKS[s.status === 'failed' ? 'failed' : 'pending'] : MARKS[s.status]} `;
         const time = s.durationMs !== undefined && s.kind !== 'scenario' ? ` (${(s.durationMs / 1000).toFixed(2)} s)` : '';
         const label = s.kind === 'heading' ? s.label : `${mark}${s.label}${time}`;
         const color = s.status === 'passed' || s.status === 'ticked' ? 'green' : s.status === 'failed' ? 'red' : s.status === 'running' ? 'yellow' : undefined;
@@ -205,7 +216,7 @@ export function App({ controller, initial }: { controller: Controller; initial: 
         <Text key={`o${i}`} dimColor={mode.name !== 'failed'} wrap="truncate-end">{cut(line, '│ ')}</Text>
       ))}
       {mode.name === 'confirm' ? (
-        <Text color={c('yellow')} wrap="truncate-end">{cut(mode.word === null ? `Run this ${step?.kind === 'scenario' ? 'scenario' : 'block'}? [y/N]` : `Type "${mode.word}" to run: ${mode.typed}`)}</Text>
+        <Text color={c('yellow')} wrap="truncate-end">{cut(confirmPrompt(mode, step))}</Text>
       ) : null}
       {mode.name === 'fill' ? <Text color={c('yellow')} wrap="truncate-end">{cut(`${detail.columns[mode.column] ?? ''}: ${mode.typed}▏ (Enter saves, Esc cancels)`)}</Text> : null}
       {mode.name === 'failed' ? (

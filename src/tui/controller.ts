@@ -6,7 +6,7 @@ import { findPlaceholders, renderProse } from '../parser/index.js';
 import { resolvedCode, resolvedText, usedVariables } from '../session/display.js';
 import { scenarioLine, type Session } from '../session/engine.js';
 import { shown } from '../session/prepare.js';
-import type { RunStep } from '../session/steps.js';
+import { buildSteps, type RunStep } from '../session/steps.js';
 import type { Controller } from './App.js';
 import type { Step } from './state.js';
 
@@ -63,16 +63,30 @@ export function sessionController(session: Session, io: ScreenIo): Controller {
     prefill: (step, column) => session.prefill(step, column),
     fill(step, column, value) {
       try {
-        return session.fill(step, column, value);
+        return { ...session.fill(step, column, value), status: rowStatus(session, step) };
       } catch (error) {
         return { message: (error as Error).message };
       }
+    },
+    unticked(step) {
+      const block = step.kind === 'block' ? doc.model.blocks[step.ref] : undefined;
+      if (!block) return 0;
+      // A task that owns a block is that block's own box; the pre-flight items are the others.
+      const owning = new Set(doc.model.blocks.filter((b) => b.runnable && b.task !== null).map((b) => b.task));
+      return doc.model.tasks.filter((t) => t.section === block.section && t.span.end <= block.span.start && !t.checked && !owning.has(t.index)).length;
     },
     cancel: () => session.cancelStep(),
     quit() {
       // The session ends after the screen is gone; see the play command.
     },
   };
+}
+
+/** A row's status after a fill, as the outline would build it now: a row with nothing left to tick or fill is done. */
+function rowStatus(session: Session, step: Step): Step['status'] | undefined {
+  if (step.kind !== 'row') return undefined;
+  const now = buildSteps(session.prepared.doc.model).find((s) => s.kind === 'row' && s.ref === step.ref && s.row === step.row);
+  return now?.status ?? 'ticked';
 }
 
 /** What the panel shows for a step: its prose, its code with variables resolved (masked), its options. */

@@ -5,9 +5,10 @@ import { lastReturn } from './text.js';
 export type Action =
   | { type: 'move'; by: number }
   | { type: 'next-unfinished' }
+  | { type: 'previous-unfinished' }
   | { type: 'jump-rollback' }
   | { type: 'column'; by: number; width: number; from: number }
-  | { type: 'request-run'; word: string | null; script?: string }
+  | { type: 'request-run'; word: string | null; script?: string; unticked?: number }
   | { type: 'type'; text: string }
   | { type: 'backspace' }
   | { type: 'cancel-input' }
@@ -17,7 +18,7 @@ export type Action =
   | { type: 'skip' }
   | { type: 'ticked'; status: Step['status']; message: string; label?: string }
   | { type: 'start-fill'; column: number; prefill: string }
-  | { type: 'filled'; message: string; label?: string }
+  | { type: 'filled'; message: string; label?: string; status?: Step['status'] }
   | { type: 'scroll'; by: number }
   | { type: 'scroll-code'; by: number; lines: number; rows: number }
   | { type: 'help' }
@@ -26,9 +27,13 @@ export type Action =
 
 const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n));
 
-/** Whether a step still needs the operator. */
+/**
+ * Whether a step still needs the operator. A table row with a box to tick or a cell to fill is
+ * one of the steps: the outline marks it `info` until it is done.
+ */
 export function unfinished(step: Step): boolean {
-  return (step.kind === 'block' || step.kind === 'task' || step.kind === 'scenario') && (step.status === 'pending' || step.status === 'failed');
+  if (step.kind === 'heading') return false;
+  return step.status === 'pending' || step.status === 'failed' || (step.kind === 'row' && step.status === 'info');
 }
 
 /** Whether Enter runs the step: a block or a scenario row. */
@@ -64,6 +69,12 @@ export function reduce(state: PlayState, action: Action): PlayState {
       const next = after !== -1 ? after : firstUnfinished(state.steps);
       return { ...state, selected: next, column: -1, codeTop: 0, mode: { name: 'browse' }, message: null };
     }
+    case 'previous-unfinished': {
+      if (mode.name === 'running') return state;
+      const left = state.steps.flatMap((s, i) => (unfinished(s) ? [i] : []));
+      const previous = left.filter((i) => i < state.selected).at(-1) ?? left.at(-1) ?? state.selected;
+      return { ...state, selected: previous, column: -1, codeTop: 0, mode: { name: 'browse' }, message: null };
+    }
     case 'jump-rollback': {
       const at = state.steps.findIndex((s) => s.rollback && s.kind === 'block');
       if (at === -1) return { ...state, message: 'this runbook has no rollback section' };
@@ -73,7 +84,7 @@ export function reduce(state: PlayState, action: Action): PlayState {
       return { ...state, column: clamp(action.from + action.by, 0, Math.max(0, action.width - 1)) };
     case 'request-run':
       if (mode.name === 'running' || !runnable(state.steps[state.selected])) return state;
-      return { ...state, codeTop: 0, mode: { name: 'confirm', word: action.word, typed: '', ...(action.script !== undefined ? { script: action.script } : {}) }, message: action.script !== undefined ? 'runs your edited version, this time only' : null };
+      return { ...state, codeTop: 0, mode: { name: 'confirm', word: action.word, typed: '', ...(action.script !== undefined ? { script: action.script } : {}), ...(action.unticked ? { unticked: action.unticked } : {}) }, message: action.script !== undefined ? 'runs your edited version, this time only' : null };
     case 'type':
       if (mode.name === 'confirm') return { ...state, mode: { ...mode, typed: mode.typed + action.text } };
       if (mode.name === 'fill') return { ...state, mode: { ...mode, typed: mode.typed + action.text } };
@@ -118,7 +129,7 @@ export function reduce(state: PlayState, action: Action): PlayState {
       if (mode.name === 'running') return state;
       return { ...state, mode: { name: 'fill', column: action.column, typed: action.prefill } };
     case 'filled':
-      return { ...state, steps: relabel(state.steps, state.selected, action.label), mode: { name: 'browse' }, message: action.message };
+      return { ...state, steps: relabel(action.status ? setStatus(state.steps, state.selected, action.status) : state.steps, state.selected, action.label), mode: { name: 'browse' }, message: action.message };
     case 'scroll':
       return { ...state, scroll: clamp(state.scroll + action.by, 0, Math.max(0, state.output.length - 1)) };
     case 'scroll-code':

@@ -6,7 +6,8 @@ export type { Step };
 /** What the screen is doing. */
 export type Mode =
   | { name: 'browse' }
-  | { name: 'confirm'; word: string | null; typed: string; script?: string }
+  /** `unticked`: checklist items above the block in its section not ticked yet; the prompt says so. */
+  | { name: 'confirm'; word: string | null; typed: string; script?: string; unticked?: number }
   | { name: 'running'; startedAt: number }
   | { name: 'failed'; exitCode: number | null; outcome: string }
   | { name: 'fill'; column: number; typed: string }

@@ -31,6 +31,7 @@ function controller(calls: string[]): Controller {
     },
     prefill: () => '',
     fill: () => ({ message: 'filled' }),
+    unticked: () => 0,
     cancel: () => calls.push('cancel'),
     quit: () => calls.push('quit'),
   };

@@ -114,6 +114,37 @@ describe('the play reducer', () => {
   });
 });
 
+describe('rows in the flow', () => {
+  const flow = [step(0, 'heading', 'info'), step(1, 'task', 'ticked'), step(2, 'block', 'passed'), step(3, 'row', 'info'), step(4, 'row', 'ticked'), step(5, 'task'), step(6, 'row', 'info')];
+
+  it('counts a row still to tick or fill as unfinished: the start position, n and p visit it', () => {
+    expect(firstUnfinished(flow)).toBe(3);
+    let s = reduce(state(flow, 3), { type: 'next-unfinished' });
+    expect(s.selected).toBe(5);
+    s = reduce(s, { type: 'next-unfinished' });
+    expect(s.selected).toBe(6);
+    s = reduce(s, { type: 'previous-unfinished' });
+    expect(s.selected).toBe(5);
+    s = reduce(reduce(s, { type: 'previous-unfinished' }), { type: 'previous-unfinished' });
+    // Before the first unfinished step, p goes round to the last one.
+    expect(s.selected).toBe(6);
+    expect(reduce(state([step(0, 'block', 'passed')], 0), { type: 'previous-unfinished' }).selected).toBe(0);
+  });
+
+  it('marks a row done when a fill leaves nothing to do, and moves on to it after a block', () => {
+    const filled = reduce(state(flow, 6), { type: 'filled', message: 'cell', status: 'ticked' });
+    expect(filled.steps[6]!.status).toBe('ticked');
+    let s = reduce(state(flow, 2), { type: 'run-started', at: 0 });
+    s = reduce(s, { type: 'run-ended', status: 'passed', durationMs: 1, exitCode: 0, outcome: 'passed', cwd: '/w', changedVars: [] });
+    expect(s.selected).toBe(3);
+  });
+
+  it('asks before running a block with checklist items unticked above it', () => {
+    expect(reduce(state(flow, 2), { type: 'request-run', word: null, unticked: 3 }).mode).toEqual({ name: 'confirm', word: null, typed: '', unticked: 3 });
+    expect(reduce(state(flow, 2), { type: 'request-run', word: null, unticked: 0 }).mode).toEqual({ name: 'confirm', word: null, typed: '' });
+  });
+});
+
 describe('output and code the screen can hold', () => {
   it('keeps a progress bar that never ends its line at its last state, and bounds a line without end', () => {
     let s = state(doc, 2);
@@ -138,7 +169,7 @@ describe('output and code the screen can hold', () => {
 });
 
 describe('scenario steps', () => {
-  const game = [step(0, 'heading', 'info'), step(1, 'scenario', 'passed'), step(2, 'scenario'), step(3, 'row', 'info'), step(4, 'scenario', 'failed')];
+  const game = [step(0, 'heading', 'info'), step(1, 'scenario', 'passed'), step(2, 'scenario'), step(3, 'row', 'ticked'), step(4, 'scenario', 'failed')];
 
   it('are runnable and count as unfinished until they pass', () => {
     expect(firstUnfinished(game)).toBe(2);

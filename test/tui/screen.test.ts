@@ -127,3 +127,34 @@ describe('a block that takes its time', () => {
     await waitFor('wait', '✔ Wait three seconds');
   }, 60_000);
 });
+
+describe('every row is a step', () => {
+  it('warns before a block with pre-flight items unticked above it, and n and p visit checklist and table rows', async () => {
+    play('rows', 'rows.md');
+    await waitFor('rows', /› +○ Paged the on-call DBA/);
+    keys('rows', 'Space');
+    await waitFor('rows', '☑ Paged the on-call DBA');
+    keys('rows', 'n');
+    await waitFor('rows', /› +○ Opened the incident channel/);
+    keys('rows', 'j');
+    keys('rows', 'j');
+    await waitFor('rows', /› +○ drain/);
+    keys('rows', 'Enter');
+    await waitFor('rows', '2 pre-flight items unticked: run anyway? [y/N]');
+    keys('rows', 'n');
+    await waitFor('rows', (text: string) => !text.includes('run anyway'));
+    keys('rows', 'Enter');
+    await waitFor('rows', '2 pre-flight items unticked: run anyway? [y/N]');
+    keys('rows', 'y');
+    // After the block, the next unfinished step is the checklist row of the table below it.
+    await waitFor('rows', /› +○ replication lag \| · \| \[ \]/);
+    keys('rows', 'n');
+    await waitFor('rows', /› +○ 10:00 \| TBD/);
+    keys('rows', 'p');
+    await waitFor('rows', /› +○ replication lag/);
+    keys('rows', 'p');
+    await waitFor('rows', /› +○ Froze deploys/);
+    keys('rows', 'q');
+    await waitFor('rows', 'EXITED 0');
+  }, 60_000);
+});

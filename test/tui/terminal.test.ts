@@ -36,7 +36,7 @@ describe('runbook play in a real terminal', () => {
     keys('drill', 'Space');
     await waitFor('drill', '☑ Manual check');
     keys('drill', 'j');
-    await waitFor('drill', /› +disk \| · \| \[ \]/);
+    await waitFor('drill', /› +○ disk \| · \| \[ \]/);
     // The cursor starts on the row's first cell to fill.
     await waitFor('drill', 'column: Value');
     keys('drill', 'f');
