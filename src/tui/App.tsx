@@ -1,5 +1,6 @@
 import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
 import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { footerKeys, KEYS } from './keys.js';
 import { layout } from './layout.js';
 import { firstUnfinished, reduce, unfinished } from './reducer.js';
 import { screenLine } from './text.js';
@@ -30,7 +31,6 @@ export interface Controller {
 }
 
 const MARKS: Record<Step['status'], string> = { pending: '○', running: '◐', passed: '✔', failed: '✘', skipped: '↷', ticked: '☑', info: ' ' };
-const KEYS = '↑↓/jk move · Enter run · e edit & run · s skip · r re-run · space tick · f fill · ←→ column · n next · b rollback · [ ] scroll · ? help · q quit';
 
 /** The confirm line: the question, with what is still unticked above the block when something is. */
 function confirmPrompt(mode: Extract<Mode, { name: 'confirm' }>, step: Step | undefined): string {
@@ -178,10 +178,9 @@ export function App({ controller, initial }: { controller: Controller; initial: 
     return (
       <Box flexDirection="column">
         <Text bold>Keys</Text>
-        {KEYS.split(' · ').map((k) => (
-          <Text key={k} wrap="truncate-end">{cut(`  ${k}`)}</Text>
+        {KEYS.map((k) => (
+          <Text key={k.keys} wrap="truncate-end">{cut(`  ${k.keys.padEnd(8)} ${k.does}`)}</Text>
         ))}
-        <Text wrap="truncate-end">{cut('  Ctrl-C while a block runs stops that block, not the app')}</Text>
         <Text dimColor>any key to go back</Text>
       </Box>
     );
@@ -224,7 +223,7 @@ export function App({ controller, initial }: { controller: Controller; initial: 
       ) : null}
       {mode.name === 'running' ? <Text color={c('yellow')} wrap="truncate-end">{cut(`◐ running ${clock(now - mode.startedAt)} · ${state.outputLines} line${state.outputLines === 1 ? '' : 's'} · Ctrl-C stops it`)}</Text> : null}
       {state.message ? <Text wrap="truncate-end">{cut(state.message)}</Text> : null}
-      <Text dimColor wrap="truncate-end">{cut(`⏱ ${clock(now - started.current)} · cwd ${state.cwd}${state.changedVars.length ? ` · set ${state.changedVars.join(', ')}` : ''} · ? keys · q quit`)}</Text>
+      <Text dimColor wrap="truncate-end">{cut(`⏱ ${clock(now - started.current)} · ${footerKeys(step, mode)} · cwd ${state.cwd}${state.changedVars.length ? ` · set ${state.changedVars.join(', ')}` : ''}`)}</Text>
     </Box>
   );
 }

@@ -58,7 +58,7 @@ function holds(text: string): void {
   for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(SIZE.x);
   expect(lines.length).toBeLessThanOrEqual(SIZE.y);
   expect(lines[0]).toMatch(/^(Noisy output|A long command) — /);
-  expect(lines.at(-1)).toMatch(/^⏱ \d+:\d\d · cwd /);
+  expect(lines.at(-1)).toMatch(/^⏱ \d+:\d\d · /);
 }
 
 describe('the play screen at 80×24', () => {
@@ -137,6 +137,7 @@ describe('every row is a step', () => {
     keys('rows', 'n');
     await waitFor('rows', /› +○ Opened the incident channel/);
     keys('rows', 'j');
+    await waitFor('rows', /› +○ Froze deploys/);
     keys('rows', 'j');
     await waitFor('rows', /› +○ drain/);
     keys('rows', 'Enter');
@@ -156,5 +157,24 @@ describe('every row is a step', () => {
     await waitFor('rows', /› +○ Froze deploys/);
     keys('rows', 'q');
     await waitFor('rows', 'EXITED 0');
+  }, 60_000);
+});
+
+describe('help', () => {
+  it('lists every key on ?, and the footer names the keys of the selected step', async () => {
+    play('help', 'rows.md');
+    let shown = await waitFor('help', /› +○ Paged the on-call DBA/);
+    expect(shown).toMatch(/^⏱ \d+:\d\d · s skip · space tick · n\/p next\/prev · \? keys · q quit/m);
+    keys('help', '?');
+    shown = await waitFor('help', 'redraw the screen');
+    for (const key of ['Enter', 'e ', 'space', 'f ', 'n p', 'b ', '[ ]', 'Ctrl-L', 'Ctrl-C', 'q ']) expect(shown).toContain(`  ${key}`);
+    for (const line of shown.split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(SIZE.x);
+    keys('help', 'x');
+    await waitFor('help', /› +○ Paged the on-call DBA/);
+    for (const next of ['Opened the incident channel', 'Froze deploys', 'drain']) {
+      keys('help', 'j');
+      shown = await waitFor('help', new RegExp(`› +○ ${next}`));
+    }
+    expect(shown).toMatch(/^⏱ \d+:\d\d · Enter run · e edit · s skip · n\/p/m);
   }, 60_000);
 });
