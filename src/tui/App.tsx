@@ -1,5 +1,6 @@
 import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
 import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import type { DiffLine } from './diff.js';
 import { footerKeys, KEYS } from './keys.js';
 import { layout } from './layout.js';
 import { firstUnfinished, reduce, unfinished } from './reducer.js';
@@ -15,8 +16,8 @@ export interface Controller {
   /** What the panel shows; for a table row, its columns and the one `f` fills unless the operator picks another. */
   describe(step: Step): { prose: string[]; code: string[]; options: string | null; columns: string[]; fillColumn?: number };
   confirmWord(step: Step): string | null;
-  /** Opens the block in the operator's editor; the edited text, or null when there is nothing to edit. */
-  edit(step: Step): string | null;
+  /** Opens the block in the operator's editor; the edited text and its diff against the block (masked), or null when there is nothing to edit. */
+  edit(step: Step): { script: string; diff: DiffLine[] } | null;
   /** Runs a block or a scenario; `message` and `label`, when given, replace the status line and the step's label. */
   run(step: Step, onOutput: (text: string) => void, onStart: () => void, script?: string): Promise<{ status: Step['status']; durationMs: number; exitCode: number | null; outcome: string; cwd: string; changedVars: string[]; message?: string; label?: string }>;
   skip(step: Step): void;
@@ -82,7 +83,9 @@ export function App({ controller, initial }: { controller: Controller; initial: 
   const column = state.column >= 0 ? state.column : (detail.fillColumn ?? 0);
   const mode = state.mode;
   const fixed = 3 + (detail.options ? 1 : 0) + (step?.kind === 'row' || step?.kind === 'scenario' ? 1 : 0) + (['confirm', 'fill', 'failed', 'running'].includes(mode.name) ? 1 : 0) + (state.message ? 1 : 0);
-  const rows = layout(size.rows, { steps: state.steps.length, prose: detail.prose.length, code: detail.code.length, fixed, confirm: mode.name === 'confirm' });
+  // After an edit, the confirm screen shows what the edit changed in the block instead of the block.
+  const codeLines = mode.name === 'confirm' && mode.diff ? mode.diff.map((l) => ({ text: l.text, margin: `${l.op} `, color: l.op === '-' ? 'red' : l.op === '+' ? 'green' : undefined })) : detail.code.map((text) => ({ text, margin: '  ', color: 'yellow' }));
+  const rows = layout(size.rows, { steps: state.steps.length, prose: detail.prose.length, code: codeLines.length, fixed, confirm: mode.name === 'confirm' });
 
   const startRun = (target: Step, script?: string) => {
     void controller
@@ -120,7 +123,7 @@ export function App({ controller, initial }: { controller: Controller; initial: 
           if (mode.word === null || mode.typed === mode.word) startRun(step, mode.script);
           else dispatch({ type: 'message', text: `type "${mode.word}" exactly to run this block` });
         } else if (key.backspace || key.delete) dispatch({ type: 'backspace' });
-        else if (input === '[' || input === ']') dispatch({ type: 'scroll-code', by: (input === '[' ? -1 : 1) * Math.max(1, rows.code - 1), lines: detail.code.length, rows: rows.code });
+        else if (input === '[' || input === ']') dispatch({ type: 'scroll-code', by: (input === '[' ? -1 : 1) * Math.max(1, rows.code - 1), lines: codeLines.length, rows: rows.code });
         else if (mode.word === null && (input === 'y' || input === 'Y')) startRun(step, mode.script);
         else if (mode.word === null && (input === 'n' || input === 'N')) dispatch({ type: 'cancel-input' });
         else if (mode.word !== null && input && !key.ctrl) dispatch({ type: 'type', text: input });
@@ -149,8 +152,8 @@ export function App({ controller, initial }: { controller: Controller; initial: 
       } else if (input === ' ') dispatch({ type: 'ticked', ...controller.toggle(step, column) });
       else if (input === 'f' && (step.kind === 'row' || step.kind === 'scenario')) dispatch({ type: 'start-fill', column, prefill: controller.prefill(step, column) });
       else if (input === 'e' && step.kind === 'block') {
-        const script = controller.edit(step);
-        if (script !== null) dispatch({ type: 'request-run', word: controller.confirmWord(step), script, unticked: controller.unticked(step) });
+        const edited = controller.edit(step);
+        if (edited !== null) dispatch({ type: 'request-run', word: controller.confirmWord(step), ...edited, unticked: controller.unticked(step) });
       } else if (input === 'n') dispatch({ type: 'next-unfinished' });
       else if (input === 'p') dispatch({ type: 'previous-unfinished' });
       else if (input === 'b') dispatch({ type: 'jump-rollback' });
@@ -170,9 +173,9 @@ export function App({ controller, initial }: { controller: Controller; initial: 
   const visible = state.steps.slice(first, first + rows.outline);
   const end = state.output.length - state.scroll;
   const output = rows.output ? state.output.slice(Math.max(0, end - rows.output), end) : [];
-  const codeTop = mode.name === 'confirm' ? Math.min(state.codeTop, Math.max(0, detail.code.length - rows.code)) : 0;
-  const code = detail.code.slice(codeTop, codeTop + rows.code);
-  const codeMore = mode.name === 'confirm' ? `lines ${codeTop + 1}–${codeTop + code.length} of ${detail.code.length} · [ up · ] down` : `… ${detail.code.length - code.length} more lines: Enter shows them all`;
+  const codeTop = mode.name === 'confirm' ? Math.min(state.codeTop, Math.max(0, codeLines.length - rows.code)) : 0;
+  const code = codeLines.slice(codeTop, codeTop + rows.code);
+  const codeMore = mode.name === 'confirm' ? `lines ${codeTop + 1}–${codeTop + code.length} of ${codeLines.length} · [ up · ] down` : `… ${codeLines.length - code.length} more lines: Enter shows them all`;
 
   if (mode.name === 'help') {
     return (
@@ -207,7 +210,7 @@ export function App({ controller, initial }: { controller: Controller; initial: 
       ))}
       {detail.options ? <Text dimColor wrap="truncate-end">{cut(detail.options)}</Text> : null}
       {code.map((line, i) => (
-        <Text key={`c${i}`} color={c('yellow')} wrap="truncate-end">{cut(line, '  ')}</Text>
+        <Text key={`c${i}`} color={line.color ? c(line.color) : undefined} wrap="truncate-end">{cut(line.text, line.margin)}</Text>
       ))}
       {rows.codeMore ? <Text dimColor wrap="truncate-end">{cut(codeMore)}</Text> : null}
       {step?.kind === 'row' || step?.kind === 'scenario' ? <Text wrap="truncate-end">{cut(`column: ${detail.columns[column] ?? ''}  (←→ to change)`)}</Text> : null}

@@ -8,6 +8,7 @@ import { scenarioLine, type Session } from '../session/engine.js';
 import { shown } from '../session/prepare.js';
 import { buildSteps, type RunStep } from '../session/steps.js';
 import type { Controller } from './App.js';
+import { lineDiff } from './diff.js';
 import type { Step } from './state.js';
 
 /** What the screen needs from outside the session: the terminal's input, the environment. */
@@ -38,7 +39,10 @@ export function sessionController(session: Session, io: ScreenIo): Controller {
     },
     edit(step) {
       const block = step.kind === 'block' ? doc.model.blocks[step.ref] : undefined;
-      return block ? editInEditor(block.name ?? `block-${block.index + 1}`, block.body, io) : null;
+      const script = block ? editInEditor(block.name ?? `block-${block.index + 1}`, block.body, io) : null;
+      if (!block || script === null) return null;
+      const mask = (text: string) => session.player.mask(text);
+      return { script, diff: lineDiff(mask(block.body), mask(script)) };
     },
     async run(step, onOutput, onStart, script) {
       const target = runStep(step);

@@ -1,4 +1,5 @@
 import { LINE_CHARS, OUTPUT_LINES, type PlayState, type Step } from './state.js';
+import type { DiffLine } from './diff.js';
 import { lastReturn } from './text.js';
 
 /** Everything that can happen to the screen. */
@@ -8,7 +9,7 @@ export type Action =
   | { type: 'previous-unfinished' }
   | { type: 'jump-rollback' }
   | { type: 'column'; by: number; width: number; from: number }
-  | { type: 'request-run'; word: string | null; script?: string; unticked?: number }
+  | { type: 'request-run'; word: string | null; script?: string; diff?: DiffLine[]; unticked?: number }
   | { type: 'type'; text: string }
   | { type: 'backspace' }
   | { type: 'cancel-input' }
@@ -84,7 +85,7 @@ export function reduce(state: PlayState, action: Action): PlayState {
       return { ...state, column: clamp(action.from + action.by, 0, Math.max(0, action.width - 1)) };
     case 'request-run':
       if (mode.name === 'running' || !runnable(state.steps[state.selected])) return state;
-      return { ...state, codeTop: 0, mode: { name: 'confirm', word: action.word, typed: '', ...(action.script !== undefined ? { script: action.script } : {}), ...(action.unticked ? { unticked: action.unticked } : {}) }, message: action.script !== undefined ? 'runs your edited version, this time only' : null };
+      return { ...state, codeTop: 0, mode: { name: 'confirm', word: action.word, typed: '', ...(action.script !== undefined ? { script: action.script } : {}), ...(action.diff ? { diff: action.diff } : {}), ...(action.unticked ? { unticked: action.unticked } : {}) }, message: action.script !== undefined ? 'runs your edited version, this time only' : null };
     case 'type':
       if (mode.name === 'confirm') return { ...state, mode: { ...mode, typed: mode.typed + action.text } };
       if (mode.name === 'fill') return { ...state, mode: { ...mode, typed: mode.typed + action.text } };

@@ -1,13 +1,17 @@
 
 import type { Step } from '../session/steps.js';
+import type { DiffLine } from './diff.js';
 
 export type { Step };
 
 /** What the screen is doing. */
 export type Mode =
   | { name: 'browse' }
-  /** `unticked`: checklist items above the block in its section not ticked yet; the prompt says so. */
-  | { name: 'confirm'; word: string | null; typed: string; script?: string; unticked?: number }
+  /**
+   * `script`: the operator's edit, run instead of the block, with its `diff` against the block;
+   * `unticked`: checklist items above the block in its section not ticked yet; the prompt says so.
+   */
+  | { name: 'confirm'; word: string | null; typed: string; script?: string; diff?: DiffLine[]; unticked?: number }
   | { name: 'running'; startedAt: number }
   | { name: 'failed'; exitCode: number | null; outcome: string }
   | { name: 'fill'; column: number; typed: string }

@@ -139,6 +139,11 @@ describe('rows in the flow', () => {
     expect(s.selected).toBe(3);
   });
 
+  it('keeps an edit and its diff on the confirm screen', () => {
+    const diff = [{ op: '-' as const, text: 'echo one' }, { op: '+' as const, text: 'echo two' }];
+    expect(reduce(state(flow, 2), { type: 'request-run', word: null, script: 'echo two', diff }).mode).toEqual({ name: 'confirm', word: null, typed: '', script: 'echo two', diff });
+  });
+
   it('asks before running a block with checklist items unticked above it', () => {
     expect(reduce(state(flow, 2), { type: 'request-run', word: null, unticked: 3 }).mode).toEqual({ name: 'confirm', word: null, typed: '', unticked: 3 });
     expect(reduce(state(flow, 2), { type: 'request-run', word: null, unticked: 0 }).mode).toEqual({ name: 'confirm', word: null, typed: '' });

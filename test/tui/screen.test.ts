@@ -178,3 +178,19 @@ describe('help', () => {
     expect(shown).toMatch(/^⏱ \d+:\d\d · Enter run · e edit · s skip · n\/p/m);
   }, 60_000);
 });
+
+describe('an edited block', () => {
+  it('is shown as a diff against the block before it runs', async () => {
+    play('edit', 'drill.md', `env EDITOR='sed -i s/one/EDITED/'`);
+    await waitFor('edit', 'echo one > one.txt');
+    keys('edit', 'e');
+    const shown = await waitFor('edit', 'Run this block? [y/N]');
+    expect(shown).toContain('- echo one > one.txt');
+    expect(shown).toContain('+ echo EDITED > one.txt');
+    expect(shown).toContain('runs your edited version, this time only');
+    keys('edit', 'y');
+    await waitFor('edit', '✔ First step');
+    keys('edit', 'q');
+    await waitFor('edit', 'EXITED 0');
+  }, 60_000);
+});
