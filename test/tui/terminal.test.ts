@@ -7,12 +7,16 @@ import { parseRunbook } from '../../src/parser/index.js';
 import { BIN } from '../support/cli.js';
 import { alive } from '../support/process.js';
 import { copyBundledRunbooks } from '../support/bundled.js';
-import { tmuxServer } from './tmux.js';
+import { Tmux } from '../support/tmux.js';
 
-const { tmux, start, keys, waitFor, kill } = tmuxServer('test');
+const terminal = new Tmux('test');
+const tmux = (...args: string[]) => terminal.run(...args);
+const start = (name: string, cwd: string, command: string) => terminal.start(name, cwd, command);
+const keys = (name: string, ...k: string[]) => terminal.keys(name, ...k);
+const waitFor = (name: string, text: string | RegExp) => terminal.waitFor(name, text);
 
 afterAll(() => {
-  kill();
+  terminal.kill();
 });
 
 const TIMES = /· \d+\.\d\d s · \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ ·/g;
