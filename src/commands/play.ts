@@ -1,16 +1,14 @@
-import { createInterface } from 'node:readline/promises';
 import { UserError } from '../errors.js';
 import { println, type Io } from '../io.js';
-import type { SessionProcess } from '../executor/types.js';
 import { Session } from '../session/engine.js';
-import { prepare, type Prepared } from '../session/prepare.js';
+import { prepare } from '../session/prepare.js';
 import { withheldSecrets } from '../session/resume.js';
 import { scenarioTable } from '../session/reports.js';
 import { buildSteps } from '../session/steps.js';
 import { operatorName } from '../session/template.js';
 import { sessionController } from '../tui/controller.js';
 import { loadScreen } from '../tui/load.js';
-import { askSecret } from '../tui/prompt.js';
+import { askMissing, askProcesses, askResume } from '../tui/questions.js';
 import { initialState } from '../tui/state.js';
 import { createSession } from './new.js';
 
@@ -49,49 +47,4 @@ export async function playCommand(file: string, options: PlayOptions, io: Io): P
   if (scenarios.length) println(io.stdout, `\n${scenarioTable(scenarios)}\n`);
   await session.end({ processes: await askProcesses(io, session.running()) });
   return session.exitCode();
-}
-
-/** Lists the processes the session started that still run, and asks whether to stop them or leave them running. */
-async function askProcesses(io: Io, running: SessionProcess[]): Promise<'stop' | 'leave'> {
-  if (!running.length) return 'stop';
-  println(io.stdout, `Still running, started by this session:\n${running.map((p) => `  ${p.pid}  ${p.command}`).join('\n')}`);
-  const answer = await ask(io, 'Stop them, or leave them running for a later resume? [S/l] ');
-  return /^l/i.test(answer.trim()) ? 'leave' : 'stop';
-}
-
-/** Asks one question with a line editor that echoes; never for a secret (see askSecret). */
-async function ask(io: Io, question: string): Promise<string> {
-  const rl = createInterface({ input: io.stdin, output: io.stdout });
-  try {
-    return await rl.question(question);
-  } finally {
-    rl.close();
-  }
-}
-
-/** Offers to resume the document's last session when it did not finish. */
-async function askResume(io: Io, prepared: Prepared): Promise<boolean> {
-  const last = prepared.unfinished;
-  if (!last || last.done === 0) return false;
-  const alive = last.left.filter((p) => p.alive);
-  const stillRunning = alive.length ? `; still running from it: ${alive.map((p) => `${p.pid} ${p.command}`).join(', ')}` : '';
-  const restores = last.hasState ? 'its variables and folder restored' : 'no saved shell state';
-  const answer = await ask(io, `The last session of ${prepared.file} (${last.startedAt}${last.operator ? `, ${last.operator}` : ''}) ended ${last.ended ?? 'without closing'} after ${last.done} step(s)${stillRunning}.\nResume it (${restores}) or start over? [R/s] `);
-  return !/^s/i.test(answer.trim());
-}
-
-/**
- * Asks for the values no source gives, before the screen takes over the terminal. A secret is
- * read without echo, so it never reaches the screen or its scrollback.
- */
-async function askMissing(io: Io, prepared: Prepared): Promise<void> {
-  for (const missing of prepared.missing) {
-    const where = missing.lines.length ? `used on line ${[...new Set(missing.lines)].join(', ')}` : 'secret, not saved by the last session';
-    const question = `${missing.name} (${where}): `;
-    const value = missing.secret ? await askSecret(question, io.stdin as NodeJS.ReadStream, io.stdout) : await ask(io, question);
-    prepared.variables.values[missing.name] = value;
-    prepared.env[missing.name] = value;
-    prepared.variables.sources[missing.name] = 'prompt';
-    if (missing.secret && value) prepared.secrets.push(value);
-  }
 }

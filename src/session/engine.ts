@@ -295,3 +295,4 @@ export function scenarioLine(record: ScenarioRecord): string {
 }
 
 export { stepName };
+export type { SessionProcess };

@@ -73,6 +73,14 @@ export interface Prepared {
   nothing: string | null;
 }
 
+/** Gives a variable the value the operator typed at a prompt; a secret one is masked from then on. */
+export function giveValue(prepared: Prepared, name: string, value: string, secret: boolean): void {
+  prepared.variables.values[name] = value;
+  prepared.env[name] = value;
+  prepared.variables.sources[name] = 'prompt';
+  if (secret && value) prepared.secrets.push(value);
+}
+
 /** A variable's value as it may be shown: masked when secret. */
 export function shown(prepared: Pick<Prepared, 'variables'>, name: string, value: string): string {
   return prepared.variables.secretNames.has(name) ? MASK : value;
