@@ -12,10 +12,10 @@ import { stepLine, stepName, type RunStep } from '../session/steps.js';
 import { actionsLog } from './actions-log.js';
 
 /** `run`'s face: prints each step's title, output and outcome, the summary, and the report files. */
-export function textReporter(io: Io, file: string, total: number) {
+export function textReporter(io: Io, file: string, total: { main: number; rollback: number }) {
   const log = actionsLog(io.env, io.stdout);
   let endedLine = true;
-  let n = 0;
+  const n = { main: 0, rollback: 0 };
   return {
     /** Prints a step's output as it comes. */
     output(event: ExecEvent): void {
@@ -26,7 +26,9 @@ export function textReporter(io: Io, file: string, total: number) {
     start(step: RunStep): void {
       const gate = step.kind === 'scenario' && step.scenario.gateText ? ` · gate ${step.scenario.gateText}` : '';
       const name = step.kind === 'block' ? stepName(step) : `${stepName(step)}: ${step.scenario.name}`;
-      log.start(`▶ ${step.rollback ? 'rollback ' : ''}${name} — line ${stepLine(step)}${gate} (${++n}/${total})`);
+      // Rollback steps run only after a failure: they are counted apart from the main path.
+      const path = step.rollback && n.main >= total.main ? 'rollback' : 'main';
+      log.start(`▶ ${path === 'rollback' ? 'rollback ' : ''}${name} — line ${stepLine(step)}${gate} (${++n[path]}/${total[path]})`);
       endedLine = true;
     },
     end(report: StepReport): void {

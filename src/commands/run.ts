@@ -50,7 +50,7 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
     session.interrupt();
   });
   const startedAt = new Date().toISOString();
-  const reporter = textReporter(io, file, session.steps.length);
+  const reporter = textReporter(io, file, { main: session.steps.length, rollback: prepared.rollback.length });
   try {
     for (const step of session.plan()) {
       reporter.start(step);
