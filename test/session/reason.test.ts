@@ -1,0 +1,60 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseRunbook } from '../../src/parser/index.js';
+import { runCli } from '../support/cli.js';
+
+const env = { RUNBOOK_OPERATOR: 'ci', API_TOKEN: 'tok-3f9a8b7c' };
+
+function runDoc(text: string, args: string[] = []) {
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-reason-'));
+  writeFileSync(join(dir, 'r.md'), text);
+  const result = runCli(['run', 'r.md', '--yes', '--keep-going', ...args], { cwd: dir, env });
+  return { ...result, dir, text: readFileSync(join(dir, 'r.md'), 'utf8') };
+}
+
+/** The text GitHub's renderer shows for each paragraph of a document (cmark-gfm, tags dropped). */
+function renderedParagraphs(text: string): string[] {
+  const html = spawnSync('cmark-gfm', ['-e', 'table', '-e', 'tasklist'], { input: text, encoding: 'utf8' }).stdout;
+  return [...html.matchAll(/<p>([\s\S]*?)<\/p>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/&quot;/g, '"'));
+}
+
+describe('a failed block says why', () => {
+  it('ends its result line with the last stderr line, escaped so the Markdown renders it as written', () => {
+    const line = 'curl: (7) a | b `c` *d* _e_ <f> [g]';
+    const { code, text, stdout } = runDoc(`# R\n\n\`\`\`bash\necho "to stdout"\necho '${line}' >&2\nexit 7\n\`\`\`\n\n- [ ] In a list\n\n  \`\`\`bash\n  echo only-stdout\n  false\n  \`\`\`\n`);
+    expect(code).toBe(1);
+    const model = parseRunbook(text);
+    expect(model.blocks.map((b) => b.result?.reason)).toEqual([line, 'only-stdout']);
+    expect(text).toContain('· curl: (7) a \\| b \\`c\\` \\*d\\* \\_e\\_ \\<f> \\[g\\]\n');
+    const shown = renderedParagraphs(text).filter((p) => p.startsWith('runbook:'));
+    expect(shown).toHaveLength(2);
+    expect(shown[0]).toMatch(new RegExp(`· ci · ${line.replace(/[|\\`*()[\]]/g, '\\$&')}$`));
+    expect(shown[1]).toMatch(/· ci · only-stdout$/);
+    expect(stdout).toContain(`· ${line}`);
+  });
+
+  it('cuts a long reason to 80 characters and masks secrets in it', () => {
+    const { text } = runDoc('```bash\necho "denied for token $API_TOKEN: $(printf \'x%.0s\' $(seq 1 200))" >&2\nexit 1\n```\n');
+    const reason = parseRunbook(text).blocks[0]!.result!.reason!;
+    expect([...reason]).toHaveLength(80);
+    expect(reason).toMatch(/^denied for token ••••••: x+…$/);
+    expect(text).not.toContain('tok-3f9a8b7c');
+  });
+
+  it('says how long a timed-out block had, and the JUnit failure carries the reason', () => {
+    const { text, dir } = runDoc('```bash { timeout=1s }\nsleep 30\n```\n\n```bash\necho "disk full" >&2; exit 2\n```\n', ['--junit', 'j.xml']);
+    const results = parseRunbook(text).blocks.map((b) => b.result);
+    expect(results[0]).toMatchObject({ outcome: 'timed out', reason: 'timed out after 1.00 s' });
+    expect(results[1]).toMatchObject({ outcome: 'failed', reason: 'disk full' });
+    expect(readFileSync(join(dir, 'j.xml'), 'utf8')).toContain('<failure message="failed with exit code 2: disk full">');
+  });
+
+  it('leaves a passing block without a reason', () => {
+    const { text } = runDoc('```bash\necho "warning: noisy" >&2\n```\n');
+    expect(parseRunbook(text).blocks[0]!.result).toMatchObject({ outcome: 'passed', reason: null });
+    expect(text).toMatch(/· ci\n$/);
+  });
+});
