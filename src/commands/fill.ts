@@ -1,3 +1,4 @@
+import { ConflictError } from '../document/conflict.js';
 import { Document } from '../document/document.js';
 import { formatTime } from '../document/time.js';
 import { EXIT, UserError } from '../errors.js';
@@ -21,8 +22,11 @@ export function fillCommand(file: string, options: FillOptions, io: Io, clock: (
     if (target.kind !== 'cell') throw new UserError(`${file}:${options.line} is a task; fill names a table cell`);
     const value = options.now ? formatTime(clock()) : options.value!;
     printReports(io, file, doc.apply([{ kind: 'fill', anchor: target.anchor, value }]));
-    return EXIT.ok;
   } finally {
     doc.close();
   }
+  // A write into the file that landed after ours, which could not be merged (see Document.close).
+  const [late] = doc.conflicts;
+  if (late) throw new ConflictError(late);
+  return EXIT.ok;
 }

@@ -1,7 +1,6 @@
 import { Document } from '../document/document.js';
 import { applyEdits } from '../document/edits.js';
 import { resetEdits } from '../document/ops.js';
-import { writeAtomic } from '../document/write.js';
 import { readFileSync } from 'node:fs';
 import { sha256 } from '../document/source.js';
 import { EXIT, UserError } from '../errors.js';
@@ -21,7 +20,7 @@ export function resetCommand(file: string, options: { cells?: boolean }, io: Io)
     if (sha256(readFileSync(file)) !== doc.source.hash) {
       throw new UserError(`${file} changed on disk while it was being reset; nothing was written. Run again.`);
     }
-    writeAtomic(file, applyEdits(text, edits), doc.source.mode);
+    doc.replaceText(applyEdits(text, edits), 'the reset');
     const lines = new LineIndex(text);
     for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
       const before = text.slice(edit.start, edit.end).trim();

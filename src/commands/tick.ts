@@ -1,3 +1,4 @@
+import { ConflictError } from '../document/conflict.js';
 import { Document } from '../document/document.js';
 import { EXIT, UserError } from '../errors.js';
 import type { Io } from '../io.js';
@@ -25,8 +26,11 @@ export function tickCommand(file: string, options: TickOptions, io: Io): number 
       const state = options.fail ? 'failed' : options.undo ? 'unchecked' : 'checked';
       printReports(io, file, doc.apply([{ kind: 'checkbox', anchor: target.anchor, state }]));
     }
-    return EXIT.ok;
   } finally {
     doc.close();
   }
+  // A write into the file that landed after ours, which could not be merged (see Document.close).
+  const [late] = doc.conflicts;
+  if (late) throw new ConflictError(late);
+  return EXIT.ok;
 }

@@ -1,14 +1,18 @@
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { monotonicMs } from '../clock.js';
 import { checkboxOf, NESTING_RULE, parseRunbook, updateRunbook, type CheckboxState, type Runbook } from '../parser/index.js';
 import { describeAnchor, resolve, type Anchor } from './anchors.js';
-import { applyEdits, applyEditsToBytes, spliceBytes, type Edit } from './edits.js';
+import { carryEdit } from './carry.js';
+import { ConflictError, keepBeside, type Conflict } from './conflict.js';
+import { applyEdits, applyEditsToBytes, type Edit } from './edits.js';
 import { acquireLock } from './lock.js';
 import { cellText, columnFamily, fillCellEdits, fillMissingCellsEdits, resultLineEdits, setCheckboxEdits, tickTaskEdits } from './ops.js';
 import { changedSource, decodeSource, readSource, type Source } from './source.js';
 import { stampOf } from './stamp.js';
-import { sweepTemporaries, writeAtomic, writeInPlace } from './write.js';
+import { formatTime } from './time.js';
+import { readWhole, readWholeFd, sleep, type Whole } from './whole.js';
+import { replaceFile, sweepTemporaries, type Replaced } from './write.js';
 
 /** A change to make, anchored by identity so it can be found again after someone else's edit. */
 export type Change =
@@ -33,6 +37,14 @@ export interface ChangeReport {
  */
 export class Document {
   private release: (() => void) | null = null;
+  /**
+   * The version the last write replaced, still open, with the changes that write made: a
+   * program that opened the file before the swap may write into it after, and that write is
+   * looked for at the next write and at close.
+   */
+  private held: { replaced: Replaced; changes: Change[] } | null = null;
+  /** Every conflict met (see `Conflict`), in order; each was also thrown as a `ConflictError`, except one met at `close`. */
+  readonly conflicts: Conflict[] = [];
   /** How long the last `apply` spent updating the model and writing the file, in ms. */
   lastTimings = { updateMs: 0, writeMs: 0 };
 
@@ -64,14 +76,24 @@ export class Document {
     sweepTemporaries(this.path);
   }
 
-  /** Releases the lock, if held. */
+  /**
+   * Makes a late write into the version last replaced part of the document (see `held`), then
+   * releases the lock, if held. Never throws for a conflict: one met here is in `conflicts`.
+   */
   close(): void {
-    this.release?.();
-    this.release = null;
+    try {
+      this.settle();
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+    } finally {
+      this.release?.();
+      this.release = null;
+    }
   }
 
   /** Applies changes in one write; returns what each did. Nothing is written when nothing changes. */
   apply(changes: Change[]): ChangeReport[] {
+    this.settle();
     this.refreshIfChanged(changes);
     const text = this.source.text;
     const model = this.model;
@@ -84,10 +106,9 @@ export class Document {
     // Flipping boxes only (`[ ]`→`[x]`, `⬜`→`✅`: one glyph for another of the same length)
     // changes no offset, line or structure: the model is updated where it stands, not re-parsed.
     if (planned.every((p) => p.flip)) {
-      const { bytes, stamp } = this.writeFlips(text, next, edits);
-      for (const p of planned) p.flip!();
-      this.wrote(next, bytes, stamp);
+      if (this.commit(next, this.encode(text, next, edits), changes)) for (const p of planned) p.flip!();
       this.lastTimings = { updateMs: 0, writeMs: monotonicMs() - started };
+      this.afterWrite();
       return planned.map((p) => p.report);
     }
     const applied = edits.map((e) => ({ start: e.start, oldEnd: e.end, text: e.text, removed: text.slice(e.start, e.end) }));
@@ -101,33 +122,10 @@ export class Document {
       this.model = parseRunbook(text);
       throw new UserError(`${this.path}: that change would alter the document's structure (${planned.map((p) => p.report.what).join(', ')}); nothing was written`);
     }
-    const bytes = this.encode(text, next, edits);
-    writeAtomic(this.path, bytes, this.source.mode);
-    this.model = updated;
-    this.wrote(next, bytes);
+    if (this.commit(next, this.encode(text, next, edits), changes)) this.model = updated;
     this.lastTimings = { updateMs: updatedAt - started, writeMs: monotonicMs() - updatedAt };
+    this.afterWrite();
     return planned.map((p) => p.report);
-  }
-
-  /**
-   * Writes boxes flipped (edits that keep every length). One box is overwritten where it stands
-   * when that is as safe as a new file (see `writeInPlace`), and the bytes held are patched the
-   * same way; otherwise the file is replaced. Returns the new bytes, and the file's stamp when
-   * it was written in place.
-   */
-  private writeFlips(text: string, next: string, edits: Edit[]): { bytes: Buffer; stamp?: string } {
-    const spliced = spliceBytes(text, this.source.bytes, edits);
-    const patch = spliced?.patches.length === 1 ? spliced.patches[0]! : null;
-    const stamp = patch && patch.data.length === patch.removed ? writeInPlace(this.path, patch.at, patch.data, this.source.stamp) : null;
-    if (patch && stamp !== null) {
-      const held = this.source.bytes;
-      const bytes = Buffer.from(held.buffer, held.byteOffset, held.byteLength);
-      bytes.set(patch.data, patch.at);
-      return { bytes, stamp };
-    }
-    const bytes = spliced?.bytes ?? Buffer.from(next, 'utf8');
-    writeAtomic(this.path, bytes, this.source.mode);
-    return { bytes };
   }
 
   /** The bytes of `next`, spliced from the last bytes read or written where that is exact. */
@@ -135,46 +133,235 @@ export class Document {
     return applyEditsToBytes(text, this.source.bytes, edits) ?? Buffer.from(next, 'utf8');
   }
 
-  /** Takes what was just written as the source (its hash is computed only if someone asks). */
-  private wrote(text: string, bytes: Buffer, stamp = stampOf(this.path)): void {
-    this.source = changedSource(this.source, { text, bytes, stamp });
+  /**
+   * Writes `bytes` (the text `text`: `changes` made to the version last read or written) and
+   * makes sure that no one else's version is replaced unseen. Just before the swap, a file
+   * changed since is read and merged first; after it, the version swapped out (see
+   * `replaceFile`) must still be the expected one, else theirs is merged and written in turn.
+   * Merging makes the changes again to their version (a few rounds at most, should they keep
+   * writing) — but once the file has held a version of ours that lacked someone's edit (after a
+   * late find, or from the start when `carrying` one only this session has seen, see `settle`),
+   * the next version found may have grown from that one: then the edit it adds is carried into
+   * ours instead. Where neither can be done, their version is put (back) in the document and
+   * ours kept beside it (`ConflictError`). Returns true when the file now holds `text`, false
+   * when it holds a merged text (which is then the source and the model).
+   */
+  private commit(text: string, bytes: Buffer, changes: Change[], carrying = false): boolean {
+    let expected: Uint8Array = this.source.bytes;
+    let expectedStamp = this.source.stamp;
+    let writing = { text, bytes };
+    let pure = !carrying;
+    const merge = (found: Uint8Array, round: number) => {
+      const onto = pure ? found : carryEdit(expected, found, writing.bytes);
+      if (onto === null) return { problem: 'two programs changed it at once, in the same place' };
+      return round < 4 ? this.remake(onto, changes) : { problem: 'it kept changing while it was being written' };
+    };
+    for (let round = 0; ; round++) {
+      let found: Uint8Array | null = null;
+      const written = replaceFile(this.path, writing.bytes, this.source.mode, () => {
+        if (stampOf(this.path) === expectedStamp) return false;
+        const now = readWhole(this.path);
+        found = now.bytes.equals(expected) ? null : now.bytes;
+        expectedStamp = now.stamp;
+        return found !== null;
+      });
+      if (!written) {
+        // Changed since it was read, and nothing of ours written yet: merge first.
+        const merged = merge(found!, round);
+        if ('problem' in merged) this.yieldTo(found!, changes, merged.problem, writing.bytes);
+        expected = found!;
+        writing = merged;
+        continue;
+      }
+      const { stamp, replaced } = written;
+      if (!replaced || replaced.bytes.equals(expected)) {
+        this.hold(replaced, changes);
+        if (writing.bytes === bytes) {
+          this.source = changedSource(this.source, { text, bytes, stamp });
+          return true;
+        }
+        this.adopt(writing.bytes, stamp);
+        return false;
+      }
+      // Someone else's version was in place: ours went over it, and the file now holds ours
+      // without their edit until the merge is written.
+      closeSync(replaced.fd);
+      const merged = merge(replaced.bytes, round);
+      if ('problem' in merged) this.yieldTo(replaced.bytes, changes, merged.problem);
+      expected = writing.bytes;
+      expectedStamp = stamp;
+      writing = merged;
+      pure = false;
+    }
+  }
+
+  /**
+   * Looks again at the version the last write replaced: if a program that had it open wrote
+   * into it after the swap, the last write's changes are made to what it holds now, and that is
+   * written (or, when they cannot be, it is put back and this session's version kept beside).
+   */
+  private settle(keep = false): void {
+    const held = this.held;
+    if (!held) return;
+    let late: Buffer;
+    try {
+      late = readWholeFd(held.replaced.fd).bytes;
+    } catch (error) {
+      this.hold(null, []);
+      throw error;
+    }
+    if (late.equals(held.replaced.bytes)) {
+      if (!keep) this.hold(null, []);
+      return;
+    }
+    this.hold(null, []);
+    // Nobody else can see that write: it is carried into the document as it is now, and into
+    // any version someone else writes meanwhile.
+    const onto = carryEdit(held.replaced.bytes, late, this.source.bytes);
+    const merged = onto === null ? { problem: 'it was written to in the same place as this session wrote' } : this.remake(onto, held.changes);
+    if ('problem' in merged) this.yieldTo(late, held.changes, merged.problem);
+    if (this.commit(merged.text, merged.bytes, held.changes, true)) this.adopt(merged.bytes, this.source.stamp);
+  }
+
+  /**
+   * Replaces the whole text with `text`, which the caller made from `source.text` with edits
+   * that cannot be found again in another version (a reset's, say; `what` describes them). If
+   * the version replaced is not the source, someone else's edit was in it: their version is put
+   * back and `text` kept beside it (`ConflictError`).
+   */
+  replaceText(text: string, what: string): void {
+    this.settle();
+    const bytes = Buffer.from(text, 'utf8');
+    const { stamp, replaced } = replaceFile(this.path, bytes, this.source.mode);
+    if (!replaced || replaced.bytes.equals(this.source.bytes)) {
+      this.hold(replaced, []);
+      this.adopt(bytes, stamp);
+      this.afterWrite();
+      return;
+    }
+    closeSync(replaced.fd);
+    this.yieldTo(replaced.bytes, [what], 'its edits were computed on the version before');
+  }
+
+  /**
+   * After a write: a program that had the file open just before the swap is most often in the
+   * middle of writing it, and what it writes is seen by nobody until it is carried over. A
+   * moment's wait and a look now carry it over before that program (or another) reads the
+   * document again; the version stays held for the next write and close all the same.
+   */
+  private afterWrite(): void {
+    if (!this.held) return;
+    sleep(5);
+    this.settle(true);
+  }
+
+  /** Keeps the version a write replaced, open, until the next write or close (see `held`). */
+  private hold(replaced: Replaced | null, changes: Change[]): void {
+    if (this.held) closeSync(this.held.replaced.fd);
+    this.held = replaced ? { replaced, changes } : null;
+  }
+
+  /** Takes `bytes`, now on disk with `stamp`, as the source, and parses it. */
+  private adopt(bytes: Uint8Array, stamp: string): void {
+    this.source = decodeSource(this.path, bytes, this.source.mode, stamp);
+    this.model = parseRunbook(this.source.text);
+  }
+
+  /** `changes` made to another version of the document, or why they cannot be. */
+  private remake(bytes: Uint8Array, changes: Change[]): { text: string; bytes: Buffer } | { problem: string } {
+    let source: Source;
+    try {
+      source = decodeSource(this.path, bytes, this.source.mode);
+    } catch (error) {
+      return { problem: `their version is not a runbook any more (${(error as Error).message})` };
+    }
+    const model = parseRunbook(source.text);
+    const problem = anchorProblem(model, changes);
+    if (problem) return { problem };
+    try {
+      const planned = changes.map((change) => plan(source.text, model, change, this.path));
+      joinMissingCells(source.text, model, planned);
+      const edits = planned.flatMap((p) => p.edits);
+      const text = applyEdits(source.text, edits);
+      return { text, bytes: applyEditsToBytes(source.text, bytes, edits) ?? Buffer.from(text, 'utf8') };
+    } catch (error) {
+      return { problem: (error as Error).message };
+    }
+  }
+
+  /**
+   * Someone else's version (`theirs`) cannot take this session's changes: it is put in the
+   * document (again, if a write of ours had gone over it) and the version it replaces — this
+   * session's — is kept beside it. Records the conflict and throws it.
+   */
+  private yieldTo(theirs: Uint8Array, changes: Change[] | string[], reason: string, ours?: Uint8Array): never {
+    let mine = ours;
+    // Their version is in the document already when ours is given; else ours went over it.
+    let stamp = '';
+    if (!mine) {
+      const written = replaceFile(this.path, theirs, this.source.mode);
+      mine = written.replaced?.bytes ?? Buffer.alloc(0);
+      if (written.replaced) closeSync(written.replaced.fd);
+      stamp = written.stamp;
+    }
+    if (Buffer.compare(this.source.bytes, theirs) !== 0) {
+      try {
+        this.adopt(theirs, stamp);
+      } catch {
+        // Not a runbook: the next write reads it again and says so.
+        this.source = changedSource(this.source, { stamp: '' });
+      }
+    }
+    const at = new Date();
+    const conflict: Conflict = { path: this.path, kept: keepBeside(this.path, mine, this.source.mode, at), at: formatTime(at), changes: changes.map((c) => (typeof c === 'string' ? c : describeAnchor(c.anchor))), reason };
+    this.conflicts.push(conflict);
+    throw new ConflictError(conflict);
   }
 
   /**
    * Before writing: if the file on disk is no longer what was read, take the new text, and make
-   * sure every change still finds its target, exactly once. Otherwise stop: a person's edit is
-   * never overwritten.
+   * sure every change still finds its target, exactly once. Where one does not, their version
+   * stays, and this session's (its changes made to what it last read or wrote) is kept beside.
    */
   private refreshIfChanged(changes: Change[]): void {
-    let bytes: Buffer;
-    let stamp: string;
+    let whole: Whole;
     try {
-      stamp = stampOf(this.path);
-      // Same inode, size and change times: nobody wrote the file since we did.
-      if (stamp === this.source.stamp) return;
-      bytes = readFileSync(this.path);
+      // Same inode, size and change times: nobody wrote the file since we did (and should the
+      // clock be too coarse to tell, the swap in `commit` still finds their version).
+      if (stampOf(this.path) === this.source.stamp) return;
+      whole = readWhole(this.path);
     } catch {
       throw new UserError(`${this.path} was removed or became unreadable during the session; nothing was written`);
     }
     // The bytes last read or written, compared as bytes: cheaper than hashing megabytes.
-    if (Buffer.compare(bytes, this.source.bytes) === 0) {
-      this.source = changedSource(this.source, { stamp });
+    if (whole.bytes.equals(this.source.bytes)) {
+      this.source = changedSource(this.source, { stamp: whole.stamp });
       return;
     }
-    const source = decodeSource(this.path, bytes, statSync(this.path).mode, stamp);
-    const model = parseRunbook(source.text);
-    for (const change of changes) {
-      const found = resolve(model, change.anchor);
-      if ('problem' in found) {
-        const why = found.problem === 'missing' ? 'is no longer there' : 'can no longer be told apart from another';
-        throw new UserError(
-          `${this.path} changed on disk since it was read, and the ${describeAnchor(change.anchor)} ${why}; nothing was written. Check the file and run again.`,
-        );
-      }
+    const ours = this.remake(this.source.bytes, changes);
+    const keep = 'problem' in ours ? this.source.bytes : ours.bytes;
+    let source: Source;
+    try {
+      source = decodeSource(this.path, whole.bytes, whole.mode, whole.stamp);
+    } catch (error) {
+      this.source = changedSource(this.source, { stamp: '' });
+      return this.yieldTo(whole.bytes, changes, `their version is not a runbook any more (${(error as Error).message})`, keep);
     }
+    const model = parseRunbook(source.text);
+    const problem = anchorProblem(model, changes);
     this.source = source;
     this.model = model;
+    if (problem) this.yieldTo(whole.bytes, changes, problem, keep);
   }
+}
+
+/** Why a change no longer finds its target in `model`, or null when every one does, once. */
+function anchorProblem(model: Runbook, changes: Change[]): string | null {
+  for (const change of changes) {
+    const found = resolve(model, change.anchor);
+    if ('problem' in found) return `the ${describeAnchor(change.anchor)} ${found.problem === 'missing' ? 'is no longer there' : 'can no longer be told apart from another'}`;
+  }
+  return null;
 }
 
 /** Whether two models are made of the same: counts of tasks, blocks and sections, and each table's size. */

@@ -1,7 +1,9 @@
-import { closeSync, fdatasyncSync, fstatSync, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { alive } from './lock.js';
+import { exchange } from './exchange.js';
 import { stampOfStats } from './stamp.js';
+import { readWholeFd } from './whole.js';
 
 /**
  * Replaces `path` with `text` atomically: the bytes go to a temporary file in the same folder,
@@ -24,44 +26,111 @@ export function writeAtomic(path: string, text: string | Uint8Array, mode: numbe
   }
   closeSync(fd);
   renameSync(temp, path);
-  // Flush the folder entry too, so the rename itself survives a power cut.
+  syncFolder(dir);
+}
+
+/** The version a write replaced: its bytes as read after the swap, and the file itself, still open. */
+export interface Replaced {
+  bytes: Buffer;
+  /** An open descriptor of the replaced file (no longer named), to see a write that lands in it later. */
+  fd: number;
+}
+
+/** What a write put in place (its stamp) and what it replaced. */
+export interface Written {
+  stamp: string;
+  replaced: Replaced | null;
+}
+
+/**
+ * Puts `bytes` at `path` the way `writeAtomic` does (temporary file, flushed, one atomic step,
+ * folder flushed), and hands back the version it replaced, so that the caller can check that it
+ * was the one it edited and keep a later edit made to it. Returns the stamp of the new file and
+ * that version (null when there was none).
+ *
+ * Why a swap and not a rename: someone else may write the file at any moment, and a rename can
+ * only be preceded by a check, never made conditional on one. Whatever lands between the last
+ * check and the rename — an editor's own rename, an append, a write in place — would be thrown
+ * away with the old inode. renameat2(RENAME_EXCHANGE) puts the new file in place and, in the same
+ * step, gives the old one our temporary name, whatever it is by then: no version anyone wrote is
+ * ever unlinked unseen. A write into the old inode that lands after the swap (a program that
+ * opened the file before it) goes into the descriptor kept open here, for the caller to look at
+ * again later. Where the swap is not available, the file is renamed over, and the version found
+ * open just before is the one reported: then an editor's rename landing in the microseconds
+ * between that open and the rename is the one interleaving that can still be lost.
+ *
+ * `changed`, asked once the new file is on disk and just before the swap, can call the write off
+ * (null is returned, nothing is written): a version found then is merged before anything of it
+ * is replaced, rather than after.
+ */
+export function replaceFile(path: string, bytes: Uint8Array, mode: number): Written;
+export function replaceFile(path: string, bytes: Uint8Array, mode: number, changed: () => boolean): Written | null;
+export function replaceFile(path: string, bytes: Uint8Array, mode: number, changed: () => boolean = () => false): Written | null {
+  const dir = dirname(path);
+  const temp = join(dir, `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  const fd = openSync(temp, 'wx', mode & 0o7777);
+  let old: number | null = null;
+  try {
+    let written = 0;
+    while (written < bytes.length) written += writeSync(fd, bytes, written);
+    fsyncSync(fd);
+    const ours = fstatSync(fd, { bigint: true }).ino;
+    // The last look, as late as can be: only the swap itself comes after it.
+    if (changed()) {
+      unlinkSync(temp);
+      return null;
+    }
+    exchange(temp, path);
+    let swapped = false;
+    try {
+      swapped = statSync(temp, { bigint: true }).ino !== ours;
+    } catch {
+      // The temporary name is ours alone: gone means the swap took place and someone removed
+      // the old version since.
+      swapped = true;
+    }
+    if (swapped) {
+      try {
+        old = openSync(temp, 'r');
+        unlinkSync(temp);
+      } catch {
+        old = null;
+      }
+    } else {
+      try {
+        old = openSync(path, 'r');
+      } catch {
+        old = null;
+      }
+      renameSync(temp, path);
+    }
+    syncFolder(dir);
+    const stamp = stampOfStats(fstatSync(fd, { bigint: true }));
+    if (old === null) return { stamp, replaced: null };
+    const replaced = { bytes: readWholeFd(old).bytes, fd: old };
+    old = null;
+    return { stamp, replaced };
+  } catch (error) {
+    if (old !== null) closeSync(old);
+    try {
+      unlinkSync(temp);
+    } catch {
+      // Already renamed or swapped into place.
+    }
+    throw error;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Flushes a folder's entries, so that a rename survives a power cut. */
+function syncFolder(dir: string): void {
   try {
     const dirFd = openSync(dir, 'r');
     fsyncSync(dirFd);
     closeSync(dirFd);
   } catch {
     // Some file systems cannot open a folder for syncing; the rename is still atomic.
-  }
-}
-
-/** The size of the unit a disk writes whole: a write within one is never half done. */
-const SECTOR = 512;
-
-/**
- * Overwrites `data.length` bytes at byte `at` of `path` in place, when that is as safe as
- * replacing the file: the bytes keep their length and lie within one disk sector (so a crash
- * leaves the old bytes or the new ones, never a mix), and the open file is still the one whose
- * stamp (inode, size, times) is `stamp` (so nobody's edit since is written over). Returns the
- * file's new stamp, or null when the write is not one of these and nothing was written: the
- * caller then replaces the file with `writeAtomic`. A checkbox flip in a 5 MB document costs one
- * sector instead of the whole file.
- */
-export function writeInPlace(path: string, at: number, data: Uint8Array, stamp: string): string | null {
-  if (data.length === 0 || Math.floor(at / SECTOR) !== Math.floor((at + data.length - 1) / SECTOR)) return null;
-  let fd: number;
-  try {
-    fd = openSync(path, 'r+');
-  } catch {
-    // Not writable in place (a read-only file, say): replacing it is the caller's way.
-    return null;
-  }
-  try {
-    if (stampOfStats(fstatSync(fd, { bigint: true })) !== stamp) return null;
-    if (writeSync(fd, data, 0, data.length, at) !== data.length) throw new Error(`${path}: short write`);
-    fdatasyncSync(fd);
-    return stampOfStats(fstatSync(fd, { bigint: true }));
-  } finally {
-    closeSync(fd);
   }
 }
 

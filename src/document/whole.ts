@@ -1,0 +1,93 @@
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { stampOfStats } from './stamp.js';
+
+/** A file's bytes read whole, with the stamp (see `stampOfStats`) and mode they were read at. */
+export interface Whole {
+  bytes: Buffer;
+  stamp: string;
+  mode: number;
+  ino: bigint;
+}
+
+/** How many reads a file still being written gets before it is taken as it is (about 1.5 s in all). */
+const ATTEMPTS = 40;
+/** A file changed more recently than this may be in the middle of a write: it is read twice. */
+const QUIET_NS = 50_000_000n;
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Waits `ms` milliseconds without giving up the thread (the write path is synchronous). */
+export function sleep(ms: number): void {
+  Atomics.wait(pause, 0, 0, ms);
+}
+
+/** One read from the start to the end of the file, with the file's stats before and after. */
+function readOnce(fd: number) {
+  const before = fstatSync(fd, { bigint: true });
+  let bytes = Buffer.allocUnsafe(Number(before.size) + 1);
+  let length = 0;
+  for (;;) {
+    if (length === bytes.length) bytes = Buffer.concat([bytes, Buffer.allocUnsafe(bytes.length)]);
+    const n = readSync(fd, bytes, length, bytes.length - length, length);
+    if (n === 0) break;
+    length += n;
+  }
+  const after = fstatSync(fd, { bigint: true });
+  return { bytes: bytes.subarray(0, length), before, after };
+}
+
+/**
+ * Reads the open file `fd` whole, never a file half written. Another program may be writing it
+ * (a truncate followed by a write, a large write copied in page by page): a read is taken only
+ * when the file's inode, size and change times are the same before and after it, the bytes read
+ * are as many as its size, it is not empty, and — when it changed in the last 50 ms — a second
+ * read gives the same. Otherwise it is read again, a little later, a bounded number of times;
+ * after that the last read is returned as it is (an empty file, say, is then the caller's to refuse).
+ */
+export function readWholeFd(fd: number): Whole {
+  let previous: Buffer | null = null;
+  let last = readOnce(fd);
+  for (let attempt = 1; ; attempt++) {
+    const { bytes, before, after } = last;
+    const stamp = stampOfStats(after);
+    const steady = stampOfStats(before) === stamp && BigInt(bytes.length) === after.size && bytes.length > 0;
+    const changed = after.mtimeNs > after.ctimeNs ? after.mtimeNs : after.ctimeNs;
+    const quiet = BigInt(Date.now()) * 1_000_000n - changed > QUIET_NS;
+    if ((steady && (quiet || (previous !== null && previous.equals(bytes)))) || attempt >= ATTEMPTS) {
+      return { bytes, stamp, mode: Number(after.mode), ino: after.ino };
+    }
+    previous = steady ? bytes : null;
+    sleep(Math.min(2 ** attempt, 50));
+    last = readOnce(fd);
+  }
+}
+
+/**
+ * Reads the file at `path` whole (see `readWholeFd`). A path that is missing for a moment — an
+ * editor that moves the old file aside before writing the new one — or that is replaced during
+ * the read is tried again; a file that stays missing is the error `openSync` throws.
+ */
+export function readWhole(path: string): Whole {
+  for (let attempt = 1; ; attempt++) {
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= ATTEMPTS) throw error;
+      sleep(Math.min(2 ** attempt, 50));
+      continue;
+    }
+    try {
+      const whole = readWholeFd(fd);
+      let now: bigint | null = null;
+      try {
+        now = statSync(path, { bigint: true }).ino;
+      } catch {
+        now = null;
+      }
+      if (now === whole.ino || attempt >= ATTEMPTS) return whole;
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
