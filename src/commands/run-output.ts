@@ -80,6 +80,9 @@ export function finishRun(io: Io, session: Session, options: { report?: string; 
     ];
     writeOutput(resolve(io.cwd, options.junit), '--junit', junitXml(file, cases));
   }
+  for (const conflict of session.prepared.doc.conflicts) {
+    println(io.stderr, `runbook: ${conflict.path} was changed by someone else while this run wrote it, and ${conflict.reason}; their version stays in ${conflict.path}, this run's (${conflict.changes.join(', ')}) is in ${conflict.kept}`);
+  }
   println(io.stdout, `\n${passed} passed, ${failed} failed${judged ? `, ${judged} for the operator to judge` : ''}${skipped.length ? `, ${skipped.length} skipped` : ''}${notRun.length ? `, ${notRun.length} not run` : ''} — ${file}`);
 }
 

@@ -162,12 +162,13 @@ export class Session {
   }
 
   /**
-   * Whether the session failed: it was interrupted, or a step it covers ends failed, timed out or
+   * Whether the session failed: it was interrupted, an edit of its could not be merged with
+   * someone else's (a conflict file was kept), or a step it covers ends failed, timed out or
    * canceled — by its latest run in this session, else by what the document records (a block
    * canceled when the last session's terminal closed still counts when the operator quits).
    */
   failed(): boolean {
-    if (this.interrupted || this.reports().some((r) => r.failed)) return true;
+    if (this.interrupted || this.prepared.doc.conflicts.length || this.reports().some((r) => r.failed)) return true;
     return this.steps.some((s) => !this.latest.has(keyOf(s)) && recordedFailure(this.prepared.doc.model, s));
   }
 
@@ -216,7 +217,8 @@ export class Session {
     if (step.kind === 'task') {
       const task = doc.model.tasks[step.ref]!;
       const checked = !task.checked;
-      const [report] = doc.apply([{ kind: 'task', anchor: taskAnchor(doc.model, task.index) as Anchor & { kind: 'task' }, checked }]);
+      const [report] = this.player.write([{ kind: 'task', anchor: taskAnchor(doc.model, task.index) as Anchor & { kind: 'task' }, checked }]);
+      if (!report) return { status: step.status, message: this.conflictText() };
       this.player.journal.append('tick', { line: report!.line, what: report!.what, to: report!.after });
       return { status: checked ? 'ticked' : 'pending', message: `${report!.what}: ${report!.before} → ${report!.after}` };
     }
@@ -225,7 +227,8 @@ export class Session {
     const col = cells[column]?.kind === 'checkbox' ? column : cells.findIndex((c) => c.kind === 'checkbox');
     if (col === -1) return { status: step.status, message: 'this row has no checkbox' };
     const state = cells[col]!.checkbox === 'unchecked' ? 'checked' : 'unchecked';
-    const [report] = doc.apply([{ kind: 'checkbox', anchor: cellAnchor(doc.model, step.ref, step.row!, col) as Anchor & { kind: 'cell' }, state }]);
+    const [report] = this.player.write([{ kind: 'checkbox', anchor: cellAnchor(doc.model, step.ref, step.row!, col) as Anchor & { kind: 'cell' }, state }]);
+    if (!report) return { status: step.status, message: this.conflictText() };
     this.player.journal.append('tick', { line: report!.line, what: report!.what, to: report!.after });
     const status = step.kind === 'scenario' ? (state === 'checked' ? 'passed' : 'pending') : state === 'checked' ? 'ticked' : 'info';
     return { status, message: `${report!.what}: ${report!.before} → ${report!.after}`, label: this.rowLabel(step) };
@@ -244,9 +247,16 @@ export class Session {
   /** Fills a cell of a row and journals it. */
   fill(step: Step, column: number, value: string): { message: string; label?: string } {
     const { doc } = this.prepared;
-    const [report] = doc.apply([{ kind: 'fill', anchor: cellAnchor(doc.model, step.ref, step.row!, column) as Anchor & { kind: 'cell' }, value }]);
+    const [report] = this.player.write([{ kind: 'fill', anchor: cellAnchor(doc.model, step.ref, step.row!, column) as Anchor & { kind: 'cell' }, value }]);
+    if (!report) return { message: this.conflictText() };
     this.player.journal.append('fill', { line: report!.line, what: report!.what });
     return { message: `${report!.what}: ${report!.before || '(empty)'} → ${report!.after}`, label: this.rowLabel(step) };
+  }
+
+  /** The last conflict with someone else's edit, in one line for the operator. */
+  conflictText(): string {
+    const conflict = this.prepared.doc.conflicts.at(-1);
+    return conflict ? `${conflict.path} was changed by someone else: their version stays; this session's is in ${conflict.kept}` : '';
   }
 
   /** A table row as the outline shows it, from the current model. */

@@ -4,7 +4,8 @@ import { hostname } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { monotonicMs } from '../clock.js';
 import { blockAnchor, taskAnchor, type Anchor } from '../document/anchors.js';
-import type { Change, Document } from '../document/document.js';
+import { ConflictError } from '../document/conflict.js';
+import type { Change, ChangeReport, Document } from '../document/document.js';
 import { formatTime } from '../document/time.js';
 import { redact } from '../executor/redact.js';
 import { ShellSession } from '../executor/session.js';
@@ -315,7 +316,7 @@ export class Player {
   private recordRow(scenario: Scenario, record: ScenarioRecord): void {
     const changes = rowChanges(this.doc.model, scenario, record, (text) => this.mask(text));
     if (!changes.length) return;
-    for (const report of this.doc.apply(changes)) if (report.changed) this.journal.append('fill', { line: report.line, what: report.what });
+    for (const report of this.write(changes)) if (report.changed) this.journal.append('fill', { line: report.line, what: report.what });
   }
 
   /** Scenarios run in this session, in order, for the summary. */
@@ -336,8 +337,24 @@ export class Player {
     if (record.outcome === 'passed' && block.task !== null) {
       changes.push({ kind: 'task', anchor: taskAnchor(this.doc.model, block.task) as Anchor & { kind: 'task' }, checked: true });
     }
-    const reports = this.doc.apply(changes);
+    const reports = this.write(changes);
     if (reports[1]?.changed) this.journal.append('tick', { line: reports[1].line, what: reports[1].what });
+  }
+
+  /**
+   * Writes a step's record into the document. Someone else's edit meanwhile is merged by the
+   * document; where it cannot be, their version stays, ours is kept beside it, and the session
+   * journals the conflict and goes on (it fails at the end: see `Session.failed`).
+   */
+  write(changes: Change[]): ChangeReport[] {
+    try {
+      return this.doc.apply(changes);
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      const { kept, changes: lost, reason } = error.conflict;
+      this.journal.append('conflict', { kept, changes: lost, reason });
+      return [];
+    }
   }
 
   /** Records a block skipped by the operator or for a reason (no interpreter, say). */

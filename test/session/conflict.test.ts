@@ -1,0 +1,24 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+
+describe('an edit the session cannot merge', () => {
+  it('keeps both versions, journals the conflict, says so and fails the run', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-conflict-'));
+    // The block's own text is rewritten by someone else while it runs: its result line has nowhere to go.
+    writeFileSync(join(dir, 'c.md'), '# C\n\n```bash\nprintf "# Rewritten by a colleague\\n" > c.md\n```\n');
+    const { code, stderr } = runCli(['run', 'c.md', '--yes'], { cwd: dir, env: { RUNBOOK_OPERATOR: 'ci' } });
+    expect(code).toBe(1);
+    expect(readFileSync(join(dir, 'c.md'), 'utf8')).toBe('# Rewritten by a colleague\n');
+    const kept = readdirSync(dir).filter((f) => f.startsWith('c.md.conflict-'));
+    expect(kept).toHaveLength(1);
+    expect(readFileSync(join(dir, kept[0]!), 'utf8')).toMatch(/```\n\*runbook:\* ✅ passed/);
+    expect(stderr).toContain(`their version stays in c.md, this run's`);
+    expect(stderr).toContain(kept[0]);
+    const events = readFileSync(join(dir, '.runbook', 'c.md.journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.find((e) => e.type === 'conflict')).toMatchObject({ kept: expect.stringContaining('c.md.conflict-') });
+    expect(events.at(-1)).toMatchObject({ type: 'session-end', outcome: 'failed' });
+  });
+});
