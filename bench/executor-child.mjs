@@ -1,6 +1,6 @@
-// Issue 4 measurements in a fresh process: 100 trivial blocks through one session, and a block
-// printing 200 000 lines through the player (log file, result line, journal), with peak memory.
-// Usage: node bench/executor-child.mjs blocks|output|bare-output
+// Issue 4 and 8 measurements in a fresh process: a block printing 200 000 lines through the player
+// (log file, result line, journal), and 200 polls of a recovery check.
+// Usage: node bench/executor-child.mjs output|poll|bare-output
 import { createWriteStream, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,17 +24,7 @@ const dir = mkdtempSync(join(tmpdir(), 'runbook-exec-bench-'));
 const env = { PATH: process.env.PATH, HOME: dir };
 let ms;
 var blockMs;
-if (mode === 'blocks') {
-  const session = await ShellSession.start({ cwd: dir, env });
-  await session.run({ script: 'true', timeoutMs: null, errexit: true, pipefail: true }, () => {}).done;
-  const start = performance.now();
-  for (let i = 0; i < 100; i++) {
-    const out = await session.run({ script: i % 10 === 0 ? `export N${i}=${i}; cd .` : 'true', timeoutMs: null, errexit: true, pipefail: true }, () => {}).done;
-    if (out.exitCode !== 0) throw new Error('block failed');
-  }
-  ms = performance.now() - start;
-  await session.close();
-} else if (mode === 'poll') {
+if (mode === 'poll') {
   // 200 polls of a check that counts its tries in a file, runs an external command and passes on
   // the 200th try, back to back.
   const session = await ShellSession.start({ cwd: dir, env });

@@ -1,6 +1,6 @@
 // Small helpers for `npm run bench`: timing, child processes with peak memory, the report.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 
 /** Median of a list of numbers. */
 export function median(values) {
@@ -42,11 +42,26 @@ export function timeCommand(argv, { runs = 10, cwd, input, env, unset = [] } = {
 export function timeInTurns(commands, { runs = 11 } = {}) {
   const times = commands.map(() => []);
   for (let i = 0; i < runs; i++) {
-    commands.forEach(({ argv, env, unset }, k) => {
-      times[k].push(timeCommand(argv, { runs: 1, env, unset }));
+    commands.forEach(({ argv, env, unset, cwd }, k) => {
+      times[k].push(timeCommand(argv, { runs: 1, env, unset, cwd }));
     });
   }
   return times.map(median);
+}
+
+/**
+ * Peak resident memory of a whole process in MB, as GNU time reports it (the largest of `runs`),
+ * or null where /usr/bin/time is missing.
+ */
+export function peakRssMb(argv, { runs = 3, cwd, env } = {}) {
+  if (!existsSync('/usr/bin/time')) return null;
+  let peak = 0;
+  for (let i = 0; i < runs; i++) {
+    const result = spawnSync('/usr/bin/time', ['-f', '%M', ...argv], { cwd, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+    if (result.status !== 0) throw new Error(`${argv.join(' ')} failed: ${result.stderr}`);
+    peak = Math.max(peak, Number(result.stderr.trim().split('\n').pop()) / 1024);
+  }
+  return peak;
 }
 
 /** Runs a node script in a fresh process and returns what it printed as JSON (it reports its own maxRSS). */

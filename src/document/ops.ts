@@ -1,5 +1,5 @@
 import type { Block, Cell, CheckboxFamily, CheckboxState, LineEnding, Row, Runbook, Task } from '../parser/index.js';
-import { DURATION_COLUMN, LineIndex, TIME_COLUMN } from '../parser/index.js';
+import { DURATION_COLUMN, TIME_COLUMN } from '../parser/index.js';
 
 export { DURATION_COLUMN, TIME_COLUMN };
 import type { Edit } from './edits.js';
@@ -92,10 +92,12 @@ export function resultLineEdits(text: string, block: Block, line: string, eol: L
     return [{ ...block.result.span, text: line }];
   }
   const at = block.closeSpan.end;
-  const lines = new LineIndex(text);
-  const closeLine = lines.line(at);
-  const hasNext = closeLine < lines.lineCount && at < text.length;
-  const nextLine = hasNext ? text.slice(lines.lineStart(closeLine + 1), lines.lineEnd(closeLine + 1)) : '';
+  // The fence's line ends at `at`; the next line is read from there, not by indexing the file.
+  const hasNext = at < text.length;
+  const nextStart = at + (text.startsWith('\r\n', at) ? 2 : 1);
+  const nextEnd = /[\r\n]/g;
+  nextEnd.lastIndex = nextStart;
+  const nextLine = hasNext ? text.slice(nextStart, nextEnd.exec(text)?.index ?? text.length) : '';
   const separator = hasNext && nextLine.replace(/[ \t>]/g, '') !== '' ? `${eol}${block.prefix.trimEnd()}` : '';
   return [{ start: at, end: at, text: `${eol}${block.prefix}${line}${separator}` }];
 }

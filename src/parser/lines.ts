@@ -54,16 +54,12 @@ export class LineIndex {
       }
     }
     const inside = middle.filter((s) => s > from && s <= newTo);
-    if (inside.length === b - a) {
-      // As many lines as before (a cell filled, a word changed): the starts are updated where
-      // they are, as the caller hands this index over (the old text's index is not used again).
-      for (let k = 0; k < inside.length; k++) starts[a + k] = inside[k]!;
-      if (delta) for (let k = b; k < starts.length; k++) starts[k]! += delta;
-      return new LineIndex(text, starts);
-    }
-    const after = starts.slice(b);
-    for (let k = 0; k < after.length; k++) after[k]! += delta;
-    return new LineIndex(text, starts.slice(0, a).concat(inside, after));
+    // The starts are updated where they are, as the caller hands this index over (the old
+    // text's index is not used again): no copy of an array as long as the file has lines.
+    if (inside.length === b - a) for (let k = 0; k < inside.length; k++) starts[a + k] = inside[k]!;
+    else starts.splice(a, b - a, ...inside);
+    if (delta) for (let k = a + inside.length; k < starts.length; k++) starts[k]! += delta;
+    return new LineIndex(text, starts);
   }
 
   /** The 1-based line holding `offset`. */

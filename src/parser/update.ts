@@ -2,6 +2,7 @@ import { parseChunks, swallowsNext } from './chunks.js';
 import { LineIndex } from './lines.js';
 import { assemble, lineIndexes, parseRunbook } from './parse.js';
 import type { Problem, Runbook, Section, Span } from './types.js';
+import { updateLocally } from './local.js';
 import { linkSections } from './sections.js';
 import { knobColumns } from './variables.js';
 import { Walker, type RawHeading } from './walk.js';
@@ -18,8 +19,9 @@ const BREAKS = /\r\n|\r|\n/g;
 const countBreaks = (s: string) => s.match(BREAKS)?.length ?? 0;
 
 /**
- * The model of `text`, which is `old`'s text with `changes` applied, re-parsing only the
- * independently parsed pieces the changes touch (parser/chunks.ts) and shifting what follows.
+ * The model of `text`, which is `old`'s text with `changes` applied. Result lines and flipped
+ * task boxes are taken into the model without parsing (parser/local.ts); other changes re-parse
+ * only the independently parsed pieces they touch (parser/chunks.ts) and shift what follows.
  * Falls back to a full parse when a change reaches the front matter or leaves a piece open.
  *
  * It takes ownership of `old`: objects after the changed pieces are shifted in place rather
@@ -27,6 +29,8 @@ const countBreaks = (s: string) => s.match(BREAKS)?.length ?? 0;
  */
 export function updateRunbook(old: Runbook, text: string, changes: AppliedChange[]): Runbook {
   if (changes.length === 0) return old;
+  const local = updateLocally(old, text, changes);
+  if (local) return local;
   const first = Math.min(...changes.map((c) => c.start));
   const last = Math.max(...changes.map((c) => c.oldEnd));
   const starts = old.chunkStarts;

@@ -201,16 +201,24 @@ export class Player {
     return record;
   }
 
+  /** The state file's content as this session last wrote it. */
+  private savedState: string | null = null;
+
   /**
    * Keeps the shell's variables and directory beside the journal, for `--resume`, without any
-   * secret; secrets the block created are masked from now on.
+   * secret; secrets the block created are masked from now on. A block that changed neither
+   * variables nor directory (most do not) would write the same bytes again: the file already
+   * holds them, and only this session, holding the document's lock, writes it.
    */
   private saveState(): void {
     const snapshot = this.shell.snapshot();
     const secrets = runbookSecrets(this.doc.model, snapshot, this.options.secrets);
     this.options.secrets = secrets.values;
     this.shell.addSecrets(secrets.values);
-    writeFileSync(statePath(this.doc.path), stateForDisk(snapshot, secrets.names, secrets.values), { mode: 0o600 });
+    const state = stateForDisk(snapshot, secrets.names, secrets.values);
+    if (state === this.savedState) return;
+    writeFileSync(statePath(this.doc.path), state, { mode: 0o600 });
+    this.savedState = state;
   }
 
   /**
