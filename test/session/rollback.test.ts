@@ -70,9 +70,9 @@ describe('the rollback path', () => {
     expect(types).toContain('rollback');
   });
 
-  it('goes on with the main path, without rolling back, under --keep-going', () => {
+  it.each([[['--keep-going']], [['--on-failure', 'continue']]])('goes on with the main path, without rolling back, under %j', (flags) => {
     const dir = workspace(true);
-    const { code, stdout } = runCli(['run', 'd.md', '--yes', '--keep-going'], { cwd: dir, env });
+    const { code, stdout } = runCli(['run', 'd.md', '--yes', ...flags], { cwd: dir, env });
     expect(code).toBe(1);
     expect(rolledBack(dir)).toEqual([false, false]);
     expect(stdout).toContain('1 passed, 1 failed');
