@@ -164,7 +164,7 @@ export class Document {
         found = now.bytes.equals(expected) ? null : now.bytes;
         expectedStamp = now.stamp;
         return found !== null;
-      });
+      }, expectedStamp);
       if (!written) {
         // Changed since it was read, and nothing of ours written yet: merge first.
         const merged = merge(found!, round);
@@ -205,7 +205,7 @@ export class Document {
     if (!held) return;
     let late: Buffer;
     try {
-      late = readWholeFd(held.replaced.fd).bytes;
+      late = readWholeFd(held.replaced.fd, held.replaced.stamp).bytes;
     } catch (error) {
       this.hold(null, []);
       throw error;

@@ -32,6 +32,8 @@ export function writeAtomic(path: string, text: string | Uint8Array, mode: numbe
 /** The version a write replaced: its bytes as read after the swap, and the file itself, still open. */
 export interface Replaced {
   bytes: Buffer;
+  /** Its stamp when it was read. */
+  stamp: string;
   /** An open descriptor of the replaced file (no longer named), to see a write that lands in it later. */
   fd: number;
 }
@@ -64,8 +66,8 @@ export interface Written {
  * is replaced, rather than after.
  */
 export function replaceFile(path: string, bytes: Uint8Array, mode: number): Written;
-export function replaceFile(path: string, bytes: Uint8Array, mode: number, changed: () => boolean): Written | null;
-export function replaceFile(path: string, bytes: Uint8Array, mode: number, changed: () => boolean = () => false): Written | null {
+export function replaceFile(path: string, bytes: Uint8Array, mode: number, changed: () => boolean, known?: string): Written | null;
+export function replaceFile(path: string, bytes: Uint8Array, mode: number, changed: () => boolean = () => false, known?: string): Written | null {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   const fd = openSync(temp, 'wx', mode & 0o7777);
@@ -107,7 +109,8 @@ export function replaceFile(path: string, bytes: Uint8Array, mode: number, chang
     syncFolder(dir);
     const stamp = stampOfStats(fstatSync(fd, { bigint: true }));
     if (old === null) return { stamp, replaced: null };
-    const replaced = { bytes: readWholeFd(old).bytes, fd: old };
+    const read = readWholeFd(old, known);
+    const replaced = { bytes: read.bytes, stamp: read.stamp, fd: old };
     old = null;
     return { stamp, replaced };
   } catch (error) {
