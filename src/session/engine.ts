@@ -9,7 +9,7 @@ import { Player, type BlockRecord } from './player.js';
 import type { Prepared } from './prepare.js';
 import { resumePoint } from './resume.js';
 import { scenarioOutcomeText, type ScenarioRecord } from './scenario.js';
-import { scenarioLabel, stepName, type RunStep, type Step } from './steps.js';
+import { scenarioLabel, type RunStep, type Step } from './steps.js';
 
 /** What one step came to, in the words every face of a session shows. */
 export interface StepReport {
@@ -52,17 +52,14 @@ export class Session {
   private readonly latest = new Map<string, StepReport>();
   private interrupted = false;
   private lastDurationMs: number | null = null;
-  /** Steps left after a resume: the ones the resumed sessions completed are not run again. */
-  readonly steps: RunStep[];
 
   private constructor(
     readonly prepared: Prepared,
     readonly player: Player,
-    steps: RunStep[],
+    /** Steps left after a resume: the ones the resumed sessions completed are not run again. */
+    readonly steps: RunStep[],
     readonly resumedFrom: { session: string; done: number } | null,
-  ) {
-    this.steps = steps;
-  }
+  ) {}
 
   /** Takes the document's lock, restores the shell state when resuming, starts the shell and journal. */
   static async start(prepared: Prepared, options: StartOptions): Promise<Session> {
@@ -185,11 +182,6 @@ export class Session {
     return left.length ? 'incomplete' : 'passed';
   }
 
-  /** The last measured duration, for a duration cell the operator fills. */
-  get lastDuration(): number | null {
-    return this.lastDurationMs;
-  }
-
   /** Processes the session started that are still running (a service a block put in the background). */
   running(): SessionProcess[] {
     return this.player.shell.processes();
@@ -304,5 +296,4 @@ export function scenarioLine(record: ScenarioRecord): string {
   return `${scenarioOutcomeText(record)}${record.reason && record.outcome !== 'skipped' ? ` · ${record.reason}` : ''}`;
 }
 
-export { stepName };
 export type { SessionProcess };

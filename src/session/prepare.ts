@@ -7,7 +7,7 @@ import { onPath } from '../executor/which.js';
 import { blockProblems, durationMs, findPlaceholders, notADuration, type Block, type Runbook } from '../parser/index.js';
 import { scenarioPolling } from './poll.js';
 import { lastSession, withheldSecrets, type LastSession } from './resume.js';
-import { runSteps, stepName, type RunStep } from './steps.js';
+import { runSteps, type RunStep } from './steps.js';
 import { parseSets, resolveVariables, scenarioMissing, secretValues, type ResolvedVariables } from './variables.js';
 import { startDir } from './workdir.js';
 
@@ -288,4 +288,3 @@ function outputProblem(cwd: string, given: string, flag: string): string | null 
   return null;
 }
 
-export { stepName };
