@@ -8,7 +8,9 @@ import { alive } from '../support/process.js';
 describe('what a block leaves running', () => {
   it('is named in run output and the journal, and run still ends', () => {
     const dir = mkdtempSync(join(tmpdir(), 'runbook-left-'));
-    writeFileSync(join(dir, 'l.md'), '```bash { name=daemon }\nsetsid sleep 600 >/dev/null 2>&1 < /dev/null &\necho started\n```\n');
+    // The block ends once its child has become `sleep` in a session of its own, as a daemon a
+    // runbook starts has by the time the next step runs.
+    writeFileSync(join(dir, 'l.md'), '```bash { name=daemon }\nsetsid sleep 600 >/dev/null 2>&1 < /dev/null &\nchild=$!\nuntil [ "$(cat /proc/$child/comm 2>/dev/null)" = sleep ] && [ "$(ps -o sid= -p $child | tr -d " ")" = "$child" ]; do sleep 0.05; done\necho started\n```\n');
     const { code, stdout } = runCli(['run', 'l.md', '--yes'], { cwd: dir, env: { RUNBOOK_OPERATOR: 'ci' } });
     expect(code).toBe(0);
     const named = /left running: (\d+) sleep 600/.exec(stdout);
