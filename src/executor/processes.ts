@@ -62,31 +62,26 @@ export class ProcessTracker {
     private readonly mask: (text: string) => string,
   ) {
     this.cookie = `\0${SESSION_VAR}=${id}\0`;
-    // What runs before the session's first shell is not the session's: taken as seen, so that a
-    // process whose environment reads empty (a kernel thread) is not looked at again and again.
     this.update();
-    this.seen = new Set(this.present());
-  }
-
-  private present(): number[] {
-    try {
-      return readdirSync('/proc').map(Number).filter(Number.isInteger);
-    } catch {
-      return [];
-    }
   }
 
   /** Processes of the session that started since the last look. */
   update(): SessionProcess[] {
+    let names: string[];
+    try {
+      names = readdirSync('/proc');
+    } catch {
+      return [];
+    }
     const present = new Set<number>();
     const fresh: SessionProcess[] = [];
-    for (const pid of this.present()) {
+    for (const name of names) {
+      const pid = Number(name);
+      if (!Number.isInteger(pid)) continue;
       present.add(pid);
       if (this.seen.has(pid)) continue;
+      this.seen.add(pid);
       const found = this.look(pid);
-      // A process caught in the middle of exec shows no environment yet: it is looked at again
-      // next time rather than taken for someone else's.
-      if (found !== undefined) this.seen.add(pid);
       if (found) fresh.push(found);
     }
     for (const pid of this.seen) if (!present.has(pid)) this.seen.delete(pid);
@@ -129,28 +124,23 @@ export class ProcessTracker {
     return { pid, command, detached: !this.shells.has(stat.session) };
   }
 
-  /** A new process of the session, null when it is not one, undefined when that cannot be told yet. */
-  private look(pid: number): SessionProcess | null | undefined {
+  /** A new process of the session, or null. */
+  private look(pid: number): SessionProcess | null {
     if (this.shells.has(pid) || pid === process.pid) return null;
     const stat = readStat(pid);
     if (!stat || stat.state === 'Z' || this.ours.get(pid) === stat.start) return null;
     const member = this.shells.has(stat.session) || this.shells.has(stat.pgrp);
-    const mark = member || this.marked(pid);
-    if (mark === undefined) return undefined;
-    if (!mark) return null;
+    if (!member && !this.marked(pid)) return null;
     this.ours.set(pid, stat.start);
     return this.describe(pid);
   }
 
-  /** Whether the process carries the session's mark; undefined while its environment reads empty (mid-exec). */
-  private marked(pid: number): boolean | undefined {
-    let environ: string;
+  private marked(pid: number): boolean {
     try {
-      environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
+      return `\0${readFileSync(`/proc/${pid}/environ`, 'latin1')}`.includes(this.cookie);
     } catch {
       return false;
     }
-    return environ === '' ? undefined : `\0${environ}`.includes(this.cookie);
   }
 }
 
