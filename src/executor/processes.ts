@@ -24,8 +24,11 @@ function readStat(pid: number): Stat | null {
   return { state: fields[0]!, pgrp: Number(fields[2]), session: Number(fields[3]), start: fields[19]! };
 }
 
-/** A copy of the session's shell that has not run its command yet, or a wrapper about to run its own. */
-const SETTLING = /^(?:bash --noprofile --norc|setsid|nohup)(?: |$)/;
+/**
+ * A copy of the session's shell that has not run its command yet, a wrapper about to run its own,
+ * or a process in the middle of exec (its command line reads empty for that moment).
+ */
+const SETTLING = /^(?:|bash --noprofile --norc|setsid|nohup)(?: |$)/;
 
 function readCommand(pid: number): string | null {
   try {
@@ -53,6 +56,8 @@ export class ProcessTracker {
   private readonly cookie: string;
   /** Pids already looked at, whatever they turned out to be. */
   private seen = new Set<number>();
+  /** Pids the last look could not tell about yet (mid-exec): `settle` waits for them too. */
+  private readonly pending = new Set<number>();
   /** The session's processes: pid → start time. */
   private readonly ours = new Map<number, string>();
 
@@ -62,26 +67,33 @@ export class ProcessTracker {
     private readonly mask: (text: string) => string,
   ) {
     this.cookie = `\0${SESSION_VAR}=${id}\0`;
+    // What runs before the session's first shell is not the session's: taken as seen, so that a
+    // process whose environment reads empty (a kernel thread) is not looked at again and again.
     this.update();
+    this.seen = new Set(this.present());
+  }
+
+  private present(): number[] {
+    try {
+      return readdirSync('/proc').map(Number).filter(Number.isInteger);
+    } catch {
+      return [];
+    }
   }
 
   /** Processes of the session that started since the last look. */
   update(): SessionProcess[] {
-    let names: string[];
-    try {
-      names = readdirSync('/proc');
-    } catch {
-      return [];
-    }
     const present = new Set<number>();
     const fresh: SessionProcess[] = [];
-    for (const name of names) {
-      const pid = Number(name);
-      if (!Number.isInteger(pid)) continue;
+    this.pending.clear();
+    for (const pid of this.present()) {
       present.add(pid);
       if (this.seen.has(pid)) continue;
-      this.seen.add(pid);
       const found = this.look(pid);
+      // A process caught in the middle of exec shows no environment yet: it is looked at again
+      // next time rather than taken for someone else's.
+      if (found !== undefined) this.seen.add(pid);
+      else this.pending.add(pid);
       if (found) fresh.push(found);
     }
     for (const pid of this.seen) if (!present.has(pid)) this.seen.delete(pid);
@@ -97,11 +109,16 @@ export class ProcessTracker {
   async settle(found: SessionProcess[], ms = 500): Promise<SessionProcess[]> {
     const until = Date.now() + ms;
     let now = found;
-    while (now.some((p) => SETTLING.test(p.command)) && Date.now() < until) {
+    while ((this.pending.size || now.some((p) => SETTLING.test(p.command))) && Date.now() < until) {
       await new Promise((resolve) => setTimeout(resolve, 10));
-      now = now.flatMap((p) => this.describe(p.pid) ?? []);
+      now = [...now.flatMap((p) => this.describe(p.pid) ?? []), ...this.update()];
     }
     return now;
+  }
+
+  /** Whether the last look met a process it could not tell about yet (see `settle`). */
+  get unsure(): boolean {
+    return this.pending.size > 0;
   }
 
   /** Every process of the session still running. */
@@ -124,23 +141,28 @@ export class ProcessTracker {
     return { pid, command, detached: !this.shells.has(stat.session) };
   }
 
-  /** A new process of the session, or null. */
-  private look(pid: number): SessionProcess | null {
+  /** A new process of the session, null when it is not one, undefined when that cannot be told yet. */
+  private look(pid: number): SessionProcess | null | undefined {
     if (this.shells.has(pid) || pid === process.pid) return null;
     const stat = readStat(pid);
     if (!stat || stat.state === 'Z' || this.ours.get(pid) === stat.start) return null;
     const member = this.shells.has(stat.session) || this.shells.has(stat.pgrp);
-    if (!member && !this.marked(pid)) return null;
+    const mark = member || this.marked(pid);
+    if (mark === undefined) return undefined;
+    if (!mark) return null;
     this.ours.set(pid, stat.start);
     return this.describe(pid);
   }
 
-  private marked(pid: number): boolean {
+  /** Whether the process carries the session's mark; undefined while its environment reads empty (mid-exec). */
+  private marked(pid: number): boolean | undefined {
+    let environ: string;
     try {
-      return `\0${readFileSync(`/proc/${pid}/environ`, 'latin1')}`.includes(this.cookie);
+      environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
     } catch {
       return false;
     }
+    return environ === '' ? undefined : `\0${environ}`.includes(this.cookie);
   }
 }
 

@@ -312,7 +312,7 @@ export class ShellSession {
     // What the block started and left running; a stopped block's own group is being ended, so
     // only what left the group is left behind.
     const fresh = this.tracker.update();
-    if (!fresh.length) active.finish(outcome);
+    if (!fresh.length && !this.tracker.unsure) active.finish(outcome);
     else {
       void this.tracker.settle(fresh).then((left) => active.finish({ ...outcome, left: stopped ? left.filter((p) => p.detached) : left }));
     }

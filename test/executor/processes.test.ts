@@ -50,7 +50,9 @@ describe('what a block leaves running', () => {
 
   it('finds a daemon that double-forked out of the session, by the mark in its environment', async () => {
     const session = await start();
-    const { outcome, out } = await run(session, '( setsid sleep 605 >/dev/null 2>&1 & echo $! )');
+    // The block ends once the daemon has become `sleep` in a session of its own: whether one
+    // still forking at the block's end is named is a race this test does not time.
+    const { outcome, out } = await run(session, 'p=$( ( setsid sleep 605 >/dev/null 2>&1 & echo $! ) ); echo "$p"; until [ "$(cat /proc/$p/comm 2>/dev/null)" = sleep ] && [ "$(ps -o sid= -p "$p" | tr -d " ")" = "$p" ]; do sleep 0.05; done');
     const [pid] = pidsOf(out);
     strays.push(pid!);
     expect(outcome.left).toEqual([{ pid, command: 'sleep 605', detached: true }]);
