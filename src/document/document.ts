@@ -11,7 +11,7 @@ import { cellText, columnFamily, fillCellEdits, fillMissingCellsEdits, resultLin
 import { changedSource, decodeSource, readSource, type Source } from './source.js';
 import { stampOf } from './stamp.js';
 import { formatTime } from './time.js';
-import { readWhole, readWholeFd, sleep, type Whole } from './whole.js';
+import { readWhole, readWholeFd, type Whole } from './whole.js';
 import { replaceFile, sweepTemporaries, type Replaced } from './write.js';
 
 /** A change to make, anchored by identity so it can be found again after someone else's edit. */
@@ -244,14 +244,13 @@ export class Document {
   }
 
   /**
-   * After a write: a program that had the file open just before the swap is most often in the
-   * middle of writing it, and what it writes is seen by nobody until it is carried over. A
-   * moment's wait and a look now carry it over before that program (or another) reads the
-   * document again; the version stays held for the next write and close all the same.
+   * After a write: a program that had the file open just before the swap may have written into
+   * it since, and what it wrote is seen by nobody until it is carried over. A look now carries it
+   * over before that program (or another) reads the document again; the version stays held for
+   * the next write and close all the same, which look again.
    */
   private afterWrite(): void {
     if (!this.held) return;
-    sleep(5);
     this.settle(true);
   }
 

@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
-import { stampOfStats } from './stamp.js';
+import { sameWrite, stampOfStats } from './stamp.js';
 
 /** A file's bytes read whole, with the stamp (see `stampOfStats`) and mode they were read at. */
 export interface Whole {
@@ -43,7 +43,7 @@ function readOnce(fd: number) {
  * are as many as its size, it is not empty, and — when it changed in the last 50 ms — a second
  * read gives the same. Otherwise it is read again, a little later, a bounded number of times;
  * after that the last read is returned as it is (an empty file, say, is then the caller's to refuse).
- * `known`: a stamp the file was seen with before; a steady read with that stamp is taken at once.
+ * `known`: a stamp the file was seen with before; a steady read of the same write is taken at once.
  */
 export function readWholeFd(fd: number, known?: string): Whole {
   let previous: Buffer | null = null;
@@ -53,9 +53,9 @@ export function readWholeFd(fd: number, known?: string): Whole {
     const stamp = stampOfStats(after);
     const steady = stampOfStats(before) === stamp && BigInt(bytes.length) === after.size && bytes.length > 0;
     const changed = after.mtimeNs > after.ctimeNs ? after.mtimeNs : after.ctimeNs;
-    // A file whose stamp is one this process saw it with (a version it wrote itself, say) has
-    // not been written since: no second read is needed, however recent the change.
-    const quiet = stamp === known || BigInt(Date.now()) * 1_000_000n - changed > QUIET_NS;
+    // A file not written since this process saw it (a version it wrote itself, say, renamed
+    // aside since) needs no second read, however recent the change.
+    const quiet = (known !== undefined && sameWrite(stamp, known)) || BigInt(Date.now()) * 1_000_000n - changed > QUIET_NS;
     if ((steady && (quiet || (previous !== null && previous.equals(bytes)))) || attempt >= ATTEMPTS) {
       return { bytes, stamp, mode: Number(after.mode), ino: after.ino };
     }

@@ -12,6 +12,8 @@ import { BIN } from './cli.js';
 // trials (test/document/concurrent-run.test.ts); `npm run test:stress` runs RUNBOOK_STRESS_TRIALS
 // of them (200) with a fixed seed (test/document/concurrent.stress.test.ts).
 const BLOCKS = 30;
+/** Each block takes this long, so the run writes the document every few tens of milliseconds for about 2 s. */
+const BLOCK_SECONDS = 0.05;
 
 /** Four notes at the top, each the target of one kind of edit; markers keep their length, so offsets never move. */
 const NOTES = { inPlace: 'aaaaaaaaaaaaaaaa', rewrite: 'bbbbbbbbbbbbbbbb', rename: 'cccccccccccccccc' } as const;
@@ -27,7 +29,7 @@ const skeleton = [
   '',
   '## Steps',
   '',
-  ...Array.from({ length: BLOCKS }, (_, i) => [`- [ ] step ${i + 1}`, '', '  ```bash', '  true', '  ```', '']).flat(),
+  ...Array.from({ length: BLOCKS }, (_, i) => [`- [ ] step ${i + 1}`, '', '  ```bash', `  sleep ${BLOCK_SECONDS}`, '  ```', '']).flat(),
   'The end.',
   '',
 ].join('\n');
@@ -92,7 +94,7 @@ async function trial(n: number, next: () => number): Promise<Trial> {
     const j = Math.floor(next() * (i + 1));
     [kinds[i], kinds[j]] = [kinds[j]!, kinds[i]!];
   }
-  const moments = kinds.map(() => next() * 3.5).sort((a, b) => a - b);
+  const moments = kinds.map(() => next() * BLOCKS * BLOCK_SECONDS * 1.5).sort((a, b) => a - b);
   const markers = new Map(kinds.map((kind, i) => [kind, `e${String(n).padStart(5, '0')}${kind.slice(0, 4).padEnd(4, '-')}${i}x`.padEnd(16, 'x')]));
   let at = 0;
   const script = kinds

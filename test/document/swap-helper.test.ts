@@ -1,0 +1,56 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+
+// Every save swaps the new version in with renameat2(RENAME_EXCHANGE) through one helper process
+// per session (perl's `syscall`), instead of a process per save. These tests look at that helper
+// from inside the session: the blocks find it among the runbook process's children.
+
+/** Bash that prints the PIDs of the perl processes whose parent is the runbook process (`$PPID` of the session's shell). */
+const HELPERS = `{ for d in /proc/[0-9]*; do [ "$(cut -d' ' -f4 "$d/stat" 2>/dev/null)" = "$PPID" ] && grep -qa perl "$d/cmdline" 2>/dev/null && echo "\${d#/proc/}"; done; true; }`;
+
+function session(blocks: string[]) {
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-swap-test-'));
+  // A TMPDIR of the session's own, to see that the helper's pipes leave nothing behind.
+  const tmp = join(dir, 'tmp');
+  mkdirSync(tmp);
+  const body = blocks.map((b, i) => `- [ ] step ${i + 1}\n\n  \`\`\`bash\n  ${b}\n  \`\`\`\n\n`).join('');
+  writeFileSync(join(dir, 'doc.md'), `# Swaps\n\n${body}`);
+  const result = runCli(['run', 'doc.md', '--yes'], { cwd: dir, env: { TMPDIR: tmp } });
+  return { dir, tmp, result, text: readFileSync(join(dir, 'doc.md'), 'utf8') };
+}
+
+const ticked = (text: string) => (text.match(/^- \[x\] /gm) ?? []).length;
+
+describe('the save helper', () => {
+  it('is one process for the whole session, ends with it, and leaves no pipes behind', () => {
+    const { dir, tmp, result, text } = session([
+      'true',
+      `${HELPERS} > helpers-1`,
+      'true',
+      `${HELPERS} > helpers-2`,
+      'true',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(ticked(text)).toBe(5);
+    const first = readFileSync(join(dir, 'helpers-1'), 'utf8').trim();
+    const second = readFileSync(join(dir, 'helpers-2'), 'utf8').trim();
+    // One helper, the same one after several saves.
+    expect(first).toMatch(/^\d+$/);
+    expect(second).toBe(first);
+    // Gone with the session (its requests ended), and its folder of pipes too.
+    expect(existsSync(`/proc/${first}/cmdline`) && readFileSync(`/proc/${first}/cmdline`, 'latin1').includes('perl')).toBe(false);
+    expect(readdirSync(tmp).filter((name) => name.startsWith('runbook-swap-'))).toEqual([]);
+  });
+
+  it('a helper killed mid-session costs nothing: every later save is made, nothing is lost', () => {
+    const blocks = ['true', 'true', `for p in $(${HELPERS}); do kill -9 "$p" && echo "$p" >> killed; done`, ...Array.from({ length: 6 }, () => 'true')];
+    const { dir, result, text } = session(blocks);
+    expect(result.code, result.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'killed'), 'utf8').trim()).toMatch(/^\d+$/);
+    expect(ticked(text)).toBe(blocks.length);
+    expect((text.match(/^ {2}\*runbook:\* ✅ passed/gm) ?? []).length).toBe(blocks.length);
+  });
+});
