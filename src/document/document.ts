@@ -1,4 +1,4 @@
-import { closeSync } from 'node:fs';
+import { close, closeSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { monotonicMs } from '../clock.js';
 import { checkboxOf, NESTING_RULE, parseRunbook, updateRunbook, type CheckboxState, type Runbook } from '../parser/index.js';
@@ -256,7 +256,9 @@ export class Document {
 
   /** Keeps the version a write replaced, open, until the next write or close (see `held`). */
   private hold(replaced: Replaced | null, changes: Change[]): void {
-    if (this.held) closeSync(this.held.replaced.fd);
+    // The last reference to a replaced version: closing it frees the file on disk, which takes
+    // the file system some time; that is done off the thread, while the session goes on.
+    if (this.held) close(this.held.replaced.fd, () => undefined);
     this.held = replaced ? { replaced, changes } : null;
   }
 

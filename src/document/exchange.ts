@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sleep } from './whole.js';
@@ -9,6 +9,9 @@ import { sleep } from './whole.js';
  * swaps two names in one step.
  */
 const RENAMEAT2: Partial<Record<string, number>> = { x64: 316, arm64: 276 };
+/** And of mknodat(2), which makes the helper's pipes (S_IFIFO, mode 600). */
+const MKNODAT: Partial<Record<string, number>> = { x64: 259, arm64: 33 };
+const FIFO = 0o010600;
 const AT_FDCWD = -100;
 const RENAME_EXCHANGE = 2;
 
@@ -22,9 +25,10 @@ const ONCE = `${IGNORE} my ($n, $a, $b) = @ARGV; exit(${SWAP})`;
 /**
  * A swap per request: two NUL-terminated names in, the status (0 or the errno) and a newline out.
  * Spawning perl costs a few milliseconds, a request to one already running a few microseconds.
- * The answers are opened first: once the requests are open at both ends, both names can go.
+ * It makes the two named pipes itself and opens the answers first: once the requests are open at
+ * both ends, both names can go.
  */
-const SERVE = `${IGNORE} my ($n, $q, $r) = @ARGV; open(my $out, '>', $r) or exit 1; open(my $in, '<', $q) or exit 1; select($out); $| = 1; $/ = "\\0"; while (defined(my $a = <$in>)) { my $b = <$in>; last unless defined $b; chop $a; chop $b; print ${SWAP}, "\\n" }`;
+const SERVE = `${IGNORE} my ($n, $m, $q, $r) = @ARGV; for ($r, $q) { syscall($m, ${AT_FDCWD}, $_, ${FIFO}, 0) == 0 or exit 1 } open(my $out, '>', $r) or exit 1; open(my $in, '<', $q) or exit 1; select($out); $| = 1; $/ = "\\0"; while (defined(my $a = <$in>)) { my $b = <$in>; last unless defined $b; chop $a; chop $b; print ${SWAP}, "\\n" }`;
 
 /** Errnos that say this machine or file system cannot swap names: ENOSYS, EINVAL, ENOTSUP, EPERM. */
 const UNSUPPORTED = new Set([38, 22, 95, 1]);
@@ -49,34 +53,56 @@ function startHelper(): Helper | null {
   let answers: number | null = null;
   let pid: number | undefined;
   try {
-    dir = mkdtempSync(join(tmpdir(), 'runbook-swap-'));
+    sweep();
+    dir = mkdtempSync(join(tmpdir(), `${PREFIX}${process.pid}-`));
     const q = join(dir, 'q');
     const r = join(dir, 'r');
-    if (spawnSync('mkfifo', ['-m', '600', q, r], { stdio: 'ignore' }).status !== 0) return null;
-    // Both ends are opened without waiting, so that a helper that never starts cannot hang us.
-    answers = openSync(r, constants.O_RDONLY | constants.O_NONBLOCK);
-    const child = spawn('perl', ['-e', SERVE, String(RENAMEAT2[process.arch]), q, r], { stdio: 'ignore', env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+    const child = spawn('perl', ['-e', SERVE, String(RENAMEAT2[process.arch]), String(MKNODAT[process.arch]), q, r], { stdio: 'ignore', env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
     child.on('error', () => undefined);
     child.unref();
     pid = child.pid;
     if (pid === undefined) throw new Error('perl did not start');
+    // Each end is opened without waiting, so that a helper that never gets there cannot hang us:
+    // the answers once the pipe exists (ENOENT before), the requests once it has a reader (ENXIO).
     const until = Date.now() + ANSWER_MS;
-    for (;;) {
-      try {
-        const requests = openSync(q, constants.O_WRONLY | constants.O_NONBLOCK);
-        return { pid, requests, answers };
-      } catch (error) {
-        // ENXIO: nobody reads the requests yet.
-        if ((error as NodeJS.ErrnoException).code !== 'ENXIO' || Date.now() > until || gone(pid)) throw error;
-        sleep(0.5);
+    const open = (path: string, flags: number, early: string[]): number => {
+      for (;;) {
+        try {
+          return openSync(path, flags);
+        } catch (error) {
+          if (!early.includes((error as NodeJS.ErrnoException).code ?? '') || Date.now() > until || gone(pid!)) throw error;
+          sleep(0.5);
+        }
       }
-    }
+    };
+    answers = open(r, constants.O_RDONLY | constants.O_NONBLOCK, ['ENOENT']);
+    return { pid, requests: open(q, constants.O_WRONLY | constants.O_NONBLOCK, ['ENOENT', 'ENXIO']), answers };
   } catch {
     if (answers !== null) closeSync(answers);
     if (pid !== undefined) end(pid);
     return null;
   } finally {
     if (dir !== null) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The helper's folder of pipes: `runbook-swap-<pid of its runbook>-<random>` in the temporary folder. */
+const PREFIX = 'runbook-swap-';
+
+/**
+ * Removes the folders of pipes that sessions killed while starting their helper left behind
+ * (whose runbook process is gone); any other moment, the folder is gone by the first save.
+ */
+function sweep(): void {
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = name.startsWith(PREFIX) ? /^(\d+)-/.exec(name.slice(PREFIX.length))?.[1] : undefined;
+    if (pid && gone(Number(pid))) rmSync(join(tmpdir(), name), { recursive: true, force: true });
   }
 }
 

@@ -56,8 +56,16 @@ export class LineIndex {
     const inside = middle.filter((s) => s > from && s <= newTo);
     // The starts are updated where they are, as the caller hands this index over (the old
     // text's index is not used again): no copy of an array as long as the file has lines.
-    if (inside.length === b - a) for (let k = 0; k < inside.length; k++) starts[a + k] = inside[k]!;
-    else starts.splice(a, b - a, ...inside);
+    const grow = inside.length - (b - a);
+    if (grow > 0) {
+      const length = starts.length;
+      for (let k = 0; k < grow; k++) starts.push(0);
+      starts.copyWithin(b + grow, b, length);
+    } else if (grow < 0) {
+      starts.copyWithin(b + grow, b);
+      starts.length += grow;
+    }
+    for (let k = 0; k < inside.length; k++) starts[a + k] = inside[k]!;
     if (delta) for (let k = a + inside.length; k < starts.length; k++) starts[k]! += delta;
     return new LineIndex(text, starts);
   }

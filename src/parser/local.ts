@@ -1,7 +1,7 @@
 import { LineIndex } from './lines.js';
 import { lineIndexes } from './parse.js';
 import { readResultLine } from './results.js';
-import type { Block, Runbook, Span } from './types.js';
+import type { Runbook, Span } from './types.js';
 import type { AppliedChange } from './update.js';
 
 /**
@@ -84,23 +84,16 @@ export function updateLocally(old: Runbook, text: string, changes: AppliedChange
   });
 
   const first = edges[0]!.end;
-  // Blocks of the edited piece and scenario rows that move are copies, as after a re-parse: a
-  // command holds those of the model it opened.
-  const moved = (span: Span): Span => ({ start: at(span.start), end: at(span.end) });
+  // Everything after the edit is moved where it stands: a copy of each block per write would be
+  // work (and garbage) in proportion to the document, for every result line written.
   const blocks = old.blocks.slice();
-  // As after a re-parse of the piece the edit is in: its blocks are new objects, those of the
-  // pieces after it are moved where they stand.
-  const pieceEnd = old.chunkStarts.find((start) => start > first) ?? Infinity;
   for (let i = lastStartingBy(blocks, first) ?? 0; i < blocks.length; i++) {
     const block = blocks[i]!;
     if (block.span.end < first) continue;
-    if (block.span.start < pieceEnd) blocks[i] = shifted(block, moved, lineAt);
-    else {
-      block.line = lineAt(block.line);
-      move(block.span), move(block.infoSpan), move(block.bodySpan);
-      if (block.closeSpan) move(block.closeSpan);
-      if (block.result) move(block.result.span), move(block.result.lineSpan), (block.result.line = lineAt(block.result.line));
-    }
+    block.line = lineAt(block.line);
+    move(block.span), move(block.infoSpan), move(block.bodySpan);
+    if (block.closeSpan) move(block.closeSpan);
+    if (block.result) move(block.result.span), move(block.result.lineSpan), (block.result.line = lineAt(block.result.line));
   }
   for (const task of old.tasks) {
     if (task.span.end < first) continue;
@@ -229,46 +222,4 @@ function lastStartingBy(items: ReadonlyArray<{ span: Span }>, offset: number): n
     } else hi = mid - 1;
   }
   return found === -1 ? null : found;
-}
-
-/**
- * A block moved by an edit before it. Spelt out rather than spread: this runs for every block
- * after the edit, and a literal of known shape costs a fraction of a spread of thirty fields
- * (the compiler says when Block gains one).
- */
-function shifted(b: Block, moved: (span: Span) => Span, lineAt: (line: number) => number): Block {
-  const r = b.result;
-  return {
-    index: b.index,
-    lang: b.lang,
-    meta: b.meta,
-    options: b.options,
-    name: b.name,
-    id: b.id,
-    description: b.description,
-    timeoutMs: b.timeoutMs,
-    confirm: b.confirm,
-    cwd: b.cwd,
-    errexit: b.errexit,
-    pipefail: b.pipefail,
-    secret: b.secret,
-    until: b.until,
-    everyMs: b.everyMs,
-    withinMs: b.withinMs,
-    rollback: b.rollback,
-    skip: b.skip,
-    runnable: b.runnable,
-    skipReason: b.skipReason,
-    body: b.body,
-    line: lineAt(b.line),
-    column: b.column,
-    span: moved(b.span),
-    infoSpan: moved(b.infoSpan),
-    bodySpan: moved(b.bodySpan),
-    closeSpan: b.closeSpan && moved(b.closeSpan),
-    prefix: b.prefix,
-    section: b.section,
-    task: b.task,
-    result: r && { ...r, span: moved(r.span), lineSpan: moved(r.lineSpan), line: lineAt(r.line) },
-  };
 }

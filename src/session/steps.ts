@@ -40,7 +40,9 @@ export function isRollback(model: Runbook, block: Block): boolean {
 /** The runnable blocks and scenario rows of a document, in document order, each marked main or rollback. */
 export function runSteps(model: Runbook): RunStep[] {
   const steps: RunStep[] = [
-    ...model.blocks.filter((b) => b.runnable).map((block) => ({ kind: 'block' as const, block, offset: block.span.start, rollback: isRollback(model, block) })),
+    // A copy: the model moves its blocks where they stand as result lines are written, and a
+    // step keeps the line it had when the session began, as the plan printed it.
+    ...model.blocks.filter((b) => b.runnable).map((block) => ({ kind: 'block' as const, block: { ...block }, offset: block.span.start, rollback: isRollback(model, block) })),
     ...model.scenarios.map((scenario) => ({ kind: 'scenario' as const, scenario, offset: model.tables[scenario.table]!.rows[scenario.row]!.span.start, rollback: inRollbackSection(model, model.tables[scenario.table]!.section) })),
   ];
   return steps.sort((a, b) => a.offset - b.offset);

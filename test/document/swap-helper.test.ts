@@ -11,11 +11,12 @@ import { runCli } from '../support/cli.js';
 /** Bash that prints the PIDs of the perl processes whose parent is the runbook process (`$PPID` of the session's shell). */
 const HELPERS = `{ for d in /proc/[0-9]*; do [ "$(cut -d' ' -f4 "$d/stat" 2>/dev/null)" = "$PPID" ] && grep -qa perl "$d/cmdline" 2>/dev/null && echo "\${d#/proc/}"; done; true; }`;
 
-function session(blocks: string[]) {
+function session(blocks: string[], before: (tmp: string) => void = () => undefined) {
   const dir = mkdtempSync(join(tmpdir(), 'runbook-swap-test-'));
   // A TMPDIR of the session's own, to see that the helper's pipes leave nothing behind.
   const tmp = join(dir, 'tmp');
   mkdirSync(tmp);
+  before(tmp);
   const body = blocks.map((b, i) => `- [ ] step ${i + 1}\n\n  \`\`\`bash\n  ${b}\n  \`\`\`\n\n`).join('');
   writeFileSync(join(dir, 'doc.md'), `# Swaps\n\n${body}`);
   const result = runCli(['run', 'doc.md', '--yes'], { cwd: dir, env: { TMPDIR: tmp } });
@@ -52,5 +53,17 @@ describe('the save helper', () => {
     expect(readFileSync(join(dir, 'killed'), 'utf8').trim()).toMatch(/^\d+$/);
     expect(ticked(text)).toBe(blocks.length);
     expect((text.match(/^ {2}\*runbook:\* ✅ passed/gm) ?? []).length).toBe(blocks.length);
+  });
+
+  it('sweeps away the pipes of a session killed while it started its helper', () => {
+    // 999999999 is above any PID Linux gives; a folder of a live process (this one) stays.
+    const { tmp, result } = session(['true', 'true'], (t) => {
+      for (const pid of [999999999, process.pid]) {
+        mkdirSync(join(t, `runbook-swap-${pid}-x1`));
+        writeFileSync(join(t, `runbook-swap-${pid}-x1`, 'q'), '');
+      }
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(readdirSync(tmp).filter((name) => name.startsWith('runbook-swap-'))).toEqual([`runbook-swap-${process.pid}-x1`]);
   });
 });

@@ -63,7 +63,8 @@ describe('the rollback path', () => {
     const { code, stdout } = runCli(['run', 'd.md', '--yes', '--on-failure', 'rollback'], { cwd: dir, env });
     expect(code).toBe(1);
     expect(rolledBack(dir)).toEqual([true, true]);
-    expect(stdout).toMatch(/▶ ship — line 7 \(2\/2\)\n[\s\S]*▶ rollback undo-flag — line 12 \(1\/2\)\n[\s\S]*▶ rollback undo — line 21 \(2\/2\)\n/);
+    // Lines as the document stood when the run began, as the plan named them.
+    expect(stdout).toMatch(/▶ ship — line 7 \(2\/2\)\n[\s\S]*▶ rollback undo-flag — line 12 \(1\/2\)\n[\s\S]*▶ rollback undo — line 18 \(2\/2\)\n/);
     const model = parseRunbook(readFileSync(join(dir, 'd.md'), 'utf8'));
     expect(model.blocks.map((b) => b.result?.outcome ?? null)).toEqual(['passed', 'failed', 'passed', 'passed']);
     const types = readFileSync(join(dir, '.runbook', 'd.md.journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).type);
