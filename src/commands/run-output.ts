@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { conflictText } from '../document/conflict.js';
 import { UserError } from '../errors.js';
 import type { ExecEvent } from '../executor/types.js';
 import { println, type Io } from '../io.js';
@@ -81,7 +82,7 @@ export function finishRun(io: Io, session: Session, options: { report?: string; 
     writeOutput(resolve(io.cwd, options.junit), '--junit', junitXml(file, cases));
   }
   for (const conflict of session.prepared.doc.conflicts) {
-    println(io.stderr, `runbook: ${conflict.path} was changed by someone else while this run wrote it, and ${conflict.reason}; their version stays in ${conflict.path}, this run's (${conflict.changes.join(', ')}) is in ${conflict.kept}`);
+    println(io.stderr, `runbook: ${conflictText(conflict)}`);
   }
   println(io.stdout, `\n${passed} passed, ${failed} failed${judged ? `, ${judged} for the operator to judge` : ''}${skipped.length ? `, ${skipped.length} skipped` : ''}${notRun.length ? `, ${notRun.length} not run` : ''} — ${file}`);
 }

@@ -19,13 +19,15 @@ export interface Conflict {
   reason: string;
 }
 
+/** A conflict in words, the same wherever it is told: what happened and where each version is. */
+export function conflictText(conflict: Conflict): string {
+  return `${conflict.path} was changed by someone else while runbook was writing it, and ${conflict.reason}. Their version stays in ${conflict.path}; runbook's version (with ${conflict.changes.join(', ')}) was kept in ${conflict.kept}. Compare the two and merge by hand.`;
+}
+
 /** A conflict as the error a command stops with (exit 1): the message says where each version is. */
 export class ConflictError extends UserError {
   constructor(readonly conflict: Conflict) {
-    super(
-      `${conflict.path} was changed by someone else while runbook was writing it, and ${conflict.reason}. Their version stays in ${conflict.path}; runbook's version (with ${conflict.changes.join(', ')}) was kept in ${conflict.kept}. Compare the two, merge by hand, and run again.`,
-      EXIT.failure,
-    );
+    super(conflictText(conflict), EXIT.failure);
     this.name = 'ConflictError';
   }
 }

@@ -1,5 +1,6 @@
 import { cellAnchor, taskAnchor, type Anchor } from '../document/anchors.js';
 import { formatTime } from '../document/time.js';
+import { conflictText } from '../document/conflict.js';
 import { EXIT } from '../errors.js';
 import { readState } from '../executor/state.js';
 import type { ExecEvent, SessionProcess } from '../executor/types.js';
@@ -248,7 +249,7 @@ export class Session {
   /** The last conflict with someone else's edit, in one line for the operator. */
   conflictText(): string {
     const conflict = this.prepared.doc.conflicts.at(-1);
-    return conflict ? `${conflict.path} was changed by someone else: their version stays; this session's is in ${conflict.kept}` : '';
+    return conflict ? conflictText(conflict) : '';
   }
 
   /** A table row as the outline shows it, from the current model. */

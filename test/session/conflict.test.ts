@@ -15,7 +15,7 @@ describe('an edit the session cannot merge', () => {
     const kept = readdirSync(dir).filter((f) => f.startsWith('c.md.conflict-'));
     expect(kept).toHaveLength(1);
     expect(readFileSync(join(dir, kept[0]!), 'utf8')).toMatch(/```\n\*runbook:\* ✅ passed/);
-    expect(stderr).toContain(`their version stays in c.md, this run's`);
+    expect(stderr).toContain(`Their version stays in c.md; runbook's version (with `);
     expect(stderr).toContain(kept[0]);
     const events = readFileSync(join(dir, '.runbook', 'c.md.journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(events.find((e) => e.type === 'conflict')).toMatchObject({ kept: expect.stringContaining('c.md.conflict-') });
