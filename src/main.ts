@@ -39,9 +39,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .argument('[inputs...]', 'files, folders (every *.md below) or globs; default: the current folder')
     .option('--changed <ref>', 'only Markdown files added or changed since <ref> (git), filtered by the configured session-doc globs')
     .option('--format <format>', 'text, json, github or sarif', 'text')
+    .option('--jobs <n>', 'documents audited in parallel, in worker threads (default: the number of cores)')
+    .option('--no-cache', 'parse every document again instead of using the models cached by earlier runs')
+    .option('--summary <file>', 'also append a Markdown table of findings per file to <file> (as $GITHUB_STEP_SUMMARY)')
     .action(async (inputs: string[], options) => {
       const { auditCommand } = await import('./commands/audit.js');
-      exitCode = auditCommand(inputs, options, { ...io, cwd: io.cwd });
+      exitCode = await auditCommand(inputs, options, { ...io, cwd: io.cwd });
     });
 
   program

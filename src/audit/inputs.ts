@@ -43,6 +43,18 @@ export function expandInputs(inputs: string[], cwd: string): string[] {
 }
 
 /**
+ * The repository's top folder (git's top level) for `cwd`, or `cwd` itself outside a git
+ * checkout: SARIF and annotation paths start there, whatever folder the audit runs in.
+ */
+export function repositoryRoot(cwd: string): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return resolve(cwd);
+  }
+}
+
+/**
  * The Markdown files added or modified since `ref` (from its merge base with HEAD, as a pull
  * request sees them), including edits not committed yet and new files git does not ignore, kept
  * when they match the configured session-doc globs (all, without any). In a clean checkout, as in

@@ -11,6 +11,8 @@ export interface Finding {
   severity: Severity;
   ruleId: string;
   message: string;
+  /** The finding's line, trimmed: SARIF fingerprints hold it so they survive edits elsewhere. */
+  snippet?: string;
 }
 
 /** What a rule sees of one document. */

@@ -1,10 +1,13 @@
+import { appendFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { readSource } from '../document/source.js';
-import { auditDocument } from '../audit/audit.js';
 import { ruleConfig } from './rule-config.js';
-import { FORMATS, formatFindings } from '../audit/format/index.js';
-import { changedFiles, expandInputs } from '../audit/inputs.js';
+import { FORMATS, formatFindings, formatSummary } from '../audit/format/index.js';
+import { changedFiles, expandInputs, repositoryRoot } from '../audit/inputs.js';
+import { modelCacheDir } from '../audit/model-cache.js';
+import { auditAll } from '../audit/pool.js';
 import { RULES } from '../audit/rules/index.js';
-import type { Finding } from '../audit/types.js';
+import { cacheDir } from '../cache-dir.js';
 import { EXIT, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 
@@ -13,16 +16,34 @@ declare const __VERSION__: string;
 export interface AuditOptions {
   changed?: string;
   format?: string;
+  jobs?: string;
+  cache?: boolean;
+  summary?: string;
 }
 
-/** `runbook audit [FILES|DIRS|GLOBS...] [--changed REF] [--format F]`: reads documents, runs nothing. */
-export function auditCommand(inputs: string[], options: AuditOptions, io: Io): number {
+/** `--jobs N`: a whole number from 1; the machine's cores when not given. */
+function jobsOf(value: string | undefined): number {
+  if (value === undefined) return availableParallelism();
+  const jobs = Number(value);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UserError(`--jobs ${value}: give a whole number from 1`);
+  return jobs;
+}
+
+/**
+ * `runbook audit [FILES|DIRS|GLOBS...] [--changed REF] [--format F] [--jobs N] [--no-cache]
+ * [--summary FILE]`: reads documents, runs nothing.
+ */
+export async function auditCommand(inputs: string[], options: AuditOptions, io: Io): Promise<number> {
   const format = options.format ?? 'text';
   if (!FORMATS.includes(format)) throw new UserError(`--format ${format}: use one of ${FORMATS.join(', ')}`);
+  const jobs = jobsOf(options.jobs);
   const config = ruleConfig(io.cwd);
   const files = [...new Set([...(options.changed ? changedFiles(options.changed, io.cwd, config) : []), ...(inputs.length || !options.changed ? expandInputs(inputs.length ? inputs : ['.'], io.cwd) : [])])];
-  const findings: Finding[] = [];
-  for (const file of files) findings.push(...auditDocument(file, readSource(file).text, config));
-  io.stdout.write(formatFindings(format, findings, RULES, files.length, __VERSION__));
+  const docs = files.map((file) => ({ file, text: readSource(file).text }));
+  const cache = options.cache === false ? null : modelCacheDir(cacheDir(io.env));
+  const findings = await auditAll(docs, config, { jobs, now: new Date(), cache });
+  const place = { root: repositoryRoot(io.cwd), cwd: io.cwd, docPage: 'audit.md' };
+  io.stdout.write(formatFindings(format, findings, RULES, files.length, __VERSION__, place));
+  if (options.summary) appendFileSync(options.summary, formatSummary(findings, files.length, place));
   return findings.some((f) => f.severity === 'error') ? EXIT.failure : EXIT.ok;
 }
