@@ -9,7 +9,7 @@
 //                          pool's (tinypool's) side of that thread
 //   dist/compile-cache.cjs the loader (also inside the entry), for the benchmarks
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -36,13 +36,21 @@ const common = {
   legalComments: 'none',
   minifyWhitespace: true,
   minifySyntax: true,
+  metafile: true,
   define: { __VERSION__: JSON.stringify(pkg.version), __BUILD__: JSON.stringify(`${pkg.version}-${sourceHash()}`), 'process.env.NODE_ENV': '"production"' },
 };
 // Some bundled CommonJS packages call require(); give the ES modules one.
 const esmRequire = { js: "import { createRequire as __runbookRequire } from 'node:module'; const require = __runbookRequire(import.meta.url);" };
 
+/** Every file each build took in: the packages among them are what THIRD-PARTY lists. */
+const inputs = new Set();
+const bundle = async (options) => {
+  const result = await build(options);
+  for (const input of Object.keys(result.metafile.inputs)) inputs.add(input);
+};
+
 // The play screen stays an ES module: yoga-layout, under ink, uses top-level await.
-await build({
+await bundle({
   ...common,
   entryPoints: { tui: 'src/tui/mount.tsx' },
   outdir: 'dist',
@@ -84,8 +92,8 @@ const poolWorkerBesideBundle = {
     });
   },
 };
-await build({ ...common, entryPoints: { runbook: 'src/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, format: 'cjs', plugins: [screenBesideBundle, poolWorkerBesideBundle] });
-await build({
+await bundle({ ...common, entryPoints: { runbook: 'src/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, format: 'cjs', plugins: [screenBesideBundle, poolWorkerBesideBundle] });
+await bundle({
   ...common,
   entryPoints: { 'audit-worker': 'src/audit/worker.ts', 'pool-worker': join('node_modules', 'tinypool', 'dist', 'entry', 'worker.js') },
   outdir: 'dist',
@@ -99,3 +107,8 @@ const cjs = { ...common, outdir: 'dist', outExtension: { '.js': '.cjs' }, format
 await build({ ...cjs, entryPoints: { 'compile-cache': 'src/compile-cache.ts' } });
 // CommonJS: Node starts a CommonJS entry sooner than an ES module.
 await build({ ...cjs, entryPoints: { cli: 'src/cli.ts' }, define: { ...common.define, __BUNDLE__: JSON.stringify(bundleHash) } });
+
+// The folders of the packages inside the bundles, for scripts/third-party.mjs.
+const packages = new Set([...inputs].map((input) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1]).filter(Boolean));
+mkdirSync(new URL('../node_modules/.cache/runbook/', import.meta.url), { recursive: true });
+writeFileSync(new URL('../node_modules/.cache/runbook/bundled-packages.json', import.meta.url), `${JSON.stringify([...packages].sort(), null, 2)}\n`);

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCached } from '../src/compile-cache.js';
+import { cacheName, loadCached } from '../src/compile-cache.js';
 
 function bundle(): { dir: string; file: string; cache: string } {
   const dir = mkdtempSync(join(tmpdir(), 'runbook-cache-'));
@@ -43,6 +43,21 @@ describe('loading the bundle through V8 code cache', () => {
     loadCached(other.file, other.cache, importer).save();
     const fresh = bundle();
     expect(loadCached(fresh.file, other.cache, importer).compiled).toBe(true);
+  });
+
+  it('makes its folder, and drops the caches other builds left for the same command', () => {
+    const { dir, file } = bundle();
+    const folder = join(dir, 'cache', 'node-v20');
+    const cache = join(folder, cacheName('aaaaaaaaaaaa', 'list'));
+    mkdirSync(folder, { recursive: true });
+    for (const name of [cacheName('bbbbbbbbbbbb', 'list'), cacheName('bbbbbbbbbbbb', 'audit')]) writeFileSync(join(folder, name), 'old');
+    loadCached(file, cache, importer).save();
+    expect(readdirSync(folder).sort()).toEqual([cacheName('aaaaaaaaaaaa', 'list'), cacheName('bbbbbbbbbbbb', 'audit')].sort());
+    expect(loadCached(file, cache, importer).compiled).toBe(false);
+    // A folder that does not exist yet is made.
+    const deeper = join(dir, 'not', 'yet', cacheName('aaaaaaaaaaaa', 'run'));
+    loadCached(file, deeper, importer).save();
+    expect(readFileSync(deeper).length).toBeGreaterThan(0);
   });
 
   it('never reads or writes a cache when given none', () => {

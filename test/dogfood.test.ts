@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
@@ -46,22 +47,38 @@ describe('the layout', () => {
     expect(readFileSync('dist/tui.js', 'utf8')).toContain('node_modules/ink/');
   });
 
-  it('starts commands from V8 code cached at build time, one cache per command, and still runs without it', () => {
-    const caches = readdirSync('dist').filter((f) => /^runbook-[0-9a-f]{12}-[a-z]+\.cache$/.test(f));
-    const commands = caches.map((f) => /-([a-z]+)\.cache$/.exec(f)![1]).sort();
-    expect(commands, 'the build writes a code cache for each command').toEqual(['audit', 'check', 'fill', 'list', 'new', 'other', 'play', 'reset', 'run', 'tick']);
-    const list = caches.find((f) => f.endsWith('-list.cache'))!;
-    const before = readFileSync(join('dist', list));
-    const withCache = runCli(['list', 'docs/runbooks/failover-drill.md', '--json']);
-    expect(withCache.code).toBe(0);
+  it('writes V8 code caches on first use into the user cache folder, one per command and Node version, and still runs without', () => {
+    const home = mkdtempSync(join(tmpdir(), 'runbook-home-'));
+    const env = { RUNBOOK_CACHE_DIR: '', XDG_CACHE_HOME: '', HOME: home };
+    const folder = join(home, '.cache', 'runbook', 'code', `node-${process.version}-${process.arch}`);
+    const caches = () => (existsSync(folder) ? readdirSync(folder).sort() : []);
+    const first = runCli(['list', 'docs/runbooks/failover-drill.md', '--json'], { env });
+    expect(first.code).toBe(0);
+    expect(caches()).toEqual([expect.stringMatching(/^runbook-[0-9a-f]{12}-list\.cache$/)]);
+    const [list] = caches();
+    const before = readFileSync(join(folder, list!));
+    const withCache = runCli(['list', 'docs/runbooks/failover-drill.md', '--json'], { env });
+    expect(withCache.stdout).toBe(first.stdout);
     // An accepted cache is left alone; a rejected one would be rewritten at exit.
-    expect(readFileSync(join('dist', list)).equals(before)).toBe(true);
-    const without = runCli(['list', 'docs/runbooks/failover-drill.md', '--json'], { env: { RUNBOOK_NO_CODE_CACHE: '1' } });
-    expect(without.code).toBe(0);
+    expect(readFileSync(join(folder, list!)).equals(before)).toBe(true);
+    const without = runCli(['list', 'docs/runbooks/failover-drill.md', '--json'], { env: { ...env, RUNBOOK_NO_CODE_CACHE: '1' } });
     expect(without.stdout).toBe(withCache.stdout);
-    // A mistyped command starts from the shared cache and leaves no cache of its own behind.
-    const typo = runCli(['lsit', 'docs/runbooks/failover-drill.md']);
-    expect(typo.code).toBe(2);
-    expect(readdirSync('dist').filter((f) => f.endsWith('.cache')).sort()).toEqual(caches.sort());
+    // A mistyped command shares one cache with the others that have none of their own.
+    expect(runCli(['lsit', 'docs/runbooks/failover-drill.md'], { env }).code).toBe(2);
+    expect(caches().map((f) => /-([a-z]+)\.cache$/.exec(f)![1])).toEqual(['list', 'other']);
+    // $XDG_CACHE_HOME, then RUNBOOK_CACHE_DIR, take precedence; nothing is shipped in dist/.
+    const xdg = mkdtempSync(join(tmpdir(), 'runbook-xdg-'));
+    runCli(['--help'], { env: { ...env, XDG_CACHE_HOME: xdg } });
+    expect(readdirSync(join(xdg, 'runbook', 'code'))).toEqual([`node-${process.version}-${process.arch}`]);
+    const own = mkdtempSync(join(tmpdir(), 'runbook-own-'));
+    runCli(['--help'], { env: { ...env, XDG_CACHE_HOME: xdg, RUNBOOK_CACHE_DIR: own } });
+    expect(readdirSync(own)).toEqual(['code']);
+    expect(readdirSync('dist').filter((f) => f.endsWith('.cache'))).toEqual([]);
+    // A cache folder that cannot be made costs the speed-up only.
+    const blocked = join(own, 'a-file');
+    writeFileSync(blocked, '');
+    const unwritable = runCli(['list', 'docs/runbooks/failover-drill.md', '--json'], { env: { ...env, RUNBOOK_CACHE_DIR: blocked } });
+    expect(unwritable.stderr).toBe('');
+    expect(unwritable.stdout).toBe(first.stdout);
   });
 });
