@@ -37,10 +37,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .command('audit')
     .description('check filled session docs: unticked boxes, unfilled cells, failed results, times, gates, drift (runs nothing)')
     .argument('[inputs...]', 'files, folders (every *.md below) or globs; default: the current folder')
-    .option('--changed <ref>', 'only Markdown files added or changed since <ref> (git), filtered by the configured session-doc globs')
+    .option('--changed <ref>', 'only Markdown files added or changed since <ref> (git) within the inputs, filtered by the configured session-doc globs')
     .option('--format <format>', 'text, json, github or sarif', 'text')
     .option('--jobs <n>', 'documents audited in parallel, in worker threads (default: the number of cores)')
     .option('--no-cache', 'parse every document again instead of using the models cached by earlier runs')
+    .option('--fail-on <level>', 'exit 1 on findings at this level or worse: error, warning or never', 'error')
     .option('--summary <file>', 'also append a Markdown table of findings per file to <file> (as $GITHUB_STEP_SUMMARY)')
     .action(async (inputs: string[], options) => {
       const { auditCommand } = await import('./commands/audit.js');
