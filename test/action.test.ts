@@ -81,7 +81,7 @@ describe('the GitHub Action on a pull request', () => {
     git('checkout', '-qb', 'drill-notes');
     cpSync('fixtures/audit/unfilled.md', join(repo, 'docs', 'game-days', 'new-session.md'));
     cpSync('fixtures/audit/pending.md', join(repo, 'notes', 'other.md'));
-    writeFileSync(join(repo, 'docs', 'game-days', 'done.md'), `${readFileSync(join(repo, 'docs', 'game-days', 'done.md'), 'utf8')}\nA note. TBD\n`);
+    writeFileSync(join(repo, 'docs', 'game-days', 'done.md'), `${readFileSync(join(repo, 'docs', 'game-days', 'done.md'), 'utf8')}\nFollow-up: PENDING\n`);
     git('add', '.');
     git('commit', '-qm', 'drill notes');
     install = runAction(action, {}, env, repo, (name) => name === 'install runbook')[0]!;
