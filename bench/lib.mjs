@@ -1,6 +1,6 @@
 // Small helpers for `npm run bench`: timing, child processes with peak memory, the report.
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 /** Median of a list of numbers. */
 export function median(values) {
@@ -91,6 +91,34 @@ function fmt(n) {
   return n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2);
 }
 
+/** One measurement as a row of the report's table. */
+function rowLine(r) {
+  return [
+    `#${r.issue}`,
+    r.name,
+    `${fmt(r.value)} ${r.unit}`,
+    r.baseline === null ? '—' : `${fmt(r.baseline)} ${r.unit} (${r.baselineName})`,
+    r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`,
+    `${r.better === 'lower' ? '≤' : '≥'} ${r.limit}${r.ratio === null ? ` ${r.unit}` : '×'}`,
+    r.ok ? 'yes' : '**no**',
+  ]
+    .join(' | ')
+    .replace(/^/, '| ')
+    .replace(/$/, ' |');
+}
+
+/**
+ * After one section ran alone (`node bench/run.mjs <section>`): replaces that issue's rows in the
+ * report with the ones just measured, after the table's last row, and leaves the other rows as
+ * they were.
+ */
+export function updateRows(path, issue) {
+  const lines = readFileSync(path, 'utf8').split('\n').filter((line) => !line.startsWith(`| #${issue} |`));
+  const last = lines.findLastIndex((line) => line.startsWith('| #'));
+  lines.splice(last + 1, 0, ...rows.filter((r) => r.issue === issue).map(rowLine));
+  writeFileSync(path, lines.join('\n'));
+}
+
 /** Writes the report as a Markdown table. */
 export function writeReport(path, header, notes = '') {
   const lines = [
@@ -100,17 +128,7 @@ export function writeReport(path, header, notes = '') {
     '',
     '| issue | measurement | value | baseline (same run) | ratio | target | met |',
     '|---|---|---|---|---|---|---|',
-    ...rows.map((r) =>
-      [
-        `#${r.issue}`,
-        r.name,
-        `${fmt(r.value)} ${r.unit}`,
-        r.baseline === null ? '—' : `${fmt(r.baseline)} ${r.unit} (${r.baselineName})`,
-        r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`,
-        `${r.better === 'lower' ? '≤' : '≥'} ${r.limit}${r.ratio === null ? ` ${r.unit}` : '×'}`,
-        r.ok ? 'yes' : '**no**',
-      ].join(' | ').replace(/^/, '| ').replace(/$/, ' |'),
-    ),
+    ...rows.map(rowLine),
     '',
     ...(notes ? [notes.trim(), ''] : []),
   ];

@@ -4,8 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleForBench } from './bundle.mjs';
-import { median, nodeJson, peakRssMb, record, rows, timeCommand, timeInTurns, writeReport } from './lib.mjs';
+import { median, nodeJson, peakRssMb, record, rows, timeCommand, timeInTurns, updateRows, writeReport } from './lib.mjs';
 import { installPeers, peerCommands } from './peers.mjs';
+import { benchCi } from './ci.mjs';
 
 await bundleForBench();
 const only = process.argv[2];
@@ -182,6 +183,12 @@ if (!only || only === 'check') {
   const parse = median([1, 2].map(() => nodeJson('bench/check-child.mjs', ['parse', '300']).ms));
   const check = median([1, 2].map(() => nodeJson('bench/check-child.mjs', ['check', '300']).ms));
   record({ issue: 7, name: 'check 300 generated ~4 KB runbooks, ShellCheck off, vs only parsing them', value: check, baseline: parse, baselineName: 'parse only', unit: 'ms', limit: 1.5 });
+}
+
+if (!only || only === 'ci') {
+  // Issue 19: a light install (the bundle alone) and audit that scales (worker pool, model cache).
+  benchCi();
+  if (only) updateRows('docs/benchmarks.md', 19);
 }
 
 // What a bare Node start costs here, with and without NODE_EXTRA_CA_CERTS (read at every start).
