@@ -210,7 +210,7 @@ const notes = [
   'a bundled ES module with no code cache, so they include compiling the code on first use; the rows "code from V8 cache',
   'as in the CLI" load the same code as one CommonJS bundle through V8\'s code cache, as `runbook` does (the "started from',
   'V8 code cache" row measures what that saves for a whole `runbook run`). The CLI itself starts as CommonJS and loads',
-  'the code cache of the command it runs (one per command, written at build time).',
+  'the code cache of the command it runs (one per command, written on first use into the user's cache folder).',
   'The whole `runbook run` of that block (load the CLI, parse the runbook, lock it, start the session shell, run the block,',
   'write its result line with fsync, the journal, the shell state, close) is compared with zx and maid in the #15 rows.',
   '',

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cacheDir } from './cache-dir.js';
-import { cacheName, loadCached } from './compile-cache.js';
+import { cacheName, loadCached, setFlagsFor } from './compile-cache.js';
 
 declare const __VERSION__: string;
 declare const __BUNDLE__: string;
@@ -18,6 +18,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   process.stdout.write(`${__VERSION__}\n`);
 } else {
   // RUNBOOK_NO_CODE_CACHE=1 compiles from source, as plain Node would.
+  setFlagsFor(argv[0]);
   // A cache fits one V8 (one Node version and architecture): each has a folder of its own.
   const cache = process.env.RUNBOOK_NO_CODE_CACHE ? null : join(cacheDir(process.env), 'code', `node-${process.version}-${process.arch}`, cacheName(__BUNDLE__, argv[0]));
   const loaded = loadCached(join(__dirname, 'runbook.cjs'), cache, (specifier) => import(pathToFileURL(join(__dirname, specifier)).href));

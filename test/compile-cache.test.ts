@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -71,5 +72,28 @@ describe('loading the bundle through V8 code cache', () => {
     const { file } = bundle();
     const loaded = loadCached(file, join('/nonexistent-folder', 'bundle.cache'), importer);
     expect(() => loaded.save()).not.toThrow();
+  });
+});
+
+describe('the built CLI', () => {
+  it('starts every command from the cache its first run wrote, and never writes it again', () => {
+    const work = mkdtempSync(join(tmpdir(), 'runbook-cache-cli-'));
+    const folder = join(work, 'cache', 'code', `node-${process.version}-${process.arch}`);
+    const doc = join(work, 'doc.md');
+    writeFileSync(doc, '# Doc\n\n- [ ] Greet\n\n  ```bash\n  echo hi\n  ```\n');
+    const caches = () => new Map(readdirSync(folder).filter((n) => n.endsWith('.cache')).map((n) => [n, statSync(join(folder, n)).mtimeMs]));
+    // `run` sets V8 flags of its own: a cache written under other flags would be rejected (and
+    // written again) on every start.
+    const commands = [['run', doc, '--yes'], ['list', doc], ['audit', doc], ['check', doc]];
+    const runAll = () => {
+      for (const args of commands) {
+        spawnSync(process.execPath, [join(import.meta.dirname, '..', 'bin', 'runbook.js'), ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, RUNBOOK_CACHE_DIR: join(work, 'cache') } });
+      }
+    };
+    runAll();
+    const before = caches();
+    expect([...before.keys()].map((n) => /-([a-z]+)\.cache$/.exec(n)![1]).sort()).toEqual(['audit', 'check', 'list', 'run']);
+    runAll();
+    expect(caches()).toEqual(before);
   });
 });
