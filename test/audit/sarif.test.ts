@@ -68,6 +68,16 @@ describe('SARIF from runbook audit', () => {
     }
   });
 
+  it('links check findings to their row of docs/check.md', () => {
+    const rules = JSON.parse(runCli(['check', 'fixtures/audit/clean.md', '--format', 'sarif']).stdout).runs[0].tool.driver.rules as Array<{ id: string; helpUri: string }>;
+    const doc = readFileSync('docs/check.md', 'utf8');
+    expect(rules.length).toBeGreaterThan(5);
+    for (const rule of rules) {
+      expect(rule.helpUri).toBe(`https://github.com/runbook-cli/runbook/blob/main/docs/check.md#${rule.id}`);
+      expect(doc, `docs/check.md has an anchor for ${rule.id}`).toContain(`<a id="${rule.id}"></a>`);
+    }
+  });
+
   it('keeps fingerprints across runs and across an unrelated edit above the finding', () => {
     const dir = repository();
     const first = sarif(['docs/game-days/unfilled.md'], dir);
