@@ -13,7 +13,7 @@ const ALLOWED: Record<string, string[]> = {
   tui: ['parser', 'session'],
   commands: ['parser', 'document', 'executor', 'session', 'audit', 'check', 'tui'],
 };
-const SHARED = new Set(['errors', 'io', 'clock']);
+const SHARED = new Set(['errors', 'io', 'clock', 'cache-dir']);
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
