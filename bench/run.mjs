@@ -210,7 +210,7 @@ const notes = [
   'a bundled ES module with no code cache, so they include compiling the code on first use; the rows "code from V8 cache',
   'as in the CLI" load the same code as one CommonJS bundle through V8\'s code cache, as `runbook` does (the "started from',
   'V8 code cache" row measures what that saves for a whole `runbook run`). The CLI itself starts as CommonJS and loads',
-  'the code cache of the command it runs (one per command, written on first use into the user's cache folder).',
+  'the code cache of the command it runs (one per command, written on first use into the user cache folder).',
   'The whole `runbook run` of that block (load the CLI, parse the runbook, lock it, start the session shell, run the block,',
   'write its result line with fsync, the journal, the shell state, close) is compared with zx and maid in the #15 rows.',
   '',
@@ -221,6 +221,15 @@ const notes = [
   'that runs the others before it, `--quiet`) and txm 8.2.0 (a `check` test per block, run by bash) are installed into',
   '`bench/.peers` when the benchmark runs, never as dependencies of the package; none of them writes anything back into',
   'the document. txm cannot run the 200 000-line block: it fails the test when the output passes its 1 MiB buffer.',
+  '',
+  'Notes on the #19 rows. The package is made by `npm pack` and installed with `npm install --global --prefix` into an',
+  'empty folder; the baseline installs, the same way, the eleven packages the package used to depend on at run time',
+  "(`--prefer-offline`: both from npm's cache, as on a CI runner that caches it). `npx` runs in a project that installed",
+  'the tarball. The audit rows run whole `runbook audit . --format json` processes on 1 000 generated ~20 KB documents;',
+  'one-thread and pool runs are taken in turns (two rounds, medians), every output is compared byte for byte with the',
+  "one-thread uncached one. The pool's gain depends on free cores: this machine is shared, and while these rows were",
+  "measured its load average stayed near 11 on 2 cores, so neither run had a core to itself (the pool's threads used",
+  'about 10 % more CPU time in all than the single thread, most of it starting the two threads).',
 ].join('\n');
 if (!only) writeReport('docs/benchmarks.md', header, notes);
 console.log(`\n${rows.filter((r) => r.ok).length}/${rows.length} targets met${only ? '' : '; written to docs/benchmarks.md'}`);

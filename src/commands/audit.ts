@@ -34,6 +34,15 @@ function jobsOf(value: string | undefined): number {
   return jobs;
 }
 
+/** Appends the job summary to `path`, or says in one line why it cannot. */
+function writeSummary(path: string, text: string): void {
+  try {
+    appendFileSync(path, text);
+  } catch (error) {
+    throw new UserError(`--summary ${path}: cannot write it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
 /**
  * The documents to audit: the inputs (the current folder by default); with `--changed`, the
  * Markdown files changed since that ref, kept to those within the inputs when some are given.
@@ -63,7 +72,7 @@ export async function auditCommand(inputs: string[], options: AuditOptions, io: 
   const findings = await auditAll(docs, config, { jobs, now: new Date(), cache });
   const place = { root: repositoryRoot(io.cwd), cwd: io.cwd, docPage: 'audit.md' };
   io.stdout.write(formatFindings(format, findings, RULES, files.length, __VERSION__, place));
-  if (options.summary) appendFileSync(options.summary, formatSummary(findings, files.length, place));
+  if (options.summary) writeSummary(options.summary, formatSummary(findings, files.length, place));
   const failing = failOn === 'never' ? [] : findings.filter((f) => f.severity === 'error' || failOn === 'warning');
   return failing.length ? EXIT.failure : EXIT.ok;
 }

@@ -72,6 +72,12 @@ describe('runbook audit over many documents', () => {
     expect(runCli(['audit', one, '--format', 'json'], { env: { RUNBOOK_CACHE_DIR: join(cache, 'gone', 'entirely') } }).stdout).toBe(expected);
   });
 
+  it('says in one line when the summary file cannot be written', () => {
+    const result = runCli(['audit', 'fixtures/audit/clean.md', '--summary', join(tmpdir(), 'no-such-folder-here', 'summary.md')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`runbook: --summary ${join(tmpdir(), 'no-such-folder-here', 'summary.md')}: cannot write it (ENOENT)\n`);
+  });
+
   it('refuses a --jobs that is not a whole number from 1, with one line and exit 2', () => {
     for (const jobs of ['0', '-2', '1.5', 'many']) {
       const result = runCli(['audit', 'fixtures/audit/clean.md', '--jobs', jobs]);

@@ -1,5 +1,5 @@
 import type { Rule, Finding } from '../types.js';
-import { formatSarif, rootPath, type SarifPlace } from './sarif.js';
+import { formatSarif, rootPath, type OutputPlace } from './sarif.js';
 
 /** Human text: one line per finding, grouped by file, then a summary. */
 export function formatText(findings: Finding[], files: number, verb = 'audited'): string {
@@ -32,7 +32,7 @@ const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace
  * GitHub Actions workflow commands: each finding annotates the pull request's diff. Paths are
  * from the repository root, where GitHub looks for them, whatever folder the audit ran in.
  */
-export function formatGithub(findings: Finding[], place: SarifPlace): string {
+export function formatGithub(findings: Finding[], place: OutputPlace): string {
   return findings
     .map((f) => `::${f.severity === 'error' ? 'error' : 'warning'} file=${escapeProperty(rootPath(f.file, place))},line=${f.line},col=${f.column},title=${escapeProperty(f.ruleId)}::${escapeData(f.message)}\n`)
     .join('');
@@ -45,7 +45,7 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
  * A Markdown job summary (for `$GITHUB_STEP_SUMMARY`): the totals, then one table row per file
  * with findings — its error and warning counts and each finding with its line.
  */
-export function formatSummary(findings: Finding[], files: number, place: SarifPlace, verb = 'audited'): string {
+export function formatSummary(findings: Finding[], files: number, place: OutputPlace, verb = 'audited'): string {
   const errors = findings.filter((f) => f.severity === 'error').length;
   const out = [`### runbook ${verb === 'audited' ? 'audit' : 'check'}`, '', `${errors} error${errors === 1 ? '' : 's'}, ${findings.length - errors} warning${findings.length - errors === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} ${verb}`, ''];
   const byFile = new Map<string, Finding[]>();
@@ -66,7 +66,7 @@ export function formatSummary(findings: Finding[], files: number, place: SarifPl
 }
 
 /** The findings in the format asked for (`text`, `json`, `github`, `sarif`). */
-export function formatFindings(format: string, findings: Finding[], rules: Rule[], files: number, version: string, place: SarifPlace, verb = 'audited'): string {
+export function formatFindings(format: string, findings: Finding[], rules: Rule[], files: number, version: string, place: OutputPlace, verb = 'audited'): string {
   if (format === 'json') return formatJson(findings);
   if (format === 'github') return formatGithub(findings, place);
   if (format === 'sarif') return formatSarif(findings, rules, version, place);

@@ -5,7 +5,7 @@ import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { Finding, Rule } from '../types.js';
 
 /** Where SARIF paths start from and where each rule's documentation lives. */
-export interface SarifPlace {
+export interface OutputPlace {
   /** The repository's top folder: every URI is relative to it, as code scanning expects. */
   root: string;
   /** The folder the findings' paths are relative to. */
@@ -18,7 +18,7 @@ export interface SarifPlace {
 export const DOCS_URL = 'https://github.com/runbook-cli/runbook/blob/main/docs/';
 
 /** A path relative to the repository root, with forward slashes: what code scanning and annotations place. */
-export function rootPath(file: string, place: SarifPlace): string {
+export function rootPath(file: string, place: OutputPlace): string {
   const path = relative(place.root, isAbsolute(file) ? file : resolve(place.cwd, file));
   return path.split(sep).join('/');
 }
@@ -41,7 +41,7 @@ function fingerprints(findings: Finding[], uris: string[]): string[] {
 }
 
 /** SARIF 2.1.0, for code scanning: URIs from the repository root, rule metadata, stable fingerprints. */
-export function formatSarif(findings: Finding[], rules: Rule[], version: string, place: SarifPlace): string {
+export function formatSarif(findings: Finding[], rules: Rule[], version: string, place: OutputPlace): string {
   const ids = rules.map((r) => r.id);
   const uris = findings.map((f) => rootPath(f.file, place));
   const prints = fingerprints(findings, uris);
