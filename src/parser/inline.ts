@@ -14,7 +14,7 @@ export const PARAGRAPH_MARKERS = 1_000;
 /**
  * How many inline markers one parse may read in all; past it the rest of the document is read as
  * plain text. Bounds the time inline markup can cost a document to a few seconds, whatever its
- * size; the benchmarks' 5 MB runbook holds about a tenth of it.
+ * size; the benchmarks' 5 MB runbook stays under it.
  */
 export const DOCUMENT_MARKERS = 300_000;
 
