@@ -181,10 +181,12 @@ const literal: Construct = {
     const budget = active;
     const offset = this.now().offset;
     const context: object = this;
+    const self = this;
     return start;
 
     function start(code: Code): Next {
-      if (!budget) return nok(code);
+      // A paragraph's first `[` may open a task's checkbox (GFM): that one is always read.
+      if (!budget || (code === 91 && self.previous === null)) return nok(code);
       if (budget.spend(context, offset)) {
         effects.enter('data');
         effects.consume(code);
