@@ -121,7 +121,7 @@ export function App({ controller, initial }: { controller: Controller; initial: 
         if (key.escape) dispatch({ type: 'cancel-input' });
         else if (enter) {
           if (mode.word === null || mode.typed === mode.word) startRun(step, mode.script);
-          else dispatch({ type: 'message', text: `type "${mode.word}" exactly to run this block` });
+          else dispatch({ type: 'refuse-confirm' });
         } else if (key.backspace || key.delete) dispatch({ type: 'backspace' });
         else if (input === '[' || input === ']') dispatch({ type: 'scroll-code', by: (input === '[' ? -1 : 1) * Math.max(1, rows.code - 1), lines: codeLines.length, rows: rows.code });
         else if (mode.word === null && (input === 'y' || input === 'Y')) startRun(step, mode.script);
@@ -150,7 +150,7 @@ export function App({ controller, initial }: { controller: Controller; initial: 
         controller.skip(step);
         dispatch({ type: 'skip' });
       } else if (input === ' ') dispatch({ type: 'ticked', ...controller.toggle(step, column) });
-      else if (input === 'f' && (step.kind === 'row' || step.kind === 'scenario')) dispatch({ type: 'start-fill', column, prefill: controller.prefill(step, column) });
+      else if (input === 'f') dispatch({ type: 'start-fill', column, prefill: step.kind === 'row' || step.kind === 'scenario' ? controller.prefill(step, column) : '' });
       else if (input === 'e' && step.kind === 'block') {
         const edited = controller.edit(step);
         if (edited !== null) dispatch({ type: 'request-run', word: controller.confirmWord(step), ...edited, unticked: controller.unticked(step) });

@@ -19,12 +19,20 @@ export type Action =
   | { type: 'skip' }
   | { type: 'ticked'; status: Step['status']; message: string; label?: string }
   | { type: 'start-fill'; column: number; prefill: string }
+  | { type: 'refuse-confirm' }
   | { type: 'filled'; message: string; label?: string; status?: Step['status'] }
   | { type: 'scroll'; by: number }
   | { type: 'scroll-code'; by: number; lines: number; rows: number }
   | { type: 'help' }
   | { type: 'message'; text: string | null }
   | { type: 'quit' };
+
+/** What a line that is not a table row is, and the key that does something with it, for `f` on it. */
+const NOT_A_ROW: Record<Exclude<Step['kind'], 'row' | 'scenario'>, string> = {
+  task: 'a task: space ticks it',
+  block: 'a block: Enter runs it',
+  heading: 'a heading: n goes to the next step',
+};
 
 const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n));
 
@@ -126,9 +134,16 @@ export function reduce(state: PlayState, action: Action): PlayState {
     }
     case 'ticked':
       return { ...state, steps: relabel(setStatus(state.steps, state.selected, action.status), state.selected, action.label), message: action.message };
-    case 'start-fill':
+    case 'start-fill': {
       if (mode.name === 'running') return state;
+      const kind = state.steps[state.selected]?.kind;
+      if (kind !== 'row' && kind !== 'scenario') return { ...state, message: `f fills a cell of a table row; this line is ${NOT_A_ROW[kind ?? 'heading']}` };
       return { ...state, mode: { name: 'fill', column: action.column, typed: action.prefill } };
+    }
+    case 'refuse-confirm':
+      // The wrong word goes, so the next attempt starts from an empty field.
+      if (mode.name !== 'confirm' || mode.word === null) return state;
+      return { ...state, mode: { ...mode, typed: '' }, message: `"${mode.typed}" is not "${mode.word}": type "${mode.word}" exactly to run this block` };
     case 'filled':
       return { ...state, steps: relabel(action.status ? setStatus(state.steps, state.selected, action.status) : state.steps, state.selected, action.label), mode: { name: 'browse' }, message: action.message };
     case 'scroll':

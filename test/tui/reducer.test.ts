@@ -38,6 +38,20 @@ describe('the play reducer', () => {
     expect(reduce(state(doc, 4), { type: 'request-run', word: null }).mode).toEqual({ name: 'browse' });
   });
 
+  it('clears a wrong confirm word and says what was typed', () => {
+    let s = reduce(reduce(state(doc, 2), { type: 'request-run', word: 'prod' }), { type: 'type', text: 'pr' });
+    s = reduce(s, { type: 'refuse-confirm' });
+    expect(s.mode).toEqual({ name: 'confirm', word: 'prod', typed: '' });
+    expect(s.message).toBe('"pr" is not "prod": type "prod" exactly to run this block');
+  });
+
+  it('says what f does when the line is not a table row, and what the line is', () => {
+    const s = reduce(state(doc, 4), { type: 'start-fill', column: 0, prefill: '' });
+    expect(s.mode).toEqual({ name: 'browse' });
+    expect(s.message).toBe('f fills a cell of a table row; this line is a task: space ticks it');
+    expect(reduce(state(doc, 5), { type: 'start-fill', column: 1, prefill: 'x' }).mode).toEqual({ name: 'fill', column: 1, typed: 'x' });
+  });
+
   it('runs: marks the step running, collects output by line, then moves on when it passes', () => {
     let s = reduce(state(doc, 2), { type: 'run-started', at: 1 });
     expect(s.steps[2]!.status).toBe('running');

@@ -202,3 +202,26 @@ describe('an edited block', () => {
     await waitFor('edit', 'EXITED 0');
   }, 60_000);
 });
+
+describe('small things said right', () => {
+  it('clears a wrong confirm word after saying so, and says what f does on a task line', async () => {
+    play('small', 'confirm.md');
+    await waitFor('small', /› +○ Told the team/);
+    keys('small', 'f');
+    await waitFor('small', 'f fills a cell of a table row; this line is a task: space ticks it');
+    keys('small', 'j');
+    await waitFor('small', /› +○ promote/);
+    keys('small', 'Enter');
+    await waitFor('small', 'Type "production" to run:');
+    keys('small', '-l', 'prod');
+    await waitFor('small', 'Type "production" to run: prod');
+    keys('small', 'Enter');
+    const shown = await waitFor('small', '"prod" is not "production"');
+    expect(shown).toMatch(/Type "production" to run:$/m);
+    keys('small', '-l', 'production');
+    keys('small', 'Enter');
+    await waitFor('small', '✔ promote');
+    keys('small', 'q');
+    await waitFor('small', 'EXITED 0');
+  }, 60_000);
+});
