@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { monotonicMs } from '../clock.js';
@@ -14,7 +14,7 @@ import type { BlockOutcome, ExecEvent, SessionProcess } from '../executor/types.
 import { formatResultLine, formatSeconds, meetsGate, runnableScript, type Block, type BlockResult, type Scenario } from '../parser/index.js';
 import { pollUntil, scenarioPolling } from './poll.js';
 import { rowChanges, type ScenarioRecord } from './scenario.js';
-import { Journal, journalPath, logPath, statePath } from './journal.js';
+import { Journal, journalPath, logPath, makeRecordDir, statePath } from './journal.js';
 import { LastLines } from './reason.js';
 import { runbookSecrets } from './secrets.js';
 
@@ -94,7 +94,6 @@ export class Player {
     readonly journal: Journal,
     private readonly options: PlayerOptions & { operator: string },
   ) {
-    mkdirSync(dirname(logPath(doc.path)), { recursive: true });
     this.log = openSync(logPath(doc.path), 'a', 0o600);
   }
 
@@ -112,6 +111,7 @@ export class Player {
       graceMs: options.graceMs,
     });
     const [shell, operator] = await Promise.all([starting, typeof options.operator === 'string' ? options.operator : options.operator()]);
+    makeRecordDir(doc.path);
     const journal = new Journal(journalPath(doc.path), randomBytes(6).toString('hex'));
     journal.append('session-start', {
       document: doc.path,
