@@ -3,7 +3,8 @@ import { formatTime } from '../document/time.js';
 import { conflictText } from '../document/conflict.js';
 import { EXIT } from '../errors.js';
 import { readState } from '../executor/state.js';
-import type { ExecEvent, SessionProcess } from '../executor/types.js';
+import type { SessionProcess } from '../executor/types.js';
+import type { StepEvent } from './poll.js';
 import { DURATION_COLUMN, formatSeconds, TIME_COLUMN, type Runbook } from '../parser/index.js';
 import { statePath } from './journal.js';
 import { Player, type BlockRecord } from './player.js';
@@ -115,7 +116,7 @@ export class Session {
   }
 
   /** Runs one step (a block, optionally as the operator edited it, or a scenario row) and records it. */
-  async run(step: RunStep, onEvent: (event: ExecEvent) => void, script?: string): Promise<StepReport> {
+  async run(step: RunStep, onEvent: (event: StepEvent) => void, script?: string): Promise<StepReport> {
     let report: StepReport;
     if (step.kind === 'block') {
       const skip = this.prepared.skips.get(step.block.index);

@@ -10,9 +10,9 @@ import { formatTime } from '../document/time.js';
 import { redact } from '../executor/redact.js';
 import { ShellSession } from '../executor/session.js';
 import { stateForDisk, type ShellState } from '../executor/state.js';
-import type { BlockOutcome, ExecEvent, SessionProcess } from '../executor/types.js';
+import type { BlockOutcome, SessionProcess } from '../executor/types.js';
 import { formatResultLine, formatSeconds, meetsGate, runnableScript, type Block, type BlockResult, type Scenario } from '../parser/index.js';
-import { pollUntil, scenarioPolling } from './poll.js';
+import { pollUntil, scenarioPolling, type StepEvent } from './poll.js';
 import { rowChanges, type ScenarioRecord } from './scenario.js';
 import { Journal, journalPath, logPath, makeRecordDir, statePath } from './journal.js';
 import { LastLines } from './reason.js';
@@ -64,6 +64,13 @@ export interface PlayerOptions {
 function lastLine(text: string): string | null {
   const lines = text.split(/\r\n|\r|\n/).filter((l) => l.trim());
   return lines.length ? lines[lines.length - 1]!.trim() : null;
+}
+
+/** What a failed check came to, in one line: its exit status and the last line it printed. */
+function checkSaid(outcome: BlockOutcome): string {
+  const status = outcome.timedOut ? 'timed out' : outcome.exitCode !== null ? `exit ${outcome.exitCode}` : (outcome.signal ?? 'failed');
+  const said = lastLine(outcome.tail);
+  return said ? `${status}: ${said}` : status;
 }
 
 /** The outcome of an executor result, in the words of result lines. */
@@ -143,7 +150,7 @@ export class Player {
    * Runs one block (or `script`, the operator's edited version of it, for this run only),
    * streaming events to `onEvent`, then records it: journal, result line, owning task.
    */
-  runBlock(index: number, onEvent: (event: ExecEvent) => void, script?: string): Promise<BlockRecord> {
+  runBlock(index: number, onEvent: (event: StepEvent) => void, script?: string): Promise<BlockRecord> {
     if (this.closed) return Promise.reject(new Error('the session is closed'));
     const run = this.execute(index, onEvent, script);
     this.current = run;
@@ -152,7 +159,7 @@ export class Player {
     });
   }
 
-  private async execute(index: number, onEvent: (event: ExecEvent) => void, script?: string): Promise<BlockRecord> {
+  private async execute(index: number, onEvent: (event: StepEvent) => void, script?: string): Promise<BlockRecord> {
     const block = this.doc.model.blocks[index]!;
     const anchor = blockAnchor(this.doc.model, index) as Anchor & { kind: 'block' };
     // An operator's edit keeps its prompts too: what runs is without them either way.
@@ -225,7 +232,7 @@ export class Player {
    * Runs a script in the session's shell and, with `until`, then polls that check until it passes
    * or `withinMs` from the start has gone by. The result's duration covers both.
    */
-  private async perform(spec: StepSpec, subject: Record<string, unknown>, onEvent: (event: ExecEvent) => void): Promise<{ result: BlockOutcome; recoveredMs: number | null; reason: string | null }> {
+  private async perform(spec: StepSpec, subject: Record<string, unknown>, onEvent: (event: StepEvent) => void): Promise<{ result: BlockOutcome; recoveredMs: number | null; reason: string | null }> {
     const last = new LastLines();
     const running = this.shell.run(
       { script: spec.script, cwd: spec.cwd, timeoutMs: spec.timeoutMs, errexit: spec.errexit, pipefail: spec.pipefail },
@@ -244,7 +251,10 @@ export class Player {
     let recoveredMs: number | null = null;
     let reason = result.error;
     if (spec.until && outcomeOf(result) === 'passed') {
-      const poll = await pollUntil(this.shell, spec.until, { everyMs: spec.everyMs, withinMs: spec.withinMs, startedAt, stopped: () => this.stopped, onRun: (cancel) => (this.running = { cancel }) });
+      const check = this.mask(spec.until);
+      const onPoll = (polls: number, outcome: BlockOutcome | null) =>
+        onEvent({ type: 'wait', check, polls, last: outcome && this.mask(checkSaid(outcome)), deadlineAt: Date.now() + spec.withinMs - (monotonicMs() - startedAt) });
+      const poll = await pollUntil(this.shell, spec.until, { everyMs: spec.everyMs, withinMs: spec.withinMs, startedAt, stopped: () => this.stopped, onRun: (cancel) => (this.running = { cancel }), onPoll });
       this.running = null;
       result.durationMs = monotonicMs() - startedAt;
       if (poll.passed) recoveredMs = poll.recoveredMs;
@@ -268,7 +278,7 @@ export class Player {
    * marks ❌) its pass column. A row that cannot run, or whose gate is not in words the engine
    * knows, is recorded as such and its box left for the operator: never a silent green box.
    */
-  async runScenario(index: number, onEvent: (event: ExecEvent) => void): Promise<ScenarioRecord> {
+  async runScenario(index: number, onEvent: (event: StepEvent) => void): Promise<ScenarioRecord> {
     if (this.closed) throw new Error('the session is closed');
     const run = this.playScenario(index, onEvent);
     this.current = run;
@@ -277,7 +287,7 @@ export class Player {
     });
   }
 
-  private async playScenario(index: number, onEvent: (event: ExecEvent) => void): Promise<ScenarioRecord> {
+  private async playScenario(index: number, onEvent: (event: StepEvent) => void): Promise<ScenarioRecord> {
     const scenario = this.doc.model.scenarios[index]!;
     const started = new Date();
     const base = { index, id: scenario.id, name: scenario.name, line: scenario.line, gate: scenario.gateText, gateRule: scenario.gate?.text ?? null, startedAt: formatTime(started) };

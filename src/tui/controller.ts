@@ -44,12 +44,19 @@ export function sessionController(session: Session, io: ScreenIo): Controller {
       const mask = (text: string) => session.player.mask(text);
       return { script, diff: lineDiff(mask(block.body), mask(script)) };
     },
-    async run(step, onOutput, onStart, script) {
+    async run(step, on, script) {
       const target = runStep(step);
       if (!target) return { status: step.status, durationMs: 0, exitCode: null, outcome: 'not runnable', cwd: session.player.shell.cwd, changedVars: [], message: 'Enter runs a block or a scenario row' };
-      onStart();
+      on.start();
       const conflicts = doc.conflicts.length;
-      const report = await session.run(target, (event) => event.type === 'output' && onOutput(event.text), script);
+      const report = await session.run(
+        target,
+        (event) => {
+          if (event.type === 'output') on.output(event.text);
+          else if (event.type === 'wait') on.wait({ check: event.check, polls: event.polls, last: event.last, deadlineAt: event.deadlineAt });
+        },
+        script,
+      );
       // Someone else's edit that could not be merged is what the operator must see first.
       const message = doc.conflicts.length > conflicts ? session.conflictText() : report.scenario ? scenarioLine(report.scenario) : report.failed && report.reason ? `${report.outcome}: ${report.reason}` : report.outcome === 'skipped' ? `skipped: ${report.reason ?? ''}` : undefined;
       const label = report.scenario ? session.rowLabel(step) : undefined;

@@ -1,4 +1,4 @@
-import { LINE_CHARS, OUTPUT_LINES, type PlayState, type Step } from './state.js';
+import { LINE_CHARS, OUTPUT_LINES, type PlayState, type Step, type Wait } from './state.js';
 import type { DiffLine } from './diff.js';
 import { lastReturn } from './text.js';
 
@@ -15,6 +15,7 @@ export type Action =
   | { type: 'cancel-input' }
   | { type: 'run-started'; at: number }
   | { type: 'output'; text: string }
+  | { type: 'wait'; wait: Wait }
   | { type: 'run-ended'; status: Step['status']; durationMs: number; exitCode: number | null; outcome: string; cwd: string; changedVars: string[]; message?: string; label?: string }
   | { type: 'skip' }
   | { type: 'ticked'; status: Step['status']; message: string; label?: string }
@@ -114,6 +115,9 @@ export function reduce(state: PlayState, action: Action): PlayState {
       for (const part of parts.slice(1)) lines.push(bound(part));
       return { ...state, output: lines.slice(-OUTPUT_LINES), outputLines: state.outputLines + parts.length - 1 };
     }
+    case 'wait':
+      if (mode.name !== 'running') return state;
+      return { ...state, mode: { ...mode, wait: action.wait } };
     case 'run-ended': {
       const steps = state.steps.map((s, i) => (i === state.selected ? { ...s, status: action.status, durationMs: action.durationMs, label: action.label ?? s.label } : s));
       const failed = action.status === 'failed';

@@ -1,6 +1,10 @@
 
 import type { Step } from '../session/steps.js';
 import type { DiffLine } from './diff.js';
+import type { WaitEvent } from '../session/poll.js';
+
+/** Where a wait for recovery stands, as the running line shows it. */
+export type Wait = Omit<WaitEvent, 'type'>;
 
 export type { Step };
 
@@ -12,7 +16,8 @@ export type Mode =
    * `unticked`: checklist items above the block in its section not ticked yet; the prompt says so.
    */
   | { name: 'confirm'; word: string | null; typed: string; script?: string; diff?: DiffLine[]; unticked?: number }
-  | { name: 'running'; startedAt: number }
+  /** `wait`: where the step's wait for recovery stands, once it waits (see `WaitEvent`). */
+  | { name: 'running'; startedAt: number; wait?: Wait }
   | { name: 'failed'; exitCode: number | null; outcome: string }
   | { name: 'fill'; column: number; typed: string }
   | { name: 'help'; back: Mode };

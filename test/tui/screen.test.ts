@@ -61,11 +61,11 @@ describe('a secret asked before the screen opens', () => {
 });
 
 /** The screen holds: no line wider than the pane, the title on the first row, the footer last. */
-function holds(text: string): void {
+function holds(text: string, title: string | RegExp = /Noisy output|A long command/): void {
   const lines = text.replace(/\n+$/, '').split('\n');
   for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(SIZE.columns);
   expect(lines.length).toBeLessThanOrEqual(SIZE.rows);
-  expect(lines[0]).toMatch(/^(Noisy output|A long command) — /);
+  expect(lines[0]).toMatch(new RegExp(`^(${typeof title === 'string' ? title : title.source}) — `));
   expect(lines.at(-1)).toMatch(/^⏱ \d+:\d\d · /);
 }
 
@@ -133,6 +133,27 @@ describe('a block that takes its time', () => {
     await waitFor('wait', /◐ running 0:01 · 2 lines/);
     await waitFor('wait', /◐ running 0:02 · 2 lines/);
     await waitFor('wait', '✔ Wait three seconds');
+  }, 60_000);
+});
+
+describe('a block that waits for recovery', () => {
+  it('shows the polls so far, the time left before its deadline and what the last check said', async () => {
+    play('recover', 'recover.md');
+    await waitFor('recover', /› +○ break/);
+    keys('recover', 'Enter');
+    await waitFor('recover', 'Run this block? [y/N]');
+    keys('recover', 'y');
+    const first = await waitFor('recover', /◐ waiting 0:0\d · [1-9]\d* polls? · 0:2\d left · Ctrl-C stops it · last: exit 1/);
+    holds(first, 'Break and heal');
+    const read = (text: string) => /◐ waiting 0:(\d\d) · (\d+) polls? · 0:(\d\d) left/.exec(text)!.slice(1).map(Number);
+    const [elapsed, polls, left] = read(first);
+    // A second later: more polls, and as much less time left as more has gone by.
+    const later = read(await waitFor('recover', new RegExp(`◐ waiting 0:(?!${String(elapsed).padStart(2, '0')})\\d\\d · `)));
+    expect(later[1]).toBeGreaterThan(polls!);
+    expect(later[0]! - elapsed!).toBe(left! - later[2]!);
+    await waitFor('recover', '✔ break');
+    keys('recover', 'q');
+    await waitFor('recover', 'EXITED 0');
   }, 60_000);
 });
 
