@@ -1,13 +1,13 @@
 import { cellAnchor, taskAnchor, type Anchor } from '../document/anchors.js';
 import { formatTime } from '../document/time.js';
 import { conflictText } from '../document/conflict.js';
-import { EXIT } from '../errors.js';
+import { EXIT, UserError } from '../errors.js';
 import { readState } from '../executor/state.js';
 import type { SessionProcess } from '../executor/types.js';
 import type { StepEvent } from './poll.js';
 import { DURATION_COLUMN, formatSeconds, TIME_COLUMN, type Runbook } from '../parser/index.js';
 import { statePath } from './journal.js';
-import { Player, type BlockRecord } from './player.js';
+import { Player, type BlockEdit, type BlockRecord } from './player.js';
 import type { Prepared } from './prepare.js';
 import { resumePoint } from './resume.js';
 import { scenarioOutcomeText, type ScenarioRecord } from './scenario.js';
@@ -27,6 +27,8 @@ export interface StepReport {
   exitCode: number | null;
   cwd: string;
   changedVars: string[];
+  /** Whether what ran was the operator's edit of the block. */
+  edited?: boolean;
   block?: BlockRecord;
   scenario?: ScenarioRecord;
 }
@@ -116,7 +118,7 @@ export class Session {
   }
 
   /** Runs one step (a block, optionally as the operator edited it, or a scenario row) and records it. */
-  async run(step: RunStep, onEvent: (event: StepEvent) => void, script?: string): Promise<StepReport> {
+  async run(step: RunStep, onEvent: (event: StepEvent) => void, edit?: BlockEdit): Promise<StepReport> {
     let report: StepReport;
     if (step.kind === 'block') {
       const skip = this.prepared.skips.get(step.block.index);
@@ -124,7 +126,7 @@ export class Session {
         this.player.skip(step.block.index, skip);
         report = { step, status: 'skipped', outcome: 'skipped', failed: false, reason: skip, durationMs: 0, exitCode: null, cwd: this.player.shell.cwd, changedVars: [] };
       } else {
-        const record = await this.player.runBlock(step.block.index, onEvent, script);
+        const record = await this.player.runBlock(step.block.index, onEvent, edit);
         report = blockReport(step, record);
       }
     } else {
@@ -134,6 +136,16 @@ export class Session {
     if (report.durationMs && report.outcome !== 'skipped') this.lastDurationMs = report.scenario?.measuredMs ?? report.durationMs;
     this.latest.set(keyOf(step), report);
     return report;
+  }
+
+  /**
+   * Saves the operator's edit of a block into the document, before it runs. One that cannot be
+   * saved (it holds a secret's value, or would not read back as the block's code) is refused with
+   * a UserError and nothing is written.
+   */
+  saveEdit(step: RunStep, script: string): void {
+    if (step.kind !== 'block') throw new UserError('only a block can be edited');
+    this.player.saveEdit(step.block.index, script);
   }
 
   /** Records a step the operator skipped. */
@@ -282,7 +294,7 @@ function done(session: Session, step: RunStep): boolean {
 
 function blockReport(step: RunStep, record: BlockRecord): StepReport {
   const failed = FAILED.has(record.outcome);
-  return { step, status: record.outcome === 'passed' ? 'passed' : 'failed', outcome: record.outcome, failed, reason: record.reason, durationMs: record.durationMs, exitCode: record.exitCode, cwd: record.cwd, changedVars: record.changedVars, block: record };
+  return { step, status: record.outcome === 'passed' ? 'passed' : 'failed', outcome: record.outcome, failed, reason: record.reason, durationMs: record.durationMs, exitCode: record.exitCode, cwd: record.cwd, changedVars: record.changedVars, edited: record.edited, block: record };
 }
 
 function scenarioReport(step: RunStep, record: ScenarioRecord, cwd: string): StepReport {

@@ -5,6 +5,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { monotonicMs } from '../clock.js';
 import { blockAnchor, taskAnchor, type Anchor } from '../document/anchors.js';
 import { ConflictError } from '../document/conflict.js';
+import { UserError } from '../errors.js';
 import type { Change, ChangeReport, Document } from '../document/document.js';
 import { formatTime } from '../document/time.js';
 import { redact } from '../executor/redact.js';
@@ -30,6 +31,14 @@ export interface BlockRecord extends Pick<BlockOutcome, 'exitCode' | 'signal' | 
   recoveredMs: number | null;
   /** Processes the block started that were still running when it ended (see `BlockOutcome.left`). */
   left: SessionProcess[];
+  /** Whether what ran was the operator's edit of the block. */
+  edited: boolean;
+}
+
+/** The operator's edit of a block: the text to run, and whether it was saved into the document first. */
+export interface BlockEdit {
+  script: string;
+  saved: boolean;
 }
 
 /** What the player runs: a script, and optionally a check to poll until recovery. */
@@ -147,28 +156,31 @@ export class Player {
   }
 
   /**
-   * Runs one block (or `script`, the operator's edited version of it, for this run only),
-   * streaming events to `onEvent`, then records it: journal, result line, owning task.
+   * Runs one block (or the operator's edit of it), streaming events to `onEvent`, then records
+   * it: journal, result line (which says the block was edited), owning task.
    */
-  runBlock(index: number, onEvent: (event: StepEvent) => void, script?: string): Promise<BlockRecord> {
+  runBlock(index: number, onEvent: (event: StepEvent) => void, edit?: BlockEdit): Promise<BlockRecord> {
     if (this.closed) return Promise.reject(new Error('the session is closed'));
-    const run = this.execute(index, onEvent, script);
+    const run = this.execute(index, onEvent, edit);
     this.current = run;
     return run.finally(() => {
       if (this.current === run) this.current = null;
     });
   }
 
-  private async execute(index: number, onEvent: (event: StepEvent) => void, script?: string): Promise<BlockRecord> {
+  private async execute(index: number, onEvent: (event: StepEvent) => void, edit?: BlockEdit): Promise<BlockRecord> {
     const block = this.doc.model.blocks[index]!;
     const anchor = blockAnchor(this.doc.model, index) as Anchor & { kind: 'block' };
+    const edited = edit !== undefined && (edit.saved || edit.script !== block.body);
+    // The journal keeps the text the operator ran, masked, and whether it is now the block's.
+    if (edited) this.journal.append('edit', { block: index, name: block.name, line: block.line, body: this.mask(edit.script), saved: edit.saved });
     // An operator's edit keeps its prompts too: what runs is without them either way.
-    const command = runnableScript(script ?? block.body);
+    const command = runnableScript(edit?.script ?? block.body);
     // zsh blocks run in a zsh started from the session's shell: they see its exported variables
     // and directory, but what they change does not come back.
     const runs = block.lang === 'zsh' ? `zsh -c '${command.replace(/'/g, `'\\''`)}'` : command;
     const cwd = block.cwd === null ? undefined : isAbsolute(block.cwd) ? block.cwd : resolve(dirname(resolve(this.doc.path)), block.cwd);
-    this.journal.append('block-start', { block: index, name: block.name, line: block.line, command: this.mask(command), edited: script !== undefined && script !== block.body, cwd: cwd ?? this.shell.cwd });
+    this.journal.append('block-start', { block: index, name: block.name, line: block.line, command: this.mask(command), edited, cwd: cwd ?? this.shell.cwd });
     writeSync(this.log, `\n=== ${formatTime(new Date())} block ${index + 1}${block.name ? ` (${block.name})` : ''} at line ${block.line}\n`);
     const timeoutMs = this.timeoutOf(block);
     const { result, recoveredMs, reason } = await this.perform(
@@ -201,6 +213,7 @@ export class Player {
       reason,
       recoveredMs,
       left: result.left ?? [],
+      edited,
     };
     this.journal.append('block-end', { block: index, name: block.name, line: block.line, outcome: record.outcome, exitCode: record.exitCode, signal: record.signal, durationMs: record.durationMs, changedVars: record.changedVars, cwd: record.cwd, error: reason, recoveredMs, left: record.left });
     this.saveState();
@@ -344,6 +357,7 @@ export class Player {
   private record(anchor: Anchor & { kind: 'block' }, block: Block, record: BlockRecord): void {
     const line = formatResultLine({
       outcome: record.outcome,
+      edited: record.edited,
       exitCode: record.exitCode,
       signal: record.signal,
       durationMs: record.durationMs,
@@ -373,6 +387,17 @@ export class Player {
       this.journal.append('conflict', { kept, changes: lost, reason });
       return [];
     }
+  }
+
+  /**
+   * Saves the operator's edit into the document as the block's code, byte for byte outside the
+   * lines it changes. An edit holding a secret's value is refused: no secret is written to disk.
+   */
+  saveEdit(index: number, script: string): void {
+    if (this.mask(script) !== script) throw new UserError("the edit holds a secret's value, which is never written into the document; nothing was saved");
+    const anchor = blockAnchor(this.doc.model, index) as Anchor & { kind: 'block' };
+    const [report] = this.write([{ kind: 'body', anchor, body: script }]);
+    if (report?.changed) this.journal.append('save-edit', { block: index, line: report.line, what: report.what });
   }
 
   /** Records a block skipped by the operator or for a reason (no interpreter, say). */

@@ -19,10 +19,10 @@ export interface Controller {
   /** Opens the block in the operator's editor; the edited text and its diff against the block (masked), or null when there is nothing to edit. */
   edit(step: Step): { script: string; diff: DiffLine[] } | null;
   /**
-   * Runs a block or a scenario, telling `on` when it starts, what it prints and where its wait for
+   * Runs a block (or the operator's edit of it, saved into the document first when `save`) or a scenario, telling `on` when it starts, what it prints and where its wait for
    * recovery stands; `message` and `label`, when given, replace the status line and the step's label.
    */
-  run(step: Step, on: { start(): void; output(text: string): void; wait(wait: Wait): void }, script?: string): Promise<{ status: Step['status']; durationMs: number; exitCode: number | null; outcome: string; cwd: string; changedVars: string[]; message?: string; label?: string }>;
+  run(step: Step, on: { start(): void; output(text: string): void; wait(wait: Wait): void }, edit?: { script: string; save: boolean }): Promise<{ status: Step['status']; durationMs: number; exitCode: number | null; outcome: string; edited?: boolean; cwd: string; changedVars: string[]; message?: string; label?: string }>;
   skip(step: Step): void;
   toggle(step: Step, column: number): { status: Step['status']; message: string; label?: string };
   prefill(step: Step, column: number): string;
@@ -101,9 +101,10 @@ export function App({ controller, initial }: { controller: Controller; initial: 
   const codeLines = mode.name === 'confirm' && mode.diff ? mode.diff.map((l) => ({ text: l.text, margin: `${l.op} `, color: l.op === '-' ? 'red' : l.op === '+' ? 'green' : undefined })) : detail.code.map((text) => ({ text, margin: '  ', color: 'yellow' }));
   const rows = layout(size.rows, { steps: state.steps.length, prose: detail.prose.length, code: codeLines.length, fixed, confirm: mode.name === 'confirm' });
 
-  const startRun = (target: Step, script?: string) => {
+  const startRun = (target: Step, mode?: Extract<Mode, { name: 'confirm' }>) => {
+    const edit = mode?.script === undefined ? undefined : { script: mode.script, save: mode.save === true };
     void controller
-      .run(target, { start: () => dispatch({ type: 'run-started', at: Date.now() }), output: (text) => dispatch({ type: 'output', text }), wait: (wait) => dispatch({ type: 'wait', wait }) }, script)
+      .run(target, { start: () => dispatch({ type: 'run-started', at: Date.now() }), output: (text) => dispatch({ type: 'output', text }), wait: (wait) => dispatch({ type: 'wait', wait }) }, edit)
       .then((result) => dispatch({ type: 'run-ended', ...result }));
   };
 
@@ -134,11 +135,12 @@ export function App({ controller, initial }: { controller: Controller; initial: 
       if (mode.name === 'confirm') {
         if (key.escape) dispatch({ type: 'cancel-input' });
         else if (enter) {
-          if (mode.word === null || mode.typed === mode.word) startRun(step, mode.script);
+          if (mode.word === null || mode.typed === mode.word) startRun(step, mode);
           else dispatch({ type: 'refuse-confirm' });
         } else if (key.backspace || key.delete) dispatch({ type: 'backspace' });
         else if (input === '[' || input === ']') dispatch({ type: 'scroll-code', by: (input === '[' ? -1 : 1) * Math.max(1, rows.code - 1), lines: codeLines.length, rows: rows.code });
-        else if (mode.word === null && (input === 'y' || input === 'Y')) startRun(step, mode.script);
+        else if (mode.word === null && (input === 'y' || input === 'Y')) startRun(step, mode);
+        else if (key.tab) dispatch({ type: 'toggle-save' });
         else if (mode.word === null && (input === 'n' || input === 'N')) dispatch({ type: 'cancel-input' });
         else if (mode.word !== null && input && !key.ctrl) dispatch({ type: 'type', text: input });
         return;

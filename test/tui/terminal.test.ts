@@ -149,8 +149,34 @@ describe('editing a block before it runs', () => {
     expect(readFileSync(join(dir, 'one.txt'), 'utf8')).toBe('EDITED\n');
     const model = parseRunbook(readFileSync(join(dir, 'drill.md'), 'utf8'));
     expect(model.blocks[0]!.body).toBe('echo one > one.txt');
-    const start0 = readFileSync(join(dir, '.runbook', 'drill.md.journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).find((e) => e.type === 'block-start');
-    expect(start0).toMatchObject({ command: 'echo EDITED > one.txt', edited: true });
+    const events = readFileSync(join(dir, '.runbook', 'drill.md.journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.find((e) => e.type === 'block-start')).toMatchObject({ command: 'echo EDITED > one.txt', edited: true });
+    expect(events.find((e) => e.type === 'edit')).toMatchObject({ block: 0, name: 'one', body: 'echo EDITED > one.txt', saved: false });
+    expect(model.blocks[0]!.result).toMatchObject({ outcome: 'passed', edited: true });
+    expect(readFileSync(join(dir, 'drill.md'), 'utf8')).toMatch(/^ {2}\*runbook:\* ✅ passed · edited · exit 0 · /m);
+  }, 60_000);
+
+  it('saves the edit into the block when the operator asks, changing only its line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-tmux-'));
+    copyFileSync('fixtures/play/drill.md', join(dir, 'drill.md'));
+    start('save', dir, `env EDITOR='sed -i s/one/SAVED/' node ${BIN} play drill.md`);
+    await waitFor('save', 'echo one > one.txt');
+    keys('save', 'e');
+    await waitFor('save', 'Tab: save it into the document too');
+    keys('save', 'Tab');
+    await waitFor('save', 'runs your edited version and saves it into the document');
+    keys('save', 'y');
+    await waitFor('save', 'passed · edited in');
+    keys('save', 'q');
+    await waitFor('save', 'EXITED 0');
+    const text = readFileSync(join(dir, 'drill.md'), 'utf8');
+    const result = /^ {2}\*runbook:\* ✅ passed · edited · exit 0 · .*\n/m.exec(text)![0];
+    // The block's line and the result line are all that changed; the task was ticked by the pass.
+    const original = readFileSync('fixtures/play/drill.md', 'utf8');
+    expect(text).toBe(original.replace('echo one > one.txt\n  ```\n', `echo SAVED > one.txt\n  \`\`\`\n${result}`).replace('- [ ] First step', '- [x] First step'));
+    const events = readFileSync(join(dir, '.runbook', 'drill.md.journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.find((e) => e.type === 'edit')).toMatchObject({ body: 'echo SAVED > one.txt', saved: true });
+    expect(events.find((e) => e.type === 'save-edit')).toMatchObject({ block: 0, line: 5 });
   }, 60_000);
 });
 
