@@ -460,7 +460,9 @@ function plan(text: string, model: Runbook, change: Change, path: string): Plann
       throw new UserError(`${path}:${block.line}: ${(error as Error).message}`);
     }
     // Code that would end the fence early (a line of backticks, say) is not the block's any more.
-    if (edits.length && parseRunbook(applyEdits(text, edits)).blocks[found.index]?.body !== change.body) {
+    // The body keeps the file's line endings; the edit may have others.
+    const lines = (body: string | undefined) => body?.split(/\r\n|\r|\n/).join('\n');
+    if (edits.length && lines(parseRunbook(applyEdits(text, edits)).blocks[found.index]?.body) !== lines(change.body)) {
       throw new UserError(`${path}:${block.line}: the edited code cannot be saved into the block as it is (a line of it would end the fence or change what the block is); nothing was written`);
     }
   } else if (change.kind === 'result') {
