@@ -240,6 +240,18 @@ export class Session {
     return { status, message: `${report!.what}: ${report!.before} → ${report!.after}`, label: this.rowLabel(step) };
   }
 
+  /**
+   * How many pre-flight items are unticked above block `index`: tasks before it in its section
+   * that own no block (a task that owns a block is that block's own box).
+   */
+  untickedBefore(index: number): number {
+    const model = this.prepared.doc.model;
+    const block = model.blocks[index];
+    if (!block) return 0;
+    const owning = new Set(model.blocks.filter((b) => b.runnable && b.task !== null).map((b) => b.task));
+    return model.tasks.filter((t) => t.section === block.section && t.span.end <= block.span.start && !t.checked && !owning.has(t.index)).length;
+  }
+
   /** What a cell offers before the operator types: the time in a time column, the last duration in a duration column. */
   prefill(step: Step, column: number): string {
     const table = this.prepared.doc.model.tables[step.ref]!;

@@ -94,13 +94,7 @@ export function sessionController(session: Session, io: ScreenIo): Controller {
         return { message: (error as Error).message };
       }
     },
-    unticked(step) {
-      const block = step.kind === 'block' ? doc.model.blocks[step.ref] : undefined;
-      if (!block) return 0;
-      // A task that owns a block is that block's own box; the pre-flight items are the others.
-      const owning = new Set(doc.model.blocks.filter((b) => b.runnable && b.task !== null).map((b) => b.task));
-      return doc.model.tasks.filter((t) => t.section === block.section && t.span.end <= block.span.start && !t.checked && !owning.has(t.index)).length;
-    },
+    unticked: (step) => (step.kind === 'block' ? session.untickedBefore(step.ref) : 0),
     cancel: () => session.cancelStep(),
     quit() {
       // The session ends after the screen is gone; see the play command.
