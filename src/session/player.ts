@@ -394,7 +394,7 @@ export class Player {
    * lines it changes. An edit holding a secret's value is refused: no secret is written to disk.
    */
   saveEdit(index: number, script: string): void {
-    if (this.mask(script) !== script) throw new UserError("the edit holds a secret's value, which is never written into the document; nothing was saved");
+    if (this.mask(script) !== script) throw new UserError("the edit holds a secret's value: it is never saved into the document");
     const anchor = blockAnchor(this.doc.model, index) as Anchor & { kind: 'block' };
     const [report] = this.write([{ kind: 'body', anchor, body: script }]);
     if (report?.changed) this.journal.append('save-edit', { block: index, line: report.line, what: report.what });

@@ -224,6 +224,27 @@ describe('an edited block', () => {
   }, 60_000);
 });
 
+describe('an edit holding a secret', () => {
+  it('is never saved into the document, and the screen never shows the value', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-screen-'));
+    copyFileSync('fixtures/play/secret.md', join(dir, 'secret.md'));
+    writeFileSync(join(dir, 'editor.sh'), '#!/bin/sh\nsed -i "s/wc -c/wc -c # hunter2-s3cr3t/" "$1"\n', { mode: 0o755 });
+    terminal.start('leak', dir, `env API_TOKEN=hunter2-s3cr3t EDITOR=./editor.sh node ${BIN} play secret.md`, SIZE);
+    await waitFor('leak', /› +○ Check the token/);
+    keys('leak', 'e');
+    await waitFor('leak', 'Tab: save it into the document too');
+    keys('leak', 'Tab');
+    await waitFor('leak', 'runs your edited version and saves it into the document');
+    keys('leak', 'y');
+    await waitFor('leak', "the edit holds a secret's value: it is never saved into the document");
+    keys('leak', 'q');
+    await waitFor('leak', 'EXITED 0');
+    expect(history('leak')).not.toContain('hunter2');
+    expect(readFileSync(join(dir, 'secret.md'), 'utf8')).toBe(readFileSync('fixtures/play/secret.md', 'utf8'));
+    for (const text of everyFile(join(dir, '.runbook'))) expect(text).not.toContain('hunter2');
+  }, 60_000);
+});
+
 describe('small things said right', () => {
   it('clears a wrong confirm word after saying so, and says what f does on a task line', async () => {
     play('small', 'confirm.md');
@@ -240,6 +261,7 @@ describe('small things said right', () => {
     const shown = await waitFor('small', '"prod" is not "production"');
     expect(shown).toMatch(/Type "production" to run:$/m);
     keys('small', '-l', 'production');
+    await waitFor('small', 'Type "production" to run: production');
     keys('small', 'Enter');
     await waitFor('small', '✔ promote');
     keys('small', 'q');
