@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseRunbook } from '../../src/parser/index.js';
-import { BIN } from '../support/cli.js';
+import { BIN, runCli } from '../support/cli.js';
 import { alive } from '../support/process.js';
 import { copyBundledRunbooks } from '../support/bundled.js';
 import { Tmux } from '../support/tmux.js';
@@ -202,6 +202,9 @@ describe('a game day in a real terminal', () => {
     await run(/✔ scenario B — Worker restarts · gate healthy again < 10 s · measured \d+\.\d\d s/);
     await run(/✔ scenario C — New primary answers/);
     await run('✔ Stop the servers and remove the drill folder');
+    await waitFor('gameday', /› +○ Gaps found are filed/);
+    keys('gameday', 'Space');
+    await waitFor('gameday', '☑ Gaps found are filed');
     keys('gameday', 'q');
     const end = await waitFor('gameday', 'EXITED 0');
     expect(end).toMatch(/A — Primary dies, replica takes over +RTO < 10 s +\d+\.\d\d s +passed/);
@@ -214,5 +217,8 @@ describe('a game day in a real terminal', () => {
     const types = readFileSync(join(dir, '.runbook', 'game-day.md.journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).type);
     expect(types.filter((t) => t === 'scenario-end')).toHaveLength(3);
     expect(types).toContain('summary');
+    // Played as intended, the session doc passes audit.
+    const audit = runCli(['audit', 'game-day.md'], { cwd: dir });
+    expect(audit.code, audit.stdout).toBe(0);
   }, 90_000);
 });
