@@ -91,32 +91,16 @@ function fmt(n) {
   return n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2);
 }
 
-/** One measurement as a row of the report's table. */
 function rowLine(r) {
   return [
-    `#${r.issue}`,
-    r.name,
-    `${fmt(r.value)} ${r.unit}`,
-    r.baseline === null ? '—' : `${fmt(r.baseline)} ${r.unit} (${r.baselineName})`,
-    r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`,
-    `${r.better === 'lower' ? '≤' : '≥'} ${r.limit}${r.ratio === null ? ` ${r.unit}` : '×'}`,
-    r.ok ? 'yes' : '**no**',
-  ]
-    .join(' | ')
-    .replace(/^/, '| ')
-    .replace(/$/, ' |');
-}
-
-/**
- * After one section ran alone (`node bench/run.mjs <section>`): replaces that issue's rows in the
- * report with the ones just measured, after the table's last row, and leaves the other rows as
- * they were.
- */
-export function updateRows(path, issue) {
-  const lines = readFileSync(path, 'utf8').split('\n').filter((line) => !line.startsWith(`| #${issue} |`));
-  const last = lines.findLastIndex((line) => line.startsWith('| #'));
-  lines.splice(last + 1, 0, ...rows.filter((r) => r.issue === issue).map(rowLine));
-  writeFileSync(path, lines.join('\n'));
+        `#${r.issue}`,
+        r.name,
+        `${fmt(r.value)} ${r.unit}`,
+        r.baseline === null ? '—' : `${fmt(r.baseline)} ${r.unit} (${r.baselineName})`,
+        r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`,
+        `${r.better === 'lower' ? '≤' : '≥'} ${r.limit}${r.ratio === null ? ` ${r.unit}` : '×'}`,
+        r.ok ? 'yes' : '**no**',
+      ].join(' | ').replace(/^/, '| ').replace(/$/, ' |');
 }
 
 /** Writes the report as a Markdown table. */
@@ -132,5 +116,17 @@ export function writeReport(path, header, notes = '') {
     '',
     ...(notes ? [notes.trim(), ''] : []),
   ];
+  writeFileSync(path, lines.join('\n'));
+}
+
+/** Writes this run's rows into an existing report: each replaces the row of the same issue and name, or goes after the table's last row. */
+export function updateReport(path) {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  for (const r of rows) {
+    const line = rowLine(r);
+    const at = lines.findIndex((l) => l.startsWith(`| #${r.issue} | ${r.name} | `));
+    if (at !== -1) lines[at] = line;
+    else lines.splice(lines.findLastIndex((l) => l.startsWith('| #')) + 1, 0, line);
+  }
   writeFileSync(path, lines.join('\n'));
 }

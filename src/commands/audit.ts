@@ -2,11 +2,12 @@ import { appendFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { readSource } from '../document/source.js';
+import { templateRef } from '../audit/audit.js';
 import { ruleConfig } from './rule-config.js';
 import { FORMATS, formatFindings, formatSummary } from '../audit/format/index.js';
 import type { AuditConfig } from '../audit/config.js';
-import { changedFiles, expandInputs, repositoryRoot } from '../audit/inputs.js';
-import { modelCacheDir } from '../audit/model-cache.js';
+import { changedFiles, expandInputs, repositoryRoot, sessionDocs } from '../audit/inputs.js';
+import { cachedModel, modelCacheDir } from '../audit/model-cache.js';
 import { auditAll } from '../audit/pool.js';
 import { RULES } from '../audit/rules/index.js';
 import { cacheDir } from '../cache-dir.js';
@@ -44,15 +45,20 @@ function writeSummary(path: string, text: string): void {
 }
 
 /**
- * The documents to audit: the inputs (the current folder by default); with `--changed`, the
- * Markdown files changed since that ref, kept to those within the inputs when some are given.
+ * The documents to audit: the inputs; with `--changed`, the Markdown files changed since that
+ * ref, kept to those within the inputs when some are given; with neither, the session docs under
+ * the current folder (and how many other Markdown files were skipped).
  */
-function inputFiles(inputs: string[], changed: string | undefined, cwd: string, config: AuditConfig): string[] {
-  if (!changed) return expandInputs(inputs.length ? inputs : ['.'], cwd);
-  const files = changedFiles(changed, cwd, config);
-  if (!inputs.length) return files;
-  const within = new Set(expandInputs(inputs, cwd).map((f) => resolve(cwd, f)));
-  return files.filter((f) => within.has(resolve(cwd, f)));
+function inputFiles(inputs: string[], changed: string | undefined, cwd: string, config: AuditConfig, cache: string | null): { files: string[]; skipped: number | null } {
+  if (changed) {
+    const files = changedFiles(changed, cwd, config);
+    if (!inputs.length) return { files, skipped: null };
+    const within = new Set(expandInputs(inputs, cwd).map((f) => resolve(cwd, f)));
+    return { files: files.filter((f) => within.has(resolve(cwd, f))), skipped: null };
+  }
+  if (inputs.length) return { files: expandInputs(inputs, cwd), skipped: null };
+  // Without inputs: the session docs here, not the templates and fixtures beside them.
+  return sessionDocs(cwd, config, (file) => templateRef(cachedModel(readSource(resolve(cwd, file)).text, cache)) !== null);
 }
 
 /**
@@ -66,13 +72,17 @@ export async function auditCommand(inputs: string[], options: AuditOptions, io: 
   const config = ruleConfig(io.cwd);
   const failOn = options.failOn ?? 'error';
   if (!FAIL_ON.includes(failOn)) throw new UserError(`--fail-on ${failOn}: use one of ${FAIL_ON.join(', ')}`);
-  const files = inputFiles(inputs, options.changed, io.cwd, config);
-  const docs = files.map((file) => ({ file, text: readSource(file).text }));
   const cache = options.cache === false ? null : modelCacheDir(cacheDir(io.env));
+  const { files, skipped } = inputFiles(inputs, options.changed, io.cwd, config, cache);
+  const docs = files.map((file) => ({ file, text: readSource(file).text }));
   const findings = await auditAll(docs, config, { jobs, now: new Date(), cache });
   const place = { root: repositoryRoot(io.cwd), cwd: io.cwd, docPage: 'audit.md' };
   io.stdout.write(formatFindings(format, findings, RULES, files.length, __VERSION__, place));
   if (options.summary) writeSummary(options.summary, formatSummary(findings, files.length, place));
+  if (skipped !== null) {
+    const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+    io.stderr.write(`runbook: audited ${count(files.length, 'session doc')}, skipped ${count(skipped, 'other Markdown file')} (a session doc names its template in its front matter, as \`runbook new\` writes it; name files to audit them anyway)\n`);
+  }
   const failing = failOn === 'never' ? [] : findings.filter((f) => f.severity === 'error' || failOn === 'warning');
   return failing.length ? EXIT.failure : EXIT.ok;
 }

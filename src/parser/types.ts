@@ -23,7 +23,8 @@ export interface Problem {
    * What kind of problem: `unclosed-fence`, `front-matter`, `block-options` (options that do not
    * read), `option-value` (a value that does not read, e.g. `timeout=abc`), `unsupported-option`
    * (an option runbook cannot honour yet, e.g. `host=`: the block must not run), `nesting-limit`
-   * (the document nests too deep to be read: nothing else was parsed), `repeated-bom`.
+   * (the document nests too deep to be read: nothing else was parsed), `repeated-bom`, `inline-limit`
+   * (a paragraph's inline markup past the parser's budget was read as plain text).
    */
   ruleId: string;
   /** `error`: running what it is about would go wrong; `warning`: worth a look. */
@@ -68,6 +69,8 @@ export interface BlockOptions {
 /** How a block ran, as recorded in its result line. */
 export interface BlockResult {
   outcome: 'passed' | 'failed' | 'timed out' | 'canceled' | 'skipped';
+  /** Whether what ran was the operator's edit of the block rather than the block as written. */
+  edited?: boolean;
   exitCode: number | null;
   durationMs: number;
   /** ISO-8601 UTC time the block finished. */
