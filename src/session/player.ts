@@ -11,9 +11,10 @@ import { redact } from '../executor/redact.js';
 import { ShellSession } from '../executor/session.js';
 import { stateForDisk, type ShellState } from '../executor/state.js';
 import type { BlockOutcome, ExecEvent, SessionProcess } from '../executor/types.js';
-import { formatResultLine, formatSeconds, meetsGate, runnableScript, type Block, type BlockResult, type Scenario } from '../parser/index.js';
+import { formatEvidence, formatResultLine, formatSeconds, meetsGate, runnableScript, type Block, type BlockResult, type Scenario } from '../parser/index.js';
 import { pollUntil, scenarioPolling } from './poll.js';
 import { rowChanges, type ScenarioRecord } from './scenario.js';
+import { EvidenceStore, evidenceCap, keepsEvidence, namedFiles, type EvidenceItem } from './evidence.js';
 import { Journal, journalPath, logPath, statePath } from './journal.js';
 import { LastLines } from './reason.js';
 import { runbookSecrets } from './secrets.js';
@@ -30,6 +31,9 @@ export interface BlockRecord extends Pick<BlockOutcome, 'exitCode' | 'signal' | 
   recoveredMs: number | null;
   /** Processes the block started that were still running when it ended (see `BlockOutcome.left`). */
   left: SessionProcess[];
+  /** What the block kept as evidence (empty unless it keeps evidence), and the line written for it. */
+  evidence: EvidenceItem[];
+  evidenceLine: string | null;
 }
 
 /** What the player runs: a script, and optionally a check to poll until recovery. */
@@ -58,6 +62,28 @@ export interface PlayerOptions {
   graceMs?: number;
   /** Where the first block starts (see `startDir`); the document's folder when not given. */
   cwd?: string;
+}
+
+/** A block's output as it streams, kept up to the evidence cap; the total is counted past it. */
+class OutputCapture {
+  private chunks: string[] = [];
+  private kept = 0;
+  total = 0;
+
+  constructor(private readonly cap: number) {}
+
+  push(event: ExecEvent): void {
+    if (event.type !== 'output') return;
+    const bytes = Buffer.byteLength(event.text);
+    this.total += bytes;
+    if (this.kept > this.cap) return;
+    this.chunks.push(event.text);
+    this.kept += bytes;
+  }
+
+  text(): string {
+    return this.chunks.join('');
+  }
 }
 
 /** The last non-empty line of a text, trimmed, or null. */
@@ -164,6 +190,8 @@ export class Player {
     this.journal.append('block-start', { block: index, name: block.name, line: block.line, command: this.mask(command), edited: script !== undefined && script !== block.body, cwd: cwd ?? this.shell.cwd });
     writeSync(this.log, `\n=== ${formatTime(new Date())} block ${index + 1}${block.name ? ` (${block.name})` : ''} at line ${block.line}\n`);
     const timeoutMs = this.timeoutOf(block);
+    const startCwd = cwd ?? this.shell.cwd;
+    const output = keepsEvidence(this.doc.model, block) ? new OutputCapture(this.evidence.cap) : null;
     const { result, recoveredMs, reason } = await this.perform(
       {
         script: runs,
@@ -176,7 +204,7 @@ export class Player {
         withinMs: block.withinMs ?? timeoutMs ?? 60_000,
       },
       { block: index },
-      onEvent,
+      output ? (event) => (output.push(event), onEvent(event)) : onEvent,
     );
     const record: BlockRecord = {
       index,
@@ -194,11 +222,37 @@ export class Player {
       reason,
       recoveredMs,
       left: result.left ?? [],
+      evidence: [],
+      evidenceLine: null,
     };
     this.journal.append('block-end', { block: index, name: block.name, line: block.line, outcome: record.outcome, exitCode: record.exitCode, signal: record.signal, durationMs: record.durationMs, changedVars: record.changedVars, cwd: record.cwd, error: reason, recoveredMs, left: record.left });
     this.saveState();
     this.record(anchor, block, record);
+    if (output) this.keepEvidence(anchor, block, record, output, command, startCwd);
     return record;
+  }
+
+  /** The session's evidence folder (created with the first copy). */
+  private get evidence(): EvidenceStore {
+    this.store ??= new EvidenceStore(this.doc.path, this.journal.session, () => this.options.secrets, evidenceCap(this.options.env));
+    return this.store;
+  }
+
+  private store: EvidenceStore | null = null;
+
+  /**
+   * Keeps a block's output and the files it named as evidence: copied, hashed, journaled, and
+   * one line written under its result line.
+   */
+  private keepEvidence(anchor: Anchor & { kind: 'block' }, block: Block, record: BlockRecord, output: OutputCapture, script: string, cwd: string): void {
+    const items = [this.evidence.keepOutput(`${block.name ?? `block-${block.line}`}.out`, output.text(), output.total)];
+    for (const file of namedFiles(block, script, this.shell.snapshot(), this.options.env, cwd)) items.push(this.evidence.keepFile(file.written, file.path));
+    for (const item of items) {
+      this.journal.append('evidence', { block: block.index, name: block.name, line: block.line, file: item.name, source: item.source === null ? null : this.mask(item.source), bytes: item.bytes, sha256: item.sha256Full, note: item.sha256Full ? null : item.detail });
+    }
+    record.evidence = items;
+    record.evidenceLine = this.mask(formatEvidence(items));
+    this.write([{ kind: 'evidence', anchor, line: record.evidenceLine }]);
   }
 
   /** The state file's content as this session last wrote it. */

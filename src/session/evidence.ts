@@ -1,0 +1,195 @@
+import { createHash } from 'node:crypto';
+import { chmodSync, closeSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { basename, extname, isAbsolute, join, resolve } from 'node:path';
+import { redact } from '../executor/redact.js';
+import { valuesOf, type ShellState } from '../executor/state.js';
+import { formatSize, wordText, writtenFiles, type Block, type EvidenceText, type Runbook, type WordPart } from '../parser/index.js';
+import { recordDir } from './journal.js';
+
+/** A heading that makes every block under it keep evidence: `Capture evidence`, `Evidence`. */
+const EVIDENCE_HEADING = /\bevidence\b/i;
+
+/** The most bytes of one file kept as evidence, unless `RUNBOOK_EVIDENCE_MAX_BYTES` says otherwise. */
+export const EVIDENCE_CAP = 10 * 1024 * 1024;
+
+/** The size cap in force: `RUNBOOK_EVIDENCE_MAX_BYTES` when it is a whole number of bytes, else 10 MiB. */
+export function evidenceCap(env: Readonly<Record<string, string | undefined>> = process.env): number {
+  const value = env.RUNBOOK_EVIDENCE_MAX_BYTES;
+  return value && /^\d+$/.test(value.trim()) ? Number(value) : EVIDENCE_CAP;
+}
+
+/** Where a document's stored evidence lives: `.runbook/evidence/` beside it. */
+export function evidenceRoot(docPath: string): string {
+  return join(recordDir(docPath), 'evidence');
+}
+
+/** Whether a block keeps evidence: it says so (`evidence`), or a heading above it names evidence. */
+export function keepsEvidence(model: Runbook, block: Block): boolean {
+  if (block.keepEvidence) return true;
+  for (let s = block.section; s !== null; s = model.sections[s]!.parent) if (EVIDENCE_HEADING.test(model.sections[s]!.text)) return true;
+  return false;
+}
+
+/** One piece of evidence as the journal records it and the evidence line shows it. */
+export interface EvidenceItem extends EvidenceText {
+  /** The file as the block named it, or null for the block's output. */
+  source: string | null;
+  /** The size of what was there, in bytes, or null when nothing was. */
+  bytes: number | null;
+  /** The full SHA-256 of the stored copy. */
+  sha256Full: string | null;
+  /** Where the copy is stored, or null. */
+  stored: string | null;
+}
+
+/**
+ * The files a block names as evidence, resolved: `evidence=PATH,…`, then what it writes with
+ * `> FILE`, `>> FILE` or `tee FILE`. Variables expand from the shell as the block left it; a
+ * name that needs more than that (`$(date)`) is kept as written, with a note.
+ */
+export function namedFiles(block: Block, script: string, state: ShellState, env: Readonly<Record<string, string | undefined>>, cwd: string): Array<{ written: string; path: string | null }> {
+  const words: WordPart[][] = [...block.evidenceFiles.map((f) => [{ text: f, quote: null }] as WordPart[]), ...writtenFiles(script)];
+  const seen = new Set<string>();
+  const files: Array<{ written: string; path: string | null }> = [];
+  for (const parts of words) {
+    const path = expand(parts, (name) => valuesOf(state, name)[0] ?? env[name]);
+    const full = path === null ? null : isAbsolute(path) ? path : resolve(cwd, path);
+    const key = full ?? wordText(parts);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    files.push({ written: wordText(parts), path: full });
+  }
+  return files;
+}
+
+/** A word with `$NAME`, `${NAME}` and a leading `~` expanded; null when it needs more than that. */
+function expand(parts: WordPart[], value: (name: string) => string | undefined): string | null {
+  let out = '';
+  for (const [i, part] of parts.entries()) {
+    if (part.quote === 'single') {
+      out += part.text;
+      continue;
+    }
+    let text = part.text;
+    if (i === 0 && part.quote === null && /^~(?=\/|$)/.test(text)) text = (value('HOME') ?? '~') + text.slice(1);
+    if (/`|\$\(|\$\{[^}]*[^\w}]/.test(text)) return null;
+    let unknown = false;
+    out += text.replace(/\$\{(\w+)\}|\$([A-Za-z_]\w*)/g, (_m, a: string | undefined, b: string | undefined) => {
+      const v = value((a ?? b)!);
+      if (v === undefined) unknown = true;
+      return v ?? '';
+    });
+    if (unknown) return null;
+  }
+  return out;
+}
+
+/**
+ * A session's evidence folder, `.runbook/evidence/<session>/` (mode 700): copies are masked, cut
+ * at the cap, written once (mode 600, never overwritten: a second file of the same name gets a
+ * number) and hashed.
+ */
+export class EvidenceStore {
+  readonly dir: string;
+  private made = false;
+
+  constructor(
+    readonly docPath: string,
+    readonly session: string,
+    private readonly secrets: () => readonly string[],
+    readonly cap: number,
+  ) {
+    this.dir = join(evidenceRoot(docPath), session);
+  }
+
+  /** Keeps the block's output under `name`. */
+  keepOutput(name: string, output: string, total: number): EvidenceItem {
+    return this.store(name, Buffer.from(output, 'utf8'), total, null);
+  }
+
+  /** Keeps a copy of a file the block named; a file that is not there (or not a file) gets a note. */
+  keepFile(written: string, path: string | null): EvidenceItem {
+    const note = (detail: string): EvidenceItem => ({ name: written, detail, sha256: null, source: path ?? written, bytes: null, sha256Full: null, stored: null });
+    if (path === null) return note('name not known after the block');
+    let size: number;
+    try {
+      const stat = statSync(path);
+      if (!stat.isFile()) return note('not a file');
+      size = stat.size;
+    } catch {
+      return note('not found after the block');
+    }
+    const head = Buffer.alloc(Math.min(size, this.cap));
+    let read = 0;
+    try {
+      const fd = openSync(path, 'r');
+      try {
+        while (read < head.length) {
+          const n = readSync(fd, head, read, head.length - read, read);
+          if (n === 0) break;
+          read += n;
+        }
+      } finally {
+        closeSync(fd);
+      }
+    } catch {
+      return note('could not be read');
+    }
+    return this.store(basename(path), head.subarray(0, read), size, path);
+  }
+
+  private store(name: string, content: Buffer, total: number, source: string | null): EvidenceItem {
+    this.open();
+    const kept = maskBytes(content, this.secrets()).subarray(0, this.cap);
+    const { fd, file } = this.create(safeName(name));
+    try {
+      writeSync(fd, kept);
+    } finally {
+      closeSync(fd);
+    }
+    const sha256Full = createHash('sha256').update(kept).digest('hex');
+    const cut = total > this.cap;
+    const detail = cut ? `${formatSize(total)}, first ${formatSize(this.cap)} kept (size cap)` : formatSize(kept.length);
+    return { name: `${this.session}/${file}`, detail, sha256: sha256Full.slice(0, 16), source, bytes: total, sha256Full, stored: join(this.dir, file) };
+  }
+
+  private open(): void {
+    if (this.made) return;
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    chmodSync(evidenceRoot(this.docPath), 0o700);
+    chmodSync(this.dir, 0o700);
+    this.made = true;
+  }
+
+  /** Creates a file that did not exist (`wx`): `api.log`, else `api-2.log`, `api-3.log`, … */
+  private create(name: string): { fd: number; file: string } {
+    const ext = extname(name);
+    const stem = name.slice(0, name.length - ext.length);
+    for (let n = 1; ; n++) {
+      const file = n === 1 ? name : `${stem}-${n}${ext}`;
+      try {
+        return { fd: openSync(join(this.dir, file), 'wx', 0o600), file };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+    }
+  }
+}
+
+/**
+ * Masks secrets in a file's bytes. Text is masked as text; anything else through a latin1 view
+ * (each byte one character), so bytes around a secret come back as they were.
+ */
+function maskBytes(content: Buffer, secrets: readonly string[]): Buffer {
+  if (!secrets.length) return content;
+  const text = content.toString('utf8');
+  if (Buffer.from(text, 'utf8').equals(content)) return Buffer.from(redact(text, secrets), 'utf8');
+  const masked = redact(content.toString('latin1'), secrets.map((s) => Buffer.from(s, 'utf8').toString('latin1')));
+  return Buffer.concat([...masked].map((c) => (c.charCodeAt(0) < 256 ? Buffer.from([c.charCodeAt(0)]) : Buffer.from(c, 'utf8'))));
+}
+
+/** A file name that is safe in a path and in an evidence line. */
+function safeName(name: string): string {
+  const safe = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '');
+  return safe || 'evidence';
+}
