@@ -39,6 +39,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .argument('[inputs...]', 'files, folders (every *.md below) or globs; default: the current folder')
     .option('--changed <ref>', 'only Markdown files added or changed since <ref> (git), filtered by the configured session-doc globs')
     .option('--format <format>', 'text, json, github or sarif', 'text')
+    .option('--evidence', 'stored evidence copies must be there: a missing one is an error, not a warning')
     .action(async (inputs: string[], options) => {
       const { auditCommand } = await import('./commands/audit.js');
       exitCode = auditCommand(inputs, options, { ...io, cwd: io.cwd });

@@ -8,6 +8,9 @@
  * file as the block named it with a note saying why.
  */
 
+/** Where stored copies live, relative to the document's folder; entries name files below it. */
+export const EVIDENCE_FOLDER = '.runbook/evidence';
+
 /** The line's label. */
 export const EVIDENCE_LABEL = '*evidence:*';
 

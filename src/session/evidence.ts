@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, closeSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
-import { basename, extname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { redact } from '../executor/redact.js';
 import { valuesOf, type ShellState } from '../executor/state.js';
-import { formatSize, wordText, writtenFiles, type Block, type EvidenceText, type Runbook, type WordPart } from '../parser/index.js';
-import { recordDir } from './journal.js';
+import { EVIDENCE_FOLDER, formatSize, wordText, writtenFiles, type Block, type EvidenceText, type Runbook, type WordPart } from '../parser/index.js';
 
 /** A heading that makes every block under it keep evidence: `Capture evidence`, `Evidence`. */
 const EVIDENCE_HEADING = /\bevidence\b/i;
@@ -20,7 +19,7 @@ export function evidenceCap(env: Readonly<Record<string, string | undefined>> = 
 
 /** Where a document's stored evidence lives: `.runbook/evidence/` beside it. */
 export function evidenceRoot(docPath: string): string {
-  return join(recordDir(docPath), 'evidence');
+  return join(dirname(docPath), EVIDENCE_FOLDER);
 }
 
 /** Whether a block keeps evidence: it says so (`evidence`), or a heading above it names evidence. */
