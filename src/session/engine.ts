@@ -28,6 +28,8 @@ export interface StepReport {
   changedVars: string[];
   block?: BlockRecord;
   scenario?: ScenarioRecord;
+  /** What the step kept as evidence, one line each (masked). */
+  evidence: string[];
 }
 
 /** How a session is started. */
@@ -121,7 +123,7 @@ export class Session {
       const skip = this.prepared.skips.get(step.block.index);
       if (skip) {
         this.player.skip(step.block.index, skip);
-        report = { step, status: 'skipped', outcome: 'skipped', failed: false, reason: skip, durationMs: 0, exitCode: null, cwd: this.player.shell.cwd, changedVars: [] };
+        report = { step, status: 'skipped', outcome: 'skipped', failed: false, reason: skip, durationMs: 0, exitCode: null, cwd: this.player.shell.cwd, changedVars: [], evidence: [] };
       } else {
         const record = await this.player.runBlock(step.block.index, onEvent, script);
         report = blockReport(step, record);
@@ -281,7 +283,7 @@ function done(session: Session, step: RunStep): boolean {
 
 function blockReport(step: RunStep, record: BlockRecord): StepReport {
   const failed = FAILED.has(record.outcome);
-  return { step, status: record.outcome === 'passed' ? 'passed' : 'failed', outcome: record.outcome, failed, reason: record.reason, durationMs: record.durationMs, exitCode: record.exitCode, cwd: record.cwd, changedVars: record.changedVars, block: record };
+  return { step, status: record.outcome === 'passed' ? 'passed' : 'failed', outcome: record.outcome, failed, reason: record.reason, durationMs: record.durationMs, exitCode: record.exitCode, cwd: record.cwd, changedVars: record.changedVars, block: record, evidence: record.evidenceLines };
 }
 
 function scenarioReport(step: RunStep, record: ScenarioRecord, cwd: string): StepReport {
@@ -289,7 +291,7 @@ function scenarioReport(step: RunStep, record: ScenarioRecord, cwd: string): Ste
   const status: Step['status'] = record.outcome === 'passed' ? 'passed' : failed ? 'failed' : 'skipped';
   // A broken gate is not the command's failure: its exit status is left out.
   const exitCode = record.gateMet === false ? null : record.exitCode;
-  return { step, status, outcome: record.outcome, failed, reason: record.reason, durationMs: record.durationMs, exitCode, cwd, changedVars: [], scenario: record };
+  return { step, status, outcome: record.outcome, failed, reason: record.reason, durationMs: record.durationMs, exitCode, cwd, changedVars: [], scenario: record, evidence: [] };
 }
 
 /** A scenario's outcome and reason in one line, as play's status line and run's summary say it. */

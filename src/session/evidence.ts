@@ -187,6 +187,11 @@ function maskBytes(content: Buffer, secrets: readonly string[]): Buffer {
   return Buffer.concat([...masked].map((c) => (c.charCodeAt(0) < 256 ? Buffer.from([c.charCodeAt(0)]) : Buffer.from(c, 'utf8'))));
 }
 
+/** What a block kept, one line per piece, as `run` prints it and `play` shows it under the output. */
+export function evidenceLines(items: readonly EvidenceItem[]): string[] {
+  return items.map((item) => `evidence: ${item.name} · ${item.detail}${item.sha256Full ? ` · sha256 ${item.sha256Full.slice(0, 16)}` : ''}`);
+}
+
 /** A file name that is safe in a path and in an evidence line. */
 function safeName(name: string): string {
   const safe = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '');

@@ -14,7 +14,7 @@ import type { BlockOutcome, ExecEvent, SessionProcess } from '../executor/types.
 import { formatEvidence, formatResultLine, formatSeconds, meetsGate, runnableScript, type Block, type BlockResult, type Scenario } from '../parser/index.js';
 import { pollUntil, scenarioPolling } from './poll.js';
 import { rowChanges, type ScenarioRecord } from './scenario.js';
-import { EvidenceStore, evidenceCap, keepsEvidence, namedFiles, type EvidenceItem } from './evidence.js';
+import { EvidenceStore, evidenceCap, evidenceLines, keepsEvidence, namedFiles, type EvidenceItem } from './evidence.js';
 import { Journal, journalPath, logPath, statePath } from './journal.js';
 import { LastLines } from './reason.js';
 import { runbookSecrets } from './secrets.js';
@@ -34,6 +34,8 @@ export interface BlockRecord extends Pick<BlockOutcome, 'exitCode' | 'signal' | 
   /** What the block kept as evidence (empty unless it keeps evidence), and the line written for it. */
   evidence: EvidenceItem[];
   evidenceLine: string | null;
+  /** The evidence kept, one line each, masked, as `run` prints it and `play` shows it. */
+  evidenceLines: string[];
 }
 
 /** What the player runs: a script, and optionally a check to poll until recovery. */
@@ -224,6 +226,7 @@ export class Player {
       left: result.left ?? [],
       evidence: [],
       evidenceLine: null,
+      evidenceLines: [],
     };
     this.journal.append('block-end', { block: index, name: block.name, line: block.line, outcome: record.outcome, exitCode: record.exitCode, signal: record.signal, durationMs: record.durationMs, changedVars: record.changedVars, cwd: record.cwd, error: reason, recoveredMs, left: record.left });
     this.saveState();
@@ -252,6 +255,7 @@ export class Player {
     }
     record.evidence = items;
     record.evidenceLine = this.mask(formatEvidence(items));
+    record.evidenceLines = evidenceLines(items).map((line) => this.mask(line));
     this.write([{ kind: 'evidence', anchor, line: record.evidenceLine }]);
   }
 

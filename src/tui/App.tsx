@@ -19,7 +19,7 @@ export interface Controller {
   /** Opens the block in the operator's editor; the edited text and its diff against the block (masked), or null when there is nothing to edit. */
   edit(step: Step): { script: string; diff: DiffLine[] } | null;
   /** Runs a block or a scenario; `message` and `label`, when given, replace the status line and the step's label. */
-  run(step: Step, onOutput: (text: string) => void, onStart: () => void, script?: string): Promise<{ status: Step['status']; durationMs: number; exitCode: number | null; outcome: string; cwd: string; changedVars: string[]; message?: string; label?: string }>;
+  run(step: Step, onOutput: (text: string) => void, onStart: () => void, script?: string): Promise<{ status: Step['status']; durationMs: number; exitCode: number | null; outcome: string; cwd: string; changedVars: string[]; evidence?: string[]; message?: string; label?: string }>;
   skip(step: Step): void;
   toggle(step: Step, column: number): { status: Step['status']; message: string; label?: string };
   prefill(step: Step, column: number): string;

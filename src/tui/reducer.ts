@@ -15,7 +15,7 @@ export type Action =
   | { type: 'cancel-input' }
   | { type: 'run-started'; at: number }
   | { type: 'output'; text: string }
-  | { type: 'run-ended'; status: Step['status']; durationMs: number; exitCode: number | null; outcome: string; cwd: string; changedVars: string[]; message?: string; label?: string }
+  | { type: 'run-ended'; status: Step['status']; durationMs: number; exitCode: number | null; outcome: string; cwd: string; changedVars: string[]; evidence?: string[]; message?: string; label?: string }
   | { type: 'skip' }
   | { type: 'ticked'; status: Step['status']; message: string; label?: string }
   | { type: 'start-fill'; column: number; prefill: string }
@@ -109,8 +109,13 @@ export function reduce(state: PlayState, action: Action): PlayState {
     case 'run-ended': {
       const steps = state.steps.map((s, i) => (i === state.selected ? { ...s, status: action.status, durationMs: action.durationMs, label: action.label ?? s.label } : s));
       const failed = action.status === 'failed';
+      // What the step kept as evidence ends its output, where the operator reads what it did.
+      const evidence = action.evidence ?? [];
+      const output = evidence.length ? [...(state.output.at(-1) === '' ? state.output.slice(0, -1) : state.output), ...evidence].slice(-OUTPUT_LINES) : state.output;
       return {
         ...state,
+        output,
+        outputLines: state.outputLines + evidence.length,
         steps,
         cwd: action.cwd,
         changedVars: [...new Set([...state.changedVars, ...action.changedVars])],
