@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, closeSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, readSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { redact } from '../executor/redact.js';
 import { valuesOf, type ShellState } from '../executor/state.js';
@@ -43,26 +43,39 @@ export interface EvidenceItem extends EvidenceText {
 
 /**
  * The files a block names as evidence, resolved: `evidence=PATH,…`, then what it writes with
- * `> FILE`, `>> FILE` or `tee FILE`. Variables expand from the shell as the block left it; a
- * name that needs more than that (`$(date)`) is kept as written, with a note.
+ * `> FILE`, `>> FILE` or `tee FILE`. Variables expand from the shell as the block left it. What
+ * no reading of the text can know (`$(date +%s)`, a variable the block did not keep) matches any
+ * text, among the files of that folder changed since the block started (`sinceMs`); a name that
+ * matches none is kept as written, with a note.
  */
-export function namedFiles(block: Block, script: string, state: ShellState, env: Readonly<Record<string, string | undefined>>, cwd: string): Array<{ written: string; path: string | null }> {
+export function namedFiles(block: Block, script: string, state: ShellState, env: Readonly<Record<string, string | undefined>>, cwd: string, sinceMs: number): Array<{ written: string; path: string | null }> {
   const words: WordPart[][] = [...block.evidenceFiles.map((f) => [{ text: f, quote: null }] as WordPart[]), ...writtenFiles(script)];
   const seen = new Set<string>();
   const files: Array<{ written: string; path: string | null }> = [];
-  for (const parts of words) {
-    const path = expand(parts, (name) => valuesOf(state, name)[0] ?? env[name]);
-    const full = path === null ? null : isAbsolute(path) ? path : resolve(cwd, path);
-    const key = full ?? wordText(parts);
-    if (seen.has(key)) continue;
+  const add = (written: string, path: string | null) => {
+    const key = path ?? written;
+    if (seen.has(key)) return;
     seen.add(key);
-    files.push({ written: wordText(parts), path: full });
+    files.push({ written, path });
+  };
+  for (const parts of words) {
+    const word = expand(parts, (name) => valuesOf(state, name)[0] ?? env[name]);
+    const full = isAbsolute(word) ? word : resolve(cwd, word);
+    if (!full.includes(ANY)) add(wordText(parts), full);
+    else {
+      const found = matching(full, sinceMs);
+      if (!found.length) add(wordText(parts), null);
+      for (const path of found) add(wordText(parts), path);
+    }
   }
   return files;
 }
 
-/** A word with `$NAME`, `${NAME}` and a leading `~` expanded; null when it needs more than that. */
-function expand(parts: WordPart[], value: (name: string) => string | undefined): string | null {
+/** Stands for text a word's expansion cannot know. */
+const ANY = '\0';
+
+/** A word with `$NAME`, `${NAME}` and a leading `~` expanded; what cannot be expanded becomes `ANY`. */
+function expand(parts: WordPart[], value: (name: string) => string | undefined): string {
   let out = '';
   for (const [i, part] of parts.entries()) {
     if (part.quote === 'single') {
@@ -71,16 +84,38 @@ function expand(parts: WordPart[], value: (name: string) => string | undefined):
     }
     let text = part.text;
     if (i === 0 && part.quote === null && /^~(?=\/|$)/.test(text)) text = (value('HOME') ?? '~') + text.slice(1);
-    if (/`|\$\(|\$\{[^}]*[^\w}]/.test(text)) return null;
-    let unknown = false;
-    out += text.replace(/\$\{(\w+)\}|\$([A-Za-z_]\w*)/g, (_m, a: string | undefined, b: string | undefined) => {
-      const v = value((a ?? b)!);
-      if (v === undefined) unknown = true;
-      return v ?? '';
+    out += text.replace(/\$\{(\w+)\}|\$([A-Za-z_]\w*)|\$\{[^}]*\}|\$\((?:[^()]|\([^()]*\))*\)|`[^`]*`/g, (_m, a: string | undefined, b: string | undefined) => {
+      const name = a ?? b;
+      return (name !== undefined ? value(name) : undefined) ?? ANY;
     });
-    if (unknown) return null;
   }
   return out;
+}
+
+/** The files a path with `ANY` in its last part stands for, changed since `sinceMs`; none when a folder is unknown. */
+function matching(path: string, sinceMs: number): string[] {
+  const folder = dirname(path);
+  if (folder.includes(ANY)) return [];
+  const pattern = new RegExp(`^${basename(path).split(ANY).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return [];
+  }
+  // The clock of the file system may be coarser than ours: a second of slack.
+  return names
+    .filter((name) => pattern.test(name))
+    .map((name) => join(folder, name))
+    .filter((file) => {
+      try {
+        const stat = statSync(file);
+        return stat.isFile() && stat.mtimeMs >= sinceMs - 1000;
+      } catch {
+        return false;
+      }
+    })
+    .sort();
 }
 
 /**
@@ -109,7 +144,7 @@ export class EvidenceStore {
   /** Keeps a copy of a file the block named; a file that is not there (or not a file) gets a note. */
   keepFile(written: string, path: string | null): EvidenceItem {
     const note = (detail: string): EvidenceItem => ({ name: written, detail, sha256: null, source: path ?? written, bytes: null, sha256Full: null, stored: null });
-    if (path === null) return note('name not known after the block');
+    if (path === null) return note('not found after the block');
     let size: number;
     try {
       const stat = statSync(path);

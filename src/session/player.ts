@@ -193,6 +193,7 @@ export class Player {
     writeSync(this.log, `\n=== ${formatTime(new Date())} block ${index + 1}${block.name ? ` (${block.name})` : ''} at line ${block.line}\n`);
     const timeoutMs = this.timeoutOf(block);
     const startCwd = cwd ?? this.shell.cwd;
+    const startedAt = Date.now();
     const output = keepsEvidence(this.doc.model, block) ? new OutputCapture(this.evidence.cap) : null;
     const { result, recoveredMs, reason } = await this.perform(
       {
@@ -231,7 +232,7 @@ export class Player {
     this.journal.append('block-end', { block: index, name: block.name, line: block.line, outcome: record.outcome, exitCode: record.exitCode, signal: record.signal, durationMs: record.durationMs, changedVars: record.changedVars, cwd: record.cwd, error: reason, recoveredMs, left: record.left });
     this.saveState();
     this.record(anchor, block, record);
-    if (output) this.keepEvidence(anchor, block, record, output, command, startCwd);
+    if (output) this.keepEvidence(anchor, block, record, output, command, startCwd, startedAt);
     return record;
   }
 
@@ -247,9 +248,9 @@ export class Player {
    * Keeps a block's output and the files it named as evidence: copied, hashed, journaled, and
    * one line written under its result line.
    */
-  private keepEvidence(anchor: Anchor & { kind: 'block' }, block: Block, record: BlockRecord, output: OutputCapture, script: string, cwd: string): void {
+  private keepEvidence(anchor: Anchor & { kind: 'block' }, block: Block, record: BlockRecord, output: OutputCapture, script: string, cwd: string, startedAt: number): void {
     const items = [this.evidence.keepOutput(`${block.name ?? `block-${block.line}`}.out`, output.text(), output.total)];
-    for (const file of namedFiles(block, script, this.shell.snapshot(), this.options.env, cwd)) items.push(this.evidence.keepFile(file.written, file.path));
+    for (const file of namedFiles(block, script, this.shell.snapshot(), this.options.env, cwd, startedAt)) items.push(this.evidence.keepFile(file.written, file.path));
     for (const item of items) {
       this.journal.append('evidence', { block: block.index, name: block.name, line: block.line, file: item.name, source: item.source === null ? null : this.mask(item.source), bytes: item.bytes, sha256: item.sha256Full, note: item.sha256Full ? null : item.detail });
     }
