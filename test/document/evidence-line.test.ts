@@ -38,7 +38,8 @@ describe('the evidence line', () => {
     const fresh = parseRunbook(text);
     expect(doc.model.blocks.map((b) => b.evidence)).toEqual(fresh.blocks.map((b) => b.evidence));
     expect(fresh.blocks[0]!.evidence!.entries[0]).toMatchObject({ name: 'ab12cd34ef56/api-2.log', detail: '1.2 KB', sha256: '3f2a9c0d1e2f3a4b', line: 8, column: 15 });
-    // Reset takes every line it wrote back out, byte for byte.
-    expect(applyEdits(text, resetEdits(text, fresh))).toBe(SOURCE);
+    // Reset takes the result and evidence lines back out; the blank lines that keep a result line
+    // from running into the text after it stay, as they do without evidence.
+    expect(applyEdits(text, resetEdits(text, fresh))).toBe(SOURCE.replace('```\r\n> Keep', '```\r\n>\r\n> Keep').replace('```\r\nafter', '```\r\n\r\nafter'));
   });
 });
