@@ -1,5 +1,5 @@
 import type { Block, Cell, CheckboxFamily, CheckboxState, LineEnding, Row, Runbook, Task } from '../parser/index.js';
-import { DURATION_COLUMN, TIME_COLUMN } from '../parser/index.js';
+import { DURATION_COLUMN, evidenceColumn, TIME_COLUMN } from '../parser/index.js';
 
 export { DURATION_COLUMN, TIME_COLUMN };
 import type { Edit } from './edits.js';
@@ -134,17 +134,18 @@ export function removeResultEdits(block: Block): Edit[] {
 
 /**
  * Puts a filled document back to its template state: every task and checkbox cell unticked,
- * every result and evidence line removed (the stored copies stay: see docs/syntax.md); with `cells`, also the time, duration and scenario outcome cells emptied.
+ * every result and evidence line removed (the stored copies stay: see docs/syntax.md); with `cells`, also the time, duration, scenario outcome and Evidence cells emptied.
  */
 export function resetEdits(text: string, model: Runbook, options: { cells?: boolean } = {}): Edit[] {
   const edits: Edit[] = [];
   for (const task of model.tasks) edits.push(...tickTaskEdits(text, task, false));
   for (const table of model.tables) {
-    // In a scenario table, the outcome column is the engine's too.
+    // In a scenario table, the outcome column is the engine's too, as is an Evidence column.
     const outcome = model.scenarios.find((s) => s.table === table.index)?.columns.outcome ?? -1;
+    const evidence = evidenceColumn(table.header);
     table.header.forEach((name, column) => {
       const family = columnFamily(table.rows, column);
-      const clear = options.cells && (TIME_COLUMN.test(name.trim()) || DURATION_COLUMN.test(name.trim()) || column === outcome);
+      const clear = options.cells && (TIME_COLUMN.test(name.trim()) || DURATION_COLUMN.test(name.trim()) || column === outcome || column === evidence);
       for (const row of table.rows) {
         const cell = row.cells[column]!;
         if (cell.kind === 'checkbox') edits.push(...setCheckboxEdits(cell, 'unchecked', family));

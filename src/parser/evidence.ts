@@ -11,6 +11,14 @@
 /** Where stored copies live, relative to the document's folder; entries name files below it. */
 export const EVIDENCE_FOLDER = '.runbook/evidence';
 
+/** A table column whose cells take a row's evidence. */
+export const EVIDENCE_COLUMN = /^evidence$/i;
+
+/** The Evidence column of a table (header read without emphasis or code marks), or -1. */
+export function evidenceColumn(header: readonly string[]): number {
+  return header.findIndex((name) => EVIDENCE_COLUMN.test(name.replace(/[`*_]/g, '').trim()));
+}
+
 /** The line's label. */
 export const EVIDENCE_LABEL = '*evidence:*';
 

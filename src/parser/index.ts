@@ -17,4 +17,4 @@ export { DURATION_EXAMPLES, durationMs, notADuration, parseDurationText, wholeDu
 export { DURATION_COLUMN, GATE_COLUMN, scenarioColumns, TIME_COLUMN } from './scenarios.js';
 export { blockProblems, describeProblem } from './problems.js';
 export { writtenFiles, wordText, type WordPart } from './words.js';
-export { EVIDENCE_FOLDER, EVIDENCE_LABEL, formatEvidence, formatSize, readEvidence, type EvidenceText } from './evidence.js';
+export { EVIDENCE_FOLDER, EVIDENCE_LABEL, evidenceColumn, formatEvidence, formatSize, readEvidence, type EvidenceText } from './evidence.js';

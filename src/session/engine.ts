@@ -291,7 +291,7 @@ function scenarioReport(step: RunStep, record: ScenarioRecord, cwd: string): Ste
   const status: Step['status'] = record.outcome === 'passed' ? 'passed' : failed ? 'failed' : 'skipped';
   // A broken gate is not the command's failure: its exit status is left out.
   const exitCode = record.gateMet === false ? null : record.exitCode;
-  return { step, status, outcome: record.outcome, failed, reason: record.reason, durationMs: record.durationMs, exitCode, cwd, changedVars: [], scenario: record, evidence: [] };
+  return { step, status, outcome: record.outcome, failed, reason: record.reason, durationMs: record.durationMs, exitCode, cwd, changedVars: [], scenario: record, evidence: record.evidence?.lines ?? [] };
 }
 
 /** A scenario's outcome and reason in one line, as play's status line and run's summary say it. */

@@ -48,8 +48,8 @@ export interface EvidenceItem extends EvidenceText {
  * text, among the files of that folder changed since the block started (`sinceMs`); a name that
  * matches none is kept as written, with a note.
  */
-export function namedFiles(block: Block, script: string, state: ShellState, env: Readonly<Record<string, string | undefined>>, cwd: string, sinceMs: number): Array<{ written: string; path: string | null }> {
-  const words: WordPart[][] = [...block.evidenceFiles.map((f) => [{ text: f, quote: null }] as WordPart[]), ...writtenFiles(script)];
+export function namedFiles(named: readonly string[], script: string, state: ShellState, env: Readonly<Record<string, string | undefined>>, cwd: string, sinceMs: number): Array<{ written: string; path: string | null }> {
+  const words: WordPart[][] = [...named.map((f) => [{ text: f, quote: null }] as WordPart[]), ...writtenFiles(script)];
   const seen = new Set<string>();
   const files: Array<{ written: string; path: string | null }> = [];
   const add = (written: string, path: string | null) => {

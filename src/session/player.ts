@@ -11,7 +11,7 @@ import { redact } from '../executor/redact.js';
 import { ShellSession } from '../executor/session.js';
 import { stateForDisk, type ShellState } from '../executor/state.js';
 import type { BlockOutcome, ExecEvent, SessionProcess } from '../executor/types.js';
-import { formatEvidence, formatResultLine, formatSeconds, meetsGate, runnableScript, type Block, type BlockResult, type Scenario } from '../parser/index.js';
+import { evidenceColumn, formatEvidence, formatResultLine, formatSeconds, meetsGate, runnableScript, type Block, type BlockResult, type Scenario } from '../parser/index.js';
 import { pollUntil, scenarioPolling } from './poll.js';
 import { rowChanges, type ScenarioRecord } from './scenario.js';
 import { EvidenceStore, evidenceCap, evidenceLines, keepsEvidence, namedFiles, type EvidenceItem } from './evidence.js';
@@ -244,16 +244,21 @@ export class Player {
 
   private store: EvidenceStore | null = null;
 
+  /** Stores a step's output and the files it named, and journals each copy (or note). */
+  private keep(subject: Record<string, unknown>, outputName: string, output: OutputCapture, files: Array<{ written: string; path: string | null }>): EvidenceItem[] {
+    const items = [this.evidence.keepOutput(outputName, output.text(), output.total), ...files.map((file) => this.evidence.keepFile(file.written, file.path))];
+    for (const item of items) {
+      this.journal.append('evidence', { ...subject, file: item.name, source: item.source === null ? null : this.mask(item.source), bytes: item.bytes, sha256: item.sha256Full, note: item.sha256Full ? null : item.detail });
+    }
+    return items;
+  }
+
   /**
    * Keeps a block's output and the files it named as evidence: copied, hashed, journaled, and
    * one line written under its result line.
    */
   private keepEvidence(anchor: Anchor & { kind: 'block' }, block: Block, record: BlockRecord, output: OutputCapture, script: string, cwd: string, startedAt: number): void {
-    const items = [this.evidence.keepOutput(`${block.name ?? `block-${block.line}`}.out`, output.text(), output.total)];
-    for (const file of namedFiles(block, script, this.shell.snapshot(), this.options.env, cwd, startedAt)) items.push(this.evidence.keepFile(file.written, file.path));
-    for (const item of items) {
-      this.journal.append('evidence', { block: block.index, name: block.name, line: block.line, file: item.name, source: item.source === null ? null : this.mask(item.source), bytes: item.bytes, sha256: item.sha256Full, note: item.sha256Full ? null : item.detail });
-    }
+    const items = this.keep({ block: block.index, name: block.name, line: block.line }, `${block.name ?? `block-${block.line}`}.out`, output, namedFiles(block.evidenceFiles, script, this.shell.snapshot(), this.options.env, cwd, startedAt));
     record.evidence = items;
     record.evidenceLine = this.mask(formatEvidence(items));
     record.evidenceLines = evidenceLines(items).map((line) => this.mask(line));
@@ -350,10 +355,14 @@ export class Player {
       const polling = scenarioPolling(this.doc.model.frontMatter?.data ?? {});
       // Without a limit of its own, a wait for recovery gets twice the gate, so a breach is still measured.
       const withinMs = polling.withinMs ?? this.options.timeoutMs ?? (gate && (gate.op === '<' || gate.op === '<=') ? Math.max(10_000, gate.seconds * 2000) : 60_000);
+      // A row of a table with an Evidence column keeps its output and the files its command writes there.
+      const evidenceAt = evidenceColumn(this.doc.model.tables[scenario.table]!.header);
+      const output = evidenceAt === -1 ? null : new OutputCapture(this.evidence.cap);
+      const startCwd = this.shell.cwd;
       const { result, recoveredMs, reason } = await this.perform(
         { script: scenario.command, timeoutMs: this.options.timeoutMs, errexit: true, pipefail: true, until: scenario.until, everyMs: polling.everyMs, withinMs },
         { scenario: index },
-        onEvent,
+        output ? (event) => (output.push(event), onEvent(event)) : onEvent,
       );
       const ran = outcomeOf(result);
       const measuredMs = ran !== 'passed' || reason ? null : (recoveredMs ?? Math.round(result.durationMs));
@@ -371,6 +380,11 @@ export class Player {
       }
       record = { ...base, outcome, exitCode: result.exitCode, signal: result.signal, durationMs: Math.round(result.durationMs), measuredMs, gateMet, reason: why, tail: result.tail, recoveredAt: recoveredMs === null ? undefined : formatTime(new Date(started.getTime() + recoveredMs)) };
       this.saveState();
+      if (output) {
+        const files = namedFiles([], scenario.command, this.shell.snapshot(), this.options.env, startCwd, started.getTime());
+        const items = this.keep({ scenario: index, id: scenario.id, line: scenario.line }, `scenario-${scenario.id || scenario.line}.out`, output, files);
+        record.evidence = { column: evidenceAt, text: this.mask(formatEvidence(items, true)), lines: evidenceLines(items).map((line) => this.mask(line)) };
+      }
     }
     const { tail: _tail, ...journaled } = record;
     this.journal.append('scenario-end', { scenario: index, ...journaled });

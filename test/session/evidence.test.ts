@@ -4,7 +4,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, sta
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseRunbook, type EvidenceEntry } from '../../src/parser/index.js';
+import { parseRunbook, readEvidence, type EvidenceEntry } from '../../src/parser/index.js';
 import { readJournal } from '../../src/session/journal.js';
 import { runCli } from '../support/cli.js';
 
@@ -47,7 +47,7 @@ describe('evidence with a chain of custody', () => {
     expect(statSync(join(dir, '.runbook/evidence')).mode & 0o777).toBe(0o700);
     expect(statSync(folder).mode & 0o777).toBe(0o700);
     const journal = readJournal(join(dir, '.runbook/incident.md.journal.jsonl')).filter((e) => e.type === 'evidence');
-    expect(journal).toHaveLength(7);
+    expect(journal).toHaveLength(9);
     for (const entry of [...kept.values()].flat()) {
       const stored = join(dir, '.runbook/evidence', entry.name);
       expect(statSync(stored).mode & 0o777).toBe(0o600);
@@ -55,6 +55,12 @@ describe('evidence with a chain of custody', () => {
       expect(journal.find((e) => e.file === entry.name)?.sha256).toBe(sha256(stored));
       expect(readFileSync(stored, 'utf8')).not.toContain(TOKEN);
     }
+    // A probe row of a table with an Evidence column keeps its output and file in that cell.
+    const probe = parseRunbook(readFileSync(doc, 'utf8')).tables.at(-1)!.rows[0]!.cells[3]!.text;
+    const cell = readEvidence(probe, true)!;
+    expect(cell.map((e) => e.name)).toEqual([`${session}/scenario-1.out`, `${session}/502s.log`]);
+    expect(sha256(join(folder, '502s.log')).startsWith(cell[1]!.sha256!)).toBe(true);
+    expect(readFileSync(join(folder, '502s.log'), 'utf8')).toMatch(/^(?:\S+ GET \/checkout\/\d+ 502 upstream=payments token=•+\n)+$/);
     // The service wrote the token into its log; the copies carry the mask instead.
     expect(readFileSync(join(dir, 'work/api.log'), 'utf8')).toContain(TOKEN);
     expect(readFileSync(join(folder, 'api.log'), 'utf8')).toMatch(/token=•+\n/);
@@ -79,16 +85,20 @@ describe('evidence with a chain of custody', () => {
     expect(changed.code).toBe(1);
     expect(changed.stdout).toContain(`incident.md:${position(doc, entry.name)}  error  evidence \`${entry.name}\` changed since it was kept`);
     expect(changed.stdout).toContain('evidence-changed');
+    const row = parseRunbook(readFileSync(doc, 'utf8')).tables.at(-1)!.rows[0]!;
+    const probe = readEvidence(row.cells[3]!.text, true)![1]!;
+    writeFileSync(join(dir, '.runbook/evidence', probe.name), 'edited\n');
+    expect(runCli(['audit', doc], { cwd: dir }).stdout).toContain(`incident.md:${position(doc, probe.name)}  error  evidence \`${probe.name}\` changed since it was kept`);
     rmSync(stored);
     const missing = runCli(['audit', doc], { cwd: dir });
-    expect(missing.code).toBe(0);
+    expect(missing.code).toBe(1);
     expect(missing.stdout).toContain(`incident.md:${position(doc, entry.name)}  warning  evidence \`${entry.name}\` is not stored in .runbook/evidence/  evidence-missing`);
     const strict = runCli(['audit', '--evidence', doc], { cwd: dir });
     expect(strict.code).toBe(1);
     expect(strict.stdout).toContain('error  evidence');
   });
 
-  it('a second run replaces the lines and keeps the first run\'s copies as they were; reset removes the lines and keeps every copy', () => {
+  it('a second run replaces the lines and keeps the first run\'s copies as they were; reset --cells removes the lines and cells and keeps every copy', () => {
     const { dir, doc } = played();
     const first = [...entries(doc).values()].flat().filter((e) => e.sha256);
     const hashes = first.map((e) => sha256(join(dir, '.runbook/evidence', e.name)));
@@ -96,7 +106,7 @@ describe('evidence with a chain of custody', () => {
     expect(readFileSync(doc, 'utf8').match(/^\*evidence:\*/gm)).toHaveLength(3);
     expect(readdirSync(join(dir, '.runbook/evidence'))).toHaveLength(2);
     expect(first.map((e) => sha256(join(dir, '.runbook/evidence', e.name)))).toEqual(hashes);
-    const reset = runCli(['reset', doc], { cwd: dir });
+    const reset = runCli(['reset', '--cells', doc], { cwd: dir });
     expect(reset.code).toBe(0);
     expect(reset.stdout).toMatch(/incident\.md:\d+ {2}evidence line removed/);
     expect(reset.stdout).toContain('stored evidence in .runbook/evidence is kept (chain of custody)');
