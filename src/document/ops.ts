@@ -122,6 +122,16 @@ export function evidenceLineEdits(text: string, block: Block, line: string, eol:
   return [{ start: at, end: at, text: `${eol}${block.prefix.trimEnd()}${eol}${block.prefix}${line}${separator(text, at, block.prefix, eol)}` }];
 }
 
+/**
+ * Writes a block's result line and its evidence line together, in one write: replaced where they
+ * are, or — for a block that has neither — inserted after the fence as one piece of text.
+ */
+export function resultWithEvidenceEdits(text: string, block: Block, result: string, evidence: string, eol: LineEnding): Edit[] {
+  if (block.result || block.evidence || !block.closeSpan) return [...resultLineEdits(text, block, result, eol), ...evidenceLineEdits(text, block, evidence, eol)];
+  const at = block.closeSpan.end;
+  return [{ start: at, end: at, text: `${eol}${block.prefix}${result}${eol}${block.prefix.trimEnd()}${eol}${block.prefix}${evidence}${separator(text, at, block.prefix, eol)}` }];
+}
+
 /** Removes a block's evidence line and the blank line before it. */
 export function removeEvidenceEdits(block: Block): Edit[] {
   return block.evidence ? [{ ...block.evidence.lineSpan, text: '' }] : [];

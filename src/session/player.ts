@@ -231,8 +231,8 @@ export class Player {
     };
     this.journal.append('block-end', { block: index, name: block.name, line: block.line, outcome: record.outcome, exitCode: record.exitCode, signal: record.signal, durationMs: record.durationMs, changedVars: record.changedVars, cwd: record.cwd, error: reason, recoveredMs, left: record.left });
     this.saveState();
+    if (output) this.keepEvidence(block, record, output, command, startCwd, startedAt);
     this.record(anchor, block, record);
-    if (output) this.keepEvidence(anchor, block, record, output, command, startCwd, startedAt);
     return record;
   }
 
@@ -254,15 +254,14 @@ export class Player {
   }
 
   /**
-   * Keeps a block's output and the files it named as evidence: copied, hashed, journaled, and
-   * one line written under its result line.
+   * Keeps a block's output and the files it named as evidence: copied, hashed and journaled; the
+   * line naming them is written with the result line.
    */
-  private keepEvidence(anchor: Anchor & { kind: 'block' }, block: Block, record: BlockRecord, output: OutputCapture, script: string, cwd: string, startedAt: number): void {
+  private keepEvidence(block: Block, record: BlockRecord, output: OutputCapture, script: string, cwd: string, startedAt: number): void {
     const items = this.keep({ block: block.index, name: block.name, line: block.line }, `${block.name ?? `block-${block.line}`}.out`, output, namedFiles(block.evidenceFiles, script, this.shell.snapshot(), this.options.env, cwd, startedAt));
     record.evidence = items;
     record.evidenceLine = this.mask(formatEvidence(items));
     record.evidenceLines = evidenceLines(items).map((line) => this.mask(line));
-    this.write([{ kind: 'evidence', anchor, line: record.evidenceLine }]);
   }
 
   /** The state file's content as this session last wrote it. */
@@ -403,7 +402,7 @@ export class Player {
   /** Scenarios run in this session, in order, for the summary. */
   readonly scenarios: ScenarioRecord[] = [];
 
-  /** Writes the result line and, when the block passed, ticks the task that owns it. */
+  /** Writes the result line (and the evidence line under it) and, when the block passed, ticks the task that owns it. */
   private record(anchor: Anchor & { kind: 'block' }, block: Block, record: BlockRecord): void {
     const line = formatResultLine({
       outcome: record.outcome,
@@ -414,7 +413,7 @@ export class Player {
       operator: this.options.operator,
       reason: record.outcome === 'passed' ? null : record.reason,
     });
-    const changes: Change[] = [{ kind: 'result', anchor, line: this.mask(line) }];
+    const changes: Change[] = [{ kind: 'result', anchor, line: this.mask(line), evidence: record.evidenceLine ?? undefined }];
     if (record.outcome === 'passed' && block.task !== null) {
       changes.push({ kind: 'task', anchor: taskAnchor(this.doc.model, block.task) as Anchor & { kind: 'task' }, checked: true });
     }

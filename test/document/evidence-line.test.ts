@@ -42,4 +42,13 @@ describe('the evidence line', () => {
     // from running into the text after it stay, as they do without evidence.
     expect(applyEdits(text, resetEdits(text, fresh))).toBe(SOURCE.replace('```\r\n> Keep', '```\r\n>\r\n> Keep').replace('```\r\nafter', '```\r\n\r\nafter'));
   });
+
+  it('is written with the result line in one write, the same bytes as written apart', () => {
+    const doc = open(SOURCE);
+    for (const i of [0, 1]) doc.apply([{ kind: 'result', anchor: blockAnchor(doc.model, i) as Anchor & { kind: 'block' }, line: result('0.01'), evidence: line('api.log') }]);
+    const text = readFileSync(doc.path, 'utf8');
+    doc.close();
+    expect(text).toBe('# Incident\r\n\r\n> ```bash\r\n> tail log > api.log\r\n> ```\r\n> ' + result('0.01') + '\r\n>\r\n> ' + line('api.log') + '\r\n>\r\n> Keep going.\r\n\r\n```sh\r\necho two\r\n```\r\n' + result('0.01') + '\r\n\r\n' + line('api.log') + '\r\n\r\nafter');
+    expect(doc.model.blocks.map((b) => [b.result?.line, b.evidence])).toEqual(parseRunbook(text).blocks.map((b) => [b.result?.line, b.evidence]));
+  });
 });
