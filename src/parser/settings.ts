@@ -113,7 +113,7 @@ function otherInterpreter(value: Value, lang: string): string | null {
 
 /** Settings for a block with no options. */
 function defaults(): BlockSettings {
-  return { name: null, id: null, description: null, timeoutMs: null, confirm: null, cwd: null, errexit: true, pipefail: true, secret: [], until: null, everyMs: null, withinMs: null, rollback: false, skip: false, keepEvidence: false, evidenceFiles: [] };
+  return { name: null, id: null, description: null, timeoutMs: null, confirm: null, cwd: null, errexit: true, pipefail: true, secret: [], until: null, everyMs: null, withinMs: null, rollback: false, skip: false, keepEvidence: null, evidenceFiles: [] };
 }
 
 /**

@@ -115,8 +115,8 @@ export interface BlockSettings {
   rollback: boolean;
   /** `skip`, or Runme's `excludeFromRunAll`: never run it. */
   skip: boolean;
-  /** `evidence` (or `evidence=PATH,…`): keep what the block produces as evidence. */
-  keepEvidence: boolean;
+  /** `evidence` (or `evidence=PATH,…`): keep what the block produces as evidence; `evidence=false`: do not; null: not said. */
+  keepEvidence: boolean | null;
   /** The paths `evidence=PATH,…` names, as written. */
   evidenceFiles: string[];
 }

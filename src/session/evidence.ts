@@ -22,9 +22,9 @@ export function evidenceRoot(docPath: string): string {
   return join(dirname(docPath), EVIDENCE_FOLDER);
 }
 
-/** Whether a block keeps evidence: it says so (`evidence`), or a heading above it names evidence. */
+/** Whether a block keeps evidence: as its `evidence` option says, else when a heading above it names evidence. */
 export function keepsEvidence(model: Runbook, block: Block): boolean {
-  if (block.keepEvidence) return true;
+  if (block.keepEvidence !== null) return block.keepEvidence;
   for (let s = block.section; s !== null; s = model.sections[s]!.parent) if (EVIDENCE_HEADING.test(model.sections[s]!.text)) return true;
   return false;
 }

@@ -34,8 +34,8 @@ describe('the files a script writes', () => {
 
 describe('the evidence option', () => {
   it('reads evidence as a flag, a list of paths, or turned off', () => {
-    const model = parseRunbook('```bash { evidence }\n:\n```\n\n```bash { evidence=a.log,b/c.txt }\n:\n```\n\n```bash { evidence=false }\n:\n```\n');
-    expect(model.blocks.map((b) => [b.keepEvidence, b.evidenceFiles])).toEqual([[true, []], [true, ['a.log', 'b/c.txt']], [false, []]]);
+    const model = parseRunbook('```bash { evidence }\n:\n```\n\n```bash { evidence=a.log,b/c.txt }\n:\n```\n\n```bash { evidence=false }\n:\n```\n\n```bash\n:\n```\n');
+    expect(model.blocks.map((b) => [b.keepEvidence, b.evidenceFiles])).toEqual([[true, []], [true, ['a.log', 'b/c.txt']], [false, []], [null, []]]);
     expect(model.blocks.every((b) => b.options.unknown.length === 0)).toBe(true);
   });
 });

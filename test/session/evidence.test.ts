@@ -114,10 +114,10 @@ describe('evidence with a chain of custody', () => {
     expect(first.every((e) => existsSync(join(dir, '.runbook/evidence', e.name)))).toBe(true);
   });
 
-  it('notes a file larger than the cap and a named file that is not there, without failing the block', () => {
+  it('notes a file larger than the cap and a named file that is not there, without failing the block; evidence=false keeps nothing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'runbook-evidence-'));
     const doc = join(dir, 'capped.md');
-    writeFileSync(doc, '# Capped\n\n## Evidence\n\n```bash { evidence=never-written.log }\nseq 1 500 > big.txt\necho done\n```\n');
+    writeFileSync(doc, '# Capped\n\n## Evidence\n\n```bash { evidence=never-written.log }\nseq 1 500 > big.txt\necho done\n```\n\n```bash { evidence=false }\necho quiet > quiet.txt\n```\n');
     const run = runCli(['run', '--yes', doc], { cwd: dir, env: { RUNBOOK_EVIDENCE_MAX_BYTES: '64' } });
     expect(run.code).toBe(0);
     const [output, absent, big] = parseRunbook(readFileSync(doc, 'utf8')).blocks[0]!.evidence!.entries;
@@ -125,5 +125,8 @@ describe('evidence with a chain of custody', () => {
     expect(big!.detail).toBe('1.8 KB, first 64 B kept (size cap)');
     expect(statSync(join(dir, '.runbook/evidence', big!.name)).size).toBe(64);
     expect(absent).toMatchObject({ name: 'never-written.log', detail: 'not found after the block', sha256: null });
+    // evidence=false wins over the heading.
+    expect(parseRunbook(readFileSync(doc, 'utf8')).blocks[1]!.evidence).toBeNull();
+    expect(readJournal(join(dir, '.runbook/capped.md.journal.jsonl')).filter((e) => e.type === 'evidence').map((e) => e.block)).toEqual([0, 0, 0]);
   });
 });
