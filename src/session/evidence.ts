@@ -3,10 +3,7 @@ import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, readSync, statS
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { redact } from '../executor/redact.js';
 import { valuesOf, type ShellState } from '../executor/state.js';
-import { EVIDENCE_FOLDER, formatSize, wordText, writtenFiles, type Block, type EvidenceText, type Runbook, type WordPart } from '../parser/index.js';
-
-/** A heading that makes every block under it keep evidence: `Capture evidence`, `Evidence`. */
-const EVIDENCE_HEADING = /\bevidence\b/i;
+import { EVIDENCE_FOLDER, formatSize, wordText, writtenFiles, type EvidenceText, type WordPart } from '../parser/index.js';
 
 /** The most bytes of one file kept as evidence, unless `RUNBOOK_EVIDENCE_MAX_BYTES` says otherwise. */
 export const EVIDENCE_CAP = 10 * 1024 * 1024;
@@ -20,13 +17,6 @@ export function evidenceCap(env: Readonly<Record<string, string | undefined>> = 
 /** Where a document's stored evidence lives: `.runbook/evidence/` beside it. */
 export function evidenceRoot(docPath: string): string {
   return join(dirname(docPath), EVIDENCE_FOLDER);
-}
-
-/** Whether a block keeps evidence: as its `evidence` option says, else when a heading above it names evidence. */
-export function keepsEvidence(model: Runbook, block: Block): boolean {
-  if (block.keepEvidence !== null) return block.keepEvidence;
-  for (let s = block.section; s !== null; s = model.sections[s]!.parent) if (EVIDENCE_HEADING.test(model.sections[s]!.text)) return true;
-  return false;
 }
 
 /** One piece of evidence as the journal records it and the evidence line shows it. */

@@ -14,7 +14,8 @@ import type { BlockOutcome, ExecEvent, SessionProcess } from '../executor/types.
 import { evidenceColumn, formatEvidence, formatResultLine, formatSeconds, meetsGate, runnableScript, type Block, type BlockResult, type Scenario } from '../parser/index.js';
 import { pollUntil, scenarioPolling } from './poll.js';
 import { rowChanges, type ScenarioRecord } from './scenario.js';
-import { EvidenceStore, evidenceCap, evidenceLines, keepsEvidence, namedFiles, type EvidenceItem } from './evidence.js';
+import { EvidenceStore, evidenceCap, evidenceLines, namedFiles, type EvidenceItem } from './evidence.js';
+import { keepsEvidence } from './steps.js';
 import { Journal, journalPath, logPath, statePath } from './journal.js';
 import { LastLines } from './reason.js';
 import { runbookSecrets } from './secrets.js';

@@ -66,6 +66,12 @@ describe('evidence with a chain of custody', () => {
     expect(readFileSync(join(folder, 'api.log'), 'utf8')).toMatch(/token=•+\n/);
     expect(stdout).toContain(`evidence: ${session}/error-count.txt · 2 B · sha256 `);
     expect(readFileSync(join(folder, 'error-count.txt'), 'utf8')).toBe(readFileSync(join(dir, 'work/error-count.txt'), 'utf8'));
+    // list says which blocks keep evidence, and where their line is once written.
+    const plan = runCli(['list', 'fixtures/evidence/incident/incident.md']).stdout;
+    expect(plan).toMatch(/L10 `bash` start-api — not run\n/);
+    expect(plan).toMatch(/L22 `bash` api-log — not run · keeps evidence\n/);
+    const evidenceAt = parseRunbook(readFileSync(doc, 'utf8')).blocks[1]!.evidence!.line;
+    expect(runCli(['list', doc]).stdout.split('\n').find((l) => l.includes('api-log'))).toMatch(new RegExp(`L23 \`bash\` api-log — passed, .* · evidence at L${evidenceAt}$`));
   });
 
   it('renders the evidence line as a paragraph of its own, as GitHub does', () => {
