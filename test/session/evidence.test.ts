@@ -135,4 +135,15 @@ describe('evidence with a chain of custody', () => {
     expect(parseRunbook(readFileSync(doc, 'utf8')).blocks[1]!.evidence).toBeNull();
     expect(readJournal(join(dir, '.runbook/capped.md.journal.jsonl')).filter((e) => e.type === 'evidence').map((e) => e.block)).toEqual([0, 0, 0]);
   });
+
+  it('refuses a size cap that is not a number of bytes before anything runs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-evidence-'));
+    const doc = join(dir, 'capped.md');
+    writeFileSync(doc, '# Capped\n\n```bash { evidence }\ntouch ran\n```\n');
+    const run = runCli(['run', '--yes', doc], { cwd: dir, env: { RUNBOOK_EVIDENCE_MAX_BYTES: '10MB' } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('RUNBOOK_EVIDENCE_MAX_BYTES=10MB is not a number of bytes above zero');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(dir, 'ran'))).toBe(false);
+  });
 });
