@@ -1,6 +1,6 @@
 // `npm run bench`: every speed and memory target of the issues, each measured against a baseline
 // taken in the same run, printed as a table and written to docs/benchmarks.md.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleForBench } from './bundle.mjs';
@@ -253,5 +253,33 @@ const notes = [
   '2 cores while these rows ran), and the row "this machine at the time" shows what two threads could get then: the',
   'same CPU-bound loop took 1.6× as long on two threads at once as on one, where two free cores give 0.5×.',
 ].join('\n');
+if (!only || only === 'evidence') {
+  // What keeping evidence costs a real run. The incident fixture (a fake service, four
+  // blocks, a probe row) played whole by `runbook run` from a fresh copy, with its evidence
+  // heading, option and column, against the same document without them; then a block writing a
+  // 5 MB log, kept (copied, masked, hashed) or not.
+  const work = mkdtempSync(join(tmpdir(), 'runbook-bench-evidence-'));
+  const source = 'fixtures/evidence/incident';
+  const text = readFileSync(join(source, 'incident.md'), 'utf8');
+  const plain = text.replace('## Capture evidence before mitigating', '## Capture before mitigating').replace(' evidence=work/api.log', '').replace('| Evidence |', '| Kept |');
+  const bigLog = (keep) => `# Big log\n\n\`\`\`bash${keep ? ' { evidence }' : ''}\nseq 1 700000 > big.log\n\`\`\`\n`;
+  const variant = (name, doc) => {
+    const dir = join(work, name);
+    cpSync(source, dir, { recursive: true });
+    writeFileSync(join(dir, 'incident.md'), doc);
+    return dir;
+  };
+  const fresh = (dir, file = 'incident.md') => ['sh', '-c', 'cd "$1" && rm -rf .runbook work && exec "$2" "$3" run "$4" --yes', 'sh', dir, node, join(process.cwd(), 'bin/runbook.js'), file];
+  const kept = variant('kept', text);
+  const none = variant('none', plain);
+  writeFileSync(join(kept, 'big.md'), bigLog(true));
+  writeFileSync(join(none, 'big.md'), bigLog(false));
+  const [withEvidence, without, bigKept, bigNone] = timeInTurns([{ argv: fresh(kept) }, { argv: fresh(none) }, { argv: fresh(kept, 'big.md') }, { argv: fresh(none, 'big.md') }], { runs: 9 });
+  record({ issue: 18, name: '`runbook run` of the incident fixture keeping evidence (9 copies, masked, hashed, linked) vs the same without (whole processes)', value: withEvidence, baseline: without, baselineName: 'no evidence', unit: 'ms', limit: 1.3 });
+  record({ issue: 18, name: '`runbook run` of a block writing a 5 MB log, kept as evidence vs not (whole processes)', value: bigKept, baseline: bigNone, baselineName: 'not kept', unit: 'ms', limit: 1.5 });
+  rmSync(work, { recursive: true, force: true });
+  if (only) updateReport('docs/benchmarks.md');
+}
+
 if (!only) writeReport('docs/benchmarks.md', header, notes);
 console.log(`\n${rows.filter((r) => r.ok).length}/${rows.length} targets met${only ? '' : '; written to docs/benchmarks.md'}`);

@@ -23,6 +23,8 @@ export interface AuditOptions {
   cache?: boolean;
   summary?: string;
   failOn?: string;
+  /** Stored evidence copies must be there: a missing one is an error, not a warning. */
+  evidence?: boolean;
 }
 
 const FAIL_ON = ['error', 'warning', 'never'];
@@ -62,14 +64,15 @@ function inputFiles(inputs: string[], changed: string | undefined, cwd: string, 
 }
 
 /**
- * `runbook audit [FILES|DIRS|GLOBS...] [--changed REF] [--format F] [--jobs N] [--no-cache]
- * [--summary FILE] [--fail-on LEVEL]`: reads documents, runs nothing.
+ * `runbook audit [FILES|DIRS|GLOBS...] [--changed REF] [--format F] [--evidence] [--jobs N]
+ * [--no-cache] [--summary FILE] [--fail-on LEVEL]`: reads documents, runs nothing.
  */
 export async function auditCommand(inputs: string[], options: AuditOptions, io: Io): Promise<number> {
   const format = options.format ?? 'text';
   if (!FORMATS.includes(format)) throw new UserError(`--format ${format}: use one of ${FORMATS.join(', ')}`);
   const jobs = jobsOf(options.jobs);
-  const config = ruleConfig(io.cwd);
+  const configured = ruleConfig(io.cwd);
+  const config = options.evidence && configured.rules['evidence-missing'] !== 'off' ? { ...configured, rules: { ...configured.rules, 'evidence-missing': 'error' as const } } : configured;
   const failOn = options.failOn ?? 'error';
   if (!FAIL_ON.includes(failOn)) throw new UserError(`--fail-on ${failOn}: use one of ${FAIL_ON.join(', ')}`);
   const cache = options.cache === false ? null : modelCacheDir(cacheDir(io.env));

@@ -2,7 +2,7 @@ import { readSource } from '../document/source.js';
 import { EXIT } from '../errors.js';
 import { println, type Io } from '../io.js';
 import { parseRunbook, type Runbook } from '../parser/index.js';
-import { isRollback } from '../session/steps.js';
+import { isRollback, keepsEvidence } from '../session/steps.js';
 import { toListJson, variables } from './list-json.js';
 
 /** `runbook list FILE [--json]`: an outline of what the engine sees in a runbook. */
@@ -39,7 +39,8 @@ export function outline(file: string, model: Runbook): string[] {
         ? ' — not run'
         : ` — not runnable: ${block.skipReason}`;
     const rollback = block.runnable && isRollback(model, block) ? ' — rollback: runs only after a failure' : '';
-    items.push({ offset: block.span.start, text: `${pad}${block.runnable ? '▶' : '·'} L${block.line} \`${block.lang || 'text'}\`${name}${status}${rollback}` });
+    const kept = block.evidence ? ` · evidence at L${block.evidence.line}` : block.runnable && keepsEvidence(model, block) ? ' · keeps evidence' : '';
+    items.push({ offset: block.span.start, text: `${pad}${block.runnable ? '▶' : '·'} L${block.line} \`${block.lang || 'text'}\`${name}${status}${rollback}${kept}` });
   }
   for (const task of model.tasks) {
     const pad = '  '.repeat(depthOf(task.section));

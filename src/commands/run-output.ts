@@ -35,6 +35,7 @@ export function textReporter(io: Io, file: string, total: { main: number; rollba
     end(report: StepReport): void {
       log.end(endedLine);
       println(io.stdout, outcomeLine(report));
+      for (const line of report.evidence) println(io.stdout, `  ${line}`);
       if (report.failed) log.error(file, stepLine(report.step), `${stepName(report.step)} ${outcomeLine(report).slice(2)}`);
     },
   };

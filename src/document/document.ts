@@ -7,7 +7,7 @@ import { carryEdit } from './carry.js';
 import { ConflictError, keepBeside, type Conflict } from './conflict.js';
 import { applyEdits, applyEditsToBytes, type Edit } from './edits.js';
 import { acquireLock } from './lock.js';
-import { blockBodyEdits, cellText, columnFamily, fillCellEdits, fillMissingCellsEdits, resultLineEdits, setCheckboxEdits, tickTaskEdits } from './ops.js';
+import { blockBodyEdits, cellText, columnFamily, evidenceLineEdits, fillCellEdits, fillMissingCellsEdits, resultLineEdits, resultWithEvidenceEdits, setCheckboxEdits, tickTaskEdits } from './ops.js';
 import { changedSource, decodeSource, readSource, type Source } from './source.js';
 import { stampOf } from './stamp.js';
 import { formatTime } from './time.js';
@@ -19,7 +19,8 @@ export type Change =
   | { kind: 'task'; anchor: Anchor & { kind: 'task' }; checked: boolean }
   | { kind: 'checkbox'; anchor: Anchor & { kind: 'cell' }; state: CheckboxState }
   | { kind: 'fill'; anchor: Anchor & { kind: 'cell' }; value: string }
-  | { kind: 'result'; anchor: Anchor & { kind: 'block' }; line: string }
+  | { kind: 'result'; anchor: Anchor & { kind: 'block' }; line: string; /** The evidence line to write under it, in the same write. */ evidence?: string }
+  | { kind: 'evidence'; anchor: Anchor & { kind: 'block' }; line: string }
   | { kind: 'body'; anchor: Anchor & { kind: 'block' }; body: string };
 
 /** What one change did, for the one line each command prints. */
@@ -468,10 +469,16 @@ function plan(text: string, model: Runbook, change: Change, path: string): Plann
     }
   } else if (change.kind === 'result') {
     const block = model.blocks[found.index]!;
-    edits = resultLineEdits(text, block, change.line, model.eol);
+    edits = change.evidence === undefined ? resultLineEdits(text, block, change.line, model.eol) : resultWithEvidenceEdits(text, block, change.line, change.evidence, model.eol);
     line = block.result?.line ?? block.line;
     what = `result of ${block.name ? `block "${block.name}"` : `the block at line ${block.line}`}`;
     before = block.result ? text.slice(block.result.span.start, block.result.span.end) : '(none)';
+  } else if (change.kind === 'evidence') {
+    const block = model.blocks[found.index]!;
+    edits = evidenceLineEdits(text, block, change.line, model.eol);
+    line = block.evidence?.line ?? block.result?.line ?? block.line;
+    what = `evidence of ${block.name ? `block "${block.name}"` : `the block at line ${block.line}`}`;
+    before = block.evidence ? text.slice(block.evidence.span.start, block.evidence.span.end) : '(none)';
   } else {
     const table = model.tables[found.index]!;
     const row = table.rows[found.row!]!;

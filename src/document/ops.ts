@@ -1,5 +1,5 @@
 import type { Block, Cell, CheckboxFamily, CheckboxState, LineEnding, Row, Runbook, Task } from '../parser/index.js';
-import { DURATION_COLUMN, TIME_COLUMN } from '../parser/index.js';
+import { DURATION_COLUMN, evidenceColumn, TIME_COLUMN } from '../parser/index.js';
 
 export { DURATION_COLUMN, TIME_COLUMN };
 import type { Edit } from './edits.js';
@@ -91,15 +91,50 @@ export function resultLineEdits(text: string, block: Block, line: string, eol: L
     if (text.slice(block.result.span.start, block.result.span.end) === line) return [];
     return [{ ...block.result.span, text: line }];
   }
-  const at = block.closeSpan.end;
-  // The fence's line ends at `at`; the next line is read from there, not by indexing the file.
+  return [{ start: block.closeSpan.end, end: block.closeSpan.end, text: `${eol}${block.prefix}${line}${separator(text, block.closeSpan.end, block.prefix, eol)}` }];
+}
+
+/**
+ * What keeps a line inserted at the end of the line ending at `at` a paragraph of its own: a
+ * blank line (with the container's prefix) when the next line is not blank.
+ */
+function separator(text: string, at: number, prefix: string, eol: LineEnding): string {
+  // The line ends at `at`; the next line is read from there, not by indexing the file.
   const hasNext = at < text.length;
   const nextStart = at + (text.startsWith('\r\n', at) ? 2 : 1);
   const nextEnd = /[\r\n]/g;
   nextEnd.lastIndex = nextStart;
   const nextLine = hasNext ? text.slice(nextStart, nextEnd.exec(text)?.index ?? text.length) : '';
-  const separator = hasNext && nextLine.replace(/[ \t>]/g, '') !== '' ? `${eol}${block.prefix.trimEnd()}` : '';
-  return [{ start: at, end: at, text: `${eol}${block.prefix}${line}${separator}` }];
+  return hasNext && nextLine.replace(/[ \t>]/g, '') !== '' ? `${eol}${prefix.trimEnd()}` : '';
+}
+
+/**
+ * Writes a block's evidence line as a paragraph of its own under its result line (a blank line
+ * between), or replaces the one already there.
+ */
+export function evidenceLineEdits(text: string, block: Block, line: string, eol: LineEnding): Edit[] {
+  if (block.evidence) {
+    if (text.slice(block.evidence.span.start, block.evidence.span.end) === line) return [];
+    return [{ ...block.evidence.span, text: line }];
+  }
+  const at = block.result?.span.end ?? block.closeSpan?.end;
+  if (at === undefined) throw new RangeError(`the block at line ${block.line} has no closing fence; close it before recording evidence`);
+  return [{ start: at, end: at, text: `${eol}${block.prefix.trimEnd()}${eol}${block.prefix}${line}${separator(text, at, block.prefix, eol)}` }];
+}
+
+/**
+ * Writes a block's result line and its evidence line together, in one write: replaced where they
+ * are, or — for a block that has neither — inserted after the fence as one piece of text.
+ */
+export function resultWithEvidenceEdits(text: string, block: Block, result: string, evidence: string, eol: LineEnding): Edit[] {
+  if (block.result || block.evidence || !block.closeSpan) return [...resultLineEdits(text, block, result, eol), ...evidenceLineEdits(text, block, evidence, eol)];
+  const at = block.closeSpan.end;
+  return [{ start: at, end: at, text: `${eol}${block.prefix}${result}${eol}${block.prefix.trimEnd()}${eol}${block.prefix}${evidence}${separator(text, at, block.prefix, eol)}` }];
+}
+
+/** Removes a block's evidence line and the blank line before it. */
+export function removeEvidenceEdits(block: Block): Edit[] {
+  return block.evidence ? [{ ...block.evidence.lineSpan, text: '' }] : [];
 }
 
 /**
@@ -134,17 +169,18 @@ export function removeResultEdits(block: Block): Edit[] {
 
 /**
  * Puts a filled document back to its template state: every task and checkbox cell unticked,
- * every result line removed; with `cells`, also the time, duration and scenario outcome cells emptied.
+ * every result and evidence line removed (the stored copies stay: see docs/syntax.md); with `cells`, also the time, duration, scenario outcome and Evidence cells emptied.
  */
 export function resetEdits(text: string, model: Runbook, options: { cells?: boolean } = {}): Edit[] {
   const edits: Edit[] = [];
   for (const task of model.tasks) edits.push(...tickTaskEdits(text, task, false));
   for (const table of model.tables) {
-    // In a scenario table, the outcome column is the engine's too.
+    // In a scenario table, the outcome column is the engine's too, as is an Evidence column.
     const outcome = model.scenarios.find((s) => s.table === table.index)?.columns.outcome ?? -1;
+    const evidence = evidenceColumn(table.header);
     table.header.forEach((name, column) => {
       const family = columnFamily(table.rows, column);
-      const clear = options.cells && (TIME_COLUMN.test(name.trim()) || DURATION_COLUMN.test(name.trim()) || column === outcome);
+      const clear = options.cells && (TIME_COLUMN.test(name.trim()) || DURATION_COLUMN.test(name.trim()) || column === outcome || column === evidence);
       for (const row of table.rows) {
         const cell = row.cells[column]!;
         if (cell.kind === 'checkbox') edits.push(...setCheckboxEdits(cell, 'unchecked', family));
@@ -153,6 +189,6 @@ export function resetEdits(text: string, model: Runbook, options: { cells?: bool
       }
     });
   }
-  for (const block of model.blocks) edits.push(...removeResultEdits(block));
+  for (const block of model.blocks) edits.push(...removeResultEdits(block), ...removeEvidenceEdits(block));
   return edits;
 }

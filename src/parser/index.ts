@@ -17,3 +17,5 @@ export { meetsGate, parseGate, type Gate } from './gates.js';
 export { DURATION_EXAMPLES, durationMs, notADuration, parseDurationText, wholeDuration } from './duration.js';
 export { DURATION_COLUMN, GATE_COLUMN, scenarioColumns, TIME_COLUMN } from './scenarios.js';
 export { blockProblems, describeProblem } from './problems.js';
+export { writtenFiles, wordText, type WordPart } from './words.js';
+export { EVIDENCE_FOLDER, EVIDENCE_LABEL, evidenceColumn, formatEvidence, formatSize, readEvidence, type EvidenceText } from './evidence.js';

@@ -89,6 +89,12 @@ export function updateLocally(old: Runbook, text: string, changes: AppliedChange
   const blocks = old.blocks.slice();
   for (let i = lastStartingBy(blocks, first) ?? 0; i < blocks.length; i++) {
     const block = blocks[i]!;
+    // A block's evidence line lies past its result line, which may be the one being written.
+    if (block.evidence && block.evidence.lineSpan.end >= first) {
+      move(block.evidence.span), move(block.evidence.lineSpan);
+      block.evidence.line = lineAt(block.evidence.line);
+      for (const entry of block.evidence.entries) entry.line = block.evidence.line;
+    }
     if (block.span.end < first) continue;
     block.line = lineAt(block.line);
     move(block.span), move(block.infoSpan), move(block.bodySpan);

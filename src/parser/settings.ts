@@ -74,6 +74,12 @@ const READERS: Record<string, Reader> = {
   rollback: yesNo((s, b) => (s.rollback = b)),
   skip: yesNo((s, b) => (s.skip ||= b)),
   excludeFromRunAll: yesNo((s, b) => (s.skip ||= b)),
+  evidence: (s, v) => {
+    const b = flag(v);
+    s.keepEvidence = b !== false;
+    s.evidenceFiles = b === null ? String(v).split(',').map((f) => f.trim()).filter(Boolean) : [];
+    return null;
+  },
   secret: (s, v, key) => {
     if (typeof v !== 'string' || v.trim() === '') return `${key} needs a value (${key}=${EXAMPLES[key]})`;
     const names = v.split(/[\s,]+/).filter(Boolean);
@@ -107,7 +113,7 @@ function otherInterpreter(value: Value, lang: string): string | null {
 
 /** Settings for a block with no options. */
 function defaults(): BlockSettings {
-  return { name: null, id: null, description: null, timeoutMs: null, confirm: null, cwd: null, errexit: true, pipefail: true, secret: [], until: null, everyMs: null, withinMs: null, rollback: false, skip: false };
+  return { name: null, id: null, description: null, timeoutMs: null, confirm: null, cwd: null, errexit: true, pipefail: true, secret: [], until: null, everyMs: null, withinMs: null, rollback: false, skip: false, keepEvidence: null, evidenceFiles: [] };
 }
 
 /**

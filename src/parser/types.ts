@@ -118,6 +118,10 @@ export interface BlockSettings {
   rollback: boolean;
   /** `skip`, or Runme's `excludeFromRunAll`: never run it. */
   skip: boolean;
+  /** `evidence` (or `evidence=PATH,…`): keep what the block produces as evidence; `evidence=false`: do not; null: not said. */
+  keepEvidence: boolean | null;
+  /** The paths `evidence=PATH,…` names, as written. */
+  evidenceFiles: string[];
 }
 
 /** A fenced code block. */
@@ -146,6 +150,33 @@ export interface Block extends BlockSettings {
   /** Index of the task item that owns this block. */
   task: number | null;
   result: BlockResult | null;
+  /** The evidence line under the result line, when there is one. */
+  evidence: EvidenceLine | null;
+}
+
+/** One file an evidence line names: its stored copy, or a note on why none was kept. */
+export interface EvidenceEntry {
+  /** The stored copy, relative to `.runbook/evidence/` (`<session>/<file>`), or the path as named. */
+  name: string;
+  /** Size and any note, as written (`48.0 KB`, `not found after the block`). */
+  detail: string;
+  /** The leading hex digits of the stored copy's SHA-256, or null for a note. */
+  sha256: string | null;
+  line: number;
+  column: number;
+}
+
+/**
+ * The line written under a block that kept evidence:
+ * `*evidence:* \`3f9a21c0b2d4/api.log\` · 48.0 KB · sha256 3f2a9c0d1e2f3a4b`.
+ */
+export interface EvidenceLine {
+  entries: EvidenceEntry[];
+  /** The line's content, without container prefix or line ending. */
+  span: Span;
+  /** The line with the blank line before it, as it would be removed. */
+  lineSpan: Span;
+  line: number;
 }
 
 /** A GFM task-list item. */

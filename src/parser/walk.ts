@@ -7,6 +7,7 @@ import type { LineIndex } from './lines.js';
 import { commentOptions, parseOptions } from './options.js';
 import { missingCell, splitRow } from './cells.js';
 import { readResultLine } from './results.js';
+import { readEvidence } from './evidence.js';
 import { readBlock } from './settings.js';
 import type { Block, BlockOptions, Link, Problem, Row, Table, Task } from './types.js';
 
@@ -67,7 +68,7 @@ export class Walker {
           this.link(node, 'definition');
           break;
         case 'code':
-          this.code(node, kids[i - 1], kids[i + 1], task);
+          this.code(node, kids[i - 1], kids[i + 1], task, kids[i + 2]);
           break;
         case 'listItem':
           this.children(node, this.listItem(node, task));
@@ -146,7 +147,7 @@ export class Walker {
     return index;
   }
 
-  private code(node: Code, before: Nodes | undefined, after: Nodes | undefined, task: number | null): void {
+  private code(node: Code, before: Nodes | undefined, after: Nodes | undefined, task: number | null, further?: Nodes): void {
     const start = this.start(node);
     const end = this.end(node);
     const text = this.text;
@@ -202,7 +203,9 @@ export class Walker {
       section: null,
       task,
       result: closeSpan ? this.result(endLine, prefixSource, after) : null,
+      evidence: null,
     };
+    if (closeSpan) block.evidence = this.evidence(block.result ? block.result.line : endLine, prefixSource, block.result ? further : after);
     this.out.blocks.push(block);
   }
 
@@ -234,6 +237,27 @@ export class Walker {
       ...fields,
       span: { start: lineStart + content, end: lineEnd },
       lineSpan: { start: lineStart, end: this.lines.lineEndWithEol(line) },
+      line,
+    };
+  }
+
+  /** The evidence line: a one-line paragraph two lines below `aboveLine` (a blank line between). */
+  private evidence(aboveLine: number, prefix: string, node: Nodes | undefined): Block['evidence'] {
+    if (!node || node.type !== 'paragraph') return null;
+    const line = aboveLine + 2;
+    if (this.lines.line(this.start(node)) !== line || this.lines.line(this.end(node)) !== line) return null;
+    const lineStart = this.lines.lineStart(line);
+    const lineEnd = this.lines.lineEnd(line);
+    const raw = this.text.slice(lineStart, lineEnd);
+    const content = /^[ \t>]*/.exec(raw)![0].length;
+    if (raw.slice(0, content).replace(/[ \t]/g, '') !== prefix.replace(/[ \t]/g, '')) return null;
+    const entries = readEvidence(raw.slice(content));
+    if (!entries) return null;
+    const start = lineStart + content;
+    return {
+      entries: entries.map(({ offset, ...entry }) => ({ ...entry, line, column: this.lines.column(start + offset) })),
+      span: { start, end: lineEnd },
+      lineSpan: { start: this.lines.lineEndWithEol(aboveLine), end: this.lines.lineEndWithEol(line) },
       line,
     };
   }

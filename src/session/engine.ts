@@ -31,6 +31,8 @@ export interface StepReport {
   edited?: boolean;
   block?: BlockRecord;
   scenario?: ScenarioRecord;
+  /** What the step kept as evidence, one line each (masked). */
+  evidence: string[];
 }
 
 /** How a session is started. */
@@ -124,7 +126,7 @@ export class Session {
       const skip = this.prepared.skips.get(step.block.index);
       if (skip) {
         this.player.skip(step.block.index, skip);
-        report = { step, status: 'skipped', outcome: 'skipped', failed: false, reason: skip, durationMs: 0, exitCode: null, cwd: this.player.shell.cwd, changedVars: [] };
+        report = { step, status: 'skipped', outcome: 'skipped', failed: false, reason: skip, durationMs: 0, exitCode: null, cwd: this.player.shell.cwd, changedVars: [], evidence: [] };
       } else {
         const record = await this.player.runBlock(step.block.index, onEvent, edit);
         report = blockReport(step, record);
@@ -306,7 +308,7 @@ function done(session: Session, step: RunStep): boolean {
 
 function blockReport(step: RunStep, record: BlockRecord): StepReport {
   const failed = FAILED.has(record.outcome);
-  return { step, status: record.outcome === 'passed' ? 'passed' : 'failed', outcome: record.outcome, failed, reason: record.reason, durationMs: record.durationMs, exitCode: record.exitCode, cwd: record.cwd, changedVars: record.changedVars, edited: record.edited, block: record };
+  return { step, status: record.outcome === 'passed' ? 'passed' : 'failed', outcome: record.outcome, failed, reason: record.reason, durationMs: record.durationMs, exitCode: record.exitCode, cwd: record.cwd, changedVars: record.changedVars, edited: record.edited, block: record, evidence: record.evidenceLines };
 }
 
 function scenarioReport(step: RunStep, record: ScenarioRecord, cwd: string): StepReport {
@@ -314,7 +316,7 @@ function scenarioReport(step: RunStep, record: ScenarioRecord, cwd: string): Ste
   const status: Step['status'] = record.outcome === 'passed' ? 'passed' : failed ? 'failed' : 'skipped';
   // A broken gate is not the command's failure: its exit status is left out.
   const exitCode = record.gateMet === false ? null : record.exitCode;
-  return { step, status, outcome: record.outcome, failed, reason: record.reason, durationMs: record.durationMs, exitCode, cwd, changedVars: [], scenario: record };
+  return { step, status, outcome: record.outcome, failed, reason: record.reason, durationMs: record.durationMs, exitCode, cwd, changedVars: [], scenario: record, evidence: record.evidence?.lines ?? [] };
 }
 
 /** A scenario's outcome and reason in one line, as play's status line and run's summary say it. */

@@ -12,9 +12,11 @@ import { redact } from '../executor/redact.js';
 import { ShellSession } from '../executor/session.js';
 import { stateForDisk, type ShellState } from '../executor/state.js';
 import type { BlockOutcome, SessionProcess } from '../executor/types.js';
-import { formatResultLine, formatSeconds, meetsGate, runnableScript, type Block, type BlockResult, type Scenario } from '../parser/index.js';
+import { evidenceColumn, formatEvidence, formatResultLine, formatSeconds, meetsGate, runnableScript, type Block, type BlockResult, type Scenario } from '../parser/index.js';
 import { pollUntil, scenarioPolling, type StepEvent } from './poll.js';
 import { rowChanges, type ScenarioRecord } from './scenario.js';
+import { EvidenceStore, evidenceCap, evidenceLines, namedFiles, type EvidenceItem } from './evidence.js';
+import { keepsEvidence } from './steps.js';
 import { Journal, journalPath, logPath, makeRecordDir, statePath } from './journal.js';
 import { LastLines } from './reason.js';
 import { runbookSecrets } from './secrets.js';
@@ -33,6 +35,11 @@ export interface BlockRecord extends Pick<BlockOutcome, 'exitCode' | 'signal' | 
   left: SessionProcess[];
   /** Whether what ran was the operator's edit of the block. */
   edited: boolean;
+  /** What the block kept as evidence (empty unless it keeps evidence), and the line written for it. */
+  evidence: EvidenceItem[];
+  evidenceLine: string | null;
+  /** The evidence kept, one line each, masked, as `run` prints it and `play` shows it. */
+  evidenceLines: string[];
 }
 
 /** The operator's edit of a block: the text to run, and whether it was saved into the document first. */
@@ -67,6 +74,28 @@ export interface PlayerOptions {
   graceMs?: number;
   /** Where the first block starts (see `startDir`); the document's folder when not given. */
   cwd?: string;
+}
+
+/** A block's output as it streams, kept up to the evidence cap; the total is counted past it. */
+class OutputCapture {
+  private chunks: string[] = [];
+  private kept = 0;
+  total = 0;
+
+  constructor(private readonly cap: number) {}
+
+  push(event: StepEvent): void {
+    if (event.type !== 'output') return;
+    const bytes = Buffer.byteLength(event.text);
+    this.total += bytes;
+    if (this.kept > this.cap) return;
+    this.chunks.push(event.text);
+    this.kept += bytes;
+  }
+
+  text(): string {
+    return this.chunks.join('');
+  }
 }
 
 /** The last non-empty line of a text, trimmed, or null. */
@@ -183,6 +212,9 @@ export class Player {
     this.journal.append('block-start', { block: index, name: block.name, line: block.line, command: this.mask(command), edited, cwd: cwd ?? this.shell.cwd });
     writeSync(this.log, `\n=== ${formatTime(new Date())} block ${index + 1}${block.name ? ` (${block.name})` : ''} at line ${block.line}\n`);
     const timeoutMs = this.timeoutOf(block);
+    const startCwd = cwd ?? this.shell.cwd;
+    const startedAt = Date.now();
+    const output = keepsEvidence(this.doc.model, block) ? new OutputCapture(this.evidence.cap) : null;
     const { result, recoveredMs, reason } = await this.perform(
       {
         script: runs,
@@ -195,7 +227,7 @@ export class Player {
         withinMs: block.withinMs ?? timeoutMs ?? 60_000,
       },
       { block: index },
-      onEvent,
+      output ? (event) => (output.push(event), onEvent(event)) : onEvent,
     );
     const record: BlockRecord = {
       index,
@@ -214,11 +246,43 @@ export class Player {
       recoveredMs,
       left: result.left ?? [],
       edited,
+      evidence: [],
+      evidenceLine: null,
+      evidenceLines: [],
     };
     this.journal.append('block-end', { block: index, name: block.name, line: block.line, outcome: record.outcome, exitCode: record.exitCode, signal: record.signal, durationMs: record.durationMs, changedVars: record.changedVars, cwd: record.cwd, error: reason, recoveredMs, left: record.left });
     this.saveState();
+    if (output) this.keepEvidence(block, record, output, command, startCwd, startedAt);
     this.record(anchor, block, record);
     return record;
+  }
+
+  /** The session's evidence folder (created with the first copy). */
+  private get evidence(): EvidenceStore {
+    this.store ??= new EvidenceStore(this.doc.path, this.journal.session, () => this.options.secrets, evidenceCap(this.options.env));
+    return this.store;
+  }
+
+  private store: EvidenceStore | null = null;
+
+  /** Stores a step's output and the files it named, and journals each copy (or note). */
+  private keep(subject: Record<string, unknown>, outputName: string, output: OutputCapture, files: Array<{ written: string; path: string | null }>): EvidenceItem[] {
+    const items = [this.evidence.keepOutput(outputName, output.text(), output.total), ...files.map((file) => this.evidence.keepFile(file.written, file.path))];
+    for (const item of items) {
+      this.journal.append('evidence', { ...subject, file: item.name, source: item.source === null ? null : this.mask(item.source), bytes: item.bytes, sha256: item.sha256Full, note: item.sha256Full ? null : item.detail });
+    }
+    return items;
+  }
+
+  /**
+   * Keeps a block's output and the files it named as evidence: copied, hashed and journaled; the
+   * line naming them is written with the result line.
+   */
+  private keepEvidence(block: Block, record: BlockRecord, output: OutputCapture, script: string, cwd: string, startedAt: number): void {
+    const items = this.keep({ block: block.index, name: block.name, line: block.line }, `${block.name ?? `block-${block.line}`}.out`, output, namedFiles(block.evidenceFiles, script, this.shell.snapshot(), this.options.env, cwd, startedAt));
+    record.evidence = items;
+    record.evidenceLine = this.mask(formatEvidence(items));
+    record.evidenceLines = evidenceLines(items).map((line) => this.mask(line));
   }
 
   /** The state file's content as this session last wrote it. */
@@ -314,10 +378,14 @@ export class Player {
       const polling = scenarioPolling(this.doc.model.frontMatter?.data ?? {});
       // Without a limit of its own, a wait for recovery gets twice the gate, so a breach is still measured.
       const withinMs = polling.withinMs ?? this.options.timeoutMs ?? (gate && (gate.op === '<' || gate.op === '<=') ? Math.max(10_000, gate.seconds * 2000) : 60_000);
+      // A row of a table with an Evidence column keeps its output and the files its command writes there.
+      const evidenceAt = evidenceColumn(this.doc.model.tables[scenario.table]!.header);
+      const output = evidenceAt === -1 ? null : new OutputCapture(this.evidence.cap);
+      const startCwd = this.shell.cwd;
       const { result, recoveredMs, reason } = await this.perform(
         { script: scenario.command, timeoutMs: this.options.timeoutMs, errexit: true, pipefail: true, until: scenario.until, everyMs: polling.everyMs, withinMs },
         { scenario: index },
-        onEvent,
+        output ? (event) => (output.push(event), onEvent(event)) : onEvent,
       );
       const ran = outcomeOf(result);
       const measuredMs = ran !== 'passed' || reason ? null : (recoveredMs ?? Math.round(result.durationMs));
@@ -335,6 +403,11 @@ export class Player {
       }
       record = { ...base, outcome, exitCode: result.exitCode, signal: result.signal, durationMs: Math.round(result.durationMs), measuredMs, gateMet, reason: why, tail: result.tail, recoveredAt: recoveredMs === null ? undefined : formatTime(new Date(started.getTime() + recoveredMs)) };
       this.saveState();
+      if (output) {
+        const files = namedFiles([], scenario.command, this.shell.snapshot(), this.options.env, startCwd, started.getTime());
+        const items = this.keep({ scenario: index, id: scenario.id, line: scenario.line }, `scenario-${scenario.id || scenario.line}.out`, output, files);
+        record.evidence = { column: evidenceAt, text: this.mask(formatEvidence(items, true)), lines: evidenceLines(items).map((line) => this.mask(line)) };
+      }
     }
     const { tail: _tail, ...journaled } = record;
     this.journal.append('scenario-end', { scenario: index, ...journaled });
@@ -353,7 +426,7 @@ export class Player {
   /** Scenarios run in this session, in order, for the summary. */
   readonly scenarios: ScenarioRecord[] = [];
 
-  /** Writes the result line and, when the block passed, ticks the task that owns it. */
+  /** Writes the result line (and the evidence line under it) and, when the block passed, ticks the task that owns it. */
   private record(anchor: Anchor & { kind: 'block' }, block: Block, record: BlockRecord): void {
     const line = formatResultLine({
       outcome: record.outcome,
@@ -365,7 +438,7 @@ export class Player {
       operator: this.options.operator,
       reason: record.outcome === 'passed' ? null : record.reason,
     });
-    const changes: Change[] = [{ kind: 'result', anchor, line: this.mask(line) }];
+    const changes: Change[] = [{ kind: 'result', anchor, line: this.mask(line), evidence: record.evidenceLine ?? undefined }];
     if (record.outcome === 'passed' && block.task !== null) {
       changes.push({ kind: 'task', anchor: taskAnchor(this.doc.model, block.task) as Anchor & { kind: 'task' }, checked: true });
     }

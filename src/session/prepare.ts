@@ -10,6 +10,7 @@ import { lastSession, withheldSecrets, type LastSession } from './resume.js';
 import { runSteps, type RunStep } from './steps.js';
 import { parseSets, resolveVariables, scenarioMissing, secretValues, type ResolvedVariables } from './variables.js';
 import { startDir } from './workdir.js';
+import { evidenceCap } from './evidence.js';
 
 /** What a command asks of a session before it starts. */
 export interface SessionRequest {
@@ -118,6 +119,11 @@ function check(doc: Document, request: SessionRequest, dryRun: boolean): Prepare
   const flag = (message: string) => plan('tool', message);
   const timeoutMs = request.timeout === undefined ? null : flagDuration(request.timeout, '--timeout', flag);
   const onFailure = failurePolicy(request.onFailure, flag);
+  try {
+    evidenceCap(request.env);
+  } catch (error) {
+    flag((error as Error).message);
+  }
   let startIn = dirname(resolve(file));
   try {
     startIn = startDir(file, model.frontMatter?.data ?? {}, request.startIn === undefined ? null : { dir: request.startIn, base: request.cwd }).dir;

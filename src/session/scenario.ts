@@ -26,6 +26,8 @@ export interface ScenarioRecord {
   startedAt: string;
   recoveredAt?: string;
   tail: string;
+  /** What the row kept as evidence: the text for its Evidence cell, and one line per piece. */
+  evidence?: { column: number; text: string; lines: string[] };
 }
 
 /** What a measured or recovered-at cell says when the scenario ended without recovering: not applicable. */
@@ -92,6 +94,7 @@ export function rowChanges(model: Runbook, scenario: Scenario, record: ScenarioR
   }
   const outcomeAt = columns.outcome !== -1 ? columns.outcome : row.cells.findIndex((c, i) => NOTES.test(model.tables[scenario.table]!.header[i]!.trim()) && c.kind === 'fillable');
   fill(outcomeAt, scenarioOutcomeText(record));
+  if (record.evidence) fill(record.evidence.column, record.evidence.text);
   const box = columns.box === -1 ? null : row.cells[columns.box]!;
   if (box?.kind === 'checkbox') {
     const state = record.outcome === 'passed' ? 'checked' : record.outcome === 'failed' || record.outcome === 'timed out' ? 'failed' : null;

@@ -47,7 +47,7 @@ export function sessionController(session: Session, io: ScreenIo): Controller {
     },
     async run(step, on, edit) {
       const target = runStep(step);
-      if (!target) return { status: step.status, durationMs: 0, exitCode: null, outcome: 'not runnable', cwd: session.player.shell.cwd, changedVars: [], message: 'Enter runs a block or a scenario row' };
+      if (!target) return { status: step.status, durationMs: 0, exitCode: null, outcome: 'not runnable', cwd: session.player.shell.cwd, changedVars: [], evidence: [], message: 'Enter runs a block or a scenario row' };
       const conflicts = doc.conflicts.length;
       // An edit to save that cannot be saved stops before anything runs, and says why.
       const refused = (error: unknown) => {
@@ -73,7 +73,7 @@ export function sessionController(session: Session, io: ScreenIo): Controller {
       // Someone else's edit that could not be merged is what the operator must see first.
       const message = doc.conflicts.length > conflicts ? session.conflictText() : report.scenario ? scenarioLine(report.scenario) : report.failed && report.reason ? `${report.outcome}: ${report.reason}` : report.outcome === 'skipped' ? `skipped: ${report.reason ?? ''}` : undefined;
       const label = report.scenario ? session.rowLabel(step) : undefined;
-      return { status: report.status, durationMs: report.durationMs, exitCode: report.exitCode, outcome: report.outcome, edited: report.edited, cwd: report.cwd, changedVars: report.changedVars, message, label };
+      return { status: report.status, durationMs: report.durationMs, exitCode: report.exitCode, outcome: report.outcome, edited: report.edited, cwd: report.cwd, changedVars: report.changedVars, evidence: report.evidence, message, label };
     },
     skip(step) {
       const target = runStep(step);

@@ -16,7 +16,7 @@ export type Action =
   | { type: 'run-started'; at: number }
   | { type: 'output'; text: string }
   | { type: 'wait'; wait: Wait }
-  | { type: 'run-ended'; status: Step['status']; durationMs: number; exitCode: number | null; outcome: string; edited?: boolean; cwd: string; changedVars: string[]; message?: string; label?: string }
+  | { type: 'run-ended'; status: Step['status']; durationMs: number; exitCode: number | null; outcome: string; edited?: boolean; cwd: string; changedVars: string[]; evidence?: string[]; message?: string; label?: string }
   | { type: 'skip' }
   | { type: 'ticked'; status: Step['status']; message: string; label?: string }
   | { type: 'start-fill'; column: number; prefill: string }
@@ -129,8 +129,13 @@ export function reduce(state: PlayState, action: Action): PlayState {
       if (mode.name !== 'running') return { ...state, mode: { name: 'browse' }, message: action.message ?? null };
       const steps = state.steps.map((s, i) => (i === state.selected ? { ...s, status: action.status, durationMs: action.durationMs, label: action.label ?? s.label } : s));
       const failed = action.status === 'failed';
+      // What the step kept as evidence ends its output, where the operator reads what it did.
+      const evidence = action.evidence ?? [];
+      const output = evidence.length ? [...(state.output.at(-1) === '' ? state.output.slice(0, -1) : state.output), ...evidence].slice(-OUTPUT_LINES) : state.output;
       return {
         ...state,
+        output,
+        outputLines: state.outputLines + evidence.length,
         steps,
         cwd: action.cwd,
         changedVars: [...new Set([...state.changedVars, ...action.changedVars])],

@@ -76,6 +76,12 @@ describe('the play reducer', () => {
     expect(s.message).toBe('passed in 1.50 s');
   });
 
+  it('ends a step\'s output with what it kept as evidence', () => {
+    let s = reduce(reduce(state(doc, 2), { type: 'run-started', at: 1 }), { type: 'output', text: 'captured\n' });
+    s = reduce(s, { type: 'run-ended', status: 'passed', durationMs: 5, exitCode: 0, outcome: 'passed', cwd: '/w', changedVars: [], evidence: ['evidence: ab12/api.log · 1.2 KB · sha256 3f2a9c0d1e2f3a4b'] });
+    expect(s.output).toEqual(['captured', 'evidence: ab12/api.log · 1.2 KB · sha256 3f2a9c0d1e2f3a4b']);
+  });
+
   it('stays on a failed block, offering retry, and can jump to the rollback section', () => {
     let s = reduce(reduce(state(doc, 2), { type: 'run-started', at: 1 }), { type: 'output', text: 'boom\n' });
     s = reduce(s, { type: 'run-ended', status: 'failed', durationMs: 10, exitCode: 3, outcome: 'failed', cwd: '/w', changedVars: [] });
