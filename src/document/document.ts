@@ -7,7 +7,7 @@ import { carryEdit } from './carry.js';
 import { ConflictError, keepBeside, type Conflict } from './conflict.js';
 import { applyEdits, applyEditsToBytes, type Edit } from './edits.js';
 import { acquireLock } from './lock.js';
-import { cellText, columnFamily, fillCellEdits, fillMissingCellsEdits, resultLineEdits, setCheckboxEdits, tickTaskEdits } from './ops.js';
+import { cellText, fillCellEdits, fillMissingCellsEdits, resultLineEdits, setCheckboxEdits, tickTaskEdits } from './ops.js';
 import { changedSource, decodeSource, readSource, type Source } from './source.js';
 import { stampOf } from './stamp.js';
 import { formatTime } from './time.js';
@@ -463,7 +463,7 @@ function plan(text: string, model: Runbook, change: Change, path: string): Plann
     before = cell.raw;
     if (change.kind === 'checkbox') {
       if (cell.kind !== 'checkbox') throw new UserError(`${path}:${row.line}: the ${what} holds no checkbox`);
-      edits = setCheckboxEdits(cell, change.state, columnFamily(table.rows, found.column!));
+      edits = setCheckboxEdits(cell, change.state, table.rows, found.column!);
       const glyph = edits[0]?.text;
       const box = glyph === undefined ? null : checkboxOf(glyph);
       if (box && inPlace(text, model, edits)) {

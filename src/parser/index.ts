@@ -3,6 +3,7 @@ export * from './types.js';
 export { LineIndex, dominantLineEnding } from './lines.js';
 export { formatResultLine, formatSeconds, readResultLine } from './results.js';
 export { checkboxOf, classifyCell } from './cells.js';
+export { glyphState, pairedSign, type GlyphPair } from './glyphs.js';
 export { declaredSecrets, isSecretName, knobColumns, scenarioReferences, SECRET_NAME, type ScenarioReference } from './variables.js';
 export { SHELLS } from './walk.js';
 export { parseRunbook } from './parse.js';
