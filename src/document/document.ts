@@ -1,7 +1,7 @@
 import { close, closeSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { monotonicMs } from '../clock.js';
-import { checkboxOf, NESTING_RULE, parseRunbook, updateRunbook, type CheckboxState, type Runbook } from '../parser/index.js';
+import { checkboxOf, NESTING_RULE, parseRunbook, rowName, updateRunbook, type CheckboxState, type Runbook } from '../parser/index.js';
 import { describeAnchor, resolve, type Anchor } from './anchors.js';
 import { carryEdit } from './carry.js';
 import { ConflictError, keepBeside, type Conflict } from './conflict.js';
@@ -459,7 +459,7 @@ function plan(text: string, model: Runbook, change: Change, path: string): Plann
     const row = table.rows[found.row!]!;
     const cell = row.cells[found.column!]!;
     line = row.line;
-    what = `cell "${table.header[found.column!]}" of row "${row.cells[0]!.text}"`;
+    what = `cell "${table.header[found.column!]}" of row "${rowName(table, row)}"`;
     before = cell.raw;
     if (change.kind === 'checkbox') {
       if (cell.kind !== 'checkbox') throw new UserError(`${path}:${row.line}: the ${what} holds no checkbox`);

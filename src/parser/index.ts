@@ -15,5 +15,6 @@ export { updateRunbook, type AppliedChange } from './update.js';
 export { renderProse } from './prose.js';
 export { meetsGate, parseGate, type Gate } from './gates.js';
 export { DURATION_EXAMPLES, durationMs, notADuration, parseDurationText, wholeDuration } from './duration.js';
-export { DURATION_COLUMN, GATE_COLUMN, scenarioColumns, TIME_COLUMN } from './scenarios.js';
+export { DURATION_COLUMN, GATE_COLUMN, gateColumns, scenarioColumns, TIME_COLUMN } from './scenarios.js';
+export { rowName } from './rows.js';
 export { blockProblems, describeProblem } from './problems.js';

@@ -111,12 +111,13 @@ describe('runbook audit rules', () => {
     expect(findings[0]!.message).toBe('row "B" measured 31 s, which breaks its gate "< 30 s"');
   });
 
-  it('reports what the session doc lost from its template', () => {
+  it('reports what the session doc lost from its template, each where it would stand', () => {
     const { findings } = audit(['fixtures/audit/drift/2026-11-20.md', '--format', 'json']);
-    expect(findings.map((f) => f.message)).toEqual([
-      'section "Sign-off" of the template (line 15) is missing',
-      'checklist item "Backup" of the template (line 6) is missing',
-      'row "B" of the template\'s table (line 13) is missing',
+    // After the task, the section and the row that came before it in the template.
+    expect(findings.map((f) => `${f.line}:${f.column} ${f.message}`)).toEqual([
+      '9:1 checklist item "Backup" of the template (line 6) is missing',
+      '11:1 section "Sign-off" of the template (line 15) is missing',
+      '15:1 row "B" of the template\'s table (line 13) is missing',
     ]);
   });
 });
@@ -180,7 +181,7 @@ describe('runbook audit output', () => {
     const json = JSON.parse(runCli(['audit', 'fixtures/audit', '--format', 'json']).stdout) as F[];
     expect(json.length).toBeGreaterThan(30);
     expect(sarif.runs[0].results.length).toBe(json.length);
-    expect(sarif.runs[0].results[0].locations[0].physicalLocation.region).toEqual({ startLine: 1, startColumn: 1 });
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.region).toEqual({ startLine: json[0]!.line, startColumn: json[0]!.column });
   });
 
   it('exits 2 for an unknown format or a path that does not exist', () => {
