@@ -444,7 +444,8 @@ function plan(text: string, model: Runbook, change: Change, path: string): Plann
   if (change.kind === 'task') {
     const task = model.tasks[found.index]!;
     edits = tickTaskEdits(text, task, change.checked);
-    if (inPlace(text, model, edits)) flip = () => (task.checked = change.checked);
+    // A glyph box's sign can change how its list or block pairs signs: that one is parsed again.
+    if (task.kind === 'task' && inPlace(text, model, edits)) flip = () => (task.checked = change.checked);
     line = task.line;
     what = `task "${task.text}"`;
     before = text.slice(task.checkboxSpan.start, task.checkboxSpan.end);

@@ -1,8 +1,7 @@
 import { LineIndex } from './lines.js';
 import { lineIndexes } from './parse.js';
 import { readResultLine } from './results.js';
-import { glyphState } from './glyphs.js';
-import type { Runbook, Span, Task } from './types.js';
+import type { Runbook, Span } from './types.js';
 import type { AppliedChange } from './update.js';
 
 /**
@@ -135,8 +134,7 @@ export function updateLocally(old: Runbook, text: string, changes: AppliedChange
 
   for (const p of plans) {
     if (p.kind === 'box') {
-      const task = old.tasks[p.task]!;
-      task.checked = task.pair ? glyphState(p.change.text) === 'ticked' : p.change.text !== '[ ]';
+      old.tasks[p.task]!.checked = p.change.text !== '[ ]';
       continue;
     }
     // Read from the line itself: a field sliced from the document would keep that whole
@@ -161,12 +159,14 @@ export function updateLocally(old: Runbook, text: string, changes: AppliedChange
   return model;
 }
 
-/** A task's box flipped (`[ ]` ↔ `[x]`, or one sign of a glyph box for another), outside every heading. */
+/**
+ * A task's box flipped (`[ ]` ↔ `[x]`), outside every heading. A glyph box is parsed again: its
+ * sign can change how the other boxes of its list or block pair their signs.
+ */
 function planBox(old: Runbook, change: AppliedChange): Planned | null {
-  const isBox = (sign: string, task: Task) => (task.pair ? glyphState(sign) !== null && sign.length === 1 : BOX.test(sign));
-  if (change.text.length > 3 || change.removed.length > 3) return null;
+  if (!BOX.test(change.text) || !BOX.test(change.removed)) return null;
   const task = old.tasks.find((t) => t.checkboxSpan.start === change.start && t.checkboxSpan.end === change.oldEnd);
-  if (!task || !isBox(change.text, task) || !isBox(change.removed, task)) return null;
+  if (!task || task.kind !== 'task') return null;
   // A box can be part of a heading's text (a setext heading inside a task item).
   if (old.sections.some((s) => s.span.start < change.oldEnd && change.start < s.span.end)) return null;
   return { kind: 'box', change, task: task.index };
