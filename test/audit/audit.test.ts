@@ -111,6 +111,15 @@ describe('runbook audit rules', () => {
     expect(findings[0]!.message).toBe('row "B" measured 31 s, which breaks its gate "< 30 s"');
   });
 
+  it('names a timeline row by its first cell that is not a time', () => {
+    const { findings } = audit(['fixtures/audit/timeline.md', '--format', 'json']);
+    expect(findings.map((f) => `${f.line}:${f.column} ${f.message}`)).toEqual([
+      '5:3 "Time (UTC)" of row "Page acknowledged" is empty',
+      '6:39 row "Failover started" measured 95 s, which breaks its gate "< 60 s"',
+      '7:51 "Measured" of row "Traffic back on the primary" is empty',
+    ]);
+  });
+
   it('reports what the session doc lost from its template, each where it would stand', () => {
     const { findings } = audit(['fixtures/audit/drift/2026-11-20.md', '--format', 'json']);
     // After the task, the section and the row that came before it in the template.
