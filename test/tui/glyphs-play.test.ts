@@ -41,7 +41,7 @@ async function moveTo(name: string, label: string): Promise<void> {
 
 function audit(file: string): { code: number; lines: string[] } {
   const { code, stdout } = runCli(['audit', file, '--format', 'json']);
-  return { code, lines: (JSON.parse(stdout) as Array<{ line: number; ruleId: string }>).map((f) => `${f.line} ${f.ruleId}`) };
+  return { code: code ?? -1, lines: (JSON.parse(stdout) as Array<{ line: number; ruleId: string }>).map((f) => `${f.line} ${f.ruleId}`) };
 }
 
 describe('a readiness review written with □ boxes', () => {
