@@ -29,8 +29,17 @@ function git(cwd: string, args: string[]): string | null {
   }
 }
 
+/** Texts already read, by path and commit: session docs of one template pin the same few commits. */
+const pinnedTexts = new Map<string, string | null>();
+
 /** The template's text at `commit`, when that commit is in the template's repository and holds it. */
 function textAt(path: string, commit: string): string | null {
+  const key = `${commit}:${path}`;
+  if (!pinnedTexts.has(key)) pinnedTexts.set(key, readAt(path, commit));
+  return pinnedTexts.get(key)!;
+}
+
+function readAt(path: string, commit: string): string | null {
   let dir = dirname(path);
   while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
   const root = git(dir, ['rev-parse', '--show-toplevel'])?.trim();
