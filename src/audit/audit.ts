@@ -4,6 +4,8 @@ import { RULES } from './rules/index.js';
 import { pinnedTemplate } from './template.js';
 import type { AuditContext, Finding } from './types.js';
 
+export { templateRef } from './template.js';
+
 /** Every finding for one document, in line order. Reads files only; never runs anything. */
 export function auditDocument(file: string, text: string, config: AuditConfig, now = new Date()): Finding[] {
   const model = parseRunbook(text);

@@ -12,6 +12,11 @@ interface Pin {
   sha256: string | null;
 }
 
+/** The template a document names in its front matter (`runbook.template`), which makes it a session doc; or null. */
+export function templateRef(model: Runbook): string | null {
+  return pinOf(model)?.template ?? null;
+}
+
 function pinOf(model: Runbook): Pin | null {
   const record = model.frontMatter?.data.runbook;
   if (!record || typeof record !== 'object') return null;
