@@ -196,7 +196,7 @@ export class Walker {
   }
 
   /** The lines of a plain fenced checklist, each a glyph box (see parser/glyphs.ts). */
-  private glyphLines(block: Block, parent: number | null): void {
+  private fencedChecklist(block: Block, parent: number | null): void {
     if (block.closeSpan === null) return;
     const lines: Array<{ start: number; text: string }> = [];
     const last = block.bodySpan.start < block.bodySpan.end ? this.lines.line(block.closeSpan.start) - 1 : 0;
@@ -281,7 +281,7 @@ export class Walker {
       result: closeSpan ? this.result(endLine, prefixSource, after) : null,
     };
     this.out.blocks.push(block);
-    if (!block.runnable) this.glyphLines(block, task);
+    if (!block.runnable) this.fencedChecklist(block, task);
   }
 
   private blockOptions(meta: string, before: Nodes | undefined, line: number): BlockOptions {
