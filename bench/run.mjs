@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleForBench } from './bundle.mjs';
-import { median, nodeJson, peakRssMb, record, rows, timeCommand, timeInTurns, writeReport } from './lib.mjs';
+import { median, nodeJson, peakRssMb, record, rows, timeCommand, timeInTurns, updateReport, writeReport } from './lib.mjs';
 import { installPeers, peerCommands } from './peers.mjs';
 
 await bundleForBench();
@@ -213,6 +213,29 @@ if (!only || only === 'glyphs') {
   const [diskMs, gitMs] = timeInTurns([audit('unpinned.md'), audit('pinned.md')], { runs: 9 });
   record({ issue: 18, name: '`runbook audit` of a session doc, template read at its pinned commit (git) vs from disk (whole processes)', value: gitMs, baseline: diskMs, baselineName: 'template from disk', unit: 'ms', limit: 1.3 });
   rmSync(dir, { recursive: true, force: true });
+  if (only) updateReport('docs/benchmarks.md');
+}
+
+if (!only || only === 'inline') {
+  // Issue 16: inline markup that made the parser's time grow with the square of a paragraph's
+  // markers costs about what flat text of the same size does. Whole `runbook audit` processes.
+  const work = mkdtempSync(join(tmpdir(), 'runbook-bench-inline-'));
+  const size = 100 * 1024;
+  const fill = (unit) => unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+  const docs = {
+    flat: `# T\n\n- [x] step\n\n${fill('word ')}\n`,
+    '50 000 unmatched `*a`': `# T\n\n- [x] step\n\n${fill('*a')}\n`,
+    '`a]` repeated': `# T\n\n- [x] step\n\n${fill('a]')}\n`,
+    'nested `[` then `]`': `# T\n\n- [x] step\n\n${'['.repeat(size / 2)}${']'.repeat(size / 2)}\n`,
+  };
+  const names = Object.keys(docs);
+  names.forEach((name, i) => writeFileSync(join(work, `${i}.md`), docs[name]));
+  const times = timeInTurns(names.map((_, i) => ({ argv: [node, 'bin/runbook.js', 'audit', join(work, `${i}.md`)] })), { runs: 5 });
+  names.slice(1).forEach((name, i) => {
+    record({ issue: 16, name: `\`runbook audit\` of a 100 KB paragraph of ${name} vs flat text of the same size (whole processes)`, value: times[i + 1], baseline: times[0], baselineName: 'flat 100 KB', unit: 'ms', limit: 2 });
+  });
+  rmSync(work, { recursive: true, force: true });
+  if (only) updateReport('docs/benchmarks.md');
 }
 
 // What a bare Node start costs here, with and without NODE_EXTRA_CA_CERTS (read at every start).
