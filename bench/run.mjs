@@ -1,5 +1,7 @@
 // `npm run bench`: every speed and memory target of the issues, each measured against a baseline
 // taken in the same run, printed as a table and written to docs/benchmarks.md.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -183,6 +185,36 @@ if (!only || only === 'check') {
   const parse = median([1, 2].map(() => nodeJson('bench/check-child.mjs', ['parse', '300']).ms));
   const check = median([1, 2].map(() => nodeJson('bench/check-child.mjs', ['check', '300']).ms));
   record({ issue: 7, name: 'check 300 generated ~4 KB runbooks, ShellCheck off, vs only parsing them', value: check, baseline: parse, baselineName: 'parse only', unit: 'ms', limit: 1.5 });
+}
+
+if (!only || only === 'glyphs') {
+  // Issue 18: glyph boxes cost about what GFM tasks cost; reading the pinned template from git
+  // costs little beside reading it from disk. Whole `runbook audit` processes, timed in turns.
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-bench-glyphs-'));
+  const section = (n, box) => `## Area ${n}\n\n\`\`\`\nBEFORE:\n${Array.from({ length: 10 }, (_, i) => `  ${box} Check ${n}.${i} is confirmed by the owner`).join('\n')}\n\`\`\`\n\n- ${box} Sign-off ${n}\n`;
+  const fenced = `# Review\n\n${Array.from({ length: 200 }, (_, n) => section(n, '□')).join('\n')}`;
+  // The same checks as GFM task items: a list of `- [ ]` in place of each fenced checklist.
+  const gfm = fenced.replace(/\`\`\`\nBEFORE:\n/g, 'BEFORE:\n\n').replace(/\n\`\`\`\n/g, '\n\n').replace(/^ {2}□ /gm, '- [ ] ').replace(/^- □ /gm, '- [ ] ');
+  writeFileSync(join(dir, 'glyphs.md'), fenced);
+  writeFileSync(join(dir, 'gfm.md'), gfm);
+  const audit = (file) => ({ argv: ['sh', '-c', '"$1" bin/runbook.js audit "$2" > /dev/null; [ $? -le 1 ]', 'sh', node, join(dir, file)] });
+  const [gfmMs, glyphMs] = timeInTurns([audit('gfm.md'), audit('glyphs.md')], { runs: 9 });
+  record({ issue: 18, name: '`runbook audit`, 2 200 `□` boxes (fenced checklists and list items) vs the same as `- [ ]` tasks (whole processes)', value: glyphMs, baseline: gfmMs, baselineName: '`- [ ]` tasks', unit: 'ms', limit: 1.2 });
+  // A template at a commit, and two session docs of it: one pins the commit, one pins no commit.
+  const git = (...args) => spawnSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@example.com', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@example.com' }, encoding: 'utf8' }).stdout.trim();
+  git('init', '-q');
+  writeFileSync(join(dir, 'template.md'), gfm);
+  git('add', 'template.md');
+  git('commit', '-q', '-m', 'template');
+  const commit = git('rev-parse', 'HEAD');
+  const hash = createHash('sha256').update(gfm).digest('hex');
+  const session = (pin) => `---\nrunbook:\n  template: template.md\n  commit: ${pin}\n  sha256: ${hash}\n---\n${gfm.replace(/- \[ \]/g, '- [x]')}`;
+  writeFileSync(join(dir, 'pinned.md'), session(commit));
+  writeFileSync(join(dir, 'unpinned.md'), session('null'));
+  const [diskMs, gitMs] = timeInTurns([audit('unpinned.md'), audit('pinned.md')], { runs: 9 });
+  record({ issue: 18, name: '`runbook audit` of a session doc, template read at its pinned commit (git) vs from disk (whole processes)', value: gitMs, baseline: diskMs, baselineName: 'template from disk', unit: 'ms', limit: 1.3 });
+  rmSync(dir, { recursive: true, force: true });
+  if (only) updateReport('docs/benchmarks.md');
 }
 
 if (!only || only === 'inline') {

@@ -1,27 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import type { Runbook } from '../parser/index.js';
 import type { AuditConfig } from './config.js';
 import { cachedModel } from './model-cache.js';
 import { RULES } from './rules/index.js';
+import { pinnedTemplate } from './template.js';
 import type { AuditContext, Finding } from './types.js';
 
-/** The template a document names in its front matter (`runbook.template`), which makes it a session doc; or null. */
-export function templateRef(model: Runbook): string | null {
-  const record = model.frontMatter?.data.runbook;
-  const ref = record && typeof record === 'object' ? (record as Record<string, unknown>).template : undefined;
-  return typeof ref === 'string' ? ref : null;
-}
-
-/** The template a session doc names in its front matter, read, if it is there. */
-function templateOf(file: string, model: Runbook, cache: string | null): { ref: string | null; template: AuditContext['template'] } {
-  const ref = templateRef(model);
-  if (ref === null) return { ref: null, template: null };
-  const path = resolve(dirname(file), ref);
-  if (!existsSync(path)) return { ref, template: null };
-  const text = readFileSync(path, 'utf8');
-  return { ref, template: { path, text, model: cachedModel(text, cache) } };
-}
+export { templateRef } from './template.js';
 
 /**
  * The text of a line (1-based), trimmed, for each finding in `text`: what a finding's fingerprint
@@ -38,8 +21,7 @@ export function lineSnippets(text: string): (line: number) => string {
  */
 export function auditDocument(file: string, text: string, config: AuditConfig, now = new Date(), cache: string | null = null): Finding[] {
   const model = cachedModel(text, cache);
-  const { ref, template } = templateOf(file, model, cache);
-  const context: AuditContext = { file, text, model, template, templateRef: ref, placeholders: config.placeholders, pendingWords: config.pendingWords, now };
+  const context: AuditContext = { file, text, model, ...pinnedTemplate(file, model), placeholders: config.placeholders, pendingWords: config.pendingWords, now };
   const snippet = lineSnippets(text);
   const findings: Finding[] = [];
   for (const rule of RULES) {

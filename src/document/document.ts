@@ -1,13 +1,13 @@
 import { close, closeSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { monotonicMs } from '../clock.js';
-import { checkboxOf, NESTING_RULE, parseRunbook, updateRunbook, type CheckboxState, type Runbook } from '../parser/index.js';
+import { checkboxOf, NESTING_RULE, parseRunbook, rowName, updateRunbook, type CheckboxState, type Runbook } from '../parser/index.js';
 import { describeAnchor, resolve, type Anchor } from './anchors.js';
 import { carryEdit } from './carry.js';
 import { ConflictError, keepBeside, type Conflict } from './conflict.js';
 import { applyEdits, applyEditsToBytes, type Edit } from './edits.js';
 import { acquireLock } from './lock.js';
-import { blockBodyEdits, cellText, columnFamily, evidenceLineEdits, fillCellEdits, fillMissingCellsEdits, resultLineEdits, resultWithEvidenceEdits, setCheckboxEdits, tickTaskEdits } from './ops.js';
+import { blockBodyEdits, cellText, evidenceLineEdits, fillCellEdits, fillMissingCellsEdits, resultLineEdits, resultWithEvidenceEdits, setCheckboxEdits, tickTaskEdits } from './ops.js';
 import { changedSource, decodeSource, readSource, type Source } from './source.js';
 import { stampOf } from './stamp.js';
 import { formatTime } from './time.js';
@@ -447,7 +447,8 @@ function plan(text: string, model: Runbook, change: Change, path: string): Plann
   if (change.kind === 'task') {
     const task = model.tasks[found.index]!;
     edits = tickTaskEdits(text, task, change.checked);
-    if (inPlace(text, model, edits)) flip = () => (task.checked = change.checked);
+    // A glyph box's sign can change how its list or block pairs signs: that one is parsed again.
+    if (task.kind === 'task' && inPlace(text, model, edits)) flip = () => (task.checked = change.checked);
     line = task.line;
     what = `task "${task.text}"`;
     before = text.slice(task.checkboxSpan.start, task.checkboxSpan.end);
@@ -484,11 +485,11 @@ function plan(text: string, model: Runbook, change: Change, path: string): Plann
     const row = table.rows[found.row!]!;
     const cell = row.cells[found.column!]!;
     line = row.line;
-    what = `cell "${table.header[found.column!]}" of row "${row.cells[0]!.text}"`;
+    what = `cell "${table.header[found.column!]}" of row "${rowName(table, row)}"`;
     before = cell.raw;
     if (change.kind === 'checkbox') {
       if (cell.kind !== 'checkbox') throw new UserError(`${path}:${row.line}: the ${what} holds no checkbox`);
-      edits = setCheckboxEdits(cell, change.state, columnFamily(table.rows, found.column!));
+      edits = setCheckboxEdits(cell, change.state, table.rows, found.column!);
       const glyph = edits[0]?.text;
       const box = glyph === undefined ? null : checkboxOf(glyph);
       if (box && inPlace(text, model, edits)) {

@@ -1,35 +1,37 @@
 import type { Block, Cell, CheckboxFamily, CheckboxState, LineEnding, Row, Runbook, Task } from '../parser/index.js';
-import { DURATION_COLUMN, evidenceColumn, TIME_COLUMN } from '../parser/index.js';
+import { DURATION_COLUMN, evidenceColumn, pairedSign, TIME_COLUMN } from '../parser/index.js';
 
 export { DURATION_COLUMN, TIME_COLUMN };
 import type { Edit } from './edits.js';
 
-const GLYPHS: Record<CheckboxFamily, Record<CheckboxState, string>> = {
-  brackets: { unchecked: '[ ]', checked: '[x]', failed: '❌' },
-  ballot: { unchecked: '☐', checked: '☑', failed: '❌' },
-  square: { unchecked: '⬜', checked: '✅', failed: '❌' },
-};
-
-/** Ticks or unticks a task: the three characters of its box, nothing else. */
+/**
+ * Ticks or unticks a task: the three characters of its box, or the sign of a glyph box (which
+ * takes the sign its list or block pairs with it: `□`→`☑`, `☐`→`☒` where the block does so).
+ */
 export function tickTaskEdits(text: string, task: Task, checked: boolean): Edit[] {
   if (task.checked === checked) return [];
   const box = text.slice(task.checkboxSpan.start, task.checkboxSpan.end);
-  const next = checked ? '[x]' : '[ ]';
+  const next = task.pair ? (checked ? task.pair.ticked : task.pair.unticked) : checked ? '[x]' : '[ ]';
   return box === next ? [] : [{ ...task.checkboxSpan, text: next }];
 }
 
 /**
- * Sets a checkbox cell, keeping its glyph family (`[ ]`↔`[x]`, `☐`↔`☑`, `⬜`↔`✅`); `❌` marks
- * an answered "no". A `❌` being unticked takes the family of the other boxes in its column.
+ * Sets a checkbox cell, keeping its kind of box (`[ ]`↔`[x]`, `⬜`↔`✅`, and among `☐`, `□`, `☑`,
+ * `☒`, `■`, `✓` the signs its column pairs, else `□`/`☐`→`☑`); `❌` marks an answered "no". A
+ * `❌` being unticked takes the family of the other boxes in its column.
  */
-export function setCheckboxEdits(cell: Cell, state: CheckboxState, columnFamily: CheckboxFamily | null = null): Edit[] {
+export function setCheckboxEdits(cell: Cell, state: CheckboxState, rows: Row[] = [], column = -1): Edit[] {
   if (cell.kind !== 'checkbox' || cell.checkbox === state) return [];
-  const family = cell.checkbox === 'failed' ? (columnFamily ?? 'square') : (cell.family ?? 'brackets');
-  return [{ ...cell.span, text: GLYPHS[family][state] }];
+  if (state === 'failed') return [{ ...cell.span, text: '❌' }];
+  const family = cell.checkbox === 'failed' ? (columnFamily(rows, column) ?? 'square') : (cell.family ?? 'brackets');
+  if (family === 'brackets') return [{ ...cell.span, text: state === 'checked' ? '[x]' : '[ ]' }];
+  const sign = cell.checkbox === 'failed' ? (family === 'square' ? '⬜' : '☐') : cell.text;
+  const signs = rows.flatMap((row) => (row.cells[column]?.kind === 'checkbox' ? [row.cells[column].text] : []));
+  return [{ ...cell.span, text: pairedSign(sign, state === 'checked' ? 'ticked' : 'unticked', signs) }];
 }
 
 /** The family most boxes in a column use, for a cell that has lost its own. */
-export function columnFamily(rows: Row[], column: number): CheckboxFamily | null {
+function columnFamily(rows: Row[], column: number): CheckboxFamily | null {
   const counts = new Map<CheckboxFamily, number>();
   for (const row of rows) {
     const cell = row.cells[column];
@@ -179,11 +181,10 @@ export function resetEdits(text: string, model: Runbook, options: { cells?: bool
     const outcome = model.scenarios.find((s) => s.table === table.index)?.columns.outcome ?? -1;
     const evidence = evidenceColumn(table.header);
     table.header.forEach((name, column) => {
-      const family = columnFamily(table.rows, column);
       const clear = options.cells && (TIME_COLUMN.test(name.trim()) || DURATION_COLUMN.test(name.trim()) || column === outcome || column === evidence);
       for (const row of table.rows) {
         const cell = row.cells[column]!;
-        if (cell.kind === 'checkbox') edits.push(...setCheckboxEdits(cell, 'unchecked', family));
+        if (cell.kind === 'checkbox') edits.push(...setCheckboxEdits(cell, 'unchecked', table.rows, column));
         // Emptied back to `| |`: the content and the padding after it go, the space before stays.
         else if (clear && !cell.missing && cell.span.end > cell.span.start) edits.push({ start: cell.span.start, end: cell.outer.end, text: '' });
       }

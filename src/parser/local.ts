@@ -165,11 +165,14 @@ export function updateLocally(old: Runbook, text: string, changes: AppliedChange
   return model;
 }
 
-/** A task's box flipped (`[ ]` ↔ `[x]`), outside every heading. */
+/**
+ * A task's box flipped (`[ ]` ↔ `[x]`), outside every heading. A glyph box is parsed again: its
+ * sign can change how the other boxes of its list or block pair their signs.
+ */
 function planBox(old: Runbook, change: AppliedChange): Planned | null {
   if (!BOX.test(change.text) || !BOX.test(change.removed)) return null;
   const task = old.tasks.find((t) => t.checkboxSpan.start === change.start && t.checkboxSpan.end === change.oldEnd);
-  if (!task) return null;
+  if (!task || task.kind !== 'task') return null;
   // A box can be part of a heading's text (a setext heading inside a task item).
   if (old.sections.some((s) => s.span.start < change.oldEnd && change.start < s.span.end)) return null;
   return { kind: 'box', change, task: task.index };

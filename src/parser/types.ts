@@ -1,4 +1,5 @@
 import type { Gate } from './gates.js';
+import type { GlyphPair } from './glyphs.js';
 
 /**
  * The runbook model: plain, serializable objects carrying half-open `[start, end)` offsets into
@@ -179,15 +180,22 @@ export interface EvidenceLine {
   line: number;
 }
 
-/** A GFM task-list item. */
+/**
+ * A checkbox the engine ticks: a GFM task-list item (`task`), or, as an extension GitHub shows as
+ * text, a list item starting with a sign (`glyph-item`: `- □ item`) or a line of a plain fenced
+ * checklist (`glyph-line`: `□ item`), see parser/glyphs.ts.
+ */
 export interface Task {
   index: number;
+  kind: 'task' | 'glyph-item' | 'glyph-line';
+  /** For glyph boxes: the signs ticking and unticking write, as the box's list or block pairs them. */
+  pair: GlyphPair | null;
   checked: boolean;
   text: string;
   line: number;
   /** The list item, marker to end. */
   span: Span;
-  /** The three characters `[ ]` / `[x]`. */
+  /** The three characters `[ ]` / `[x]`, or the sign of a glyph box. */
   checkboxSpan: Span;
   section: number | null;
   /** Index of the task item this one is nested in. */

@@ -6,6 +6,7 @@ import { inlineProblem } from './inline.js';
 import type { LineIndex } from './lines.js';
 import { commentOptions, parseOptions } from './options.js';
 import { missingCell, splitRow } from './cells.js';
+import { GLYPH_START, glyphLines, glyphPair, glyphState } from './glyphs.js';
 import { readResultLine } from './results.js';
 import { readEvidence } from './evidence.js';
 import { readBlock } from './settings.js';
@@ -16,6 +17,8 @@ export const SHELLS = new Set(['bash', 'sh', 'shell', 'zsh', 'console-bash']);
 
 /** A list marker, its spacing, then a task box followed by a space or tab. */
 const TASK_MARKER = /^([ \t]*(?:[-+*]|\d{1,9}[.)])[ \t]+)\[([ xX])\][ \t]/;
+/** A list marker and its spacing, before an item's first content. */
+const LIST_MARKER = /^[ \t]*(?:[-+*]|\d{1,9}[.)])[ \t]+/;
 
 /** Headings as found, before the section tree is built. */
 export interface RawHeading {
@@ -38,6 +41,8 @@ export interface Collected {
 export class Walker {
   readonly out: Collected = { headings: [], blocks: [], tasks: [], tables: [], links: [] };
   private base = 0;
+  /** The signs of the glyph items of the list being walked: how that list pairs them. */
+  private listSigns: string[] = [];
 
   constructor(
     private readonly text: string,
@@ -76,7 +81,13 @@ export class Walker {
         case 'table':
           this.table(node);
           break;
-        case 'list':
+        case 'list': {
+          const outer = this.listSigns;
+          this.listSigns = node.children.flatMap((item) => this.itemSign(item) ?? []);
+          this.children(node, task);
+          this.listSigns = outer;
+          break;
+        }
         case 'blockquote':
         case 'footnoteDefinition':
           this.children(node, task);
@@ -127,7 +138,7 @@ export class Walker {
     const lineStart = this.lines.lineStart(line);
     if (!/^[ \t]*$/.test(this.text.slice(lineStart, start))) return parent;
     const marker = TASK_MARKER.exec(this.text.slice(start, this.lines.lineEnd(line) + 1));
-    if (!marker) return parent;
+    if (!marker) return this.glyphItem(node, parent);
     const boxStart = start + marker[1]!.length;
     const first = node.children[0];
     const micromarkTask = typeof node.checked === 'boolean';
@@ -136,6 +147,8 @@ export class Walker {
     const index = this.out.tasks.length;
     this.out.tasks.push({
       index,
+      kind: 'task',
+      pair: null,
       checked: marker[2] !== ' ',
       text: micromarkTask && first?.type === 'paragraph' ? plainText(first).trim() : '',
       line,
@@ -145,6 +158,72 @@ export class Walker {
       parent,
     });
     return index;
+  }
+
+  /**
+   * The sign a list item starts with, when it is a glyph box: the sign is the first thing of the
+   * item's first paragraph, on the marker's line, followed by a space and text.
+   */
+  private itemSign(node: ListItem): string | null {
+    const start = this.start(node);
+    const line = this.lines.line(start);
+    if (!/^[ \t]*$/.test(this.text.slice(this.lines.lineStart(line), start))) return null;
+    const first = node.children[0];
+    if (first?.type !== 'paragraph' || typeof node.checked === 'boolean') return null;
+    const content = this.start(first);
+    const marker = LIST_MARKER.exec(this.text.slice(start, content));
+    if (!marker || start + marker[0].length !== content) return null;
+    return GLYPH_START.exec(this.text.slice(content, this.lines.lineEnd(line)))?.[1] ?? null;
+  }
+
+  /** A list item that is a glyph box (`- □ item`), an extension of GFM's tasks. */
+  private glyphItem(node: ListItem, parent: number | null): number | null {
+    const sign = this.itemSign(node);
+    if (sign === null) return parent;
+    const first = node.children[0] as Paragraph;
+    const boxStart = this.start(first);
+    const index = this.out.tasks.length;
+    this.out.tasks.push({
+      index,
+      kind: 'glyph-item',
+      pair: glyphPair(sign, this.listSigns),
+      checked: glyphState(sign) === 'ticked',
+      text: plainText(first).trim().replace(GLYPH_START, ''),
+      line: this.lines.line(boxStart),
+      span: { start: this.start(node), end: this.end(node) },
+      checkboxSpan: { start: boxStart, end: boxStart + sign.length },
+      section: null,
+      parent,
+    });
+    return index;
+  }
+
+  /** The lines of a plain fenced checklist, each a glyph box (see parser/glyphs.ts). */
+  private fencedChecklist(block: Block, parent: number | null): void {
+    if (block.closeSpan === null) return;
+    const lines: Array<{ start: number; text: string }> = [];
+    const last = block.bodySpan.start < block.bodySpan.end ? this.lines.line(block.closeSpan.start) - 1 : 0;
+    for (let line = this.lines.line(block.bodySpan.start); line <= last; line++) {
+      const start = this.lines.lineStart(line);
+      lines.push({ start, text: this.text.slice(start, this.lines.lineEnd(line)) });
+    }
+    const found = glyphLines(block.lang, lines);
+    const signs = found.map((f) => f.sign);
+    for (const box of found) {
+      const line = this.lines.line(box.at);
+      this.out.tasks.push({
+        index: this.out.tasks.length,
+        kind: 'glyph-line',
+        pair: glyphPair(box.sign, signs),
+        checked: glyphState(box.sign) === 'ticked',
+        text: box.text,
+        line,
+        span: { start: box.at, end: this.lines.lineEnd(line) },
+        checkboxSpan: { start: box.at, end: box.at + box.sign.length },
+        section: null,
+        parent,
+      });
+    }
   }
 
   private code(node: Code, before: Nodes | undefined, after: Nodes | undefined, task: number | null, further?: Nodes): void {
@@ -207,6 +286,7 @@ export class Walker {
     };
     if (closeSpan) block.evidence = this.evidence(block.result ? block.result.line : endLine, prefixSource, block.result ? further : after);
     this.out.blocks.push(block);
+    if (!block.runnable) this.fencedChecklist(block, task);
   }
 
   private blockOptions(meta: string, before: Nodes | undefined, line: number): BlockOptions {

@@ -106,12 +106,22 @@ describe('runbook audit rules', () => {
     expect(findings[0]!.message).toBe('row "B" measured 31 s, which breaks its gate "< 30 s"');
   });
 
-  it('reports what the session doc lost from its template', () => {
+  it('names a timeline row by its first cell that is not a time', () => {
+    const { findings } = audit(['fixtures/audit/timeline.md', '--format', 'json']);
+    expect(findings.map((f) => `${f.line}:${f.column} ${f.message}`)).toEqual([
+      '5:3 "Time (UTC)" of row "Page acknowledged" is empty',
+      '6:39 row "Failover started" measured 95 s, which breaks its gate "< 60 s"',
+      '7:51 "Measured" of row "Traffic back on the primary" is empty',
+    ]);
+  });
+
+  it('reports what the session doc lost from its template, each where it would stand', () => {
     const { findings } = audit(['fixtures/audit/drift/2026-11-20.md', '--format', 'json']);
-    expect(findings.map((f) => f.message)).toEqual([
-      'section "Sign-off" of the template (line 15) is missing',
-      'checklist item "Backup" of the template (line 6) is missing',
-      'row "B" of the template\'s table (line 13) is missing',
+    // After the task, the section and the row that came before it in the template.
+    expect(findings.map((f) => `${f.line}:${f.column} ${f.message}`)).toEqual([
+      '9:1 checklist item "Backup" of the template (line 6) is missing',
+      '11:1 section "Sign-off" of the template (line 15) is missing',
+      '15:1 row "B" of the template\'s table (line 13) is missing',
     ]);
   });
 });
