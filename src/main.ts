@@ -108,6 +108,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--set <name=value>', 'give a variable a value (repeatable)', collect, [])
     .option('--timeout <duration>', 'default time limit per block (90s, 5m, 1h)', timeout)
     .option('--cwd <dir>', 'start the session in <dir> (default: front matter cwd:, else the document\'s folder)')
+    .option('--no-timeline', 'do not write the session\'s timeline (a Mermaid chart) at the end of the document')
+    .option('--watch', 'serve a live, read-only page of the session on 127.0.0.1 for observers (its address is printed)')
     .action(async (file: string, options) => {
       const { playCommand } = await import('./commands/play.js');
       exitCode = await playCommand(file, options, io);
@@ -130,6 +132,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--confirm <word>', 'confirm blocks marked confirm=WORD (repeat or comma-separate)', collectList, [])
     .option('--resume', 'continue after the last block the journal records as done')
     .option('--cwd <dir>', 'start the session in <dir> (default: front matter cwd:, else the document\'s folder)')
+    .option('--no-timeline', 'do not write the session\'s timeline (a Mermaid chart) at the end of the document')
     .action(async (file: string, options) => {
       // A session makes a little garbage per block, for as long as it lasts: a heap kept small
       // holds its memory flat however many blocks run (measured in the benchmarks).

@@ -19,6 +19,8 @@ export interface PlayOptions {
   set?: string[];
   timeout?: string;
   cwd?: string;
+  timeline?: boolean;
+  watch?: boolean;
 }
 
 /** `runbook play FILE`: step an operator through a runbook in the terminal. */
@@ -28,7 +30,7 @@ export async function playCommand(file: string, options: PlayOptions, io: Io): P
   }
   const path = options.new ? await createSession(file, undefined, io) : file;
   if (options.new) println(io.stdout, `${path}: new session doc from ${file}`);
-  const prepared = prepare({ file: path, mode: 'play', env: io.env, cwd: io.cwd, sets: options.set, timeout: options.timeout, startIn: options.cwd });
+  const prepared = prepare({ file: path, mode: 'play', env: io.env, cwd: io.cwd, sets: options.set, timeout: options.timeout, startIn: options.cwd, timeline: options.timeline });
   const resume = await askResume(io, prepared);
   // A secret is never saved with the shell's state: a resume asks for it again.
   if (resume) for (const name of withheldSecrets(prepared.file, prepared.env)) prepared.missing.push({ name, lines: [], secret: true });

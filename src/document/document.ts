@@ -10,6 +10,7 @@ import { acquireLock } from './lock.js';
 import { cellText, columnFamily, fillCellEdits, fillMissingCellsEdits, resultLineEdits, setCheckboxEdits, tickTaskEdits } from './ops.js';
 import { changedSource, decodeSource, readSource, type Source } from './source.js';
 import { stampOf } from './stamp.js';
+import { timelineEdit } from './timeline.js';
 import { formatTime } from './time.js';
 import { readWhole, readWholeFd, type Whole } from './whole.js';
 import { replaceFile, sweepTemporaries, type Replaced } from './write.js';
@@ -241,6 +242,24 @@ export class Document {
     }
     closeSync(replaced.fd);
     this.yieldTo(replaced.bytes, [what], 'its edits were computed on the version before');
+  }
+
+  /**
+   * Writes the session timeline (see `timelineEdit`): a block of `lang` at the end of the
+   * document, replacing the one there. Someone else's edit meanwhile is taken as it is, since the
+   * timeline anchors on nothing of theirs; returns whether anything changed.
+   */
+  writeTimeline(lang: string, body: string): boolean {
+    this.settle();
+    if (stampOf(this.path) !== this.source.stamp) {
+      const whole = readWhole(this.path);
+      if (!whole.bytes.equals(this.source.bytes)) this.adopt(whole.bytes, whole.stamp);
+    }
+    const { text } = this.source;
+    const edit = timelineEdit(text, lang, body, this.source.eol);
+    if (text.slice(edit.start, edit.end) === edit.text) return false;
+    this.replaceText(applyEdits(text, [edit]), 'the timeline');
+    return true;
   }
 
   /**

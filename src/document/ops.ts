@@ -3,6 +3,7 @@ import { DURATION_COLUMN, TIME_COLUMN } from '../parser/index.js';
 
 export { DURATION_COLUMN, TIME_COLUMN };
 import type { Edit } from './edits.js';
+import { removeTimelineEdits } from './timeline.js';
 
 const GLYPHS: Record<CheckboxFamily, Record<CheckboxState, string>> = {
   brackets: { unchecked: '[ ]', checked: '[x]', failed: '❌' },
@@ -109,7 +110,7 @@ export function removeResultEdits(block: Block): Edit[] {
 
 /**
  * Puts a filled document back to its template state: every task and checkbox cell unticked,
- * every result line removed; with `cells`, also the time, duration and scenario outcome cells emptied.
+ * every result line and the session timeline removed; with `cells`, also the time, duration and scenario outcome cells emptied.
  */
 export function resetEdits(text: string, model: Runbook, options: { cells?: boolean } = {}): Edit[] {
   const edits: Edit[] = [];
@@ -129,5 +130,6 @@ export function resetEdits(text: string, model: Runbook, options: { cells?: bool
     });
   }
   for (const block of model.blocks) edits.push(...removeResultEdits(block));
+  edits.push(...removeTimelineEdits(text));
   return edits;
 }

@@ -14,7 +14,9 @@ import type { BlockOutcome, ExecEvent, SessionProcess } from '../executor/types.
 import { formatResultLine, formatSeconds, meetsGate, runnableScript, type Block, type BlockResult, type Scenario } from '../parser/index.js';
 import { pollUntil, scenarioPolling } from './poll.js';
 import { rowChanges, type ScenarioRecord } from './scenario.js';
-import { Journal, journalPath, logPath, statePath } from './journal.js';
+import { ganttChart } from './gantt.js';
+import { Journal, journalPath, logPath, readJournal, statePath } from './journal.js';
+import { buildTimeline } from './timeline.js';
 import { LastLines } from './reason.js';
 import { runbookSecrets } from './secrets.js';
 
@@ -58,6 +60,8 @@ export interface PlayerOptions {
   graceMs?: number;
   /** Where the first block starts (see `startDir`); the document's folder when not given. */
   cwd?: string;
+  /** Write the session's timeline at the end of the document when it ends (see `writeTimeline`). */
+  timeline?: boolean;
 }
 
 /** The last non-empty line of a text, trimmed, or null. */
@@ -244,6 +248,8 @@ export class Player {
     let recoveredMs: number | null = null;
     let reason = result.error;
     if (spec.until && outcomeOf(result) === 'passed') {
+      // When the injection ended and the wait for recovery began: the timeline's detection mark.
+      const commandMs = Math.round(result.durationMs);
       const poll = await pollUntil(this.shell, spec.until, { everyMs: spec.everyMs, withinMs: spec.withinMs, startedAt, stopped: () => this.stopped, onRun: (cancel) => (this.running = { cancel }) });
       this.running = null;
       result.durationMs = monotonicMs() - startedAt;
@@ -255,7 +261,7 @@ export class Player {
         const said = poll.last ? lastLine(poll.last.tail) : null;
         reason = `the check \`${this.mask(spec.until)}\` did not pass within ${formatSeconds(spec.withinMs)} (${poll.polls} ${poll.polls === 1 ? 'try' : 'tries'})${said ? `; it last said: ${said}` : ''}`;
       }
-      this.journal.append('poll', { ...subject, check: this.mask(spec.until), passed: poll.passed, recoveredMs, polls: poll.polls });
+      this.journal.append('poll', { ...subject, check: this.mask(spec.until), passed: poll.passed, recoveredMs, polls: poll.polls, commandMs });
     }
     if (!reason && result.timedOut) reason = spec.timeoutMs === null ? 'timed out' : `timed out after ${formatSeconds(spec.timeoutMs)}`;
     else if (!reason && !result.canceled && outcomeOf(result) === 'failed') reason = last.reason();
@@ -389,15 +395,32 @@ export class Player {
     await this.close('aborted');
   }
 
-  /** Ends the session: journal, shell, lock. */
+  /**
+   * Writes the timeline of the session, as its journal tells it, at the end of the document: a
+   * Mermaid chart that Git hosts draw. A conflict with someone's edit is recorded like any other.
+   */
+  private writeTimeline(): void {
+    const timeline = buildTimeline(readJournal(this.journal.path), this.doc.model);
+    try {
+      this.doc.writeTimeline('mermaid', ganttChart(timeline));
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  }
+
+  /** Ends the session: journal, timeline, shell, lock. */
   async close(outcome: string, detail: Record<string, unknown> = {}, options: { leave?: boolean } = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.journal.append('session-end', { outcome, ...detail });
     this.journal.close();
     closeSync(this.log);
-    // The record is complete: release the document before waiting for the shell to go.
-    this.doc.close();
+    try {
+      if (this.options.timeline) this.writeTimeline();
+    } finally {
+      // The record is complete: release the document before waiting for the shell to go.
+      this.doc.close();
+    }
     await this.shell.close(options);
   }
 }
