@@ -20,7 +20,7 @@ export function clock(ms: number): string {
 
 /** The hover text of a bar: name, times, exit code and why it failed. */
 export function hoverText(bar: Bar): string {
-  const lines = [`${bar.kind === 'block' ? 'Block' : 'Scenario'} ${bar.ref}: ${bar.label}${bar.edited ? ' (edited before it ran)' : ''}`];
+  const lines = [`${bar.kind === 'block' ? `Block ${bar.ref}: ` : 'Scenario '}${bar.label}${bar.edited ? ' (edited before it ran)' : ''}`];
   lines.push(`${bar.outcome} · ${clock(bar.start)} → ${clock(bar.end)} UTC · ${formatSeconds(bar.end - bar.start)}`);
   if (bar.exitCode !== null) lines.push(`exit ${bar.exitCode}`);
   if (bar.gate) lines.push(`gate ${bar.gate}${bar.measuredMs == null ? '' : ` · measured ${formatSeconds(bar.measuredMs)}${bar.gateMet === false ? ' (missed)' : bar.gateMet ? ' (met)' : ''}`}`);
