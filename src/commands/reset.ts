@@ -24,7 +24,7 @@ export function resetCommand(file: string, options: { cells?: boolean }, io: Io)
     const lines = new LineIndex(text);
     for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
       const before = text.slice(edit.start, edit.end).trim();
-      const what = edit.text === '' && /^\*runbook:\*/.test(before) ? 'result line removed' : edit.text === '' && /^<!-- runbook:timeline/.test(before) ? 'timeline removed' : `${before || '(empty)'} → ${edit.text.trim() || '(empty)'}`;
+      const what = edit.text === '' && /^\*runbook:\*/.test(before) ? 'result line removed' : edit.text === '' && /^<!-- session timeline/.test(before) ? 'timeline removed' : `${before || '(empty)'} → ${edit.text.trim() || '(empty)'}`;
       println(io.stdout, `${file}:${lines.line(edit.start)}  ${what}`);
     }
     return EXIT.ok;

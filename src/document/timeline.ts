@@ -1,20 +1,10 @@
-import type { LineEnding } from '../parser/index.js';
+import { TIMELINE_CLOSE, TIMELINE_CLOSE_LINE as CLOSE, TIMELINE_OPEN, TIMELINE_OPEN_LINE as OPEN, type LineEnding } from '../parser/index.js';
 import type { Edit } from './edits.js';
 
-/** The comment that opens the timeline block a session writes at the end of its document. */
-export const TIMELINE_OPEN = '<!-- runbook:timeline: written at the end of each session; `runbook reset` removes it -->';
-/** The comment that closes it. */
-export const TIMELINE_CLOSE = '<!-- /runbook:timeline -->';
-
-// Whole lines only, so a marker quoted in prose or inside a fence further in is never taken.
-const OPEN = /^<!-- runbook:timeline\b[^\r\n]*-->[ \t]*$/m;
-const CLOSE = /^<!-- \/runbook:timeline -->[ \t]*(?:\r\n|\r|\n|$)/m;
-
-/** Where the timeline block is: from its opening comment to the end of its closing comment's line. */
+/** Where the timeline block is: from its opening comment to the end of its closing comment's line (whole lines only). */
 export function findTimeline(text: string): { start: number; end: number } | null {
   const open = OPEN.exec(text);
   if (!open) return null;
-  CLOSE.lastIndex = 0;
   const close = CLOSE.exec(text.slice(open.index));
   if (!close) return null;
   return { start: open.index, end: open.index + close.index + close[0].length };

@@ -16,3 +16,4 @@ export { meetsGate, parseGate, type Gate } from './gates.js';
 export { DURATION_EXAMPLES, durationMs, notADuration, parseDurationText, wholeDuration } from './duration.js';
 export { DURATION_COLUMN, GATE_COLUMN, scenarioColumns, TIME_COLUMN } from './scenarios.js';
 export { blockProblems, describeProblem } from './problems.js';
+export { TIMELINE_CLOSE, TIMELINE_CLOSE_LINE, TIMELINE_OPEN, TIMELINE_OPEN_LINE } from './timeline.js';

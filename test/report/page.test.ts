@@ -31,7 +31,7 @@ function journaledSteps(dir: string) {
   for (const e of events) {
     const key = e.block !== undefined ? `b${e.block}` : `s${e.scenario}`;
     if (e.type === 'block-start' || e.type === 'scenario-start') steps.push({ key, start: Date.parse(e.t), end: NaN, start_: e, end_: e });
-    if (e.type === 'block-end' || e.type === 'scenario-end') Object.assign(steps.findLast((s) => s.key === key)!, { end: Date.parse(e.t), end_: e });
+    if (e.type === 'block-end' || e.type === 'scenario-end') Object.assign([...steps].reverse().find((s) => s.key === key)!, { end: Date.parse(e.t), end_: e });
   }
   return steps;
 }

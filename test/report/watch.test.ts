@@ -76,7 +76,7 @@ describe('runbook watch: the live page', () => {
     expect(await watch.exited).toBe(0);
     const seenAt = await page.evaluate(() => (window as unknown as { seenAt: number }).seenAt);
     const events = readFileSync(join(dir, '.runbook', 'drill.md.journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; t: string; name?: string });
-    const ended = events.findLast((e) => e.type === 'block-end' && e.name === 'second')!;
+    const ended = [...events].reverse().find((e) => e.type === 'block-end' && e.name === 'second')!;
     // Measured, not asserted: the bench table reports it (docs/benchmarks.md).
     mkdirSync('bench/.out', { recursive: true });
     writeFileSync('bench/.out/watch-latency.json', JSON.stringify({ latencyMs: seenAt - Date.parse(ended.t) }));
