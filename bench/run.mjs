@@ -1,6 +1,7 @@
 // `npm run bench`: every speed and memory target of the issues, each measured against a baseline
 // taken in the same run, printed as a table and written to docs/benchmarks.md.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleForBench } from './bundle.mjs';
@@ -182,6 +183,27 @@ if (!only || only === 'check') {
   const parse = median([1, 2].map(() => nodeJson('bench/check-child.mjs', ['parse', '300']).ms));
   const check = median([1, 2].map(() => nodeJson('bench/check-child.mjs', ['check', '300']).ms));
   record({ issue: 7, name: 'check 300 generated ~4 KB runbooks, ShellCheck off, vs only parsing them', value: check, baseline: parse, baselineName: 'parse only', unit: 'ms', limit: 1.5 });
+}
+
+if (!only || only === 'report') {
+  // Issue 20: the report of a 500-step session (recorded by a real `runbook run`) against parsing
+  // the doc and reading the journal; the page's size; the live page's update after a journal
+  // append, as the browser test measured it (test/report/watch.test.ts writes it).
+  const work = mkdtempSync(join(tmpdir(), 'runbook-bench-report-'));
+  const doc = join(work, 'session.md');
+  writeFileSync(doc, `# Session\n\n${Array.from({ length: 500 }, (_, i) => `- [ ] step ${i + 1}\n\n  \`\`\`bash { name=step-${i + 1} }\n  echo step ${i + 1}\n  \`\`\`\n`).join('\n')}`);
+  timeCommand([node, 'bin/runbook.js', 'run', doc, '--yes'], { runs: 1 });
+  const out = join(work, 'session.html');
+  const [floor, report] = timeInTurns([{ argv: [node, 'bench/report-floor.mjs', doc] }, { argv: [node, 'bin/runbook.js', 'report', doc, '-o', out] }], { runs: 11 });
+  record({ issue: 20, name: '`runbook report` of a 500-step session (whole process)', value: report, unit: 'ms', limit: 1000 });
+  record({ issue: 20, name: 'the same vs parsing the doc and reading its journal (whole processes)', value: report, baseline: floor, baselineName: 'parse + journal read', unit: 'ms', limit: 1.5 });
+  record({ issue: 20, name: 'size of that report page', value: statSync(out).size / 1024, unit: 'KB', limit: 1024 });
+  const latencyFile = new URL('./.out/watch-latency.json', import.meta.url);
+  if (!existsSync(latencyFile)) spawnSync('npx', ['vitest', 'run', 'test/report/watch.test.ts', '-t', 'shows a new bar'], { stdio: 'ignore' });
+  if (existsSync(latencyFile)) {
+    const { latencyMs } = JSON.parse(readFileSync(latencyFile, 'utf8'));
+    record({ issue: 20, name: 'live page: a journal append shown in the browser (measured by the browser test, not asserted)', value: latencyMs, unit: 'ms', limit: 250 });
+  }
 }
 
 // What a bare Node start costs here, with and without NODE_EXTRA_CA_CERTS (read at every start).
