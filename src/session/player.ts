@@ -397,9 +397,12 @@ export class Player {
 
   /**
    * Writes the timeline of the session, as its journal tells it, at the end of the document: a
-   * Mermaid chart that Git hosts draw. A conflict with someone's edit is recorded like any other.
+   * Mermaid chart that Git hosts draw. A conflict with someone's edit is recorded like any other;
+   * after one, nothing more is written.
    */
   private writeTimeline(): void {
+    // After a conflict, their version stays as they left it (see `write`).
+    if (this.doc.conflicts.length) return;
     const timeline = buildTimeline(readJournal(this.journal.path), this.doc.model);
     try {
       this.doc.writeTimeline('mermaid', ganttChart(timeline));
