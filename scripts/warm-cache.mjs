@@ -13,7 +13,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
-const { cacheName, loadCached } = require('../dist/compile-cache.cjs');
+const { cacheName, loadCached, setFlagsFor } = require('../dist/compile-cache.cjs');
 const dist = (name) => fileURLToPath(new URL(`../dist/${name}`, import.meta.url));
 const [hash, command] = process.argv.slice(2);
 
@@ -55,6 +55,7 @@ if (command === undefined) {
     process.exitCode = 1;
   }
 } else {
+  setFlagsFor(command);
   const loaded = loadCached(dist('runbook.cjs'), dist(cacheName(hash, command)), (specifier) => import(new URL(`../dist/${specifier}`, import.meta.url).href));
   const { main } = loaded.exports;
   const work = mkdtempSync(join(tmpdir(), 'runbook-warm-'));

@@ -6,7 +6,7 @@
 // imports on demand.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { cacheName, loadCached } from './compile-cache.js';
+import { cacheName, loadCached, setFlagsFor } from './compile-cache.js';
 
 declare const __VERSION__: string;
 declare const __BUNDLE__: string;
@@ -16,6 +16,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   process.stdout.write(`${__VERSION__}\n`);
 } else {
   // RUNBOOK_NO_CODE_CACHE=1 compiles from source, as plain Node would.
+  setFlagsFor(argv[0]);
   const cache = process.env.RUNBOOK_NO_CODE_CACHE ? null : join(__dirname, cacheName(__BUNDLE__, argv[0]));
   const loaded = loadCached(join(__dirname, 'runbook.cjs'), cache, (specifier) => import(pathToFileURL(join(__dirname, specifier)).href));
   if (loaded.compiled && cache) process.once('exit', () => loaded.save());

@@ -1,6 +1,7 @@
 import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 
 /** A CommonJS bundle loaded through V8's code cache, and how to refresh that cache. */
@@ -23,6 +24,17 @@ const COMMANDS = new Set(['list', 'audit', 'check', 'tick', 'fill', 'new', 'rese
  */
 export function cacheName(bundle: string, command: string | undefined): string {
   return `runbook-${bundle}-${command !== undefined && COMMANDS.has(command) ? command : 'other'}.cache`;
+}
+
+/**
+ * Sets the V8 flags `command` runs with. A session (`run`) makes a little garbage per block for as
+ * long as it lasts: a heap kept small holds its memory flat however many blocks run. Flags are
+ * part of what V8 checks a code cache against, so they are set before the cache is read and
+ * before it is written, never in between (a cache written under other flags is rejected on every
+ * start).
+ */
+export function setFlagsFor(command: string | undefined): void {
+  if (command === 'run') setFlagsFromString('--optimize-for-size');
 }
 
 /**

@@ -1,4 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { EXIT, UserError } from './errors.js';
 // The duration grammar alone, not the whole parser: reading arguments must stay cheap.
@@ -157,9 +156,6 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--cwd <dir>', 'start the session in <dir> (default: front matter cwd:, else the document\'s folder)')
     .option('--no-timeline', 'do not write the session\'s timeline (a Mermaid chart) at the end of the document')
     .action(async (file: string, options) => {
-      // A session makes a little garbage per block, for as long as it lasts: a heap kept small
-      // holds its memory flat however many blocks run (measured in the benchmarks).
-      setFlagsFromString('--optimize-for-size');
       const { runCommand } = await import('./commands/run.js');
       exitCode = await runCommand(file, options, io);
     });

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -56,5 +57,23 @@ describe('loading the bundle through V8 code cache', () => {
     const { file } = bundle();
     const loaded = loadCached(file, join('/nonexistent-folder', 'bundle.cache'), importer);
     expect(() => loaded.save()).not.toThrow();
+  });
+});
+
+describe('the built CLI', () => {
+  it('starts every command from the cache the build wrote, and never writes it again', () => {
+    const dist = join(import.meta.dirname, '..', 'dist');
+    const work = mkdtempSync(join(tmpdir(), 'runbook-cache-cli-'));
+    const doc = join(work, 'doc.md');
+    writeFileSync(doc, '# Doc\n\n- [ ] Greet\n\n  ```bash\n  echo hi\n  ```\n');
+    const caches = () => new Map(readdirSync(dist).filter((n) => n.endsWith('.cache')).map((n) => [n, statSync(join(dist, n)).mtimeMs]));
+    const before = caches();
+    expect(before.size).toBeGreaterThan(0);
+    // `run` sets V8 flags of its own: a cache written under other flags would be rejected (and
+    // written again) on every start.
+    for (const args of [['run', doc, '--yes'], ['list', doc], ['audit', doc], ['check', doc]]) {
+      spawnSync(process.execPath, [join(import.meta.dirname, '..', 'bin', 'runbook.js'), ...args], { cwd: work, encoding: 'utf8' });
+    }
+    expect(caches()).toEqual(before);
   });
 });

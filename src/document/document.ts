@@ -13,7 +13,7 @@ import { stampOf } from './stamp.js';
 import { timelineEdit } from './timeline.js';
 import { formatTime } from './time.js';
 import { readWhole, readWholeFd, type Whole } from './whole.js';
-import { replaceFile, sweepTemporaries, type Replaced } from './write.js';
+import { flushFolders, replaceFile, sweepTemporaries, type Replaced } from './write.js';
 
 /** A change to make, anchored by identity so it can be found again after someone else's edit. */
 export type Change =
@@ -87,6 +87,7 @@ export class Document {
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
     } finally {
+      flushFolders();
       this.release?.();
       this.release = null;
     }
