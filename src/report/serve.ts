@@ -4,6 +4,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename } from 'node:path';
 import { readSource } from '../document/source.js';
+import { UserError } from '../errors.js';
 import { journalPath } from '../session/journal.js';
 import { loadPicture } from './load.js';
 import { pageHtml, pictureBody } from './page.js';
@@ -68,7 +69,7 @@ export async function serveWatch(file: string, options: WatchOptions): Promise<W
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
   });
   await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(new UserError(`cannot listen on ${options.host}:${options.port ?? 0} (${error.code ?? error.message}); choose another --host or --port`)));
     server.listen(options.port ?? 0, options.host, () => resolveListen());
   });
 

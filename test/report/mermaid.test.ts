@@ -9,6 +9,8 @@ import { readJournal } from '../../src/session/journal.js';
 import { buildTimeline } from '../../src/session/timeline.js';
 import { parseRunbook } from '../../src/parser/index.js';
 import { runCli } from '../support/cli.js';
+import { copyBundledRunbooks } from '../support/bundled.js';
+import { splitTimeline } from '../support/timeline.js';
 import { launchBrowser, MERMAID_JS } from '../support/browser.js';
 
 // Names that break a naive chart: a colon ends a task's name, `#` and `;` start entities, `%%`
@@ -77,6 +79,18 @@ describe('the timeline chart, read by Mermaid in a real browser', () => {
       expect(drawn.texts[i]!.trim()).toBe(label.length > 60 ? `${label.slice(0, 59).join('')}…` : label.join(''));
     }
   });
+
+  it('parses and draws the timeline of the bundled game day and failover drill as run writes it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-mermaid-'));
+    copyBundledRunbooks(dir);
+    for (const name of ['game-day.md', 'failover-drill.md']) {
+      expect(runCli(['run', name, '--yes'], { cwd: dir, env: { RUNBOOK_OPERATOR: 'ci' } }).code, name).toBe(0);
+      const events = readJournal(join(dir, '.runbook', `${name}.journal.jsonl`));
+      const chart = splitTimeline(readFileSync(join(dir, name), 'utf8')).chart!;
+      const drawn = await render(page, chart, name.replace(/\W/g, ''));
+      expect(drawn.bars, name).toBe(events.filter((e) => e.type === 'block-start' || e.type === 'scenario-start').length);
+    }
+  }, 90_000);
 
   it('draws the timeline of a session of every outcome: failed, skipped, timed out', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'runbook-mermaid-'));

@@ -120,9 +120,17 @@ describe('runbook watch: the live page', () => {
     expect(await watch.exited).toBe(0);
   });
 
-  it('refuses a document that is not there, in one line', () => {
+  it('refuses in one line a document that is not there, and a port already taken', async () => {
     const result = runCli(['watch', join(tmpdir(), 'no-such-doc.md')]);
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-watch-'));
+    const doc = join(dir, 'drill.md');
+    writeFileSync(doc, DOC);
+    const watch = await startWatch(doc);
+    started.push(watch.child);
+    const taken = runCli(['watch', doc, '--port', new URL(watch.url).port]);
+    expect(taken.code).toBe(2);
+    expect(taken.stderr).toMatch(/^runbook: cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE\); choose another --host or --port\n$/);
   });
 });
