@@ -252,9 +252,14 @@ export class Document {
    */
   writeTimeline(lang: string, body: string): boolean {
     this.settle();
-    if (stampOf(this.path) !== this.source.stamp) {
-      const whole = readWhole(this.path);
-      if (!whole.bytes.equals(this.source.bytes)) this.adopt(whole.bytes, whole.stamp);
+    try {
+      if (stampOf(this.path) !== this.source.stamp) {
+        const whole = readWhole(this.path);
+        if (!whole.bytes.equals(this.source.bytes)) this.adopt(whole.bytes, whole.stamp);
+      }
+    } catch (error) {
+      if (error instanceof UserError) throw error;
+      throw new UserError(`${this.path} was removed or became unreadable during the session; no timeline was written`);
     }
     const { text } = this.source;
     const edit = timelineEdit(text, lang, body, this.source.eol);

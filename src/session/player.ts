@@ -3,6 +3,7 @@ import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:f
 import { hostname } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { monotonicMs } from '../clock.js';
+import { UserError } from '../errors.js';
 import { blockAnchor, taskAnchor, type Anchor } from '../document/anchors.js';
 import { ConflictError } from '../document/conflict.js';
 import type { Change, ChangeReport, Document } from '../document/document.js';
@@ -407,7 +408,8 @@ export class Player {
     try {
       this.doc.writeTimeline('mermaid', ganttChart(timeline));
     } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
+      // Someone's version kept (a conflict, recorded), or the document gone: nothing to draw into.
+      if (!(error instanceof ConflictError) && !(error instanceof UserError)) throw error;
     }
   }
 
@@ -418,12 +420,18 @@ export class Player {
     this.journal.append('session-end', { outcome, ...detail });
     this.journal.close();
     closeSync(this.log);
+    // The timeline is a picture of what is recorded: failing to draw it never keeps the shell
+    // (and what it started) from being closed.
+    let failure: unknown = null;
     try {
       if (this.options.timeline) this.writeTimeline();
+    } catch (error) {
+      failure = error;
     } finally {
       // The record is complete: release the document before waiting for the shell to go.
       this.doc.close();
     }
     await this.shell.close(options);
+    if (failure) throw failure;
   }
 }
