@@ -5,11 +5,17 @@ import type { AuditConfig } from './config.js';
 import { RULES } from './rules/index.js';
 import type { AuditContext, Finding } from './types.js';
 
-/** The template a session doc names in its front matter (`runbook.template`), if any. */
-function templateOf(file: string, model: Runbook): { ref: string | null; template: AuditContext['template'] } {
+/** The template a document names in its front matter (`runbook.template`), which makes it a session doc; or null. */
+export function templateRef(model: Runbook): string | null {
   const record = model.frontMatter?.data.runbook;
   const ref = record && typeof record === 'object' ? (record as Record<string, unknown>).template : undefined;
-  if (typeof ref !== 'string') return { ref: null, template: null };
+  return typeof ref === 'string' ? ref : null;
+}
+
+/** The template a session doc names in its front matter, read, if it is there. */
+function templateOf(file: string, model: Runbook): { ref: string | null; template: AuditContext['template'] } {
+  const ref = templateRef(model);
+  if (ref === null) return { ref: null, template: null };
   const path = resolve(dirname(file), ref);
   if (!existsSync(path)) return { ref, template: null };
   const text = readFileSync(path, 'utf8');

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { conflictText } from '../document/conflict.js';
 import { UserError } from '../errors.js';
-import type { ExecEvent } from '../executor/types.js';
+import type { StepEvent } from '../session/poll.js';
 import { println, type Io } from '../io.js';
 import { formatSeconds, type Block, type Scenario } from '../parser/index.js';
 import { resolvedCode, usedVariables } from '../session/display.js';
@@ -19,7 +19,7 @@ export function textReporter(io: Io, file: string, total: { main: number; rollba
   const n = { main: 0, rollback: 0 };
   return {
     /** Prints a step's output as it comes. */
-    output(event: ExecEvent): void {
+    output(event: StepEvent): void {
       if (event.type !== 'output' || !event.text) return;
       (event.stream === 'stdout' ? io.stdout : io.stderr).write(event.text);
       endedLine = event.text.endsWith('\n');

@@ -7,7 +7,7 @@ import { carryEdit } from './carry.js';
 import { ConflictError, keepBeside, type Conflict } from './conflict.js';
 import { applyEdits, applyEditsToBytes, type Edit } from './edits.js';
 import { acquireLock } from './lock.js';
-import { cellText, columnFamily, fillCellEdits, fillMissingCellsEdits, resultLineEdits, setCheckboxEdits, tickTaskEdits } from './ops.js';
+import { blockBodyEdits, cellText, columnFamily, fillCellEdits, fillMissingCellsEdits, resultLineEdits, setCheckboxEdits, tickTaskEdits } from './ops.js';
 import { changedSource, decodeSource, readSource, type Source } from './source.js';
 import { stampOf } from './stamp.js';
 import { timelineEdit } from './timeline.js';
@@ -20,7 +20,8 @@ export type Change =
   | { kind: 'task'; anchor: Anchor & { kind: 'task' }; checked: boolean }
   | { kind: 'checkbox'; anchor: Anchor & { kind: 'cell' }; state: CheckboxState }
   | { kind: 'fill'; anchor: Anchor & { kind: 'cell' }; value: string }
-  | { kind: 'result'; anchor: Anchor & { kind: 'block' }; line: string };
+  | { kind: 'result'; anchor: Anchor & { kind: 'block' }; line: string }
+  | { kind: 'body'; anchor: Anchor & { kind: 'block' }; body: string };
 
 /** What one change did, for the one line each command prints. */
 export interface ChangeReport {
@@ -473,6 +474,22 @@ function plan(text: string, model: Runbook, change: Change, path: string): Plann
     line = task.line;
     what = `task "${task.text}"`;
     before = text.slice(task.checkboxSpan.start, task.checkboxSpan.end);
+  } else if (change.kind === 'body') {
+    const block = model.blocks[found.index]!;
+    line = block.line;
+    what = `code of ${block.name ? `block "${block.name}"` : `the block at line ${block.line}`}`;
+    before = block.body;
+    try {
+      edits = blockBodyEdits(text, block, change.body, model.eol);
+    } catch (error) {
+      throw new UserError(`${path}:${block.line}: ${(error as Error).message}`);
+    }
+    // Code that would end the fence early (a line of backticks, say) is not the block's any more.
+    // The body keeps the file's line endings; the edit may have others.
+    const lines = (body: string | undefined) => body?.split(/\r\n|\r|\n/).join('\n');
+    if (edits.length && lines(parseRunbook(applyEdits(text, edits)).blocks[found.index]?.body) !== lines(change.body)) {
+      throw new UserError(`${path}:${block.line}: the edited code cannot be saved into the block as it is (a line of it would end the fence or change what the block is); nothing was written`);
+    }
   } else if (change.kind === 'result') {
     const block = model.blocks[found.index]!;
     edits = resultLineEdits(text, block, change.line, model.eol);
@@ -503,7 +520,7 @@ function plan(text: string, model: Runbook, change: Change, path: string): Plann
       }
     }
   }
-  const after = edits.length ? edits.map((edit) => edit.text).join('').trim() : before;
+  const after = change.kind === 'body' ? change.body : edits.length ? edits.map((edit) => edit.text).join('').trim() : before;
   const addsResult = change.kind === 'result' && model.blocks[found.index]!.result === null;
   return { edits, report: { line, what, before, after, changed: edits.length > 0 }, addsResult, missing, flip };
 }

@@ -103,6 +103,31 @@ export function resultLineEdits(text: string, block: Block, line: string, eol: L
   return [{ start: at, end: at, text: `${eol}${block.prefix}${line}${separator}` }];
 }
 
+/**
+ * Replaces a block's code with `body`, touching only the lines between what the old and the new
+ * code share at their start and at their end: those keep their bytes. A new line takes the
+ * container's prefix (a blank one the prefix without its trailing spaces) and the file's line
+ * ending. The caller checks that the result reads back as `body` (see `Document`).
+ */
+export function blockBodyEdits(text: string, block: Block, body: string, eol: LineEnding): Edit[] {
+  if (!block.closeSpan) throw new RangeError(`the block at line ${block.line} has no closing fence; close it before saving an edit into it`);
+  const { start, end } = block.bodySpan;
+  const raw = text.slice(start, end).match(/[^\r\n]*(?:\r\n|\r|\n)/g) ?? [];
+  const old = block.body === '' ? [] : block.body.split(/\r\n|\r|\n/);
+  const next = body === '' ? [] : body.split(/\r\n|\r|\n/);
+  // A body the parser read differently from its lines (tabs expanded, say) is rewritten whole.
+  const lines = raw.length === old.length ? old : [];
+  let head = 0;
+  while (head < lines.length && head < next.length && lines[head] === next[head]) head++;
+  let tail = 0;
+  while (tail < lines.length - head && tail < next.length - head && lines[lines.length - 1 - tail] === next[next.length - 1 - tail]) tail++;
+  const from = start + raw.slice(0, lines.length ? head : 0).join('').length;
+  const to = end - raw.slice(lines.length ? raw.length - tail : raw.length).join('').length;
+  const middle = (lines.length ? next.slice(head, next.length - tail) : next).map((line) => `${line === '' ? block.prefix.trimEnd() : block.prefix + line}${eol}`).join('');
+  if (text.slice(from, to) === middle) return [];
+  return [{ start: from, end: to, text: middle }];
+}
+
 /** Removes a block's result line, line ending included. */
 export function removeResultEdits(block: Block): Edit[] {
   return block.result ? [{ ...block.result.lineSpan, text: '' }] : [];

@@ -5,9 +5,11 @@ import type { BlockResult } from './types.js';
  * renderer shows it, and it has a fixed shape, so the parser reads it back:
  *
  *     *runbook:* ✅ passed · exit 0 · 1.24 s · 2026-11-23T19:20:01Z · alice
+ *
+ * A block the operator edited before it ran says so after its outcome: `✅ passed · edited · exit 0 · …`.
  */
 export const RESULT_PATTERN =
-  /^\*runbook:\*[ \t]+(?:\S+[ \t]+)?(passed|failed|timed out|canceled|skipped)[ \t]+·[ \t]+exit[ \t]+(\S+)[ \t]+·[ \t]+(\d+(?:\.\d+)?)[ \t]*(ms|s|min)[ \t]+·[ \t]+(\S+)[ \t]+·[ \t]*([^·]*?)(?:[ \t]+·[ \t]+(.*?))?[ \t]*$/;
+  /^\*runbook:\*[ \t]+(?:\S+[ \t]+)?(passed|failed|timed out|canceled|skipped)[ \t]+·[ \t]+(?:(edited)[ \t]+·[ \t]+)?exit[ \t]+(\S+)[ \t]+·[ \t]+(\d+(?:\.\d+)?)[ \t]*(ms|s|min)[ \t]+·[ \t]+(\S+)[ \t]+·[ \t]*([^·]*?)(?:[ \t]+·[ \t]+(.*?))?[ \t]*$/;
 
 const ICONS: Record<BlockResult['outcome'], string> = {
   passed: '✅',
@@ -23,11 +25,12 @@ type ResultFields = Omit<BlockResult, 'span' | 'lineSpan' | 'line'>;
 export function readResultLine(line: string): ResultFields | null {
   const match = RESULT_PATTERN.exec(line.trim());
   if (!match) return null;
-  const [, outcome, exit, amount, unit, at, operator, reason] = match;
+  const [, outcome, edited, exit, amount, unit, at, operator, reason] = match;
   const exitCode = /^-?\d+$/.test(exit!) ? Number(exit) : null;
   const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : 60_000;
   return {
     outcome: outcome as BlockResult['outcome'],
+    ...(edited ? { edited: true } : {}),
     exitCode,
     durationMs: Math.round(Number(amount) * factor),
     at: at!,
@@ -43,7 +46,7 @@ export function readResultLine(line: string): ResultFields | null {
 export function formatResultLine(result: ResultFields & { signal?: string | null }): string {
   const exit = result.exitCode ?? result.signal ?? '—';
   const reason = result.reason ? ` · ${reasonText(result.reason)}` : '';
-  return `*runbook:* ${ICONS[result.outcome]} ${result.outcome} · exit ${exit} · ${formatSeconds(result.durationMs)} · ${result.at} · ${result.operator}${reason}`;
+  return `*runbook:* ${ICONS[result.outcome]} ${result.outcome}${result.edited ? ' · edited' : ''} · exit ${exit} · ${formatSeconds(result.durationMs)} · ${result.at} · ${result.operator}${reason}`;
 }
 
 /** The longest reason a result line carries, in characters. */

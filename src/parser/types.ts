@@ -68,6 +68,8 @@ export interface BlockOptions {
 /** How a block ran, as recorded in its result line. */
 export interface BlockResult {
   outcome: 'passed' | 'failed' | 'timed out' | 'canceled' | 'skipped';
+  /** Whether what ran was the operator's edit of the block rather than the block as written. */
+  edited?: boolean;
   exitCode: number | null;
   durationMs: number;
   /** ISO-8601 UTC time the block finished. */

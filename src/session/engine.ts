@@ -1,12 +1,13 @@
 import { cellAnchor, taskAnchor, type Anchor } from '../document/anchors.js';
 import { formatTime } from '../document/time.js';
 import { conflictText } from '../document/conflict.js';
-import { EXIT } from '../errors.js';
+import { EXIT, UserError } from '../errors.js';
 import { readState } from '../executor/state.js';
-import type { ExecEvent, SessionProcess } from '../executor/types.js';
+import type { SessionProcess } from '../executor/types.js';
+import type { StepEvent } from './poll.js';
 import { DURATION_COLUMN, formatSeconds, TIME_COLUMN, type Runbook } from '../parser/index.js';
 import { statePath } from './journal.js';
-import { Player, type BlockRecord } from './player.js';
+import { Player, type BlockEdit, type BlockRecord } from './player.js';
 import type { Prepared } from './prepare.js';
 import { resumePoint } from './resume.js';
 import { scenarioOutcomeText, type ScenarioRecord } from './scenario.js';
@@ -26,6 +27,8 @@ export interface StepReport {
   exitCode: number | null;
   cwd: string;
   changedVars: string[];
+  /** Whether what ran was the operator's edit of the block. */
+  edited?: boolean;
   block?: BlockRecord;
   scenario?: ScenarioRecord;
 }
@@ -115,7 +118,7 @@ export class Session {
   }
 
   /** Runs one step (a block, optionally as the operator edited it, or a scenario row) and records it. */
-  async run(step: RunStep, onEvent: (event: ExecEvent) => void, script?: string): Promise<StepReport> {
+  async run(step: RunStep, onEvent: (event: StepEvent) => void, edit?: BlockEdit): Promise<StepReport> {
     let report: StepReport;
     if (step.kind === 'block') {
       const skip = this.prepared.skips.get(step.block.index);
@@ -123,7 +126,7 @@ export class Session {
         this.player.skip(step.block.index, skip);
         report = { step, status: 'skipped', outcome: 'skipped', failed: false, reason: skip, durationMs: 0, exitCode: null, cwd: this.player.shell.cwd, changedVars: [] };
       } else {
-        const record = await this.player.runBlock(step.block.index, onEvent, script);
+        const record = await this.player.runBlock(step.block.index, onEvent, edit);
         report = blockReport(step, record);
       }
     } else {
@@ -133,6 +136,16 @@ export class Session {
     if (report.durationMs && report.outcome !== 'skipped') this.lastDurationMs = report.scenario?.measuredMs ?? report.durationMs;
     this.latest.set(keyOf(step), report);
     return report;
+  }
+
+  /**
+   * Saves the operator's edit of a block into the document, before it runs. One that cannot be
+   * saved (it holds a secret's value, or would not read back as the block's code) is refused with
+   * a UserError and nothing is written.
+   */
+  saveEdit(step: RunStep, script: string): void {
+    if (step.kind !== 'block') throw new UserError('only a block can be edited');
+    this.player.saveEdit(step.block.index, script);
   }
 
   /** Records a step the operator skipped. */
@@ -227,6 +240,18 @@ export class Session {
     return { status, message: `${report!.what}: ${report!.before} → ${report!.after}`, label: this.rowLabel(step) };
   }
 
+  /**
+   * How many pre-flight items are unticked above block `index`: tasks before it in its section
+   * that own no block (a task that owns a block is that block's own box).
+   */
+  untickedBefore(index: number): number {
+    const model = this.prepared.doc.model;
+    const block = model.blocks[index];
+    if (!block) return 0;
+    const owning = new Set(model.blocks.filter((b) => b.runnable && b.task !== null).map((b) => b.task));
+    return model.tasks.filter((t) => t.section === block.section && t.span.end <= block.span.start && !t.checked && !owning.has(t.index)).length;
+  }
+
   /** What a cell offers before the operator types: the time in a time column, the last duration in a duration column. */
   prefill(step: Step, column: number): string {
     const table = this.prepared.doc.model.tables[step.ref]!;
@@ -281,7 +306,7 @@ function done(session: Session, step: RunStep): boolean {
 
 function blockReport(step: RunStep, record: BlockRecord): StepReport {
   const failed = FAILED.has(record.outcome);
-  return { step, status: record.outcome === 'passed' ? 'passed' : 'failed', outcome: record.outcome, failed, reason: record.reason, durationMs: record.durationMs, exitCode: record.exitCode, cwd: record.cwd, changedVars: record.changedVars, block: record };
+  return { step, status: record.outcome === 'passed' ? 'passed' : 'failed', outcome: record.outcome, failed, reason: record.reason, durationMs: record.durationMs, exitCode: record.exitCode, cwd: record.cwd, changedVars: record.changedVars, edited: record.edited, block: record };
 }
 
 function scenarioReport(step: RunStep, record: ScenarioRecord, cwd: string): StepReport {

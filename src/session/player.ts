@@ -1,22 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { monotonicMs } from '../clock.js';
-import { UserError } from '../errors.js';
 import { blockAnchor, taskAnchor, type Anchor } from '../document/anchors.js';
 import { ConflictError } from '../document/conflict.js';
+import { UserError } from '../errors.js';
 import type { Change, ChangeReport, Document } from '../document/document.js';
 import { formatTime } from '../document/time.js';
 import { redact } from '../executor/redact.js';
 import { ShellSession } from '../executor/session.js';
 import { stateForDisk, type ShellState } from '../executor/state.js';
-import type { BlockOutcome, ExecEvent, SessionProcess } from '../executor/types.js';
+import type { BlockOutcome, SessionProcess } from '../executor/types.js';
 import { formatResultLine, formatSeconds, meetsGate, runnableScript, type Block, type BlockResult, type Scenario } from '../parser/index.js';
-import { pollUntil, scenarioPolling } from './poll.js';
+import { pollUntil, scenarioPolling, type StepEvent } from './poll.js';
 import { rowChanges, type ScenarioRecord } from './scenario.js';
 import { ganttChart } from './gantt.js';
-import { Journal, journalPath, logPath, readJournal, statePath } from './journal.js';
+import { Journal, journalPath, logPath, makeRecordDir, readJournal, statePath } from './journal.js';
 import { buildTimeline } from './timeline.js';
 import { LastLines } from './reason.js';
 import { runbookSecrets } from './secrets.js';
@@ -33,6 +33,14 @@ export interface BlockRecord extends Pick<BlockOutcome, 'exitCode' | 'signal' | 
   recoveredMs: number | null;
   /** Processes the block started that were still running when it ended (see `BlockOutcome.left`). */
   left: SessionProcess[];
+  /** Whether what ran was the operator's edit of the block. */
+  edited: boolean;
+}
+
+/** The operator's edit of a block: the text to run, and whether it was saved into the document first. */
+export interface BlockEdit {
+  script: string;
+  saved: boolean;
 }
 
 /** What the player runs: a script, and optionally a check to poll until recovery. */
@@ -71,6 +79,13 @@ function lastLine(text: string): string | null {
   return lines.length ? lines[lines.length - 1]!.trim() : null;
 }
 
+/** What a failed check came to, in one line: its exit status and the last line it printed. */
+function checkSaid(outcome: BlockOutcome): string {
+  const status = outcome.timedOut ? 'timed out' : outcome.exitCode !== null ? `exit ${outcome.exitCode}` : (outcome.signal ?? 'failed');
+  const said = lastLine(outcome.tail);
+  return said ? `${status}: ${said}` : status;
+}
+
 /** The outcome of an executor result, in the words of result lines. */
 export function outcomeOf(result: BlockOutcome): BlockResult['outcome'] {
   if (result.timedOut) return 'timed out';
@@ -99,7 +114,6 @@ export class Player {
     readonly journal: Journal,
     private readonly options: PlayerOptions & { operator: string },
   ) {
-    mkdirSync(dirname(logPath(doc.path)), { recursive: true });
     this.log = openSync(logPath(doc.path), 'a', 0o600);
   }
 
@@ -117,6 +131,7 @@ export class Player {
       graceMs: options.graceMs,
     });
     const [shell, operator] = await Promise.all([starting, typeof options.operator === 'string' ? options.operator : options.operator()]);
+    makeRecordDir(doc.path);
     const journal = new Journal(journalPath(doc.path), randomBytes(6).toString('hex'));
     journal.append('session-start', {
       document: doc.path,
@@ -145,28 +160,31 @@ export class Player {
   }
 
   /**
-   * Runs one block (or `script`, the operator's edited version of it, for this run only),
-   * streaming events to `onEvent`, then records it: journal, result line, owning task.
+   * Runs one block (or the operator's edit of it), streaming events to `onEvent`, then records
+   * it: journal, result line (which says the block was edited), owning task.
    */
-  runBlock(index: number, onEvent: (event: ExecEvent) => void, script?: string): Promise<BlockRecord> {
+  runBlock(index: number, onEvent: (event: StepEvent) => void, edit?: BlockEdit): Promise<BlockRecord> {
     if (this.closed) return Promise.reject(new Error('the session is closed'));
-    const run = this.execute(index, onEvent, script);
+    const run = this.execute(index, onEvent, edit);
     this.current = run;
     return run.finally(() => {
       if (this.current === run) this.current = null;
     });
   }
 
-  private async execute(index: number, onEvent: (event: ExecEvent) => void, script?: string): Promise<BlockRecord> {
+  private async execute(index: number, onEvent: (event: StepEvent) => void, edit?: BlockEdit): Promise<BlockRecord> {
     const block = this.doc.model.blocks[index]!;
     const anchor = blockAnchor(this.doc.model, index) as Anchor & { kind: 'block' };
+    const edited = edit !== undefined && (edit.saved || edit.script !== block.body);
+    // The journal keeps the text the operator ran, masked, and whether it is now the block's.
+    if (edited) this.journal.append('edit', { block: index, name: block.name, line: block.line, body: this.mask(edit.script), saved: edit.saved });
     // An operator's edit keeps its prompts too: what runs is without them either way.
-    const command = runnableScript(script ?? block.body);
+    const command = runnableScript(edit?.script ?? block.body);
     // zsh blocks run in a zsh started from the session's shell: they see its exported variables
     // and directory, but what they change does not come back.
     const runs = block.lang === 'zsh' ? `zsh -c '${command.replace(/'/g, `'\\''`)}'` : command;
     const cwd = block.cwd === null ? undefined : isAbsolute(block.cwd) ? block.cwd : resolve(dirname(resolve(this.doc.path)), block.cwd);
-    this.journal.append('block-start', { block: index, name: block.name, line: block.line, command: this.mask(command), edited: script !== undefined && script !== block.body, cwd: cwd ?? this.shell.cwd });
+    this.journal.append('block-start', { block: index, name: block.name, line: block.line, command: this.mask(command), edited, cwd: cwd ?? this.shell.cwd });
     writeSync(this.log, `\n=== ${formatTime(new Date())} block ${index + 1}${block.name ? ` (${block.name})` : ''} at line ${block.line}\n`);
     const timeoutMs = this.timeoutOf(block);
     const { result, recoveredMs, reason } = await this.perform(
@@ -199,6 +217,7 @@ export class Player {
       reason,
       recoveredMs,
       left: result.left ?? [],
+      edited,
     };
     this.journal.append('block-end', { block: index, name: block.name, line: block.line, outcome: record.outcome, exitCode: record.exitCode, signal: record.signal, durationMs: record.durationMs, changedVars: record.changedVars, cwd: record.cwd, error: reason, recoveredMs, left: record.left });
     this.saveState();
@@ -230,7 +249,7 @@ export class Player {
    * Runs a script in the session's shell and, with `until`, then polls that check until it passes
    * or `withinMs` from the start has gone by. The result's duration covers both.
    */
-  private async perform(spec: StepSpec, subject: Record<string, unknown>, onEvent: (event: ExecEvent) => void): Promise<{ result: BlockOutcome; recoveredMs: number | null; reason: string | null }> {
+  private async perform(spec: StepSpec, subject: Record<string, unknown>, onEvent: (event: StepEvent) => void): Promise<{ result: BlockOutcome; recoveredMs: number | null; reason: string | null }> {
     const last = new LastLines();
     const running = this.shell.run(
       { script: spec.script, cwd: spec.cwd, timeoutMs: spec.timeoutMs, errexit: spec.errexit, pipefail: spec.pipefail },
@@ -251,7 +270,10 @@ export class Player {
     if (spec.until && outcomeOf(result) === 'passed') {
       // When the injection ended and the wait for recovery began: the timeline's detection mark.
       const commandMs = Math.round(result.durationMs);
-      const poll = await pollUntil(this.shell, spec.until, { everyMs: spec.everyMs, withinMs: spec.withinMs, startedAt, stopped: () => this.stopped, onRun: (cancel) => (this.running = { cancel }) });
+      const check = this.mask(spec.until);
+      const onPoll = (polls: number, outcome: BlockOutcome | null) =>
+        onEvent({ type: 'wait', check, polls, last: outcome && this.mask(checkSaid(outcome)), deadlineAt: Date.now() + spec.withinMs - (monotonicMs() - startedAt) });
+      const poll = await pollUntil(this.shell, spec.until, { everyMs: spec.everyMs, withinMs: spec.withinMs, startedAt, stopped: () => this.stopped, onRun: (cancel) => (this.running = { cancel }), onPoll });
       this.running = null;
       result.durationMs = monotonicMs() - startedAt;
       if (poll.passed) recoveredMs = poll.recoveredMs;
@@ -275,7 +297,7 @@ export class Player {
    * marks ❌) its pass column. A row that cannot run, or whose gate is not in words the engine
    * knows, is recorded as such and its box left for the operator: never a silent green box.
    */
-  async runScenario(index: number, onEvent: (event: ExecEvent) => void): Promise<ScenarioRecord> {
+  async runScenario(index: number, onEvent: (event: StepEvent) => void): Promise<ScenarioRecord> {
     if (this.closed) throw new Error('the session is closed');
     const run = this.playScenario(index, onEvent);
     this.current = run;
@@ -284,7 +306,7 @@ export class Player {
     });
   }
 
-  private async playScenario(index: number, onEvent: (event: ExecEvent) => void): Promise<ScenarioRecord> {
+  private async playScenario(index: number, onEvent: (event: StepEvent) => void): Promise<ScenarioRecord> {
     const scenario = this.doc.model.scenarios[index]!;
     const started = new Date();
     const base = { index, id: scenario.id, name: scenario.name, line: scenario.line, gate: scenario.gateText, gateRule: scenario.gate?.text ?? null, startedAt: formatTime(started) };
@@ -341,6 +363,7 @@ export class Player {
   private record(anchor: Anchor & { kind: 'block' }, block: Block, record: BlockRecord): void {
     const line = formatResultLine({
       outcome: record.outcome,
+      edited: record.edited,
       exitCode: record.exitCode,
       signal: record.signal,
       durationMs: record.durationMs,
@@ -370,6 +393,17 @@ export class Player {
       this.journal.append('conflict', { kept, changes: lost, reason });
       return [];
     }
+  }
+
+  /**
+   * Saves the operator's edit into the document as the block's code, byte for byte outside the
+   * lines it changes. An edit holding a secret's value is refused: no secret is written to disk.
+   */
+  saveEdit(index: number, script: string): void {
+    if (this.mask(script) !== script) throw new UserError("the edit holds a secret's value: it is never saved into the document");
+    const anchor = blockAnchor(this.doc.model, index) as Anchor & { kind: 'block' };
+    const [report] = this.write([{ kind: 'body', anchor, body: script }]);
+    if (report?.changed) this.journal.append('save-edit', { block: index, line: report.line, what: report.what });
   }
 
   /** Records a block skipped by the operator or for a reason (no interpreter, say). */

@@ -28,6 +28,9 @@ export interface ScenarioRecord {
   tail: string;
 }
 
+/** What a measured or recovered-at cell says when the scenario ended without recovering: not applicable. */
+const NOT_MEASURED = '—';
+
 /** Notes-like columns that take the outcome when the table has no outcome column (only when empty). */
 const NOTES = /^(?:notes?|observations?|observed|comments?|gaps? found|gaps?)$/i;
 
@@ -71,9 +74,17 @@ export function rowChanges(model: Runbook, scenario: Scenario, record: ScenarioR
   };
   if (record.outcome !== 'skipped') fill(columns.started, record.startedAt);
   if (record.outcome !== 'skipped' && record.outcome !== 'canceled') fill(columns.finished, formatTime(new Date(Date.parse(record.startedAt) + record.durationMs)));
+  // A scenario that ran to its end without recovering gets a deliberate "nothing to measure"
+  // (NOT_MEASURED), which audit reads as an answer; a canceled one is left for the next attempt.
+  const ended = record.outcome !== 'skipped' && record.outcome !== 'canceled';
   if (record.recoveredAt) fill(columns.recovered, record.recoveredAt);
+  else if (ended && record.measuredMs === null) fill(columns.recovered, NOT_MEASURED);
   // Only a measured value goes in the measured cell; a value from an earlier attempt is cleared.
-  if (columns.measured !== -1 && (record.measuredMs !== null || row.cells[columns.measured]!.kind === 'text')) fill(columns.measured, record.measuredMs === null ? '' : formatSeconds(record.measuredMs));
+  if (columns.measured !== -1) {
+    if (record.measuredMs !== null) fill(columns.measured, formatSeconds(record.measuredMs));
+    else if (ended) fill(columns.measured, NOT_MEASURED);
+    else if (row.cells[columns.measured]!.kind === 'text') fill(columns.measured, '');
+  }
   const outcomeAt = columns.outcome !== -1 ? columns.outcome : row.cells.findIndex((c, i) => NOTES.test(model.tables[scenario.table]!.header[i]!.trim()) && c.kind === 'fillable');
   fill(outcomeAt, scenarioOutcomeText(record));
   const box = columns.box === -1 ? null : row.cells[columns.box]!;

@@ -138,7 +138,7 @@ describe('the configuration file', () => {
     expect(runCli(['audit'], { cwd: dir }).stderr).toContain('rule unticked-task must be error, warning or off');
     // Spelt right, the rule is turned off, and check accepts audit's rules in the same file.
     writeFileSync(config, 'audit:\n  rules:\n    unticked-task: off\n    shellcheck: off\n');
-    const off = audit(['--format', 'json'], dir);
+    const off = audit(['--format', 'json', 'session.md'], dir);
     expect(off.findings.filter((f) => f.ruleId === 'unticked-task')).toEqual([]);
     expect(runCli(['check'], { cwd: dir }).code).not.toBe(2);
   });
@@ -200,6 +200,35 @@ describe('runbook audit in a repository', () => {
     git('config', 'user.name', 'SRE');
     return { dir, git };
   }
+
+  it('with no inputs audits only the session docs git knows of, not templates or fixtures, and says how many it skipped', () => {
+    const { dir, git } = repo();
+    mkdirSync(join(dir, 'runbooks'));
+    mkdirSync(join(dir, 'fixtures'));
+    mkdirSync(join(dir, 'scratch'));
+    cpSync('fixtures/play/drill.md', join(dir, 'runbooks', 'drill.md'));
+    cpSync('fixtures/audit/unticked.md', join(dir, 'fixtures', 'unticked.md'));
+    cpSync('fixtures/audit/unfilled.md', join(dir, 'fixtures', 'unfilled.md'));
+    writeFileSync(join(dir, 'README.md'), '# Readme\n\n- [ ] not a session\n');
+    writeFileSync(join(dir, '.gitignore'), 'scratch/\n');
+    for (const out of ['runbooks/2026-11-20.md', 'runbooks/2026-11-21.md', 'scratch/2026-11-22.md']) {
+      expect(runCli(['new', 'runbooks/drill.md', out], { cwd: dir }).code).toBe(0);
+    }
+    git('add', 'README.md', '.gitignore', 'runbooks/drill.md', 'runbooks/2026-11-20.md', 'fixtures');
+    git('commit', '-qm', 'base');
+    // One session doc committed, one new and not ignored, one in an ignored folder.
+    const { code, stdout, stderr } = runCli(['audit', '--format', 'json'], { cwd: dir });
+    expect(code).toBe(1);
+    const files = [...new Set((JSON.parse(stdout) as F[]).map((f) => f.file))].sort();
+    expect(files).toEqual(['runbooks/2026-11-20.md', 'runbooks/2026-11-21.md']);
+    expect(stderr).toBe('runbook: audited 2 session docs, skipped 4 other Markdown files (a session doc names its template in its front matter, as `runbook new` writes it; name files to audit them anyway)\n');
+    // From a folder below the root, only what is under it.
+    const below = runCli(['audit'], { cwd: join(dir, 'fixtures') });
+    expect(below.code).toBe(0);
+    expect(below.stderr).toContain('audited 0 session docs, skipped 2 other Markdown files');
+    // Named, a template is audited all the same.
+    expect(runCli(['audit', 'fixtures/unticked.md'], { cwd: dir }).code).toBe(1);
+  });
 
   it('--changed audits only the Markdown files a branch added or modified, filtered by the configured globs', () => {
     const { dir, git } = repo();
