@@ -1,4 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
@@ -15,6 +18,29 @@ describe('the bundled runbooks', () => {
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/^── block \d+ · /m);
   });
+});
+
+describe('the drill server', () => {
+  it('stops at once on SIGTERM, even with a client connection still open', async () => {
+    const portFile = join(mkdtempSync(join(tmpdir(), 'runbook-drill-')), 'port');
+    const server = spawn(process.execPath, ['docs/runbooks/scripts/drill.mjs', 'serve', '--role', 'primary', '--port-file', portFile], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => server.on('exit', resolve));
+    try {
+      while (!existsSync(portFile) || !readFileSync(portFile, 'utf8')) await new Promise((resolve) => setTimeout(resolve, 20));
+      // A request whose headers never end keeps its connection busy: close() alone waits for it.
+      const socket = connect(Number(readFileSync(portFile, 'utf8')), '127.0.0.1');
+      socket.on('error', () => {});
+      await new Promise((resolve) => socket.on('connect', resolve));
+      socket.write('GET /health HTTP/1.1\r\nHost: drill\r\n');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      server.kill('SIGTERM');
+      const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 10_000))]);
+      expect(code).toBe(0);
+      socket.destroy();
+    } finally {
+      if (server.exitCode === null) server.kill('SIGKILL');
+    }
+  }, 20_000);
 });
 
 describe('the layout', () => {

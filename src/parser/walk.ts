@@ -2,6 +2,7 @@ import type { Code, Heading, Html, ListItem, Nodes, Paragraph, Parents, Table as
 import { toString } from 'mdast-util-to-string';
 import type { Chunk } from './chunks.js';
 import { fenceOf, hasClosingFence } from './chunks.js';
+import { inlineProblem } from './inline.js';
 import type { LineIndex } from './lines.js';
 import { commentOptions, parseOptions } from './options.js';
 import { missingCell, splitRow } from './cells.js';
@@ -47,6 +48,7 @@ export class Walker {
   /** Walks one chunk's tree. */
   chunk(chunk: Chunk): void {
     this.base = chunk.start;
+    for (const limit of chunk.limits) this.problems.push(inlineProblem(limit, this.lines));
     this.children(chunk.tree, null);
   }
 

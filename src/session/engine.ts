@@ -10,7 +10,7 @@ import { statePath } from './journal.js';
 import { Player, type BlockEdit, type BlockRecord } from './player.js';
 import type { Prepared } from './prepare.js';
 import { resumePoint } from './resume.js';
-import { scenarioOutcomeText, type ScenarioRecord } from './scenario.js';
+import { outcomeGivesReason, scenarioOutcomeText, type ScenarioRecord } from './scenario.js';
 import { scenarioLabel, type RunStep, type Step } from './steps.js';
 
 /** What one step came to, in the words every face of a session shows. */
@@ -319,7 +319,7 @@ function scenarioReport(step: RunStep, record: ScenarioRecord, cwd: string): Ste
 
 /** A scenario's outcome and reason in one line, as play's status line and run's summary say it. */
 export function scenarioLine(record: ScenarioRecord): string {
-  return `${scenarioOutcomeText(record)}${record.reason && record.outcome !== 'skipped' ? ` · ${record.reason}` : ''}`;
+  return `${scenarioOutcomeText(record)}${record.reason && !outcomeGivesReason(record) ? ` · ${record.reason}` : ''}`;
 }
 
 export type { SessionProcess };

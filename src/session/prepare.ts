@@ -4,7 +4,7 @@ import { Document } from '../document/document.js';
 import { UserError } from '../errors.js';
 import { MASK } from '../executor/redact.js';
 import { onPath } from '../executor/which.js';
-import { blockProblems, durationMs, findPlaceholders, notADuration, type Block, type Runbook } from '../parser/index.js';
+import { blockProblems, durationMs, INLINE_RULE, findPlaceholders, notADuration, type Block, type Runbook } from '../parser/index.js';
 import { scenarioPolling } from './poll.js';
 import { lastSession, withheldSecrets, type LastSession } from './resume.js';
 import { runSteps, type RunStep } from './steps.js';
@@ -69,6 +69,8 @@ export interface Prepared {
   onFailure: FailurePolicy;
   /** Problems a dry run reports without refusing. */
   notes: Problem[];
+  /** Where the document is read otherwise than GitHub shows it (inline markup past its limits), as `file:line:column: message`: told, never stopping. */
+  warnings: string[];
   /** The document's last session, when it did not finish. */
   unfinished: LastSession | null;
   /** Set when there is nothing to run (a dry run says so and ends). */
@@ -191,6 +193,7 @@ function check(doc: Document, request: SessionRequest, dryRun: boolean): Prepare
     skips,
     onFailure,
     notes: problems,
+    warnings: model.problems.filter((p) => p.ruleId === INLINE_RULE).map((p) => `${file}:${p.line}:${p.column}: ${p.message} (${p.ruleId})`),
     unfinished: lastSession(file),
     nothing,
     timeline: request.timeline !== false && timelineKey !== false,

@@ -39,6 +39,11 @@ export function scenarioOutcomeText(record: ScenarioRecord): string {
   return outcomeWords(record).replace(/\s*[\r\n]+\s*/g, '; ');
 }
 
+/** Whether `scenarioOutcomeText` already holds the record's reason, so that nothing repeats it. */
+export function outcomeGivesReason(record: ScenarioRecord): boolean {
+  return record.outcome === 'skipped' || (record.outcome === 'failed' && record.gateMet !== false);
+}
+
 function outcomeWords(record: ScenarioRecord): string {
   const measured = record.measuredMs === null ? '' : formatSeconds(record.measuredMs);
   switch (record.outcome) {

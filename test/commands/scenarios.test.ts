@@ -147,6 +147,9 @@ describe('scenarios that cannot pass', () => {
     expect(d).toMatchObject({ Measured: '—', Pass: '❌' });
     expect(d!.Outcome).toMatch(/^❌ failed: the check `false` did not pass within 1\.00 s \(\d+ tries\)$/);
     expect(d!.Started).toMatch(ISO);
+    // The result line says why once: the outcome text already holds the reason.
+    const dLine = stdout.split('\n').find((line) => line.includes('the check `false` did not pass'));
+    expect(dLine?.match(/did not pass/g), stdout).toHaveLength(1);
     expect(e).toMatchObject({ Pass: '✅' });
     // A check of two lines fails with a reason that still fits in one cell.
     expect(f!.Outcome).toMatch(/^❌ failed: the check `true; false` did not pass within 1\.00 s/);
