@@ -105,6 +105,29 @@ export async function main(argv: string[], io: Io): Promise<number> {
     });
 
   program
+    .command('report')
+    .description('draw a session: one self-contained HTML page with its timeline, gates, waits, summary and output (runs nothing)')
+    .argument('<file>', 'the session doc (its journal is read from .runbook/ beside it)')
+    .option('--format <format>', 'html (the page) or svg (the timeline alone)', 'html')
+    .option('-o, --output <file>', 'where to write it (default: <doc>.report.html beside the doc)')
+    .option('--open', 'open it in a browser, where there is one')
+    .action(async (file: string, options) => {
+      const { reportCommand } = await import('./commands/report.js');
+      exitCode = reportCommand(file, options, io);
+    });
+
+  program
+    .command('watch')
+    .description('serve a live, read-only page of a session for observers (127.0.0.1, random port and token); ends with the session or Ctrl-C')
+    .argument('<file>', 'the session doc')
+    .option('--host <address>', 'listen on this address instead of loopback (warns: anyone who reaches it with the address can watch)')
+    .option('--port <n>', 'listen on this port (default: a free one)', portNumber)
+    .action(async (file: string, options) => {
+      const { watchCommand } = await import('./commands/watch.js');
+      exitCode = await watchCommand(file, options, io);
+    });
+
+  program
     .command('play')
     .description('step through a runbook in the terminal: run, tick and fill as you go')
     .argument('<file>', 'the Markdown runbook (or, with --new, the template)')
@@ -112,6 +135,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--set <name=value>', 'give a variable a value (repeatable)', collect, [])
     .option('--timeout <duration>', 'default time limit per block (90s, 5m, 1h)', timeout)
     .option('--cwd <dir>', 'start the session in <dir> (default: front matter cwd:, else the document\'s folder)')
+    .option('--no-timeline', 'do not write the session\'s timeline (a Mermaid chart) at the end of the document')
+    .option('--watch', 'serve a live, read-only page of the session on 127.0.0.1 for observers (its address is printed)')
     .action(async (file: string, options) => {
       const { playCommand } = await import('./commands/play.js');
       exitCode = await playCommand(file, options, io);
@@ -134,6 +159,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--confirm <word>', 'confirm blocks marked confirm=WORD (repeat or comma-separate)', collectList, [])
     .option('--resume', 'continue after the last block the journal records as done')
     .option('--cwd <dir>', 'start the session in <dir> (default: front matter cwd:, else the document\'s folder)')
+    .option('--no-timeline', 'do not write the session\'s timeline (a Mermaid chart) at the end of the document')
     .action(async (file: string, options) => {
       const { runCommand } = await import('./commands/run.js');
       exitCode = await runCommand(file, options, io);
@@ -171,6 +197,11 @@ function timeout(value: string): string {
 
 function lineNumber(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('a line number is a whole number from 1');
+  return Number(value);
+}
+
+function portNumber(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535) throw new InvalidArgumentError('a port is a whole number from 1 to 65535');
   return Number(value);
 }
 

@@ -11,7 +11,8 @@ const ALLOWED: Record<string, string[]> = {
   audit: ['parser'],
   check: ['parser', 'audit', 'session'],
   tui: ['parser', 'session'],
-  commands: ['parser', 'document', 'executor', 'session', 'audit', 'check', 'tui'],
+  report: ['parser', 'document', 'executor', 'session'],
+  commands: ['parser', 'document', 'executor', 'session', 'audit', 'check', 'tui', 'report'],
 };
 const SHARED = new Set(['errors', 'io', 'clock', 'cache-dir']);
 

@@ -27,7 +27,7 @@ export function resetCommand(file: string, options: { cells?: boolean }, io: Io)
     for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
       const raw = text.slice(edit.start, edit.end);
       const before = raw.trim();
-      const removed = edit.text === '' ? (/^\*runbook:\*/.test(before) ? 'result line removed' : /^\*evidence:\*/.test(before) ? 'evidence line removed' : null) : null;
+      const removed = edit.text === '' ? (/^\*runbook:\*/.test(before) ? 'result line removed' : /^\*evidence:\*/.test(before) ? 'evidence line removed' : /^<!-- session timeline/.test(before) ? 'timeline removed' : null) : null;
       const what = removed ?? `${before || '(empty)'} → ${edit.text.trim() || '(empty)'}`;
       println(io.stdout, `${file}:${lines.line(edit.start + raw.length - raw.trimStart().length)}  ${what}`);
     }

@@ -10,6 +10,7 @@ import { acquireLock } from './lock.js';
 import { blockBodyEdits, cellText, evidenceLineEdits, fillCellEdits, fillMissingCellsEdits, resultLineEdits, resultWithEvidenceEdits, setCheckboxEdits, tickTaskEdits } from './ops.js';
 import { changedSource, decodeSource, readSource, type Source } from './source.js';
 import { stampOf } from './stamp.js';
+import { timelineEdit } from './timeline.js';
 import { formatTime } from './time.js';
 import { readWhole, readWholeFd, type Whole } from './whole.js';
 import { flushFolders, replaceFile, sweepTemporaries, type Replaced } from './write.js';
@@ -244,6 +245,29 @@ export class Document {
     }
     closeSync(replaced.fd);
     this.yieldTo(replaced.bytes, [what], 'its edits were computed on the version before');
+  }
+
+  /**
+   * Writes the session timeline (see `timelineEdit`): a block of `lang` at the end of the
+   * document, replacing the one there. Someone else's edit meanwhile is taken as it is, since the
+   * timeline anchors on nothing of theirs; returns whether anything changed.
+   */
+  writeTimeline(lang: string, body: string): boolean {
+    this.settle();
+    try {
+      if (stampOf(this.path) !== this.source.stamp) {
+        const whole = readWhole(this.path);
+        if (!whole.bytes.equals(this.source.bytes)) this.adopt(whole.bytes, whole.stamp);
+      }
+    } catch (error) {
+      if (error instanceof UserError) throw error;
+      throw new UserError(`${this.path} was removed or became unreadable during the session; no timeline was written`);
+    }
+    const { text } = this.source;
+    const edit = timelineEdit(text, lang, body, this.source.eol);
+    if (text.slice(edit.start, edit.end) === edit.text) return false;
+    this.replaceText(applyEdits(text, [edit]), 'the timeline');
+    return true;
   }
 
   /**

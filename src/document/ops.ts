@@ -3,6 +3,7 @@ import { DURATION_COLUMN, evidenceColumn, pairedSign, TIME_COLUMN } from '../par
 
 export { DURATION_COLUMN, TIME_COLUMN };
 import type { Edit } from './edits.js';
+import { removeTimelineEdits } from './timeline.js';
 
 /**
  * Ticks or unticks a task: the three characters of its box, or the sign of a glyph box (which
@@ -171,7 +172,7 @@ export function removeResultEdits(block: Block): Edit[] {
 
 /**
  * Puts a filled document back to its template state: every task and checkbox cell unticked,
- * every result and evidence line removed (the stored copies stay: see docs/syntax.md); with `cells`, also the time, duration, scenario outcome and Evidence cells emptied.
+ * every result and evidence line and the session timeline removed (the stored copies stay: see docs/syntax.md); with `cells`, also the time, duration, scenario outcome and Evidence cells emptied.
  */
 export function resetEdits(text: string, model: Runbook, options: { cells?: boolean } = {}): Edit[] {
   const edits: Edit[] = [];
@@ -191,5 +192,6 @@ export function resetEdits(text: string, model: Runbook, options: { cells?: bool
     });
   }
   for (const block of model.blocks) edits.push(...removeResultEdits(block), ...removeEvidenceEdits(block));
+  edits.push(...removeTimelineEdits(text));
   return edits;
 }

@@ -21,3 +21,4 @@ export { rowName } from './rows.js';
 export { blockProblems, describeProblem } from './problems.js';
 export { writtenFiles, wordText, type WordPart } from './words.js';
 export { EVIDENCE_FOLDER, EVIDENCE_LABEL, evidenceColumn, formatEvidence, formatSize, readEvidence, type EvidenceText } from './evidence.js';
+export { TIMELINE_CLOSE, TIMELINE_CLOSE_LINE, TIMELINE_OPEN, TIMELINE_OPEN_LINE } from './timeline.js';

@@ -10,6 +10,7 @@ import { GLYPH_START, glyphLines, glyphPair, glyphState } from './glyphs.js';
 import { readResultLine } from './results.js';
 import { readEvidence } from './evidence.js';
 import { readBlock } from './settings.js';
+import { TIMELINE_OPEN_LINE } from './timeline.js';
 import type { Block, BlockOptions, Link, Problem, Row, Table, Task } from './types.js';
 
 /** Shell languages whose fenced blocks run. */
@@ -232,6 +233,8 @@ export class Walker {
     const text = this.text;
     const fence = fenceOf(node, text, start);
     if (fence === null) return; // Indented code: never a block.
+    // The session timeline's chart is the record's, not a block of the runbook.
+    if (before?.type === 'html' && TIMELINE_OPEN_LINE.test((before as Html).value.trim())) return;
     const line = this.lines.line(start);
     const endLine = this.lines.line(end);
     const fenceStart = start;

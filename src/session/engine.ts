@@ -83,7 +83,7 @@ export class Session {
       }
       const player = await Player.open(
         doc,
-        { cwd: prepared.startIn, env: prepared.env, secrets: prepared.secrets, operator: options.operator, version: options.version, timeoutMs: prepared.timeoutMs, restore, onStray: options.onStray },
+        { cwd: prepared.startIn, env: prepared.env, secrets: prepared.secrets, operator: options.operator, version: options.version, timeoutMs: prepared.timeoutMs, restore, onStray: options.onStray, timeline: prepared.timeline },
         resumed?.session ?? null,
       );
       player.journal.append('variables', { names: Object.keys(prepared.variables.values), sources: prepared.variables.sources });

@@ -17,7 +17,9 @@ import { pollUntil, scenarioPolling, type StepEvent } from './poll.js';
 import { rowChanges, type ScenarioRecord } from './scenario.js';
 import { EvidenceStore, evidenceCap, evidenceLines, namedFiles, type EvidenceItem } from './evidence.js';
 import { keepsEvidence } from './steps.js';
-import { Journal, journalPath, logPath, makeRecordDir, statePath } from './journal.js';
+import { ganttChart } from './gantt.js';
+import { Journal, journalPath, logPath, makeRecordDir, readJournal, statePath } from './journal.js';
+import { buildTimeline } from './timeline.js';
 import { LastLines } from './reason.js';
 import { runbookSecrets } from './secrets.js';
 
@@ -74,6 +76,8 @@ export interface PlayerOptions {
   graceMs?: number;
   /** Where the first block starts (see `startDir`); the document's folder when not given. */
   cwd?: string;
+  /** Write the session's timeline at the end of the document when it ends (see `writeTimeline`). */
+  timeline?: boolean;
 }
 
 /** A block's output as it streams, kept up to the evidence cap; the total is counted past it. */
@@ -328,6 +332,8 @@ export class Player {
     let recoveredMs: number | null = null;
     let reason = result.error;
     if (spec.until && outcomeOf(result) === 'passed') {
+      // When the injection ended and the wait for recovery began: the timeline's detection mark.
+      const commandMs = Math.round(result.durationMs);
       const check = this.mask(spec.until);
       const onPoll = (polls: number, outcome: BlockOutcome | null) =>
         onEvent({ type: 'wait', check, polls, last: outcome && this.mask(checkSaid(outcome)), deadlineAt: Date.now() + spec.withinMs - (monotonicMs() - startedAt) });
@@ -342,7 +348,7 @@ export class Player {
         const said = poll.last ? lastLine(poll.last.tail) : null;
         reason = `the check \`${this.mask(spec.until)}\` did not pass within ${formatSeconds(spec.withinMs)} (${poll.polls} ${poll.polls === 1 ? 'try' : 'tries'})${said ? `; it last said: ${said}` : ''}`;
       }
-      this.journal.append('poll', { ...subject, check: this.mask(spec.until), passed: poll.passed, recoveredMs, polls: poll.polls });
+      this.journal.append('poll', { ...subject, check: this.mask(spec.until), passed: poll.passed, recoveredMs, polls: poll.polls, commandMs });
     }
     if (!reason && result.timedOut) reason = spec.timeoutMs === null ? 'timed out' : `timed out after ${formatSeconds(spec.timeoutMs)}`;
     else if (!reason && !result.canceled && outcomeOf(result) === 'failed') reason = last.reason();
@@ -497,15 +503,42 @@ export class Player {
     await this.close('aborted');
   }
 
-  /** Ends the session: journal, shell, lock. */
+  /**
+   * Writes the timeline of the session, as its journal tells it, at the end of the document: a
+   * Mermaid chart that Git hosts draw. A conflict with someone's edit is recorded like any other;
+   * after one, nothing more is written.
+   */
+  private writeTimeline(): void {
+    // After a conflict, their version stays as they left it (see `write`).
+    if (this.doc.conflicts.length) return;
+    const timeline = buildTimeline(readJournal(this.journal.path), this.doc.model);
+    try {
+      this.doc.writeTimeline('mermaid', ganttChart(timeline));
+    } catch (error) {
+      // Someone's version kept (a conflict, recorded), or the document gone: nothing to draw into.
+      if (!(error instanceof ConflictError) && !(error instanceof UserError)) throw error;
+    }
+  }
+
+  /** Ends the session: journal, timeline, shell, lock. */
   async close(outcome: string, detail: Record<string, unknown> = {}, options: { leave?: boolean } = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.journal.append('session-end', { outcome, ...detail });
     this.journal.close();
     closeSync(this.log);
-    // The record is complete: release the document before waiting for the shell to go.
-    this.doc.close();
+    // The timeline is a picture of what is recorded: failing to draw it never keeps the shell
+    // (and what it started) from being closed.
+    let failure: unknown = null;
+    try {
+      if (this.options.timeline) this.writeTimeline();
+    } catch (error) {
+      failure = error;
+    } finally {
+      // The record is complete: release the document before waiting for the shell to go.
+      this.doc.close();
+    }
     await this.shell.close(options);
+    if (failure) throw failure;
   }
 }

@@ -32,6 +32,8 @@ export interface SessionRequest {
   onFailure?: string;
   /** Continue the last session (`run --resume`): its withheld secrets must be given again. */
   resume?: boolean;
+  /** `false` (`--no-timeline`): no timeline written into the document when the session ends. */
+  timeline?: boolean;
 }
 
 /** Something that stops a session from starting, with its line when it has one. */
@@ -74,6 +76,8 @@ export interface Prepared {
   unfinished: LastSession | null;
   /** Set when there is nothing to run (a dry run says so and ends). */
   nothing: string | null;
+  /** Write the session's timeline into the document when it ends: not with `--no-timeline` or `timeline: false` in front matter. */
+  timeline: boolean;
 }
 
 /** Gives a variable the value the operator typed at a prompt; a secret one is masked from then on. */
@@ -138,6 +142,8 @@ function check(doc: Document, request: SessionRequest, dryRun: boolean): Prepare
     flag((error as Error).message);
   }
 
+  const timelineKey = model.frontMatter?.data.timeline;
+  if (timelineKey !== undefined && typeof timelineKey !== 'boolean') plan(null, `front matter \`timeline: ${String(timelineKey)}\` must be true or false (false: no timeline is written at the end of a session)`);
   const { steps, rollback } = choose(all, request, flag);
   const blocks = steps.concat(rollback).flatMap((s) => (s.kind === 'block' ? [s.block] : []));
   // Option values were read once by the parser; one it could not read, or one runbook cannot do
@@ -196,6 +202,7 @@ function check(doc: Document, request: SessionRequest, dryRun: boolean): Prepare
     warnings: model.problems.filter((p) => p.ruleId === INLINE_RULE).map((p) => `${file}:${p.line}:${p.column}: ${p.message} (${p.ruleId})`),
     unfinished: lastSession(file),
     nothing,
+    timeline: request.timeline !== false && timelineKey !== false,
   };
 }
 

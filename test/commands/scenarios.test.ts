@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { meetsGate, parseDurationText, parseRunbook, type Runbook } from '../../src/parser/index.js';
 import { BIN, runCli } from '../support/cli.js';
 import { copyBundledRunbooks } from '../support/bundled.js';
+import { splitTimeline } from '../support/timeline.js';
 
 const env = { RUNBOOK_OPERATOR: 'game-master', GITHUB_ACTIONS: '' };
 
@@ -44,7 +45,9 @@ describe('runbook run on the bundled game day', () => {
     const before = readFileSync(join(dir, 'game-day.md'), 'utf8');
     const { code, stdout } = runCli(['run', 'game-day.md', '--yes', '--report', 'r.json', '--junit', 'j.xml'], { cwd: dir, env });
     expect(code, stdout).toBe(0);
-    const after = readFileSync(join(dir, 'game-day.md'), 'utf8');
+    // The session's timeline is written at the end: one bar per scenario and block run.
+    const { rest: after, chart } = splitTimeline(readFileSync(join(dir, 'game-day.md'), 'utf8'));
+    expect(chart!.match(/ :(?:done|crit|active), t\d+,/g)).toHaveLength(5);
     const model = parseRunbook(after);
     const filled = rows(model);
     expect(filled.map((r) => r.ID)).toEqual(['A', 'B', 'C']);

@@ -8,6 +8,7 @@ import { BIN, runCli } from '../support/cli.js';
 import { alive } from '../support/process.js';
 import { copyBundledRunbooks } from '../support/bundled.js';
 import { Tmux } from '../support/tmux.js';
+import { splitTimeline } from '../support/timeline.js';
 
 const terminal = new Tmux('test');
 const tmux = (...args: string[]) => terminal.run(...args);
@@ -63,7 +64,9 @@ describe('runbook play in a real terminal', () => {
       .replace('  echo one > one.txt\n  ```\n', `  echo one > one.txt\n  \`\`\`\n${result}\n`)
       .replace('  echo "two after $(cat one.txt)"\n  ```\n', `  echo "two after $(cat one.txt)"\n  \`\`\`\n${result}\n`)
       .replace('| disk | | [ ] |', '| disk | fine | [x] |');
-    expect(readFileSync(join(dir, 'drill.md'), 'utf8').replace(TIMES, '· T ·')).toBe(expected);
+    const { rest, chart } = splitTimeline(readFileSync(join(dir, 'drill.md'), 'utf8'));
+    expect(rest.replace(TIMES, '· T ·')).toBe(expected);
+    expect(chart!.match(/ :done, t\d+,/g)).toHaveLength(2);
     const events = readFileSync(join(dir, '.runbook', 'drill.md.journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(events.map((e) => e.type)).toEqual(['session-start', 'variables', 'block-start', 'block-end', 'tick', 'block-start', 'block-end', 'tick', 'tick', 'fill', 'tick', 'session-end']);
     expect(events[2]).toMatchObject({ name: 'one', command: 'echo one > one.txt' });
@@ -169,7 +172,7 @@ describe('editing a block before it runs', () => {
     await waitFor('save', 'passed · edited in');
     keys('save', 'q');
     await waitFor('save', 'EXITED 0');
-    const text = readFileSync(join(dir, 'drill.md'), 'utf8');
+    const text = splitTimeline(readFileSync(join(dir, 'drill.md'), 'utf8')).rest;
     const result = /^ {2}\*runbook:\* ✅ passed · edited · exit 0 · .*\n/m.exec(text)![0];
     // The block's line and the result line are all that changed; the task was ticked by the pass.
     const original = readFileSync('fixtures/play/drill.md', 'utf8');
