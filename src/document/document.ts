@@ -1,3 +1,4 @@
+import { prepareExchange } from './exchange.js';
 import { close, closeSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { monotonicMs } from '../clock.js';
@@ -77,6 +78,8 @@ export class Document {
     this.release = acquireLock(this.path, command);
     // Holding the lock, no other writer of this file is running: leftovers of killed ones go.
     sweepTemporaries(this.path);
+    // A session writes soon: the helper that swaps versions in starts now, beside the rest.
+    prepareExchange();
   }
 
   /**
