@@ -61,6 +61,17 @@ describe('the save helper', () => {
     expect((text.match(/^ {2}\*runbook:\* ✅ passed/gm) ?? []).length).toBe(blocks.length);
   });
 
+  it('one started for a session killed before its first save ends on its own', async () => {
+    // The first block finds the helper (started with the lock, not yet asked), then kills runbook.
+    const { dir, result } = session([`${HELPERS} > helpers; kill -9 $PPID`]);
+    expect(result.code).not.toBe(0);
+    const pid = readFileSync(join(dir, 'helpers'), 'utf8').trim();
+    expect(pid).toMatch(/^\d+$/);
+    const alive = () => existsSync(`/proc/${pid}/cmdline`) && readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('perl');
+    for (let i = 0; i < 100 && alive(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(alive()).toBe(false);
+  }, 20_000);
+
   it('sweeps away the pipes of a session killed while it started its helper', () => {
     // 999999999 is above any PID Linux gives; a folder of a live process (this one) stays.
     const { tmp, result } = session(['true', 'true'], (t) => {
