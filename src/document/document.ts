@@ -52,11 +52,29 @@ export class Document {
   /** How long the last `apply` spent updating the model and writing the file, in ms. */
   lastTimings = { updateMs: 0, writeMs: 0 };
 
+  /** The model of `source`, or null until it is asked for (see `model`). */
+  private parsed: Runbook | null;
+
   private constructor(
     readonly path: string,
     public source: Source,
-    public model: Runbook,
-  ) {}
+    model: Runbook,
+  ) {
+    this.parsed = model;
+  }
+
+  /**
+   * The parsed document. After a version is adopted whole (someone else's, the timeline), it is
+   * parsed when next asked for: a session's last write is often followed by nothing but close.
+   */
+  get model(): Runbook {
+    this.parsed ??= parseRunbook(this.source.text);
+    return this.parsed;
+  }
+
+  set model(model: Runbook) {
+    this.parsed = model;
+  }
 
   /** Reads and parses `path`; with `lock`, also takes its advisory lock in that command's name. */
   static open(path: string, options: { lock?: string } = {}): Document {
@@ -295,7 +313,7 @@ export class Document {
   /** Takes `bytes`, now on disk with `stamp`, as the source, and parses it. */
   private adopt(bytes: Uint8Array, stamp: string): void {
     this.source = decodeSource(this.path, bytes, this.source.mode, stamp);
-    this.model = parseRunbook(this.source.text);
+    this.parsed = null;
   }
 
   /** `changes` made to another version of the document, or why they cannot be. */
