@@ -66,6 +66,10 @@ export function scanShell(text: string): ShellScan {
   let i = 0;
   let inDouble = false;
   let atWordStart = true;
+  // A command substitution `$(…)` starts quoting afresh, inside double quotes too: the quoting
+  // outside it is kept here until its `)`, with how many `(` it has open so far.
+  const outer: Array<{ inDouble: boolean; depth: number }> = [];
+  let depth = 0;
   const heredocs: Array<{ tag: string; expand: boolean; strip: boolean }> = [];
   while (i < text.length) {
     const c = text[i]!;
@@ -96,6 +100,16 @@ export function scanShell(text: string): ShellScan {
       i += 2;
       atWordStart = false;
       continue;
+    }
+    if (!inDouble && outer.length && (c === '(' || c === ')')) {
+      if (c === '(') depth++;
+      else if (depth > 0) depth--;
+      else {
+        ({ inDouble, depth } = outer.pop()!);
+        i++;
+        atWordStart = false;
+        continue;
+      }
     }
     if (!inDouble && c === "'") {
       const close = text.indexOf("'", i + 1);
@@ -130,6 +144,14 @@ export function scanShell(text: string): ShellScan {
       const close = text.indexOf('))', i + 2);
       const inner = text.slice(i + 2, close === -1 ? text.length : close);
       for (const name of arithmeticAssigns(inner)) assigns.push({ name, offset: i });
+    }
+    if (c === '$' && text[i + 1] === '(' && text[i + 2] !== '(') {
+      outer.push({ inDouble, depth });
+      inDouble = false;
+      depth = 0;
+      i += 2;
+      atWordStart = true;
+      continue;
     }
     if (c === '$') {
       const next = readExpansion(text, i);
