@@ -66,9 +66,9 @@ export function scanShell(text: string): ShellScan {
   let i = 0;
   let inDouble = false;
   let atWordStart = true;
-  // A command substitution `$(…)` starts quoting afresh, inside double quotes too: the quoting
-  // outside it is kept here until its `)`, with how many `(` it has open so far.
-  const outer: Array<{ inDouble: boolean; depth: number }> = [];
+  // A command substitution, `$(…)` or `` `…` ``, starts quoting afresh, inside double quotes too:
+  // the quoting outside it is kept here until its end, with how many `(` it has open so far.
+  const outer: Array<{ inDouble: boolean; depth: number; backquote: boolean }> = [];
   let depth = 0;
   const heredocs: Array<{ tag: string; expand: boolean; strip: boolean }> = [];
   while (i < text.length) {
@@ -101,7 +101,18 @@ export function scanShell(text: string): ShellScan {
       atWordStart = false;
       continue;
     }
-    if (!inDouble && outer.length && (c === '(' || c === ')')) {
+    if (c === '`') {
+      if (outer.at(-1)?.backquote) ({ inDouble, depth } = outer.pop()!);
+      else {
+        outer.push({ inDouble, depth, backquote: true });
+        inDouble = false;
+        depth = 0;
+      }
+      i++;
+      atWordStart = true;
+      continue;
+    }
+    if (!inDouble && outer.length && !outer.at(-1)!.backquote && (c === '(' || c === ')')) {
       if (c === '(') depth++;
       else if (depth > 0) depth--;
       else {
@@ -146,7 +157,7 @@ export function scanShell(text: string): ShellScan {
       for (const name of arithmeticAssigns(inner)) assigns.push({ name, offset: i });
     }
     if (c === '$' && text[i + 1] === '(' && text[i + 2] !== '(') {
-      outer.push({ inDouble, depth });
+      outer.push({ inDouble, depth, backquote: false });
       inDouble = false;
       depth = 0;
       i += 2;

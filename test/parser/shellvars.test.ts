@@ -20,6 +20,9 @@ describe('variables used inside a command substitution', () => {
     ['nested substitutions', `echo "$(echo $(echo '$B') "$C")"`, ['C']],
     ['quoting restored after the substitution', `echo "$(true) '$D'"`, ['D']],
     ['a substitution outside double quotes', `echo $(echo '$E' "$F")`, ['F']],
+    ['awk inside backquotes in double quotes', 'echo "`echo a b | awk \'{print $NF}\'`"', []],
+    ['a variable inside backquotes', 'echo "`printf %s "$G"`"', ['G']],
+    ['quoting restored after backquotes', 'echo "`true` \'$H\'"', ['H']],
   ])('%s', (_, script, names) => {
     expect(unboundInBash(script)).toEqual(names);
     expect(scanShell(script).uses.map((u) => u.name)).toEqual(names);
