@@ -246,6 +246,21 @@ function matchingBrace(text: string, open: number): number {
   return text.length;
 }
 
+/** Where the `(` opened just before `from` closes in `line` (its length when it does not), quotes left aside. */
+function closingParen(line: string, from: number): number {
+  let depth = 0;
+  let quote = '';
+  for (let k = from; k < line.length; k++) {
+    const c = line[k]!;
+    if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === "'" || c === '"') quote = c;
+    else if (c === '(') depth++;
+    else if (c === ')' && depth-- === 0) return k;
+  }
+  return line.length;
+}
+
 function skipHeredocs(
   text: string,
   start: number,
@@ -266,6 +281,13 @@ function skipHeredocs(
       if (doc.expand) {
         for (let j = line.indexOf('$'); j !== -1; j = line.indexOf('$', j + 1)) {
           if (line[j - 1] === '\\') continue;
+          if (line[j + 1] === '(' && line[j + 2] !== '(') {
+            // A command substitution in the body is shell text of its own (quotes and all).
+            const close = closingParen(line, j + 2);
+            for (const use of scanShell(line.slice(j + 2, close)).uses) uses.push({ ...use, offset: use.offset + i + j + 2 });
+            j = close;
+            continue;
+          }
           const found = readExpansion(text, i + j);
           if (found.use) uses.push(found.use);
         }

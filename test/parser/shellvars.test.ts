@@ -22,6 +22,7 @@ describe('variables used inside a command substitution', () => {
     ['a substitution outside double quotes', `echo $(echo '$E' "$F")`, ['F']],
     ['awk inside backquotes in double quotes', 'echo "`echo a b | awk \'{print $NF}\'`"', []],
     ['a variable inside backquotes', 'echo "`printf %s "$G"`"', ['G']],
+    ['awk in a substitution in a here-document', 'cat <<EOF\nlast: $(echo a b | awk \'{print $NF}\') "$(printf %s "$I")"\nEOF', ['I']],
     ['quoting restored after backquotes', 'echo "`true` \'$H\'"', ['H']],
   ])('%s', (_, script, names) => {
     expect(unboundInBash(script)).toEqual(names);
