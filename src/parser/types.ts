@@ -115,6 +115,16 @@ export interface BlockSettings {
   rollback: boolean;
   /** `skip`, or Runme's `excludeFromRunAll`: never run it. */
   skip: boolean;
+  /** `host=NAME` (one host) or `hosts=GROUP` (a group of the inventory); null: this machine. */
+  target: BlockTarget | null;
+  /** `parallel=N` (default 1): how many hosts of a group run the block at once. */
+  parallel: number;
+}
+
+/** Where a block runs when not on this machine: a name the inventory (or ssh config) resolves. */
+export interface BlockTarget {
+  kind: 'host' | 'group';
+  name: string;
 }
 
 /** A fenced code block. */
