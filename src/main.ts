@@ -108,6 +108,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--set <name=value>', 'give a variable a value (repeatable)', collect, [])
     .option('--timeout <duration>', 'default time limit per block (90s, 5m, 1h)', timeout)
     .option('--cwd <dir>', 'start the session in <dir> (default: front matter cwd:, else the document\'s folder)')
+    .option('--inventory <file>', 'an Ansible YAML inventory naming the hosts and groups of host=/hosts= blocks')
+    .option('--ssh-config <file>', 'the ssh config to reach other hosts with (default: front matter ssh-config:, else ~/.ssh/config)')
+    .option('--hosts <group=a,b>', 'give a group its hosts, in place of the inventory\'s (repeatable)', collect, [])
     .action(async (file: string, options) => {
       const { playCommand } = await import('./commands/play.js');
       exitCode = await playCommand(file, options, io);
@@ -130,6 +133,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--confirm <word>', 'confirm blocks marked confirm=WORD (repeat or comma-separate)', collectList, [])
     .option('--resume', 'continue after the last block the journal records as done')
     .option('--cwd <dir>', 'start the session in <dir> (default: front matter cwd:, else the document\'s folder)')
+    .option('--inventory <file>', 'an Ansible YAML inventory naming the hosts and groups of host=/hosts= blocks')
+    .option('--ssh-config <file>', 'the ssh config to reach other hosts with (default: front matter ssh-config:, else ~/.ssh/config)')
+    .option('--hosts <group=a,b>', 'give a group its hosts, in place of the inventory\'s (repeatable)', collect, [])
     .action(async (file: string, options) => {
       // A session makes a little garbage per block, for as long as it lasts: a heap kept small
       // holds its memory flat however many blocks run (measured in the benchmarks).

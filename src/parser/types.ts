@@ -75,6 +75,8 @@ export interface BlockResult {
   operator: string;
   /** Why it failed or timed out, as the line says it (unescaped), or null. */
   reason?: string | null;
+  /** Of a block on other hosts, where: `3/3 hosts`, `db-2 (1 of 3)`. */
+  on?: string;
   /** The whole result line, without its container prefix or line ending. */
   span: Span;
   /** The result line with its line ending, as it would be removed. */

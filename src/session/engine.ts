@@ -6,6 +6,7 @@ import { readState } from '../executor/state.js';
 import type { ExecEvent, SessionProcess } from '../executor/types.js';
 import { DURATION_COLUMN, formatSeconds, TIME_COLUMN, type Runbook } from '../parser/index.js';
 import { statePath } from './journal.js';
+import { RemoteHosts } from './hosts.js';
 import { Player, type BlockRecord } from './player.js';
 import type { Prepared } from './prepare.js';
 import { resumePoint } from './resume.js';
@@ -38,6 +39,8 @@ export interface StartOptions {
   /** Continue the document's last session: its shell state restored, its done steps not run again. */
   resume: boolean;
   onStray?: (stream: 'stdout' | 'stderr', text: string) => void;
+  /** The tool's environment (`RUNBOOK_SSH_KEEPALIVE`); the process's when not given. */
+  env?: NodeJS.ProcessEnv;
 }
 
 const FAILED = new Set(['failed', 'timed out', 'canceled']);
@@ -65,7 +68,21 @@ export class Session {
   /** Takes the document's lock, restores the shell state when resuming, starts the shell and journal. */
   static async start(prepared: Prepared, options: StartOptions): Promise<Session> {
     const { doc, file } = prepared;
-    doc.lock(`runbook ${options.command}`);
+    // Every host a selected block names is reached before the document is locked or anything runs.
+    let remote: RemoteHosts | null = null;
+    try {
+      remote = await RemoteHosts.connect(prepared, options.command, options.env ?? process.env);
+    } catch (error) {
+      doc.close();
+      throw error;
+    }
+    try {
+      doc.lock(`runbook ${options.command}`);
+    } catch (error) {
+      await remote?.close();
+      doc.close();
+      throw error;
+    }
     try {
       let steps = prepared.steps;
       let resumed: { session: string; done: number } | null = null;
@@ -78,13 +95,14 @@ export class Session {
       }
       const player = await Player.open(
         doc,
-        { cwd: prepared.startIn, env: prepared.env, secrets: prepared.secrets, operator: options.operator, version: options.version, timeoutMs: prepared.timeoutMs, restore, onStray: options.onStray },
+        { cwd: prepared.startIn, env: prepared.env, secrets: prepared.secrets, operator: options.operator, version: options.version, timeoutMs: prepared.timeoutMs, restore, onStray: options.onStray, remote, targets: prepared.targets, keepGoing: prepared.onFailure === 'continue' },
         resumed?.session ?? null,
       );
       player.journal.append('variables', { names: Object.keys(prepared.variables.values), sources: prepared.variables.sources });
       if (prepared.missing.length) player.journal.append('prompt', { names: prepared.missing.map((m) => m.name) });
       return new Session(prepared, player, steps, resumed);
     } catch (error) {
+      await remote?.close();
       doc.close();
       throw error;
     }

@@ -151,7 +151,8 @@ export function resolveTarget(inv: Inventory, target: BlockTarget): { hosts: Hos
     const members = inv.groups.get(target.name);
     if (!members) return { error: `hosts=${target.name}: no group ${target.name} in the inventory${inv.groups.size ? ` (groups: ${[...inv.groups.keys()].join(', ')})` : ' (give one with front matter hosts:, --inventory or --hosts)'}` };
     if (!members.length) return { error: `hosts=${target.name}: the group ${target.name} has no hosts` };
-    return { hosts: members.map(entry) };
+    // A host named twice runs the block once: it has one shell.
+    return { hosts: [...new Set(members)].map(entry) };
   }
   const name = target.name;
   const known = inv.hosts.has(name) || [...inv.groups.values()].some((m) => m.includes(name)) || /[.@]/.test(name) || inv.sshPatterns.some((p) => picomatch.isMatch(name, p.replace(/\?/g, '?'), { nocase: true, dot: true }));

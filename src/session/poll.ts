@@ -22,7 +22,7 @@ export interface PollResult {
  * output is not the block's.
  */
 export async function pollUntil(
-  shell: ShellSession,
+  shell: Pick<ShellSession, 'run'>,
   check: string,
   options: { everyMs: number; withinMs: number; startedAt: number; stopped: () => boolean; onRun: (cancel: () => void) => void },
 ): Promise<PollResult> {
