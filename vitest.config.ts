@@ -8,6 +8,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // GitHub's action and workflow parser imports its schema as JSON without an import
+    // attribute, which Node 20 refuses; Vite's transform reads it.
+    server: { deps: { inline: [/@actions[\\/]workflow-parser/] } },
     // The screen tests drive Ink as a terminal would; Ink draws only a last frame under CI=true.
     env: { CI: 'false', CONTINUOUS_INTEGRATION: 'false' },
     reporters: ['default', './test/support/summary-reporter.ts'],

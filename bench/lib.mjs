@@ -1,6 +1,6 @@
 // Small helpers for `npm run bench`: timing, child processes with peak memory, the report.
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 /** Median of a list of numbers. */
 export function median(values) {
@@ -91,6 +91,18 @@ function fmt(n) {
   return n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2);
 }
 
+function rowLine(r) {
+  return [
+        `#${r.issue}`,
+        r.name,
+        `${fmt(r.value)} ${r.unit}`,
+        r.baseline === null ? '—' : `${fmt(r.baseline)} ${r.unit} (${r.baselineName})`,
+        r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`,
+        `${r.better === 'lower' ? '≤' : '≥'} ${r.limit}${r.ratio === null ? ` ${r.unit}` : '×'}`,
+        r.ok ? 'yes' : '**no**',
+      ].join(' | ').replace(/^/, '| ').replace(/$/, ' |');
+}
+
 /** Writes the report as a Markdown table. */
 export function writeReport(path, header, notes = '') {
   const lines = [
@@ -100,19 +112,21 @@ export function writeReport(path, header, notes = '') {
     '',
     '| issue | measurement | value | baseline (same run) | ratio | target | met |',
     '|---|---|---|---|---|---|---|',
-    ...rows.map((r) =>
-      [
-        `#${r.issue}`,
-        r.name,
-        `${fmt(r.value)} ${r.unit}`,
-        r.baseline === null ? '—' : `${fmt(r.baseline)} ${r.unit} (${r.baselineName})`,
-        r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`,
-        `${r.better === 'lower' ? '≤' : '≥'} ${r.limit}${r.ratio === null ? ` ${r.unit}` : '×'}`,
-        r.ok ? 'yes' : '**no**',
-      ].join(' | ').replace(/^/, '| ').replace(/$/, ' |'),
-    ),
+    ...rows.map(rowLine),
     '',
     ...(notes ? [notes.trim(), ''] : []),
   ];
+  writeFileSync(path, lines.join('\n'));
+}
+
+/** Writes this run's rows into an existing report: each replaces the row of the same issue and name, or goes after the table's last row. */
+export function updateReport(path) {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  for (const r of rows) {
+    const line = rowLine(r);
+    const at = lines.findIndex((l) => l.startsWith(`| #${r.issue} | ${r.name} | `));
+    if (at !== -1) lines[at] = line;
+    else lines.splice(lines.findLastIndex((l) => l.startsWith('| #')) + 1, 0, line);
+  }
   writeFileSync(path, lines.join('\n'));
 }

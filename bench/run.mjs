@@ -1,11 +1,14 @@
 // `npm run bench`: every speed and memory target of the issues, each measured against a baseline
 // taken in the same run, printed as a table and written to docs/benchmarks.md.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleForBench } from './bundle.mjs';
-import { median, nodeJson, peakRssMb, record, rows, timeCommand, timeInTurns, writeReport } from './lib.mjs';
+import { median, nodeJson, peakRssMb, record, rows, timeCommand, timeInTurns, updateReport, writeReport } from './lib.mjs';
 import { installPeers, peerCommands } from './peers.mjs';
+import { benchCi } from './ci.mjs';
 
 await bundleForBench();
 const only = process.argv[2];
@@ -184,6 +187,87 @@ if (!only || only === 'check') {
   record({ issue: 7, name: 'check 300 generated ~4 KB runbooks, ShellCheck off, vs only parsing them', value: check, baseline: parse, baselineName: 'parse only', unit: 'ms', limit: 1.5 });
 }
 
+if (!only || only === 'glyphs') {
+  // Issue 18: glyph boxes cost about what GFM tasks cost; reading the pinned template from git
+  // costs little beside reading it from disk. Whole `runbook audit` processes, timed in turns.
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-bench-glyphs-'));
+  const section = (n, box) => `## Area ${n}\n\n\`\`\`\nBEFORE:\n${Array.from({ length: 10 }, (_, i) => `  ${box} Check ${n}.${i} is confirmed by the owner`).join('\n')}\n\`\`\`\n\n- ${box} Sign-off ${n}\n`;
+  const fenced = `# Review\n\n${Array.from({ length: 200 }, (_, n) => section(n, '□')).join('\n')}`;
+  // The same checks as GFM task items: a list of `- [ ]` in place of each fenced checklist.
+  const gfm = fenced.replace(/\`\`\`\nBEFORE:\n/g, 'BEFORE:\n\n').replace(/\n\`\`\`\n/g, '\n\n').replace(/^ {2}□ /gm, '- [ ] ').replace(/^- □ /gm, '- [ ] ');
+  writeFileSync(join(dir, 'glyphs.md'), fenced);
+  writeFileSync(join(dir, 'gfm.md'), gfm);
+  const audit = (file) => ({ argv: ['sh', '-c', '"$1" bin/runbook.js audit "$2" > /dev/null; [ $? -le 1 ]', 'sh', node, join(dir, file)] });
+  const [gfmMs, glyphMs] = timeInTurns([audit('gfm.md'), audit('glyphs.md')], { runs: 9 });
+  record({ issue: 18, name: '`runbook audit`, 2 200 `□` boxes (fenced checklists and list items) vs the same as `- [ ]` tasks (whole processes)', value: glyphMs, baseline: gfmMs, baselineName: '`- [ ]` tasks', unit: 'ms', limit: 1.2 });
+  // A template at a commit, and two session docs of it: one pins the commit, one pins no commit.
+  const git = (...args) => spawnSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@example.com', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@example.com' }, encoding: 'utf8' }).stdout.trim();
+  git('init', '-q');
+  writeFileSync(join(dir, 'template.md'), gfm);
+  git('add', 'template.md');
+  git('commit', '-q', '-m', 'template');
+  const commit = git('rev-parse', 'HEAD');
+  const hash = createHash('sha256').update(gfm).digest('hex');
+  const session = (pin) => `---\nrunbook:\n  template: template.md\n  commit: ${pin}\n  sha256: ${hash}\n---\n${gfm.replace(/- \[ \]/g, '- [x]')}`;
+  writeFileSync(join(dir, 'pinned.md'), session(commit));
+  writeFileSync(join(dir, 'unpinned.md'), session('null'));
+  const [diskMs, gitMs] = timeInTurns([audit('unpinned.md'), audit('pinned.md')], { runs: 9 });
+  record({ issue: 18, name: '`runbook audit` of a session doc, template read at its pinned commit (git) vs from disk (whole processes)', value: gitMs, baseline: diskMs, baselineName: 'template from disk', unit: 'ms', limit: 1.3 });
+  rmSync(dir, { recursive: true, force: true });
+  if (only) updateReport('docs/benchmarks.md');
+}
+
+if (!only || only === 'report') {
+  // Issue 20: the report of a 500-step session (recorded by a real `runbook run`) against parsing
+  // the doc and reading the journal; the page's size; the live page's update after a journal
+  // append, as the browser test measured it (test/report/watch.test.ts writes it).
+  const work = mkdtempSync(join(tmpdir(), 'runbook-bench-report-'));
+  const doc = join(work, 'session.md');
+  writeFileSync(doc, `# Session\n\n${Array.from({ length: 500 }, (_, i) => `- [ ] step ${i + 1}\n\n  \`\`\`bash { name=step-${i + 1} }\n  echo step ${i + 1}\n  \`\`\`\n`).join('\n')}`);
+  timeCommand([node, 'bin/runbook.js', 'run', doc, '--yes'], { runs: 1 });
+  const out = join(work, 'session.html');
+  const [floor, report] = timeInTurns([{ argv: [node, 'bench/report-floor.mjs', doc] }, { argv: [node, 'bin/runbook.js', 'report', doc, '-o', out] }], { runs: 11 });
+  record({ issue: 20, name: '`runbook report` of a 500-step session (whole process)', value: report, unit: 'ms', limit: 1000 });
+  record({ issue: 20, name: 'the same vs parsing the doc and reading its journal (whole processes)', value: report, baseline: floor, baselineName: 'parse + journal read', unit: 'ms', limit: 1.5 });
+  record({ issue: 20, name: 'size of that report page', value: statSync(out).size / 1024, unit: 'KB', limit: 1024 });
+  const latencyFile = new URL('./.out/watch-latency.json', import.meta.url);
+  if (!existsSync(latencyFile)) spawnSync('npx', ['vitest', 'run', 'test/report/watch.test.ts', '-t', 'shows a new bar'], { stdio: 'ignore' });
+  if (existsSync(latencyFile)) {
+    const { latencyMs } = JSON.parse(readFileSync(latencyFile, 'utf8'));
+    record({ issue: 20, name: 'live page: a journal append shown in the browser (measured by the browser test, not asserted)', value: latencyMs, unit: 'ms', limit: 250 });
+  }
+  rmSync(work, { recursive: true, force: true });
+  if (only) updateReport('docs/benchmarks.md');
+}
+
+if (!only || only === 'inline') {
+  // Issue 16: inline markup that made the parser's time grow with the square of a paragraph's
+  // markers costs about what flat text of the same size does. Whole `runbook audit` processes.
+  const work = mkdtempSync(join(tmpdir(), 'runbook-bench-inline-'));
+  const size = 100 * 1024;
+  const fill = (unit) => unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+  const docs = {
+    flat: `# T\n\n- [x] step\n\n${fill('word ')}\n`,
+    '50 000 unmatched `*a`': `# T\n\n- [x] step\n\n${fill('*a')}\n`,
+    '`a]` repeated': `# T\n\n- [x] step\n\n${fill('a]')}\n`,
+    'nested `[` then `]`': `# T\n\n- [x] step\n\n${'['.repeat(size / 2)}${']'.repeat(size / 2)}\n`,
+  };
+  const names = Object.keys(docs);
+  names.forEach((name, i) => writeFileSync(join(work, `${i}.md`), docs[name]));
+  const times = timeInTurns(names.map((_, i) => ({ argv: [node, 'bin/runbook.js', 'audit', join(work, `${i}.md`)] })), { runs: 5 });
+  names.slice(1).forEach((name, i) => {
+    record({ issue: 16, name: `\`runbook audit\` of a 100 KB paragraph of ${name} vs flat text of the same size (whole processes)`, value: times[i + 1], baseline: times[0], baselineName: 'flat 100 KB', unit: 'ms', limit: 2 });
+  });
+  rmSync(work, { recursive: true, force: true });
+  if (only) updateReport('docs/benchmarks.md');
+}
+
+if (!only || only === 'ci') {
+  // Issue 19: a light install (the bundle alone) and audit that scales (worker pool, model cache).
+  benchCi();
+  if (only) updateReport('docs/benchmarks.md');
+}
+
 // What a bare Node start costs here, with and without NODE_EXTRA_CA_CERTS (read at every start).
 const startCost = process.env.NODE_EXTRA_CA_CERTS
   ? (() => {
@@ -203,7 +287,7 @@ const notes = [
   'a bundled ES module with no code cache, so they include compiling the code on first use; the rows "code from V8 cache',
   'as in the CLI" load the same code as one CommonJS bundle through V8\'s code cache, as `runbook` does (the "started from',
   'V8 code cache" row measures what that saves for a whole `runbook run`). The CLI itself starts as CommonJS and loads',
-  'the code cache of the command it runs (one per command, written at build time).',
+  'the code cache of the command it runs (one per command, written on first use into the user cache folder).',
   'The whole `runbook run` of that block (load the CLI, parse the runbook, lock it, start the session shell, run the block,',
   'write its result line with fsync, the journal, the shell state, close) is compared with zx and maid in the #15 rows.',
   '',
@@ -214,6 +298,48 @@ const notes = [
   'that runs the others before it, `--quiet`) and txm 8.2.0 (a `check` test per block, run by bash) are installed into',
   '`bench/.peers` when the benchmark runs, never as dependencies of the package; none of them writes anything back into',
   'the document. txm cannot run the 200 000-line block: it fails the test when the output passes its 1 MiB buffer.',
+  '',
+  'Notes on the #19 rows. The package is made by `npm pack` and installed with `npm install --global --prefix` into an',
+  'empty folder; the baseline installs, the same way, the eleven packages the package used to depend on at run time',
+  "(`--prefer-offline`: both from npm's cache, as on a CI runner that caches it). `npx` runs in a project that installed",
+  'the tarball. The audit rows run whole `runbook audit . --format json` processes on 1 000 generated ~20 KB documents;',
+  'one-thread and pool runs are taken in turns (two rounds, medians), every output is compared byte for byte with the',
+  "one-thread uncached one. The pool's gain depends on free cores: this machine is shared (load average 7 to 11 on",
+  '2 cores while these rows ran), and the row "this machine at the time" shows what two threads could get then: the',
+  'same CPU-bound loop took 1.6× as long on two threads at once as on one, where two free cores give 0.5×.',
+  'Notes on the #20 rows. The 500-step session is recorded by a real `runbook run` of 500 one-line blocks; the baseline',
+  'is a Node script that parses the same doc with runbook\'s parser (a bundled ES module, no code cache) and reads and',
+  'decodes its journal. The live page\'s update is timed in headless chromium by test/report/watch.test.ts: from the',
+  '`block-end` event\'s time in the journal to the moment the new bar shows passed in the page (one clock), written to',
+  '`bench/.out/watch-latency.json` for the bench to report; it is not a timing assertion of the test.',
 ].join('\n');
+if (!only || only === 'evidence') {
+  // What keeping evidence costs a real run. The incident fixture (a fake service, four
+  // blocks, a probe row) played whole by `runbook run` from a fresh copy, with its evidence
+  // heading, option and column, against the same document without them; then a block writing a
+  // 5 MB log, kept (copied, masked, hashed) or not.
+  const work = mkdtempSync(join(tmpdir(), 'runbook-bench-evidence-'));
+  const source = 'fixtures/evidence/incident';
+  const text = readFileSync(join(source, 'incident.md'), 'utf8');
+  const plain = text.replace('## Capture evidence before mitigating', '## Capture before mitigating').replace(' evidence=work/api.log', '').replace('| Evidence |', '| Kept |');
+  const bigLog = (keep) => `# Big log\n\n\`\`\`bash${keep ? ' { evidence }' : ''}\nseq 1 700000 > big.log\n\`\`\`\n`;
+  const variant = (name, doc) => {
+    const dir = join(work, name);
+    cpSync(source, dir, { recursive: true });
+    writeFileSync(join(dir, 'incident.md'), doc);
+    return dir;
+  };
+  const fresh = (dir, file = 'incident.md') => ['sh', '-c', 'cd "$1" && rm -rf .runbook work && exec "$2" "$3" run "$4" --yes', 'sh', dir, node, join(process.cwd(), 'bin/runbook.js'), file];
+  const kept = variant('kept', text);
+  const none = variant('none', plain);
+  writeFileSync(join(kept, 'big.md'), bigLog(true));
+  writeFileSync(join(none, 'big.md'), bigLog(false));
+  const [withEvidence, without, bigKept, bigNone] = timeInTurns([{ argv: fresh(kept) }, { argv: fresh(none) }, { argv: fresh(kept, 'big.md') }, { argv: fresh(none, 'big.md') }], { runs: 9 });
+  record({ issue: 18, name: '`runbook run` of the incident fixture keeping evidence (9 copies, masked, hashed, linked) vs the same without (whole processes)', value: withEvidence, baseline: without, baselineName: 'no evidence', unit: 'ms', limit: 1.3 });
+  record({ issue: 18, name: '`runbook run` of a block writing a 5 MB log, kept as evidence vs not (whole processes)', value: bigKept, baseline: bigNone, baselineName: 'not kept', unit: 'ms', limit: 1.5 });
+  rmSync(work, { recursive: true, force: true });
+  if (only) updateReport('docs/benchmarks.md');
+}
+
 if (!only) writeReport('docs/benchmarks.md', header, notes);
 console.log(`\n${rows.filter((r) => r.ok).length}/${rows.length} targets met${only ? '' : '; written to docs/benchmarks.md'}`);

@@ -1,17 +1,32 @@
-// Bundles the CLI into dist/ with esbuild:
+// Bundles the CLI into dist/ with esbuild; the package ships only this (its dependencies are all
+// inside, so installing it installs nothing else):
 //   dist/cli.cjs           the entry: answers --version, else loads the bundle below
-//   dist/runbook.cjs       every command in one CommonJS bundle, loaded through V8's code cache
-//   dist/runbook-*-<command>.cache  that cache, one per command, written here by warm-up runs
+//   dist/runbook.cjs       every command in one CommonJS bundle, loaded through V8's code cache,
+//                          which is written on first use into the user's cache folder
 //   dist/tui.js            the play screen (ink and react), an ES module only `play` imports
 //   dist/chunks/           what the screen loads only on demand (React DevTools, never in use)
-//   dist/compile-cache.cjs the loader (also inside the entry) for the warm-up and the benchmarks
+//   dist/audit-worker.mjs  one thread of `audit`'s worker pool, and dist/pool-worker.mjs, the
+//                          pool's (tinypool's) side of that thread
+//   dist/compile-cache.cjs the loader (also inside the entry), for the benchmarks
 import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+
+/** A hash of every source file: caches written by one build are never read by another. */
+function sourceHash() {
+  const hash = createHash('sha256').update(pkg.version);
+  const src = new URL('../src/', import.meta.url);
+  for (const file of readdirSync(src, { recursive: true }).sort()) {
+    if (/\.tsx?$/.test(file)) hash.update(file).update(readFileSync(new URL(file, src)));
+  }
+  hash.update(readFileSync(new URL('../package-lock.json', import.meta.url)));
+  return hash.digest('hex').slice(0, 16);
+}
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -21,13 +36,21 @@ const common = {
   legalComments: 'none',
   minifyWhitespace: true,
   minifySyntax: true,
-  define: { __VERSION__: JSON.stringify(pkg.version), 'process.env.NODE_ENV': '"production"' },
+  metafile: true,
+  define: { __VERSION__: JSON.stringify(pkg.version), __BUILD__: JSON.stringify(`${pkg.version}-${sourceHash()}`), 'process.env.NODE_ENV': '"production"' },
 };
 // Some bundled CommonJS packages call require(); give the ES modules one.
 const esmRequire = { js: "import { createRequire as __runbookRequire } from 'node:module'; const require = __runbookRequire(import.meta.url);" };
 
+/** Every file each build took in: the packages among them are what THIRD-PARTY lists. */
+const inputs = new Set();
+const bundle = async (options) => {
+  const result = await build(options);
+  for (const input of Object.keys(result.metafile.inputs)) inputs.add(input);
+};
+
 // The play screen stays an ES module: yoga-layout, under ink, uses top-level await.
-await build({
+await bundle({
   ...common,
   entryPoints: { tui: 'src/tui/mount.tsx' },
   outdir: 'dist',
@@ -50,7 +73,34 @@ const screenBesideBundle = {
     b.onLoad({ filter: /[\\/]src[\\/]tui[\\/]load\.ts$/ }, () => ({ contents: "export const loadScreen = () => __runbookImport('./tui.js');", loader: 'js' }));
   },
 };
-await build({ ...common, entryPoints: { runbook: 'src/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, format: 'cjs', plugins: [screenBesideBundle] });
+
+/**
+ * tinypool starts its threads from its own entry file, found beside its module; bundled, that
+ * file is dist/pool-worker.mjs, beside the bundle.
+ */
+const poolWorkerBesideBundle = {
+  name: 'pool-worker-beside-bundle',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]tinypool[\\/]dist[\\/]index\.js$/ }, ({ path }) => {
+      const source = readFileSync(path, 'utf8');
+      const contents = source
+        .replace('fileURLToPath(import.meta.url + "/../entry/worker.js")', 'require("node:path").join(__dirname, "pool-worker.mjs")')
+        .replace('fileURLToPath(import.meta.url + "/../entry/process.js")', 'require("node:path").join(__dirname, "pool-process.mjs")')
+        .replace('new URL("../package.json", import.meta.url)', 'require("node:path").join(__dirname, "..", "package.json")');
+      if (contents.includes('import.meta.url')) throw new Error(`${path}: tinypool finds its files in a way this build does not know`);
+      return { contents, loader: 'js' };
+    });
+  },
+};
+await bundle({ ...common, entryPoints: { runbook: 'src/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, format: 'cjs', plugins: [screenBesideBundle, poolWorkerBesideBundle] });
+await bundle({
+  ...common,
+  entryPoints: { 'audit-worker': 'src/audit/worker.ts', 'pool-worker': join('node_modules', 'tinypool', 'dist', 'entry', 'worker.js') },
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  format: 'esm',
+  banner: esmRequire,
+});
 
 const bundleHash = createHash('sha256').update(readFileSync(new URL('../dist/runbook.cjs', import.meta.url))).digest('hex').slice(0, 12);
 const cjs = { ...common, outdir: 'dist', outExtension: { '.js': '.cjs' }, format: 'cjs' };
@@ -58,6 +108,7 @@ await build({ ...cjs, entryPoints: { 'compile-cache': 'src/compile-cache.ts' } }
 // CommonJS: Node starts a CommonJS entry sooner than an ES module.
 await build({ ...cjs, entryPoints: { cli: 'src/cli.ts' }, define: { ...common.define, __BUNDLE__: JSON.stringify(bundleHash) } });
 
-// The warm-up is only a speed-up: a machine where it cannot run still gets a working CLI.
-const warm = spawnSync(process.execPath, ['scripts/warm-cache.mjs', bundleHash], { encoding: 'utf8' });
-if (warm.status !== 0) process.stderr.write(`build: no code cache written (${(warm.stderr || warm.error?.message || '').trim()})\n`);
+// The folders of the packages inside the bundles, for scripts/third-party.mjs.
+const packages = new Set([...inputs].map((input) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1]).filter(Boolean));
+mkdirSync(new URL('../node_modules/.cache/runbook/', import.meta.url), { recursive: true });
+writeFileSync(new URL('../node_modules/.cache/runbook/bundled-packages.json', import.meta.url), `${JSON.stringify([...packages].sort(), null, 2)}\n`);

@@ -2,11 +2,13 @@
 // exit code. It is built as CommonJS (dist/cli.cjs): Node starts a CommonJS entry faster than an
 // ES module. `--version` is answered before anything else is loaded, so it costs a bare start.
 // Everything else lives in one CommonJS bundle loaded through V8's code cache (see
-// compile-cache.ts), one cache per command; the play screen is a separate ES module the bundle
-// imports on demand.
+// compile-cache.ts), one cache per command, written on first use into the user's cache folder
+// (see cache-dir.ts) for the Node version running; the play screen is a separate ES module the
+// bundle imports on demand.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { cacheName, loadCached } from './compile-cache.js';
+import { cacheDir } from './cache-dir.js';
+import { cacheName, loadCached, setFlagsFor } from './compile-cache.js';
 
 declare const __VERSION__: string;
 declare const __BUNDLE__: string;
@@ -16,7 +18,9 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   process.stdout.write(`${__VERSION__}\n`);
 } else {
   // RUNBOOK_NO_CODE_CACHE=1 compiles from source, as plain Node would.
-  const cache = process.env.RUNBOOK_NO_CODE_CACHE ? null : join(__dirname, cacheName(__BUNDLE__, argv[0]));
+  setFlagsFor(argv[0]);
+  // A cache fits one V8 (one Node version and architecture): each has a folder of its own.
+  const cache = process.env.RUNBOOK_NO_CODE_CACHE ? null : join(cacheDir(process.env), 'code', `node-${process.version}-${process.arch}`, cacheName(__BUNDLE__, argv[0]));
   const loaded = loadCached(join(__dirname, 'runbook.cjs'), cache, (specifier) => import(pathToFileURL(join(__dirname, specifier)).href));
   if (loaded.compiled && cache) process.once('exit', () => loaded.save());
   const { main } = loaded.exports as typeof import('./main.js');

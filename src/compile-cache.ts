@@ -1,6 +1,7 @@
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 
 /** A CommonJS bundle loaded through V8's code cache, and how to refresh that cache. */
@@ -23,6 +24,28 @@ const COMMANDS = new Set(['list', 'audit', 'check', 'tick', 'fill', 'new', 'rese
  */
 export function cacheName(bundle: string, command: string | undefined): string {
   return `runbook-${bundle}-${command !== undefined && COMMANDS.has(command) ? command : 'other'}.cache`;
+}
+
+/**
+ * Removes the caches of other builds of the bundle for the same command: once a new build runs,
+ * an older build's cache is never read again.
+ */
+function dropStale(folder: string, name: string): void {
+  const command = name.slice(name.lastIndexOf('-'));
+  for (const file of readdirSync(folder)) {
+    if (file !== name && file.startsWith('runbook-') && file.endsWith(command)) unlinkSync(join(folder, file));
+  }
+}
+
+/**
+ * Sets the V8 flags `command` runs with. A session (`run`) makes a little garbage per block for as
+ * long as it lasts: a heap kept small holds its memory flat however many blocks run. Flags are
+ * part of what V8 checks a code cache against, so they are set before the cache is read and
+ * before it is written, never in between (a cache written under other flags is rejected on every
+ * start).
+ */
+export function setFlagsFor(command: string | undefined): void {
+  if (command === 'run') setFlagsFromString('--optimize-for-size');
 }
 
 /**
@@ -54,12 +77,15 @@ export function loadCached(file: string, cacheFile: string | null, importer: (sp
     save() {
       if (cacheFile === null) return;
       // A temporary file renamed into place: a reader never sees half a cache.
-      const temp = join(dirname(cacheFile), `.${basename(cacheFile)}.${Date.now().toString(36)}${Math.random().toString(36).slice(2)}.tmp`);
+      const folder = dirname(cacheFile);
+      const temp = join(folder, `.${basename(cacheFile)}.${Date.now().toString(36)}${Math.random().toString(36).slice(2)}.tmp`);
       try {
+        mkdirSync(folder, { recursive: true });
+        dropStale(folder, basename(cacheFile));
         writeFileSync(temp, script.createCachedData());
         renameSync(temp, cacheFile);
       } catch {
-        // An installed copy may be read-only; the cache is only a speed-up.
+        // A read-only or full disk: the cache is only a speed-up.
         try {
           unlinkSync(temp);
         } catch {

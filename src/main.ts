@@ -1,4 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { EXIT, UserError } from './errors.js';
 // The duration grammar alone, not the whole parser: reading arguments must stay cheap.
@@ -37,11 +36,16 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .command('audit')
     .description('check filled session docs: unticked boxes, unfilled cells, failed results, times, gates, drift (runs nothing)')
     .argument('[inputs...]', 'files, folders (every *.md below) or globs; default: the current folder')
-    .option('--changed <ref>', 'only Markdown files added or changed since <ref> (git), filtered by the configured session-doc globs')
+    .option('--changed <ref>', 'only Markdown files added or changed since <ref> (git) within the inputs, filtered by the configured session-doc globs')
     .option('--format <format>', 'text, json, github or sarif', 'text')
+    .option('--evidence', 'stored evidence copies must be there: a missing one is an error, not a warning')
+    .option('--jobs <n>', 'documents audited in parallel, in worker threads (default: the number of cores)')
+    .option('--no-cache', 'parse every document again instead of using the models cached by earlier runs')
+    .option('--fail-on <level>', 'exit 1 on findings at this level or worse: error, warning or never', 'error')
+    .option('--summary <file>', 'also append a Markdown table of findings per file to <file> (as $GITHUB_STEP_SUMMARY)')
     .action(async (inputs: string[], options) => {
       const { auditCommand } = await import('./commands/audit.js');
-      exitCode = auditCommand(inputs, options, { ...io, cwd: io.cwd });
+      exitCode = await auditCommand(inputs, options, { ...io, cwd: io.cwd });
     });
 
   program
@@ -101,6 +105,29 @@ export async function main(argv: string[], io: Io): Promise<number> {
     });
 
   program
+    .command('report')
+    .description('draw a session: one self-contained HTML page with its timeline, gates, waits, summary and output (runs nothing)')
+    .argument('<file>', 'the session doc (its journal is read from .runbook/ beside it)')
+    .option('--format <format>', 'html (the page) or svg (the timeline alone)', 'html')
+    .option('-o, --output <file>', 'where to write it (default: <doc>.report.html beside the doc)')
+    .option('--open', 'open it in a browser, where there is one')
+    .action(async (file: string, options) => {
+      const { reportCommand } = await import('./commands/report.js');
+      exitCode = reportCommand(file, options, io);
+    });
+
+  program
+    .command('watch')
+    .description('serve a live, read-only page of a session for observers (127.0.0.1, random port and token); ends with the session or Ctrl-C')
+    .argument('<file>', 'the session doc')
+    .option('--host <address>', 'listen on this address instead of loopback (warns: anyone who reaches it with the address can watch)')
+    .option('--port <n>', 'listen on this port (default: a free one)', portNumber)
+    .action(async (file: string, options) => {
+      const { watchCommand } = await import('./commands/watch.js');
+      exitCode = await watchCommand(file, options, io);
+    });
+
+  program
     .command('play')
     .description('step through a runbook in the terminal: run, tick and fill as you go')
     .argument('<file>', 'the Markdown runbook (or, with --new, the template)')
@@ -111,6 +138,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--inventory <file>', 'an Ansible YAML inventory naming the hosts and groups of host=/hosts= blocks')
     .option('--ssh-config <file>', 'the ssh config to reach other hosts with (default: front matter ssh-config:, else ~/.ssh/config)')
     .option('--hosts <group=a,b>', 'give a group its hosts, in place of the inventory\'s (repeatable)', collect, [])
+    .option('--no-timeline', 'do not write the session\'s timeline (a Mermaid chart) at the end of the document')
+    .option('--watch', 'serve a live, read-only page of the session on 127.0.0.1 for observers (its address is printed)')
     .action(async (file: string, options) => {
       const { playCommand } = await import('./commands/play.js');
       exitCode = await playCommand(file, options, io);
@@ -136,10 +165,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--inventory <file>', 'an Ansible YAML inventory naming the hosts and groups of host=/hosts= blocks')
     .option('--ssh-config <file>', 'the ssh config to reach other hosts with (default: front matter ssh-config:, else ~/.ssh/config)')
     .option('--hosts <group=a,b>', 'give a group its hosts, in place of the inventory\'s (repeatable)', collect, [])
+    .option('--no-timeline', 'do not write the session\'s timeline (a Mermaid chart) at the end of the document')
     .action(async (file: string, options) => {
-      // A session makes a little garbage per block, for as long as it lasts: a heap kept small
-      // holds its memory flat however many blocks run (measured in the benchmarks).
-      setFlagsFromString('--optimize-for-size');
       const { runCommand } = await import('./commands/run.js');
       exitCode = await runCommand(file, options, io);
     });
@@ -176,6 +203,11 @@ function timeout(value: string): string {
 
 function lineNumber(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('a line number is a whole number from 1');
+  return Number(value);
+}
+
+function portNumber(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535) throw new InvalidArgumentError('a port is a whole number from 1 to 65535');
   return Number(value);
 }
 

@@ -11,9 +11,10 @@ const ALLOWED: Record<string, string[]> = {
   audit: ['parser'],
   check: ['parser', 'audit', 'session'],
   tui: ['parser', 'session'],
-  commands: ['parser', 'document', 'executor', 'session', 'audit', 'check', 'tui'],
+  report: ['parser', 'document', 'executor', 'session'],
+  commands: ['parser', 'document', 'executor', 'session', 'audit', 'check', 'tui', 'report'],
 };
-const SHARED = new Set(['errors', 'io', 'clock']);
+const SHARED = new Set(['errors', 'io', 'clock', 'cache-dir']);
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));

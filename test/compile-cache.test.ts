@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCached } from '../src/compile-cache.js';
+import { cacheName, loadCached } from '../src/compile-cache.js';
 
 function bundle(): { dir: string; file: string; cache: string } {
   const dir = mkdtempSync(join(tmpdir(), 'runbook-cache-'));
@@ -45,6 +46,21 @@ describe('loading the bundle through V8 code cache', () => {
     expect(loadCached(fresh.file, other.cache, importer).compiled).toBe(true);
   });
 
+  it('makes its folder, and drops the caches other builds left for the same command', () => {
+    const { dir, file } = bundle();
+    const folder = join(dir, 'cache', 'node-v20');
+    const cache = join(folder, cacheName('aaaaaaaaaaaa', 'list'));
+    mkdirSync(folder, { recursive: true });
+    for (const name of [cacheName('bbbbbbbbbbbb', 'list'), cacheName('bbbbbbbbbbbb', 'audit')]) writeFileSync(join(folder, name), 'old');
+    loadCached(file, cache, importer).save();
+    expect(readdirSync(folder).sort()).toEqual([cacheName('aaaaaaaaaaaa', 'list'), cacheName('bbbbbbbbbbbb', 'audit')].sort());
+    expect(loadCached(file, cache, importer).compiled).toBe(false);
+    // A folder that does not exist yet is made.
+    const deeper = join(dir, 'not', 'yet', cacheName('aaaaaaaaaaaa', 'run'));
+    loadCached(file, deeper, importer).save();
+    expect(readFileSync(deeper).length).toBeGreaterThan(0);
+  });
+
   it('never reads or writes a cache when given none', () => {
     const { file } = bundle();
     const loaded = loadCached(file, null, importer);
@@ -56,5 +72,28 @@ describe('loading the bundle through V8 code cache', () => {
     const { file } = bundle();
     const loaded = loadCached(file, join('/nonexistent-folder', 'bundle.cache'), importer);
     expect(() => loaded.save()).not.toThrow();
+  });
+});
+
+describe('the built CLI', () => {
+  it('starts every command from the cache its first run wrote, and never writes it again', () => {
+    const work = mkdtempSync(join(tmpdir(), 'runbook-cache-cli-'));
+    const folder = join(work, 'cache', 'code', `node-${process.version}-${process.arch}`);
+    const doc = join(work, 'doc.md');
+    writeFileSync(doc, '# Doc\n\n- [ ] Greet\n\n  ```bash\n  echo hi\n  ```\n');
+    const caches = () => new Map(readdirSync(folder).filter((n) => n.endsWith('.cache')).map((n) => [n, statSync(join(folder, n)).mtimeMs]));
+    // `run` sets V8 flags of its own: a cache written under other flags would be rejected (and
+    // written again) on every start.
+    const commands = [['run', doc, '--yes'], ['list', doc], ['audit', doc], ['check', doc]];
+    const runAll = () => {
+      for (const args of commands) {
+        spawnSync(process.execPath, [join(import.meta.dirname, '..', 'bin', 'runbook.js'), ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, RUNBOOK_CACHE_DIR: join(work, 'cache') } });
+      }
+    };
+    runAll();
+    const before = caches();
+    expect([...before.keys()].map((n) => /-([a-z]+)\.cache$/.exec(n)![1]).sort()).toEqual(['audit', 'check', 'list', 'run']);
+    runAll();
+    expect(caches()).toEqual(before);
   });
 });

@@ -1,4 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
@@ -15,6 +18,29 @@ describe('the bundled runbooks', () => {
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/^── block \d+ · /m);
   });
+});
+
+describe('the drill server', () => {
+  it('stops at once on SIGTERM, even with a client connection still open', async () => {
+    const portFile = join(mkdtempSync(join(tmpdir(), 'runbook-drill-')), 'port');
+    const server = spawn(process.execPath, ['docs/runbooks/scripts/drill.mjs', 'serve', '--role', 'primary', '--port-file', portFile], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => server.on('exit', resolve));
+    try {
+      while (!existsSync(portFile) || !readFileSync(portFile, 'utf8')) await new Promise((resolve) => setTimeout(resolve, 20));
+      // A request whose headers never end keeps its connection busy: close() alone waits for it.
+      const socket = connect(Number(readFileSync(portFile, 'utf8')), '127.0.0.1');
+      socket.on('error', () => {});
+      await new Promise((resolve) => socket.on('connect', resolve));
+      socket.write('GET /health HTTP/1.1\r\nHost: drill\r\n');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      server.kill('SIGTERM');
+      const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 10_000))]);
+      expect(code).toBe(0);
+      socket.destroy();
+    } finally {
+      if (server.exitCode === null) server.kill('SIGKILL');
+    }
+  }, 20_000);
 });
 
 describe('the layout', () => {
@@ -46,22 +72,38 @@ describe('the layout', () => {
     expect(readFileSync('dist/tui.js', 'utf8')).toContain('node_modules/ink/');
   });
 
-  it('starts commands from V8 code cached at build time, one cache per command, and still runs without it', () => {
-    const caches = readdirSync('dist').filter((f) => /^runbook-[0-9a-f]{12}-[a-z]+\.cache$/.test(f));
-    const commands = caches.map((f) => /-([a-z]+)\.cache$/.exec(f)![1]).sort();
-    expect(commands, 'the build writes a code cache for each command').toEqual(['audit', 'check', 'fill', 'list', 'new', 'other', 'play', 'reset', 'run', 'tick']);
-    const list = caches.find((f) => f.endsWith('-list.cache'))!;
-    const before = readFileSync(join('dist', list));
-    const withCache = runCli(['list', 'docs/runbooks/failover-drill.md', '--json']);
-    expect(withCache.code).toBe(0);
+  it('writes V8 code caches on first use into the user cache folder, one per command and Node version, and still runs without', () => {
+    const home = mkdtempSync(join(tmpdir(), 'runbook-home-'));
+    const env = { RUNBOOK_CACHE_DIR: '', XDG_CACHE_HOME: '', HOME: home };
+    const folder = join(home, '.cache', 'runbook', 'code', `node-${process.version}-${process.arch}`);
+    const caches = () => (existsSync(folder) ? readdirSync(folder).sort() : []);
+    const first = runCli(['list', 'docs/runbooks/failover-drill.md', '--json'], { env });
+    expect(first.code).toBe(0);
+    expect(caches()).toEqual([expect.stringMatching(/^runbook-[0-9a-f]{12}-list\.cache$/)]);
+    const [list] = caches();
+    const before = readFileSync(join(folder, list!));
+    const withCache = runCli(['list', 'docs/runbooks/failover-drill.md', '--json'], { env });
+    expect(withCache.stdout).toBe(first.stdout);
     // An accepted cache is left alone; a rejected one would be rewritten at exit.
-    expect(readFileSync(join('dist', list)).equals(before)).toBe(true);
-    const without = runCli(['list', 'docs/runbooks/failover-drill.md', '--json'], { env: { RUNBOOK_NO_CODE_CACHE: '1' } });
-    expect(without.code).toBe(0);
+    expect(readFileSync(join(folder, list!)).equals(before)).toBe(true);
+    const without = runCli(['list', 'docs/runbooks/failover-drill.md', '--json'], { env: { ...env, RUNBOOK_NO_CODE_CACHE: '1' } });
     expect(without.stdout).toBe(withCache.stdout);
-    // A mistyped command starts from the shared cache and leaves no cache of its own behind.
-    const typo = runCli(['lsit', 'docs/runbooks/failover-drill.md']);
-    expect(typo.code).toBe(2);
-    expect(readdirSync('dist').filter((f) => f.endsWith('.cache')).sort()).toEqual(caches.sort());
+    // A mistyped command shares one cache with the others that have none of their own.
+    expect(runCli(['lsit', 'docs/runbooks/failover-drill.md'], { env }).code).toBe(2);
+    expect(caches().map((f) => /-([a-z]+)\.cache$/.exec(f)![1])).toEqual(['list', 'other']);
+    // $XDG_CACHE_HOME, then RUNBOOK_CACHE_DIR, take precedence; nothing is shipped in dist/.
+    const xdg = mkdtempSync(join(tmpdir(), 'runbook-xdg-'));
+    runCli(['--help'], { env: { ...env, XDG_CACHE_HOME: xdg } });
+    expect(readdirSync(join(xdg, 'runbook', 'code'))).toEqual([`node-${process.version}-${process.arch}`]);
+    const own = mkdtempSync(join(tmpdir(), 'runbook-own-'));
+    runCli(['--help'], { env: { ...env, XDG_CACHE_HOME: xdg, RUNBOOK_CACHE_DIR: own } });
+    expect(readdirSync(own)).toEqual(['code']);
+    expect(readdirSync('dist').filter((f) => f.endsWith('.cache'))).toEqual([]);
+    // A cache folder that cannot be made costs the speed-up only.
+    const blocked = join(own, 'a-file');
+    writeFileSync(blocked, '');
+    const unwritable = runCli(['list', 'docs/runbooks/failover-drill.md', '--json'], { env: { ...env, RUNBOOK_CACHE_DIR: blocked } });
+    expect(unwritable.stderr).toBe('');
+    expect(unwritable.stdout).toBe(first.stdout);
   });
 });

@@ -1,31 +1,33 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { parseRunbook, type Runbook } from '../parser/index.js';
 import type { AuditConfig } from './config.js';
+import { cachedModel } from './model-cache.js';
 import { RULES } from './rules/index.js';
+import { pinnedTemplate } from './template.js';
 import type { AuditContext, Finding } from './types.js';
 
-/** The template a session doc names in its front matter (`runbook.template`), if any. */
-function templateOf(file: string, model: Runbook): { ref: string | null; template: AuditContext['template'] } {
-  const record = model.frontMatter?.data.runbook;
-  const ref = record && typeof record === 'object' ? (record as Record<string, unknown>).template : undefined;
-  if (typeof ref !== 'string') return { ref: null, template: null };
-  const path = resolve(dirname(file), ref);
-  if (!existsSync(path)) return { ref, template: null };
-  const text = readFileSync(path, 'utf8');
-  return { ref, template: { path, text, model: parseRunbook(text) } };
+export { templateRef } from './template.js';
+
+/**
+ * The text of a line (1-based), trimmed, for each finding in `text`: what a finding's fingerprint
+ * holds of its place, so the same finding keeps it when lines above it come or go.
+ */
+export function lineSnippets(text: string): (line: number) => string {
+  let lines: string[] | undefined;
+  return (line) => (lines ??= text.split('\n'))[line - 1]?.trim() ?? '';
 }
 
-/** Every finding for one document, in line order. Reads files only; never runs anything. */
-export function auditDocument(file: string, text: string, config: AuditConfig, now = new Date()): Finding[] {
-  const model = parseRunbook(text);
-  const { ref, template } = templateOf(file, model);
-  const context: AuditContext = { file, text, model, template, templateRef: ref, placeholders: config.placeholders, pendingWords: config.pendingWords, now };
+/**
+ * Every finding for one document, in line order. Reads files only; never runs anything. `cache`
+ * is the folder of cached models (see model-cache.ts), or null to parse every time.
+ */
+export function auditDocument(file: string, text: string, config: AuditConfig, now = new Date(), cache: string | null = null): Finding[] {
+  const model = cachedModel(text, cache);
+  const context: AuditContext = { file, text, model, ...pinnedTemplate(file, model), placeholders: config.placeholders, pendingWords: config.pendingWords, now };
+  const snippet = lineSnippets(text);
   const findings: Finding[] = [];
   for (const rule of RULES) {
     const level = config.rules[rule.id] ?? rule.severity;
     if (level === 'off') continue;
-    for (const hit of rule.check(context)) findings.push({ file, line: hit.line, column: hit.column, severity: level, ruleId: rule.id, message: hit.message });
+    for (const hit of rule.check(context)) findings.push({ file, line: hit.line, column: hit.column, severity: level, ruleId: rule.id, message: hit.message, snippet: snippet(hit.line) });
   }
   return findings.sort((a, b) => a.line - b.line || a.column - b.column);
 }

@@ -43,6 +43,46 @@ export function expandInputs(inputs: string[], cwd: string): string[] {
 }
 
 /**
+ * The repository's top folder (git's top level) for `cwd`, or `cwd` itself outside a git
+ * checkout: SARIF and annotation paths start there, whatever folder the audit runs in.
+ */
+export function repositoryRoot(cwd: string): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return resolve(cwd);
+  }
+}
+
+/**
+ * The Markdown files under `cwd` as git sees them — tracked, and new ones it does not ignore —
+ * relative to `cwd`, or null outside a git checkout.
+ */
+function gitMarkdown(cwd: string): string[] | null {
+  try {
+    const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '*.md'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    // A file deleted but not yet committed is still listed as tracked.
+    return [...new Set(listed.split('\0'))].filter((name) => name && existsSync(join(cwd, name)));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What `audit` looks at without inputs: the session docs under `cwd` — documents whose front
+ * matter names the template they were made from (as `runbook new` and `play --new` write it),
+ * or that match the configured session-doc globs — found through git where there is a checkout
+ * (so `.gitignore` is honoured), else by walking the folder. Templates, fixtures and other
+ * Markdown are counted as skipped.
+ */
+export function sessionDocs(cwd: string, config: AuditConfig, isSession: (file: string) => boolean): { files: string[]; skipped: number } {
+  const all = gitMarkdown(cwd) ?? expandInputs(['.'], cwd);
+  const globs = config.sessionDocs.length ? picomatch(config.sessionDocs) : () => false;
+  const files = all.filter((file) => globs(toPosix(relative(config.root, resolve(cwd, file)))) || isSession(file)).sort();
+  return { files, skipped: all.length - files.length };
+}
+
+/**
  * The Markdown files added or modified since `ref` (from its merge base with HEAD, as a pull
  * request sees them), including edits not committed yet and new files git does not ignore, kept
  * when they match the configured session-doc globs (all, without any). In a clean checkout, as in

@@ -11,6 +11,8 @@ export interface Finding {
   severity: Severity;
   ruleId: string;
   message: string;
+  /** The finding's line, trimmed: SARIF fingerprints hold it so they survive edits elsewhere. */
+  snippet?: string;
 }
 
 /** What a rule sees of one document. */
@@ -18,10 +20,15 @@ export interface AuditContext {
   file: string;
   text: string;
   model: Runbook;
-  /** The template the session doc was created from, when its front matter names one that exists. */
+  /**
+   * The template the session doc was created from, as it was then (at the pinned commit, or today's
+   * file while its SHA-256 is the pinned one), when its front matter names one.
+   */
   template: { path: string; text: string; model: Runbook } | null;
   /** The path the front matter names, when it names one. */
   templateRef: string | null;
+  /** Why the template cannot be compared (unreadable, or changed since and its commit unknown). */
+  templateNote: { field: 'template' | 'sha256'; message: string } | null;
   placeholders: string[];
   pendingWords: string[];
   now: Date;

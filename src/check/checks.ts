@@ -178,10 +178,10 @@ export const unknownOption: Check = {
 };
 
 /** A check that reports the parser's own problems of one kind, where the parser found them. */
-function problemCheck(id: string, description: string): Check {
+function problemCheck(id: string, description: string, severity: Check['severity'] = 'error'): Check {
   return {
     id,
-    severity: 'error',
+    severity,
     description,
     check: ({ model }) => model.problems.filter((p) => p.ruleId === id).map((p) => ({ line: p.line, column: p.column, message: p.message })),
   };
@@ -201,6 +201,9 @@ export const unsupportedOption = problemCheck('unsupported-option', 'A block ask
 
 /** A document nested past the parser's limits: it was not read, so nothing else was checked. */
 export const nestingLimit = problemCheck('nesting-limit', 'Block quotes or list items nest too deep for the document to be read.');
+
+/** A paragraph with more inline markup than the parser reads: the rest of it was read as plain text. */
+export const inlineLimit = problemCheck('inline-limit', 'A paragraph holds more inline markup than runbook reads; the rest of it was read as plain text.', 'warning');
 
 const DESTRUCTIVE: Array<[RegExp, string]> = [
   [/\brm\s+(?:-[a-zA-Z]*r[a-zA-Z]*f|-[a-zA-Z]*f[a-zA-Z]*r|-r\s+-f|-f\s+-r|--recursive\s+--force|--force\s+--recursive)\b/, 'rm -rf'],
@@ -314,7 +317,7 @@ export const quotedPlaceholder: Check = {
 };
 
 /** Every check, in report order. */
-export const CHECKS: Check[] = [placeholder, quotedPlaceholder, shellSyntax, shellcheck, deadLink, undefinedVariable, duplicateName, unknownOption, blockOptions, optionValue, unsupportedOption, unclosedFence, nestingLimit, destructiveCommand, scenarioRow, unmeasurableGate];
+export const CHECKS: Check[] = [placeholder, quotedPlaceholder, shellSyntax, shellcheck, deadLink, undefinedVariable, duplicateName, unknownOption, blockOptions, optionValue, unsupportedOption, unclosedFence, nestingLimit, inlineLimit, destructiveCommand, scenarioRow, unmeasurableGate];
 
 /**
  * Runs every check over many runbooks. All their bash blocks are first parsed together in one

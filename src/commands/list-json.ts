@@ -1,6 +1,6 @@
 import { MASK } from '../executor/redact.js';
-import type { Block, Runbook } from '../parser/index.js';
-import { declaredSecrets } from '../parser/index.js';
+import type { Block, Runbook, Table, Task } from '../parser/index.js';
+import { declaredSecrets, gateColumns } from '../parser/index.js';
 import { isRollback } from '../session/steps.js';
 
 /** The stable JSON form of `runbook list --json`, documented in docs/list-json.md. */
@@ -22,11 +22,25 @@ export interface ListJson {
     unknownOptions: string[];
     result: null | { outcome: string; exitCode: number | null; durationMs: number; at: string; operator: string; reason: string | null };
   }>;
-  tasks: Array<{ line: number; checked: boolean; text: string; section: string | null }>;
+  tasks: Array<{
+    line: number;
+    checked: boolean;
+    text: string;
+    section: string | null;
+    /** `task` (a GFM task item), `glyph-item` (`- □ item`) or `glyph-line` (a line of a plain fenced checklist). */
+    kind: Task['kind'];
+    /** True for glyph boxes: runbook's extension, shown by GitHub as text, not as a checkbox. */
+    extension: boolean;
+    /** The box as written: `[ ]`, `[x]`, `□`, `☑`, … */
+    box: string;
+  }>;
   tables: Array<{
     line: number;
     section: string | null;
     header: string[];
+    /** The column read as the expected value (a gate: `< 60 s`) and the one read as measured, or null. */
+    expected: string | null;
+    measured: string | null;
     rows: Array<{ line: number; cells: Array<{ text: string; checkbox: string | null; fillable: boolean }> }>;
   }>;
   scenarios: Array<{ id: string; name: string; line: number; section: string | null; command: string | null; until: string | null; gate: string | null; gateSeconds: number | null; gateOp: string | null; problem: string | null }>;
@@ -35,7 +49,7 @@ export interface ListJson {
 }
 
 /** Builds the JSON form from a parsed runbook. */
-export function toListJson(file: string, model: Runbook): ListJson {
+export function toListJson(file: string, model: Runbook, text: string): ListJson {
   const sectionName = (index: number | null) => (index === null ? null : model.sections[index]!.text);
   const taskLine = (index: number | null) => (index === null ? null : model.tasks[index]!.line);
   return {
@@ -67,11 +81,15 @@ export function toListJson(file: string, model: Runbook): ListJson {
       checked: task.checked,
       text: task.text,
       section: sectionName(task.section),
+      kind: task.kind,
+      extension: task.kind !== 'task',
+      box: text.slice(task.checkboxSpan.start, task.checkboxSpan.end),
     })),
     tables: model.tables.map((table) => ({
       line: table.line,
       section: sectionName(table.section),
       header: table.header,
+      ...gateHeaders(model, table),
       rows: table.rows.map((row) => ({
         line: row.line,
         cells: row.cells.map((cell) => ({ text: cell.text, checkbox: cell.checkbox, fillable: cell.kind === 'fillable' })),
@@ -92,6 +110,12 @@ export function toListJson(file: string, model: Runbook): ListJson {
     variables: variables(model),
     problems: model.problems,
   };
+}
+
+/** The headers of the columns read as expected and as measured, where a table has both. */
+export function gateHeaders(model: Runbook, table: Table): { expected: string | null; measured: string | null } {
+  const { gate, measured } = gateColumns(table, model.frontMatter);
+  return gate === -1 || measured === -1 ? { expected: null, measured: null } : { expected: table.header[gate]!, measured: table.header[measured]! };
 }
 
 /**

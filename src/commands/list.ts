@@ -2,18 +2,18 @@ import { readSource } from '../document/source.js';
 import { EXIT } from '../errors.js';
 import { println, type Io } from '../io.js';
 import { parseRunbook, type Runbook } from '../parser/index.js';
-import { isRollback } from '../session/steps.js';
-import { toListJson, variables } from './list-json.js';
+import { isRollback, keepsEvidence } from '../session/steps.js';
+import { gateHeaders, toListJson, variables } from './list-json.js';
 
 /** `runbook list FILE [--json]`: an outline of what the engine sees in a runbook. */
 export function listCommand(file: string, options: { json?: boolean }, io: Io): number {
   const source = readSource(file);
   const model = parseRunbook(source.text);
   if (options.json) {
-    println(io.stdout, JSON.stringify(toListJson(file, model), null, 2));
+    println(io.stdout, JSON.stringify(toListJson(file, model, source.text), null, 2));
     return EXIT.ok;
   }
-  for (const line of outline(file, model)) println(io.stdout, line);
+  for (const line of outline(file, model, source.text)) println(io.stdout, line);
   return EXIT.ok;
 }
 
@@ -23,7 +23,7 @@ interface Item {
 }
 
 /** The readable outline: every section with its blocks, tasks and tables in document order. */
-export function outline(file: string, model: Runbook): string[] {
+export function outline(file: string, model: Runbook, text: string): string[] {
   const lines = [`${model.title ?? '(untitled)'}  —  ${file}`];
   const items: Item[] = [];
   const depthOf = (section: number | null) => (section === null ? 0 : model.sections[section]!.depth);
@@ -39,11 +39,14 @@ export function outline(file: string, model: Runbook): string[] {
         ? ' — not run'
         : ` — not runnable: ${block.skipReason}`;
     const rollback = block.runnable && isRollback(model, block) ? ' — rollback: runs only after a failure' : '';
-    items.push({ offset: block.span.start, text: `${pad}${block.runnable ? '▶' : '·'} L${block.line} \`${block.lang || 'text'}\`${name}${status}${rollback}` });
+    const kept = block.evidence ? ` · evidence at L${block.evidence.line}` : block.runnable && keepsEvidence(model, block) ? ' · keeps evidence' : '';
+    items.push({ offset: block.span.start, text: `${pad}${block.runnable ? '▶' : '·'} L${block.line} \`${block.lang || 'text'}\`${name}${status}${rollback}${kept}` });
   }
   for (const task of model.tasks) {
     const pad = '  '.repeat(depthOf(task.section));
-    items.push({ offset: task.span.start, text: `${pad}${task.checked ? '[x]' : '[ ]'} L${task.line} ${task.text}` });
+    const box = task.kind === 'task' ? (task.checked ? '[x]' : '[ ]') : text.slice(task.checkboxSpan.start, task.checkboxSpan.end);
+    const kind = task.kind === 'glyph-line' ? ' (checklist line)' : '';
+    items.push({ offset: task.span.start, text: `${pad}${box} L${task.line} ${task.text}${kind}` });
   }
   for (const table of model.tables) {
     const pad = '  '.repeat(depthOf(table.section));
@@ -54,6 +57,8 @@ export function outline(file: string, model: Runbook): string[] {
     const parts = [`${table.rows.length} rows`, `columns: ${table.header.join(', ')}`];
     if (boxes.length) parts.push(`${ticked}/${boxes.length} boxes answered`);
     parts.push(`${cells.length - fillable}/${cells.length} cells filled`);
+    const { expected, measured } = gateHeaders(model, table);
+    if (expected !== null) parts.push(`"${measured}" read as measured against "${expected}" as expected`);
     items.push({ offset: table.span.start, text: `${pad}▦ L${table.line} table: ${parts.join(' · ')}` });
   }
   for (const scenario of model.scenarios) {

@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { serveWatch } from '../report/serve.js';
 import { println, type Io } from '../io.js';
 import { Session } from '../session/engine.js';
 import { prepare } from '../session/prepare.js';
@@ -22,6 +23,8 @@ export interface PlayOptions {
   inventory?: string;
   sshConfig?: string;
   hosts?: string[];
+  timeline?: boolean;
+  watch?: boolean;
 }
 
 /** `runbook play FILE`: step an operator through a runbook in the terminal. */
@@ -31,13 +34,15 @@ export async function playCommand(file: string, options: PlayOptions, io: Io): P
   }
   const path = options.new ? await createSession(file, undefined, io) : file;
   if (options.new) println(io.stdout, `${path}: new session doc from ${file}`);
-  const prepared = prepare({ file: path, mode: 'play', env: io.env, cwd: io.cwd, sets: options.set, timeout: options.timeout, startIn: options.cwd, inventory: options.inventory, sshConfig: options.sshConfig, hosts: options.hosts });
+  const prepared = prepare({ file: path, mode: 'play', env: io.env, cwd: io.cwd, sets: options.set, timeout: options.timeout, startIn: options.cwd, timeline: options.timeline, inventory: options.inventory, sshConfig: options.sshConfig, hosts: options.hosts });
   for (const note of prepared.inventory?.notes ?? []) println(io.stderr, `runbook: note: ${note}`);
   const resume = await askResume(io, prepared);
   // A secret is never saved with the shell's state: a resume asks for it again.
   if (resume) for (const name of withheldSecrets(prepared.file, prepared.env)) prepared.missing.push({ name, lines: [], secret: true });
   await askMissing(io, prepared);
   const session = await Session.start(prepared, { command: 'play', operator: () => operatorName(io.env, io.cwd), version: __VERSION__, resume, env: io.env });
+  const watch = options.watch ? await serveWatch(path, { host: '127.0.0.1', env: io.env }) : null;
+  if (watch) println(io.stdout, `live page for observers (read-only): ${watch.url}`);
   const stop = io.onSignal?.((signal) => session.player.abort(`${signal}: the terminal closed or the tool was stopped`));
   try {
     const steps = buildSteps(prepared.doc.model);
@@ -50,5 +55,6 @@ export async function playCommand(file: string, options: PlayOptions, io: Io): P
   // The screen is gone: the summary stays in the terminal.
   if (scenarios.length) println(io.stdout, `\n${scenarioTable(scenarios)}\n`);
   await session.end({ processes: await askProcesses(io, session.running()) });
+  await watch?.close();
   return session.exitCode();
 }

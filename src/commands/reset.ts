@@ -1,13 +1,15 @@
 import { Document } from '../document/document.js';
 import { applyEdits } from '../document/edits.js';
 import { resetEdits } from '../document/ops.js';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { evidenceRoot } from '../session/evidence.js';
 import { sha256 } from '../document/source.js';
 import { EXIT, UserError } from '../errors.js';
 import { println, type Io } from '../io.js';
 import { LineIndex } from '../parser/index.js';
 
-/** `runbook reset FILE [--cells]`: untick everything and remove result lines (and time cells). */
+/** `runbook reset FILE [--cells]`: untick everything and remove result and evidence lines (and time cells); stored evidence stays. */
 export function resetCommand(file: string, options: { cells?: boolean }, io: Io): number {
   const doc = Document.open(file, { lock: 'runbook reset' });
   try {
@@ -23,10 +25,14 @@ export function resetCommand(file: string, options: { cells?: boolean }, io: Io)
     doc.replaceText(applyEdits(text, edits), 'the reset');
     const lines = new LineIndex(text);
     for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
-      const before = text.slice(edit.start, edit.end).trim();
-      const what = edit.text === '' && /^\*runbook:\*/.test(before) ? 'result line removed' : `${before || '(empty)'} → ${edit.text.trim() || '(empty)'}`;
-      println(io.stdout, `${file}:${lines.line(edit.start)}  ${what}`);
+      const raw = text.slice(edit.start, edit.end);
+      const before = raw.trim();
+      const removed = edit.text === '' ? (/^\*runbook:\*/.test(before) ? 'result line removed' : /^\*evidence:\*/.test(before) ? 'evidence line removed' : /^<!-- session timeline/.test(before) ? 'timeline removed' : null) : null;
+      const what = removed ?? `${before || '(empty)'} → ${edit.text.trim() || '(empty)'}`;
+      println(io.stdout, `${file}:${lines.line(edit.start + raw.length - raw.trimStart().length)}  ${what}`);
     }
+    // The copies are the record of what was seen: a reset of the document never deletes them.
+    if (existsSync(evidenceRoot(file))) println(io.stdout, `${file}: stored evidence in ${relative(io.cwd, evidenceRoot(file)) || '.'} is kept (chain of custody); delete it yourself if it must go`);
     return EXIT.ok;
   } finally {
     doc.close();

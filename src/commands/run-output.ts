@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { conflictText } from '../document/conflict.js';
 import { UserError } from '../errors.js';
-import type { ExecEvent } from '../executor/types.js';
+import type { StepEvent } from '../session/poll.js';
 import { println, type Io } from '../io.js';
 import { formatSeconds, type Block, type Scenario } from '../parser/index.js';
 import { resolvedCode, usedVariables } from '../session/display.js';
@@ -21,7 +21,7 @@ export function textReporter(io: Io, file: string, total: { main: number; rollba
   const prefix = new HostPrefixer();
   return {
     /** Prints a step's output as it comes; a host's lines start with its name. */
-    output(event: ExecEvent): void {
+    output(event: StepEvent): void {
       if (event.type !== 'output' || !event.text) return;
       (event.stream === 'stdout' ? io.stdout : io.stderr).write(event.host ? prefix.push(event.host, event.text) : event.text);
       endedLine = event.text.endsWith('\n');
@@ -37,6 +37,7 @@ export function textReporter(io: Io, file: string, total: { main: number; rollba
     end(report: StepReport): void {
       log.end(endedLine);
       println(io.stdout, outcomeLine(report));
+      for (const line of report.evidence) println(io.stdout, `  ${line}`);
       if (report.failed) log.error(file, stepLine(report.step), `${stepName(report.step)} ${outcomeLine(report).slice(2)}`);
     },
   };

@@ -26,14 +26,16 @@ export interface RunOptions {
   inventory?: string;
   sshConfig?: string;
   hosts?: string[];
+  timeline?: boolean;
 }
 
 /** `runbook run FILE`: runs the runnable blocks and scenario rows in order, headless, for CI and scripts. */
 export async function runCommand(file: string, options: RunOptions, io: Io): Promise<number> {
   const outputs = [options.report && { flag: '--report', path: options.report }, options.junit && { flag: '--junit', path: options.junit }].filter((o) => !!o);
   const onFailure = options.onFailure ?? (options.keepGoing ? 'continue' : undefined);
-  const prepared = prepare({ file, mode: 'run', env: io.env, cwd: io.cwd, sets: options.set, timeout: options.timeout, startIn: options.cwd, only: options.only, from: options.from, confirm: options.confirm, outputs, onFailure, resume: options.resume, inventory: options.inventory, sshConfig: options.sshConfig, hosts: options.hosts }, { dryRun: options.dryRun });
+  const prepared = prepare({ file, mode: 'run', env: io.env, cwd: io.cwd, sets: options.set, timeout: options.timeout, startIn: options.cwd, only: options.only, from: options.from, confirm: options.confirm, outputs, onFailure, resume: options.resume, timeline: options.timeline, inventory: options.inventory, sshConfig: options.sshConfig, hosts: options.hosts }, { dryRun: options.dryRun });
   for (const note of prepared.inventory?.notes ?? []) println(io.stderr, `runbook: note: ${note}`);
+  for (const warning of prepared.warnings) println(io.stderr, `runbook: warning: ${warning}`);
   if (options.dryRun) {
     printPlan(io, prepared, (text) => redact(text, prepared.secrets));
     prepared.doc.close();

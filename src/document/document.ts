@@ -1,25 +1,28 @@
 import { close, closeSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { monotonicMs } from '../clock.js';
-import { checkboxOf, NESTING_RULE, parseRunbook, updateRunbook, type CheckboxState, type Runbook } from '../parser/index.js';
+import { checkboxOf, NESTING_RULE, parseRunbook, rowName, updateRunbook, type CheckboxState, type Runbook } from '../parser/index.js';
 import { describeAnchor, resolve, type Anchor } from './anchors.js';
 import { carryEdit } from './carry.js';
 import { ConflictError, keepBeside, type Conflict } from './conflict.js';
 import { applyEdits, applyEditsToBytes, type Edit } from './edits.js';
 import { acquireLock } from './lock.js';
-import { cellText, columnFamily, fillCellEdits, fillMissingCellsEdits, resultLineEdits, setCheckboxEdits, tickTaskEdits } from './ops.js';
+import { blockBodyEdits, cellText, evidenceLineEdits, fillCellEdits, fillMissingCellsEdits, resultLineEdits, resultWithEvidenceEdits, setCheckboxEdits, tickTaskEdits } from './ops.js';
 import { changedSource, decodeSource, readSource, type Source } from './source.js';
 import { stampOf } from './stamp.js';
+import { timelineEdit } from './timeline.js';
 import { formatTime } from './time.js';
 import { readWhole, readWholeFd, type Whole } from './whole.js';
-import { replaceFile, sweepTemporaries, type Replaced } from './write.js';
+import { flushFolders, replaceFile, sweepTemporaries, type Replaced } from './write.js';
 
 /** A change to make, anchored by identity so it can be found again after someone else's edit. */
 export type Change =
   | { kind: 'task'; anchor: Anchor & { kind: 'task' }; checked: boolean }
   | { kind: 'checkbox'; anchor: Anchor & { kind: 'cell' }; state: CheckboxState }
   | { kind: 'fill'; anchor: Anchor & { kind: 'cell' }; value: string }
-  | { kind: 'result'; anchor: Anchor & { kind: 'block' }; line: string };
+  | { kind: 'result'; anchor: Anchor & { kind: 'block' }; line: string; /** The evidence line to write under it, in the same write. */ evidence?: string }
+  | { kind: 'evidence'; anchor: Anchor & { kind: 'block' }; line: string }
+  | { kind: 'body'; anchor: Anchor & { kind: 'block' }; body: string };
 
 /** What one change did, for the one line each command prints. */
 export interface ChangeReport {
@@ -86,6 +89,7 @@ export class Document {
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
     } finally {
+      flushFolders();
       this.release?.();
       this.release = null;
     }
@@ -241,6 +245,29 @@ export class Document {
     }
     closeSync(replaced.fd);
     this.yieldTo(replaced.bytes, [what], 'its edits were computed on the version before');
+  }
+
+  /**
+   * Writes the session timeline (see `timelineEdit`): a block of `lang` at the end of the
+   * document, replacing the one there. Someone else's edit meanwhile is taken as it is, since the
+   * timeline anchors on nothing of theirs; returns whether anything changed.
+   */
+  writeTimeline(lang: string, body: string): boolean {
+    this.settle();
+    try {
+      if (stampOf(this.path) !== this.source.stamp) {
+        const whole = readWhole(this.path);
+        if (!whole.bytes.equals(this.source.bytes)) this.adopt(whole.bytes, whole.stamp);
+      }
+    } catch (error) {
+      if (error instanceof UserError) throw error;
+      throw new UserError(`${this.path} was removed or became unreadable during the session; no timeline was written`);
+    }
+    const { text } = this.source;
+    const edit = timelineEdit(text, lang, body, this.source.eol);
+    if (text.slice(edit.start, edit.end) === edit.text) return false;
+    this.replaceText(applyEdits(text, [edit]), 'the timeline');
+    return true;
   }
 
   /**
@@ -444,26 +471,49 @@ function plan(text: string, model: Runbook, change: Change, path: string): Plann
   if (change.kind === 'task') {
     const task = model.tasks[found.index]!;
     edits = tickTaskEdits(text, task, change.checked);
-    if (inPlace(text, model, edits)) flip = () => (task.checked = change.checked);
+    // A glyph box's sign can change how its list or block pairs signs: that one is parsed again.
+    if (task.kind === 'task' && inPlace(text, model, edits)) flip = () => (task.checked = change.checked);
     line = task.line;
     what = `task "${task.text}"`;
     before = text.slice(task.checkboxSpan.start, task.checkboxSpan.end);
+  } else if (change.kind === 'body') {
+    const block = model.blocks[found.index]!;
+    line = block.line;
+    what = `code of ${block.name ? `block "${block.name}"` : `the block at line ${block.line}`}`;
+    before = block.body;
+    try {
+      edits = blockBodyEdits(text, block, change.body, model.eol);
+    } catch (error) {
+      throw new UserError(`${path}:${block.line}: ${(error as Error).message}`);
+    }
+    // Code that would end the fence early (a line of backticks, say) is not the block's any more.
+    // The body keeps the file's line endings; the edit may have others.
+    const lines = (body: string | undefined) => body?.split(/\r\n|\r|\n/).join('\n');
+    if (edits.length && lines(parseRunbook(applyEdits(text, edits)).blocks[found.index]?.body) !== lines(change.body)) {
+      throw new UserError(`${path}:${block.line}: the edited code cannot be saved into the block as it is (a line of it would end the fence or change what the block is); nothing was written`);
+    }
   } else if (change.kind === 'result') {
     const block = model.blocks[found.index]!;
-    edits = resultLineEdits(text, block, change.line, model.eol);
+    edits = change.evidence === undefined ? resultLineEdits(text, block, change.line, model.eol) : resultWithEvidenceEdits(text, block, change.line, change.evidence, model.eol);
     line = block.result?.line ?? block.line;
     what = `result of ${block.name ? `block "${block.name}"` : `the block at line ${block.line}`}`;
     before = block.result ? text.slice(block.result.span.start, block.result.span.end) : '(none)';
+  } else if (change.kind === 'evidence') {
+    const block = model.blocks[found.index]!;
+    edits = evidenceLineEdits(text, block, change.line, model.eol);
+    line = block.evidence?.line ?? block.result?.line ?? block.line;
+    what = `evidence of ${block.name ? `block "${block.name}"` : `the block at line ${block.line}`}`;
+    before = block.evidence ? text.slice(block.evidence.span.start, block.evidence.span.end) : '(none)';
   } else {
     const table = model.tables[found.index]!;
     const row = table.rows[found.row!]!;
     const cell = row.cells[found.column!]!;
     line = row.line;
-    what = `cell "${table.header[found.column!]}" of row "${row.cells[0]!.text}"`;
+    what = `cell "${table.header[found.column!]}" of row "${rowName(table, row)}"`;
     before = cell.raw;
     if (change.kind === 'checkbox') {
       if (cell.kind !== 'checkbox') throw new UserError(`${path}:${row.line}: the ${what} holds no checkbox`);
-      edits = setCheckboxEdits(cell, change.state, columnFamily(table.rows, found.column!));
+      edits = setCheckboxEdits(cell, change.state, table.rows, found.column!);
       const glyph = edits[0]?.text;
       const box = glyph === undefined ? null : checkboxOf(glyph);
       if (box && inPlace(text, model, edits)) {
@@ -478,7 +528,7 @@ function plan(text: string, model: Runbook, change: Change, path: string): Plann
       }
     }
   }
-  const after = edits.length ? edits.map((edit) => edit.text).join('').trim() : before;
+  const after = change.kind === 'body' ? change.body : edits.length ? edits.map((edit) => edit.text).join('').trim() : before;
   const addsResult = change.kind === 'result' && model.blocks[found.index]!.result === null;
   return { edits, report: { line, what, before, after, changed: edits.length > 0 }, addsResult, missing, flip };
 }

@@ -1,35 +1,38 @@
 import type { Block, Cell, CheckboxFamily, CheckboxState, LineEnding, Row, Runbook, Task } from '../parser/index.js';
-import { DURATION_COLUMN, TIME_COLUMN } from '../parser/index.js';
+import { DURATION_COLUMN, evidenceColumn, pairedSign, TIME_COLUMN } from '../parser/index.js';
 
 export { DURATION_COLUMN, TIME_COLUMN };
 import type { Edit } from './edits.js';
+import { removeTimelineEdits } from './timeline.js';
 
-const GLYPHS: Record<CheckboxFamily, Record<CheckboxState, string>> = {
-  brackets: { unchecked: '[ ]', checked: '[x]', failed: '❌' },
-  ballot: { unchecked: '☐', checked: '☑', failed: '❌' },
-  square: { unchecked: '⬜', checked: '✅', failed: '❌' },
-};
-
-/** Ticks or unticks a task: the three characters of its box, nothing else. */
+/**
+ * Ticks or unticks a task: the three characters of its box, or the sign of a glyph box (which
+ * takes the sign its list or block pairs with it: `□`→`☑`, `☐`→`☒` where the block does so).
+ */
 export function tickTaskEdits(text: string, task: Task, checked: boolean): Edit[] {
   if (task.checked === checked) return [];
   const box = text.slice(task.checkboxSpan.start, task.checkboxSpan.end);
-  const next = checked ? '[x]' : '[ ]';
+  const next = task.pair ? (checked ? task.pair.ticked : task.pair.unticked) : checked ? '[x]' : '[ ]';
   return box === next ? [] : [{ ...task.checkboxSpan, text: next }];
 }
 
 /**
- * Sets a checkbox cell, keeping its glyph family (`[ ]`↔`[x]`, `☐`↔`☑`, `⬜`↔`✅`); `❌` marks
- * an answered "no". A `❌` being unticked takes the family of the other boxes in its column.
+ * Sets a checkbox cell, keeping its kind of box (`[ ]`↔`[x]`, `⬜`↔`✅`, and among `☐`, `□`, `☑`,
+ * `☒`, `■`, `✓` the signs its column pairs, else `□`/`☐`→`☑`); `❌` marks an answered "no". A
+ * `❌` being unticked takes the family of the other boxes in its column.
  */
-export function setCheckboxEdits(cell: Cell, state: CheckboxState, columnFamily: CheckboxFamily | null = null): Edit[] {
+export function setCheckboxEdits(cell: Cell, state: CheckboxState, rows: Row[] = [], column = -1): Edit[] {
   if (cell.kind !== 'checkbox' || cell.checkbox === state) return [];
-  const family = cell.checkbox === 'failed' ? (columnFamily ?? 'square') : (cell.family ?? 'brackets');
-  return [{ ...cell.span, text: GLYPHS[family][state] }];
+  if (state === 'failed') return [{ ...cell.span, text: '❌' }];
+  const family = cell.checkbox === 'failed' ? (columnFamily(rows, column) ?? 'square') : (cell.family ?? 'brackets');
+  if (family === 'brackets') return [{ ...cell.span, text: state === 'checked' ? '[x]' : '[ ]' }];
+  const sign = cell.checkbox === 'failed' ? (family === 'square' ? '⬜' : '☐') : cell.text;
+  const signs = rows.flatMap((row) => (row.cells[column]?.kind === 'checkbox' ? [row.cells[column].text] : []));
+  return [{ ...cell.span, text: pairedSign(sign, state === 'checked' ? 'ticked' : 'unticked', signs) }];
 }
 
 /** The family most boxes in a column use, for a cell that has lost its own. */
-export function columnFamily(rows: Row[], column: number): CheckboxFamily | null {
+function columnFamily(rows: Row[], column: number): CheckboxFamily | null {
   const counts = new Map<CheckboxFamily, number>();
   for (const row of rows) {
     const cell = row.cells[column];
@@ -91,15 +94,75 @@ export function resultLineEdits(text: string, block: Block, line: string, eol: L
     if (text.slice(block.result.span.start, block.result.span.end) === line) return [];
     return [{ ...block.result.span, text: line }];
   }
-  const at = block.closeSpan.end;
-  // The fence's line ends at `at`; the next line is read from there, not by indexing the file.
+  return [{ start: block.closeSpan.end, end: block.closeSpan.end, text: `${eol}${block.prefix}${line}${separator(text, block.closeSpan.end, block.prefix, eol)}` }];
+}
+
+/**
+ * What keeps a line inserted at the end of the line ending at `at` a paragraph of its own: a
+ * blank line (with the container's prefix) when the next line is not blank.
+ */
+function separator(text: string, at: number, prefix: string, eol: LineEnding): string {
+  // The line ends at `at`; the next line is read from there, not by indexing the file.
   const hasNext = at < text.length;
   const nextStart = at + (text.startsWith('\r\n', at) ? 2 : 1);
   const nextEnd = /[\r\n]/g;
   nextEnd.lastIndex = nextStart;
   const nextLine = hasNext ? text.slice(nextStart, nextEnd.exec(text)?.index ?? text.length) : '';
-  const separator = hasNext && nextLine.replace(/[ \t>]/g, '') !== '' ? `${eol}${block.prefix.trimEnd()}` : '';
-  return [{ start: at, end: at, text: `${eol}${block.prefix}${line}${separator}` }];
+  return hasNext && nextLine.replace(/[ \t>]/g, '') !== '' ? `${eol}${prefix.trimEnd()}` : '';
+}
+
+/**
+ * Writes a block's evidence line as a paragraph of its own under its result line (a blank line
+ * between), or replaces the one already there.
+ */
+export function evidenceLineEdits(text: string, block: Block, line: string, eol: LineEnding): Edit[] {
+  if (block.evidence) {
+    if (text.slice(block.evidence.span.start, block.evidence.span.end) === line) return [];
+    return [{ ...block.evidence.span, text: line }];
+  }
+  const at = block.result?.span.end ?? block.closeSpan?.end;
+  if (at === undefined) throw new RangeError(`the block at line ${block.line} has no closing fence; close it before recording evidence`);
+  return [{ start: at, end: at, text: `${eol}${block.prefix.trimEnd()}${eol}${block.prefix}${line}${separator(text, at, block.prefix, eol)}` }];
+}
+
+/**
+ * Writes a block's result line and its evidence line together, in one write: replaced where they
+ * are, or — for a block that has neither — inserted after the fence as one piece of text.
+ */
+export function resultWithEvidenceEdits(text: string, block: Block, result: string, evidence: string, eol: LineEnding): Edit[] {
+  if (block.result || block.evidence || !block.closeSpan) return [...resultLineEdits(text, block, result, eol), ...evidenceLineEdits(text, block, evidence, eol)];
+  const at = block.closeSpan.end;
+  return [{ start: at, end: at, text: `${eol}${block.prefix}${result}${eol}${block.prefix.trimEnd()}${eol}${block.prefix}${evidence}${separator(text, at, block.prefix, eol)}` }];
+}
+
+/** Removes a block's evidence line and the blank line before it. */
+export function removeEvidenceEdits(block: Block): Edit[] {
+  return block.evidence ? [{ ...block.evidence.lineSpan, text: '' }] : [];
+}
+
+/**
+ * Replaces a block's code with `body`, touching only the lines between what the old and the new
+ * code share at their start and at their end: those keep their bytes. A new line takes the
+ * container's prefix (a blank one the prefix without its trailing spaces) and the file's line
+ * ending. The caller checks that the result reads back as `body` (see `Document`).
+ */
+export function blockBodyEdits(text: string, block: Block, body: string, eol: LineEnding): Edit[] {
+  if (!block.closeSpan) throw new RangeError(`the block at line ${block.line} has no closing fence; close it before saving an edit into it`);
+  const { start, end } = block.bodySpan;
+  const raw = text.slice(start, end).match(/[^\r\n]*(?:\r\n|\r|\n)/g) ?? [];
+  const old = block.body === '' ? [] : block.body.split(/\r\n|\r|\n/);
+  const next = body === '' ? [] : body.split(/\r\n|\r|\n/);
+  // A body the parser read differently from its lines (tabs expanded, say) is rewritten whole.
+  const lines = raw.length === old.length ? old : [];
+  let head = 0;
+  while (head < lines.length && head < next.length && lines[head] === next[head]) head++;
+  let tail = 0;
+  while (tail < lines.length - head && tail < next.length - head && lines[lines.length - 1 - tail] === next[next.length - 1 - tail]) tail++;
+  const from = start + raw.slice(0, lines.length ? head : 0).join('').length;
+  const to = end - raw.slice(lines.length ? raw.length - tail : raw.length).join('').length;
+  const middle = (lines.length ? next.slice(head, next.length - tail) : next).map((line) => `${line === '' ? block.prefix.trimEnd() : block.prefix + line}${eol}`).join('');
+  if (text.slice(from, to) === middle) return [];
+  return [{ start: from, end: to, text: middle }];
 }
 
 /** Removes a block's result line, line ending included. */
@@ -109,25 +172,26 @@ export function removeResultEdits(block: Block): Edit[] {
 
 /**
  * Puts a filled document back to its template state: every task and checkbox cell unticked,
- * every result line removed; with `cells`, also the time, duration and scenario outcome cells emptied.
+ * every result and evidence line and the session timeline removed (the stored copies stay: see docs/syntax.md); with `cells`, also the time, duration, scenario outcome and Evidence cells emptied.
  */
 export function resetEdits(text: string, model: Runbook, options: { cells?: boolean } = {}): Edit[] {
   const edits: Edit[] = [];
   for (const task of model.tasks) edits.push(...tickTaskEdits(text, task, false));
   for (const table of model.tables) {
-    // In a scenario table, the outcome column is the engine's too.
+    // In a scenario table, the outcome column is the engine's too, as is an Evidence column.
     const outcome = model.scenarios.find((s) => s.table === table.index)?.columns.outcome ?? -1;
+    const evidence = evidenceColumn(table.header);
     table.header.forEach((name, column) => {
-      const family = columnFamily(table.rows, column);
-      const clear = options.cells && (TIME_COLUMN.test(name.trim()) || DURATION_COLUMN.test(name.trim()) || column === outcome);
+      const clear = options.cells && (TIME_COLUMN.test(name.trim()) || DURATION_COLUMN.test(name.trim()) || column === outcome || column === evidence);
       for (const row of table.rows) {
         const cell = row.cells[column]!;
-        if (cell.kind === 'checkbox') edits.push(...setCheckboxEdits(cell, 'unchecked', family));
+        if (cell.kind === 'checkbox') edits.push(...setCheckboxEdits(cell, 'unchecked', table.rows, column));
         // Emptied back to `| |`: the content and the padding after it go, the space before stays.
         else if (clear && !cell.missing && cell.span.end > cell.span.start) edits.push({ start: cell.span.start, end: cell.outer.end, text: '' });
       }
     });
   }
-  for (const block of model.blocks) edits.push(...removeResultEdits(block));
+  for (const block of model.blocks) edits.push(...removeResultEdits(block), ...removeEvidenceEdits(block));
+  edits.push(...removeTimelineEdits(text));
   return edits;
 }

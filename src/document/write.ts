@@ -126,8 +126,34 @@ export function replaceFile(path: string, bytes: Uint8Array, mode: number, chang
   }
 }
 
-/** Flushes a folder's entries, so that a rename survives a power cut. */
+/** Folders whose entries changed since they were last flushed. */
+const unsynced = new Set<string>();
+let flushing: NodeJS.Timeout | undefined;
+
+/**
+ * Flushes a folder's entries soon, so that a rename survives a power cut. The rename is atomic
+ * whether or not it is flushed (a power cut before the flush leaves the version before it, whole),
+ * so the flush does not hold up the next step: renames within 50 ms share one, and whatever is
+ * left is flushed before the process exits.
+ */
 function syncFolder(dir: string): void {
+  unsynced.add(dir);
+  if (flushing !== undefined) return;
+  flushing = setTimeout(flushFolders, 50);
+  flushing.unref();
+}
+
+/** Flushes every folder a rename changed since the last flush. */
+export function flushFolders(): void {
+  if (flushing !== undefined) clearTimeout(flushing);
+  flushing = undefined;
+  for (const dir of unsynced) flushFolder(dir);
+  unsynced.clear();
+}
+
+process.on('exit', flushFolders);
+
+function flushFolder(dir: string): void {
   try {
     const dirFd = openSync(dir, 'r');
     fsyncSync(dirFd);

@@ -3,14 +3,17 @@ import remarkParse from 'remark-parse';
 import remarkGfm from 'remark-gfm';
 import type { Code, Root, RootContent } from 'mdast';
 import { foreignDefinitions } from './definitions.js';
+import { InlineBudget, inlineBudget, withBudget, type InlineLimit } from './inline.js';
 
-const processor = unified().use(remarkParse).use(remarkGfm);
+const processor = unified().use(remarkParse).use(remarkGfm).use(inlineBudget);
 
 /** A piece of the document parsed on its own; its mdast offsets are relative to `start`. */
 export interface Chunk {
   start: number;
   end: number;
   tree: Root;
+  /** Where the inline budget ran out in this piece (see parser/inline.ts). */
+  limits: InlineLimit[];
 }
 
 /** A column-0 ATX heading line: `#` to `######` then a space, tab or line end. */
@@ -27,17 +30,20 @@ const HEADING = /^#{1,6}(?:[ \t]|$)/gm;
  */
 export function* parseChunks(text: string, start: number, end: number): Generator<Chunk> {
   const cuts = headingCuts(text, start, end);
+  const budget = new InlineBudget();
   let from = start;
   let next = 0;
   while (from < end) {
     let to = cuts[next] ?? end;
     next++;
     for (;;) {
-      const tree = parsePiece(text, from, to);
+      const before = budget.mark();
+      const tree = parsePiece(text, from, to, budget);
       if (to >= end || !swallowsNext(tree, text, from, to)) {
-        yield { start: from, end: to, tree };
+        yield { start: from, end: to, tree, limits: budget.limits.slice(before.limits) };
         break;
       }
+      budget.reset(before);
       to = cuts[next] ?? end;
       next++;
     }
@@ -50,14 +56,22 @@ export function* parseChunks(text: string, start: number, end: number): Generato
  * a blank line; they are dropped from the tree. When what the piece ends in (an open fence or
  * HTML block) swallows them, the piece is parsed again alone.
  */
-function parsePiece(text: string, from: number, to: number): Root {
+function parsePiece(text: string, from: number, to: number, budget: InlineBudget): Root {
   const own = piece(text, from, to);
   const definitions = foreignDefinitions(text, from, to);
-  if (!definitions) return processor.parse(own) as Root;
-  const tree = processor.parse(`${own}\n\n${definitions}\n`) as Root;
+  const parse = (source: string) => {
+    budget.piece(source, from);
+    return withBudget(budget, () => processor.parse(source) as Root);
+  };
+  if (!definitions) return parse(own);
+  const before = budget.mark();
+  const tree = parse(`${own}\n\n${definitions}\n`);
   const kept = tree.children.filter((node) => (node.position?.start.offset ?? 0) < own.length);
   const last = kept[kept.length - 1];
-  if (last && (last.position?.end.offset ?? 0) > own.length) return processor.parse(own) as Root;
+  if (last && (last.position?.end.offset ?? 0) > own.length) {
+    budget.reset(before);
+    return parse(own);
+  }
   tree.children = kept;
   return tree;
 }

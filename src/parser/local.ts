@@ -89,6 +89,12 @@ export function updateLocally(old: Runbook, text: string, changes: AppliedChange
   const blocks = old.blocks.slice();
   for (let i = lastStartingBy(blocks, first) ?? 0; i < blocks.length; i++) {
     const block = blocks[i]!;
+    // A block's evidence line lies past its result line, which may be the one being written.
+    if (block.evidence && block.evidence.lineSpan.end >= first) {
+      move(block.evidence.span), move(block.evidence.lineSpan);
+      block.evidence.line = lineAt(block.evidence.line);
+      for (const entry of block.evidence.entries) entry.line = block.evidence.line;
+    }
     if (block.span.end < first) continue;
     block.line = lineAt(block.line);
     move(block.span), move(block.infoSpan), move(block.bodySpan);
@@ -159,11 +165,14 @@ export function updateLocally(old: Runbook, text: string, changes: AppliedChange
   return model;
 }
 
-/** A task's box flipped (`[ ]` ↔ `[x]`), outside every heading. */
+/**
+ * A task's box flipped (`[ ]` ↔ `[x]`), outside every heading. A glyph box is parsed again: its
+ * sign can change how the other boxes of its list or block pair their signs.
+ */
 function planBox(old: Runbook, change: AppliedChange): Planned | null {
   if (!BOX.test(change.text) || !BOX.test(change.removed)) return null;
   const task = old.tasks.find((t) => t.checkboxSpan.start === change.start && t.checkboxSpan.end === change.oldEnd);
-  if (!task) return null;
+  if (!task || task.kind !== 'task') return null;
   // A box can be part of a heading's text (a setext heading inside a task item).
   if (old.sections.some((s) => s.span.start < change.oldEnd && change.start < s.span.end)) return null;
   return { kind: 'box', change, task: task.index };

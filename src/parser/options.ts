@@ -17,6 +17,7 @@ export const KNOWN_OPTIONS = new Set([
   'within',
   'rollback',
   'description',
+  'evidence',
   // Runme's spellings, accepted so existing runbooks keep working.
   'excludeFromRunAll',
   'background',

@@ -125,3 +125,18 @@ export function scenarios(tables: Table[], frontMatter: FrontMatter | null): Sce
   }
   return found;
 }
+
+/** Columns holding what a person or the engine measured, against a gate column. */
+const MEASURED_COLUMN = /measured|actual|observed|rto|took|duration|elapsed|recovery time|result/i;
+
+/**
+ * The column read as the expected value (the gate) and the one read as what was measured: a
+ * scenario table's own, else the first that read like them; -1 where there is none.
+ */
+export function gateColumns(table: Table, frontMatter: FrontMatter | null = null): { gate: number; measured: number } {
+  const roles = scenarioColumns(table, frontMatter);
+  if (roles && roles.gate !== -1 && roles.measured !== -1) return { gate: roles.gate, measured: roles.measured };
+  const names = table.header.map((h) => h.toLowerCase());
+  const gate = names.findIndex((h) => GATE_COLUMN.test(h));
+  return { gate, measured: names.findIndex((h, i) => i !== gate && MEASURED_COLUMN.test(h) && !GATE_COLUMN.test(h)) };
+}

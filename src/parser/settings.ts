@@ -81,6 +81,12 @@ const READERS: Record<string, Reader> = {
     s.parallel = Number(v.trim());
     return null;
   },
+  evidence: (s, v) => {
+    const b = flag(v);
+    s.keepEvidence = b !== false;
+    s.evidenceFiles = b === null ? String(v).split(',').map((f) => f.trim()).filter(Boolean) : [];
+    return null;
+  },
   secret: (s, v, key) => {
     if (typeof v !== 'string' || v.trim() === '') return `${key} needs a value (${key}=${EXAMPLES[key]})`;
     const names = v.split(/[\s,]+/).filter(Boolean);
@@ -122,7 +128,7 @@ function otherInterpreter(value: Value, lang: string): string | null {
 
 /** Settings for a block with no options. */
 function defaults(): BlockSettings {
-  return { name: null, id: null, description: null, timeoutMs: null, confirm: null, cwd: null, errexit: true, pipefail: true, secret: [], until: null, everyMs: null, withinMs: null, rollback: false, skip: false, target: null, parallel: 1 };
+  return { name: null, id: null, description: null, timeoutMs: null, confirm: null, cwd: null, errexit: true, pipefail: true, secret: [], until: null, everyMs: null, withinMs: null, rollback: false, skip: false, keepEvidence: null, evidenceFiles: [], target: null, parallel: 1 };
 }
 
 /**

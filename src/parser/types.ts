@@ -1,4 +1,5 @@
 import type { Gate } from './gates.js';
+import type { GlyphPair } from './glyphs.js';
 
 /**
  * The runbook model: plain, serializable objects carrying half-open `[start, end)` offsets into
@@ -23,7 +24,8 @@ export interface Problem {
    * What kind of problem: `unclosed-fence`, `front-matter`, `block-options` (options that do not
    * read), `option-value` (a value that does not read, e.g. `timeout=abc`), `unsupported-option`
    * (an option runbook cannot honour yet, e.g. `host=`: the block must not run), `nesting-limit`
-   * (the document nests too deep to be read: nothing else was parsed), `repeated-bom`.
+   * (the document nests too deep to be read: nothing else was parsed), `repeated-bom`, `inline-limit`
+   * (a paragraph's inline markup past the parser's budget was read as plain text).
    */
   ruleId: string;
   /** `error`: running what it is about would go wrong; `warning`: worth a look. */
@@ -68,6 +70,8 @@ export interface BlockOptions {
 /** How a block ran, as recorded in its result line. */
 export interface BlockResult {
   outcome: 'passed' | 'failed' | 'timed out' | 'canceled' | 'skipped';
+  /** Whether what ran was the operator's edit of the block rather than the block as written. */
+  edited?: boolean;
   exitCode: number | null;
   durationMs: number;
   /** ISO-8601 UTC time the block finished. */
@@ -117,6 +121,10 @@ export interface BlockSettings {
   rollback: boolean;
   /** `skip`, or Runme's `excludeFromRunAll`: never run it. */
   skip: boolean;
+  /** `evidence` (or `evidence=PATH,…`): keep what the block produces as evidence; `evidence=false`: do not; null: not said. */
+  keepEvidence: boolean | null;
+  /** The paths `evidence=PATH,…` names, as written. */
+  evidenceFiles: string[];
   /** `host=NAME` (one host) or `hosts=GROUP` (a group of the inventory); null: this machine. */
   target: BlockTarget | null;
   /** `parallel=N` (default 1): how many hosts of a group run the block at once. */
@@ -155,17 +163,51 @@ export interface Block extends BlockSettings {
   /** Index of the task item that owns this block. */
   task: number | null;
   result: BlockResult | null;
+  /** The evidence line under the result line, when there is one. */
+  evidence: EvidenceLine | null;
 }
 
-/** A GFM task-list item. */
+/** One file an evidence line names: its stored copy, or a note on why none was kept. */
+export interface EvidenceEntry {
+  /** The stored copy, relative to `.runbook/evidence/` (`<session>/<file>`), or the path as named. */
+  name: string;
+  /** Size and any note, as written (`48.0 KB`, `not found after the block`). */
+  detail: string;
+  /** The leading hex digits of the stored copy's SHA-256, or null for a note. */
+  sha256: string | null;
+  line: number;
+  column: number;
+}
+
+/**
+ * The line written under a block that kept evidence:
+ * `*evidence:* \`3f9a21c0b2d4/api.log\` · 48.0 KB · sha256 3f2a9c0d1e2f3a4b`.
+ */
+export interface EvidenceLine {
+  entries: EvidenceEntry[];
+  /** The line's content, without container prefix or line ending. */
+  span: Span;
+  /** The line with the blank line before it, as it would be removed. */
+  lineSpan: Span;
+  line: number;
+}
+
+/**
+ * A checkbox the engine ticks: a GFM task-list item (`task`), or, as an extension GitHub shows as
+ * text, a list item starting with a sign (`glyph-item`: `- □ item`) or a line of a plain fenced
+ * checklist (`glyph-line`: `□ item`), see parser/glyphs.ts.
+ */
 export interface Task {
   index: number;
+  kind: 'task' | 'glyph-item' | 'glyph-line';
+  /** For glyph boxes: the signs ticking and unticking write, as the box's list or block pairs them. */
+  pair: GlyphPair | null;
   checked: boolean;
   text: string;
   line: number;
   /** The list item, marker to end. */
   span: Span;
-  /** The three characters `[ ]` / `[x]`. */
+  /** The three characters `[ ]` / `[x]`, or the sign of a glyph box. */
   checkboxSpan: Span;
   section: number | null;
   /** Index of the task item this one is nested in. */

@@ -98,8 +98,13 @@ export function updateRunbook(old: Runbook, text: string, changes: AppliedChange
       shift(block.span), shift(block.infoSpan), shift(block.bodySpan);
       if (block.closeSpan) shift(block.closeSpan);
       if (block.result) shift(block.result.span), shift(block.result.lineSpan);
+      if (block.evidence) shift(block.evidence.span), shift(block.evidence.lineSpan);
     }
     if (block.result) block.result.line += lineDelta;
+    if (block.evidence) {
+      block.evidence.line += lineDelta;
+      for (const entry of block.evidence.entries) entry.line += lineDelta;
+    }
   }
   const blocks = [...oldBlocks.before, ...region.blocks, ...oldBlocks.after];
   blocks.forEach((block, index) => (block.index = index));

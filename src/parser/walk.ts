@@ -2,11 +2,15 @@ import type { Code, Heading, Html, ListItem, Nodes, Paragraph, Parents, Table as
 import { toString } from 'mdast-util-to-string';
 import type { Chunk } from './chunks.js';
 import { fenceOf, hasClosingFence } from './chunks.js';
+import { inlineProblem } from './inline.js';
 import type { LineIndex } from './lines.js';
 import { commentOptions, parseOptions } from './options.js';
 import { missingCell, splitRow } from './cells.js';
+import { GLYPH_START, glyphLines, glyphPair, glyphState } from './glyphs.js';
 import { readResultLine } from './results.js';
+import { readEvidence } from './evidence.js';
 import { readBlock } from './settings.js';
+import { TIMELINE_OPEN_LINE } from './timeline.js';
 import type { Block, BlockOptions, Link, Problem, Row, Table, Task } from './types.js';
 
 /** Shell languages whose fenced blocks run. */
@@ -14,6 +18,8 @@ export const SHELLS = new Set(['bash', 'sh', 'shell', 'zsh', 'console-bash']);
 
 /** A list marker, its spacing, then a task box followed by a space or tab. */
 const TASK_MARKER = /^([ \t]*(?:[-+*]|\d{1,9}[.)])[ \t]+)\[([ xX])\][ \t]/;
+/** A list marker and its spacing, before an item's first content. */
+const LIST_MARKER = /^[ \t]*(?:[-+*]|\d{1,9}[.)])[ \t]+/;
 
 /** Headings as found, before the section tree is built. */
 export interface RawHeading {
@@ -36,6 +42,8 @@ export interface Collected {
 export class Walker {
   readonly out: Collected = { headings: [], blocks: [], tasks: [], tables: [], links: [] };
   private base = 0;
+  /** The signs of the glyph items of the list being walked: how that list pairs them. */
+  private listSigns: string[] = [];
 
   constructor(
     private readonly text: string,
@@ -46,6 +54,7 @@ export class Walker {
   /** Walks one chunk's tree. */
   chunk(chunk: Chunk): void {
     this.base = chunk.start;
+    for (const limit of chunk.limits) this.problems.push(inlineProblem(limit, this.lines));
     this.children(chunk.tree, null);
   }
 
@@ -65,7 +74,7 @@ export class Walker {
           this.link(node, 'definition');
           break;
         case 'code':
-          this.code(node, kids[i - 1], kids[i + 1], task);
+          this.code(node, kids[i - 1], kids[i + 1], task, kids[i + 2]);
           break;
         case 'listItem':
           this.children(node, this.listItem(node, task));
@@ -73,7 +82,13 @@ export class Walker {
         case 'table':
           this.table(node);
           break;
-        case 'list':
+        case 'list': {
+          const outer = this.listSigns;
+          this.listSigns = node.children.flatMap((item) => this.itemSign(item) ?? []);
+          this.children(node, task);
+          this.listSigns = outer;
+          break;
+        }
         case 'blockquote':
         case 'footnoteDefinition':
           this.children(node, task);
@@ -124,7 +139,7 @@ export class Walker {
     const lineStart = this.lines.lineStart(line);
     if (!/^[ \t]*$/.test(this.text.slice(lineStart, start))) return parent;
     const marker = TASK_MARKER.exec(this.text.slice(start, this.lines.lineEnd(line) + 1));
-    if (!marker) return parent;
+    if (!marker) return this.glyphItem(node, parent);
     const boxStart = start + marker[1]!.length;
     const first = node.children[0];
     const micromarkTask = typeof node.checked === 'boolean';
@@ -133,6 +148,8 @@ export class Walker {
     const index = this.out.tasks.length;
     this.out.tasks.push({
       index,
+      kind: 'task',
+      pair: null,
       checked: marker[2] !== ' ',
       text: micromarkTask && first?.type === 'paragraph' ? plainText(first).trim() : '',
       line,
@@ -144,12 +161,80 @@ export class Walker {
     return index;
   }
 
-  private code(node: Code, before: Nodes | undefined, after: Nodes | undefined, task: number | null): void {
+  /**
+   * The sign a list item starts with, when it is a glyph box: the sign is the first thing of the
+   * item's first paragraph, on the marker's line, followed by a space and text.
+   */
+  private itemSign(node: ListItem): string | null {
+    const start = this.start(node);
+    const line = this.lines.line(start);
+    if (!/^[ \t]*$/.test(this.text.slice(this.lines.lineStart(line), start))) return null;
+    const first = node.children[0];
+    if (first?.type !== 'paragraph' || typeof node.checked === 'boolean') return null;
+    const content = this.start(first);
+    const marker = LIST_MARKER.exec(this.text.slice(start, content));
+    if (!marker || start + marker[0].length !== content) return null;
+    return GLYPH_START.exec(this.text.slice(content, this.lines.lineEnd(line)))?.[1] ?? null;
+  }
+
+  /** A list item that is a glyph box (`- □ item`), an extension of GFM's tasks. */
+  private glyphItem(node: ListItem, parent: number | null): number | null {
+    const sign = this.itemSign(node);
+    if (sign === null) return parent;
+    const first = node.children[0] as Paragraph;
+    const boxStart = this.start(first);
+    const index = this.out.tasks.length;
+    this.out.tasks.push({
+      index,
+      kind: 'glyph-item',
+      pair: glyphPair(sign, this.listSigns),
+      checked: glyphState(sign) === 'ticked',
+      text: plainText(first).trim().replace(GLYPH_START, ''),
+      line: this.lines.line(boxStart),
+      span: { start: this.start(node), end: this.end(node) },
+      checkboxSpan: { start: boxStart, end: boxStart + sign.length },
+      section: null,
+      parent,
+    });
+    return index;
+  }
+
+  /** The lines of a plain fenced checklist, each a glyph box (see parser/glyphs.ts). */
+  private fencedChecklist(block: Block, parent: number | null): void {
+    if (block.closeSpan === null) return;
+    const lines: Array<{ start: number; text: string }> = [];
+    const last = block.bodySpan.start < block.bodySpan.end ? this.lines.line(block.closeSpan.start) - 1 : 0;
+    for (let line = this.lines.line(block.bodySpan.start); line <= last; line++) {
+      const start = this.lines.lineStart(line);
+      lines.push({ start, text: this.text.slice(start, this.lines.lineEnd(line)) });
+    }
+    const found = glyphLines(block.lang, lines);
+    const signs = found.map((f) => f.sign);
+    for (const box of found) {
+      const line = this.lines.line(box.at);
+      this.out.tasks.push({
+        index: this.out.tasks.length,
+        kind: 'glyph-line',
+        pair: glyphPair(box.sign, signs),
+        checked: glyphState(box.sign) === 'ticked',
+        text: box.text,
+        line,
+        span: { start: box.at, end: this.lines.lineEnd(line) },
+        checkboxSpan: { start: box.at, end: box.at + box.sign.length },
+        section: null,
+        parent,
+      });
+    }
+  }
+
+  private code(node: Code, before: Nodes | undefined, after: Nodes | undefined, task: number | null, further?: Nodes): void {
     const start = this.start(node);
     const end = this.end(node);
     const text = this.text;
     const fence = fenceOf(node, text, start);
     if (fence === null) return; // Indented code: never a block.
+    // The session timeline's chart is the record's, not a block of the runbook.
+    if (before?.type === 'html' && TIMELINE_OPEN_LINE.test((before as Html).value.trim())) return;
     const line = this.lines.line(start);
     const endLine = this.lines.line(end);
     const fenceStart = start;
@@ -200,8 +285,11 @@ export class Walker {
       section: null,
       task,
       result: closeSpan ? this.result(endLine, prefixSource, after) : null,
+      evidence: null,
     };
+    if (closeSpan) block.evidence = this.evidence(block.result ? block.result.line : endLine, prefixSource, block.result ? further : after);
     this.out.blocks.push(block);
+    if (!block.runnable) this.fencedChecklist(block, task);
   }
 
   private blockOptions(meta: string, before: Nodes | undefined, line: number): BlockOptions {
@@ -232,6 +320,27 @@ export class Walker {
       ...fields,
       span: { start: lineStart + content, end: lineEnd },
       lineSpan: { start: lineStart, end: this.lines.lineEndWithEol(line) },
+      line,
+    };
+  }
+
+  /** The evidence line: a one-line paragraph two lines below `aboveLine` (a blank line between). */
+  private evidence(aboveLine: number, prefix: string, node: Nodes | undefined): Block['evidence'] {
+    if (!node || node.type !== 'paragraph') return null;
+    const line = aboveLine + 2;
+    if (this.lines.line(this.start(node)) !== line || this.lines.line(this.end(node)) !== line) return null;
+    const lineStart = this.lines.lineStart(line);
+    const lineEnd = this.lines.lineEnd(line);
+    const raw = this.text.slice(lineStart, lineEnd);
+    const content = /^[ \t>]*/.exec(raw)![0].length;
+    if (raw.slice(0, content).replace(/[ \t]/g, '') !== prefix.replace(/[ \t]/g, '')) return null;
+    const entries = readEvidence(raw.slice(content));
+    if (!entries) return null;
+    const start = lineStart + content;
+    return {
+      entries: entries.map(({ offset, ...entry }) => ({ ...entry, line, column: this.lines.column(start + offset) })),
+      span: { start, end: lineEnd },
+      lineSpan: { start: this.lines.lineEndWithEol(aboveLine), end: this.lines.lineEndWithEol(line) },
       line,
     };
   }

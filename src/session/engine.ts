@@ -1,16 +1,17 @@
 import { cellAnchor, taskAnchor, type Anchor } from '../document/anchors.js';
 import { formatTime } from '../document/time.js';
 import { conflictText } from '../document/conflict.js';
-import { EXIT } from '../errors.js';
+import { EXIT, UserError } from '../errors.js';
 import { readState } from '../executor/state.js';
-import type { ExecEvent, SessionProcess } from '../executor/types.js';
+import type { SessionProcess } from '../executor/types.js';
+import type { StepEvent } from './poll.js';
 import { DURATION_COLUMN, formatSeconds, TIME_COLUMN, type Runbook } from '../parser/index.js';
 import { statePath } from './journal.js';
 import { RemoteHosts } from './hosts.js';
-import { Player, type BlockRecord } from './player.js';
+import { Player, type BlockEdit, type BlockRecord } from './player.js';
 import type { Prepared } from './prepare.js';
 import { resumePoint } from './resume.js';
-import { scenarioOutcomeText, type ScenarioRecord } from './scenario.js';
+import { outcomeGivesReason, scenarioOutcomeText, type ScenarioRecord } from './scenario.js';
 import { scenarioLabel, type RunStep, type Step } from './steps.js';
 
 /** What one step came to, in the words every face of a session shows. */
@@ -27,8 +28,12 @@ export interface StepReport {
   exitCode: number | null;
   cwd: string;
   changedVars: string[];
+  /** Whether what ran was the operator's edit of the block. */
+  edited?: boolean;
   block?: BlockRecord;
   scenario?: ScenarioRecord;
+  /** What the step kept as evidence, one line each (masked). */
+  evidence: string[];
 }
 
 /** How a session is started. */
@@ -95,7 +100,7 @@ export class Session {
       }
       const player = await Player.open(
         doc,
-        { cwd: prepared.startIn, env: prepared.env, secrets: prepared.secrets, operator: options.operator, version: options.version, timeoutMs: prepared.timeoutMs, restore, onStray: options.onStray, remote, targets: prepared.targets, keepGoing: prepared.onFailure === 'continue' },
+        { cwd: prepared.startIn, env: prepared.env, secrets: prepared.secrets, operator: options.operator, version: options.version, timeoutMs: prepared.timeoutMs, restore, onStray: options.onStray, timeline: prepared.timeline, remote, targets: prepared.targets, keepGoing: prepared.onFailure === 'continue' },
         resumed?.session ?? null,
       );
       player.journal.append('variables', { names: Object.keys(prepared.variables.values), sources: prepared.variables.sources });
@@ -133,15 +138,15 @@ export class Session {
   }
 
   /** Runs one step (a block, optionally as the operator edited it, or a scenario row) and records it. */
-  async run(step: RunStep, onEvent: (event: ExecEvent) => void, script?: string): Promise<StepReport> {
+  async run(step: RunStep, onEvent: (event: StepEvent) => void, edit?: BlockEdit): Promise<StepReport> {
     let report: StepReport;
     if (step.kind === 'block') {
       const skip = this.prepared.skips.get(step.block.index);
       if (skip) {
         this.player.skip(step.block.index, skip);
-        report = { step, status: 'skipped', outcome: 'skipped', failed: false, reason: skip, durationMs: 0, exitCode: null, cwd: this.player.shell.cwd, changedVars: [] };
+        report = { step, status: 'skipped', outcome: 'skipped', failed: false, reason: skip, durationMs: 0, exitCode: null, cwd: this.player.shell.cwd, changedVars: [], evidence: [] };
       } else {
-        const record = await this.player.runBlock(step.block.index, onEvent, script);
+        const record = await this.player.runBlock(step.block.index, onEvent, edit);
         report = blockReport(step, record);
       }
     } else {
@@ -151,6 +156,16 @@ export class Session {
     if (report.durationMs && report.outcome !== 'skipped') this.lastDurationMs = report.scenario?.measuredMs ?? report.durationMs;
     this.latest.set(keyOf(step), report);
     return report;
+  }
+
+  /**
+   * Saves the operator's edit of a block into the document, before it runs. One that cannot be
+   * saved (it holds a secret's value, or would not read back as the block's code) is refused with
+   * a UserError and nothing is written.
+   */
+  saveEdit(step: RunStep, script: string): void {
+    if (step.kind !== 'block') throw new UserError('only a block can be edited');
+    this.player.saveEdit(step.block.index, script);
   }
 
   /** Records a step the operator skipped. */
@@ -245,6 +260,18 @@ export class Session {
     return { status, message: `${report!.what}: ${report!.before} → ${report!.after}`, label: this.rowLabel(step) };
   }
 
+  /**
+   * How many pre-flight items are unticked above block `index`: tasks before it in its section
+   * that own no block (a task that owns a block is that block's own box).
+   */
+  untickedBefore(index: number): number {
+    const model = this.prepared.doc.model;
+    const block = model.blocks[index];
+    if (!block) return 0;
+    const owning = new Set(model.blocks.filter((b) => b.runnable && b.task !== null).map((b) => b.task));
+    return model.tasks.filter((t) => t.section === block.section && t.span.end <= block.span.start && !t.checked && !owning.has(t.index)).length;
+  }
+
   /** What a cell offers before the operator types: the time in a time column, the last duration in a duration column. */
   prefill(step: Step, column: number): string {
     const table = this.prepared.doc.model.tables[step.ref]!;
@@ -299,7 +326,7 @@ function done(session: Session, step: RunStep): boolean {
 
 function blockReport(step: RunStep, record: BlockRecord): StepReport {
   const failed = FAILED.has(record.outcome);
-  return { step, status: record.outcome === 'passed' ? 'passed' : 'failed', outcome: record.outcome, failed, reason: record.reason, durationMs: record.durationMs, exitCode: record.exitCode, cwd: record.cwd, changedVars: record.changedVars, block: record };
+  return { step, status: record.outcome === 'passed' ? 'passed' : 'failed', outcome: record.outcome, failed, reason: record.reason, durationMs: record.durationMs, exitCode: record.exitCode, cwd: record.cwd, changedVars: record.changedVars, edited: record.edited, block: record, evidence: record.evidenceLines };
 }
 
 function scenarioReport(step: RunStep, record: ScenarioRecord, cwd: string): StepReport {
@@ -307,12 +334,12 @@ function scenarioReport(step: RunStep, record: ScenarioRecord, cwd: string): Ste
   const status: Step['status'] = record.outcome === 'passed' ? 'passed' : failed ? 'failed' : 'skipped';
   // A broken gate is not the command's failure: its exit status is left out.
   const exitCode = record.gateMet === false ? null : record.exitCode;
-  return { step, status, outcome: record.outcome, failed, reason: record.reason, durationMs: record.durationMs, exitCode, cwd, changedVars: [], scenario: record };
+  return { step, status, outcome: record.outcome, failed, reason: record.reason, durationMs: record.durationMs, exitCode, cwd, changedVars: [], scenario: record, evidence: record.evidence?.lines ?? [] };
 }
 
 /** A scenario's outcome and reason in one line, as play's status line and run's summary say it. */
 export function scenarioLine(record: ScenarioRecord): string {
-  return `${scenarioOutcomeText(record)}${record.reason && record.outcome !== 'skipped' ? ` · ${record.reason}` : ''}`;
+  return `${scenarioOutcomeText(record)}${record.reason && !outcomeGivesReason(record) ? ` · ${record.reason}` : ''}`;
 }
 
 export type { SessionProcess };

@@ -1,9 +1,37 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /** Where a document's session records live: `.runbook/` beside it. */
 export function recordDir(docPath: string): string {
   return join(dirname(docPath), '.runbook');
+}
+
+/**
+ * What `.runbook/.gitignore` says: the journal is the session's record and is committed with the
+ * filled document; the output log and the saved shell state are this machine's (the log holds
+ * every line a block printed, the state its variables) and, like anything runbook may add later,
+ * stay out of Git.
+ */
+const IGNORE = `# Written by runbook. The journal (*.journal.jsonl) is committed with the session doc;
+# the output log, the saved shell state and anything else here stay on this machine.
+*
+!.gitignore
+!*.journal.jsonl
+`;
+
+/**
+ * Makes a document's `.runbook/` folder and, the first time, its `.gitignore`; a `.gitignore`
+ * already there (the team's own) is left as it is.
+ */
+export function makeRecordDir(docPath: string): string {
+  const dir = recordDir(docPath);
+  mkdirSync(dir, { recursive: true });
+  try {
+    writeFileSync(join(dir, '.gitignore'), IGNORE, { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  return dir;
 }
 
 /** The journal of a document: `.runbook/<file name>.journal.jsonl`. */

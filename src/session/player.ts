@@ -1,23 +1,28 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { monotonicMs } from '../clock.js';
 import { blockAnchor, taskAnchor, type Anchor } from '../document/anchors.js';
 import { ConflictError } from '../document/conflict.js';
+import { UserError } from '../errors.js';
 import type { Change, ChangeReport, Document } from '../document/document.js';
 import { formatTime } from '../document/time.js';
 import { redact } from '../executor/redact.js';
 import { ShellSession } from '../executor/session.js';
 import { stateForDisk, type ShellState } from '../executor/state.js';
-import type { BlockOutcome, ExecEvent, SessionProcess } from '../executor/types.js';
-import { formatResultLine, formatSeconds, meetsGate, runnableScript, type Block, type BlockResult, type Scenario } from '../parser/index.js';
+import type { BlockOutcome, SessionProcess } from '../executor/types.js';
+import { evidenceColumn, formatEvidence, formatResultLine, formatSeconds, meetsGate, runnableScript, type Block, type BlockResult, type Scenario } from '../parser/index.js';
 import { fanOut, HostPrefixer, summarize, type HostRecord } from './fanout.js';
 import type { RemoteHosts } from './hosts.js';
 import type { HostEntry } from './inventory.js';
-import { pollUntil, scenarioPolling } from './poll.js';
+import { pollUntil, scenarioPolling, type StepEvent } from './poll.js';
 import { rowChanges, type ScenarioRecord } from './scenario.js';
-import { Journal, journalPath, logPath, statePath } from './journal.js';
+import { EvidenceStore, evidenceCap, evidenceLines, namedFiles, type EvidenceItem } from './evidence.js';
+import { keepsEvidence } from './steps.js';
+import { ganttChart } from './gantt.js';
+import { Journal, journalPath, logPath, makeRecordDir, readJournal, statePath } from './journal.js';
+import { buildTimeline } from './timeline.js';
 import { LastLines } from './reason.js';
 import { runbookSecrets } from './secrets.js';
 
@@ -37,6 +42,19 @@ export interface BlockRecord extends Pick<BlockOutcome, 'exitCode' | 'signal' | 
   hosts?: HostRecord[];
   /** Of a block on other hosts: where, as its result line says (`3/3 hosts`, `db-2 (1 of 3)`). */
   on?: string;
+  /** Whether what ran was the operator's edit of the block. */
+  edited: boolean;
+  /** What the block kept as evidence (empty unless it keeps evidence), and the line written for it. */
+  evidence: EvidenceItem[];
+  evidenceLine: string | null;
+  /** The evidence kept, one line each, masked, as `run` prints it and `play` shows it. */
+  evidenceLines: string[];
+}
+
+/** The operator's edit of a block: the text to run, and whether it was saved into the document first. */
+export interface BlockEdit {
+  script: string;
+  saved: boolean;
 }
 
 /** What the player runs: a script, and optionally a check to poll until recovery. */
@@ -71,12 +89,43 @@ export interface PlayerOptions {
   targets?: Map<number, HostEntry[]>;
   /** After a host fails, the block goes on with the other hosts of its group. */
   keepGoing?: boolean;
+  /** Write the session's timeline at the end of the document when it ends (see `writeTimeline`). */
+  timeline?: boolean;
+}
+
+/** A block's output as it streams, kept up to the evidence cap; the total is counted past it. */
+class OutputCapture {
+  private chunks: string[] = [];
+  private kept = 0;
+  total = 0;
+
+  constructor(private readonly cap: number) {}
+
+  push(event: StepEvent): void {
+    if (event.type !== 'output') return;
+    const bytes = Buffer.byteLength(event.text);
+    this.total += bytes;
+    if (this.kept > this.cap) return;
+    this.chunks.push(event.text);
+    this.kept += bytes;
+  }
+
+  text(): string {
+    return this.chunks.join('');
+  }
 }
 
 /** The last non-empty line of a text, trimmed, or null. */
 function lastLine(text: string): string | null {
   const lines = text.split(/\r\n|\r|\n/).filter((l) => l.trim());
   return lines.length ? lines[lines.length - 1]!.trim() : null;
+}
+
+/** What a failed check came to, in one line: its exit status and the last line it printed. */
+function checkSaid(outcome: BlockOutcome): string {
+  const status = outcome.timedOut ? 'timed out' : outcome.exitCode !== null ? `exit ${outcome.exitCode}` : (outcome.signal ?? 'failed');
+  const said = lastLine(outcome.tail);
+  return said ? `${status}: ${said}` : status;
 }
 
 /** The outcome of an executor result, in the words of result lines. */
@@ -107,7 +156,6 @@ export class Player {
     readonly journal: Journal,
     private readonly options: PlayerOptions & { operator: string },
   ) {
-    mkdirSync(dirname(logPath(doc.path)), { recursive: true });
     this.log = openSync(logPath(doc.path), 'a', 0o600);
   }
 
@@ -125,6 +173,7 @@ export class Player {
       graceMs: options.graceMs,
     });
     const [shell, operator] = await Promise.all([starting, typeof options.operator === 'string' ? options.operator : options.operator()]);
+    makeRecordDir(doc.path);
     const journal = new Journal(journalPath(doc.path), randomBytes(6).toString('hex'));
     journal.append('session-start', {
       document: doc.path,
@@ -153,31 +202,37 @@ export class Player {
   }
 
   /**
-   * Runs one block (or `script`, the operator's edited version of it, for this run only),
-   * streaming events to `onEvent`, then records it: journal, result line, owning task.
+   * Runs one block (or the operator's edit of it), streaming events to `onEvent`, then records
+   * it: journal, result line (which says the block was edited), owning task.
    */
-  runBlock(index: number, onEvent: (event: ExecEvent) => void, script?: string): Promise<BlockRecord> {
+  runBlock(index: number, onEvent: (event: StepEvent) => void, edit?: BlockEdit): Promise<BlockRecord> {
     if (this.closed) return Promise.reject(new Error('the session is closed'));
-    const run = this.execute(index, onEvent, script);
+    const run = this.execute(index, onEvent, edit);
     this.current = run;
     return run.finally(() => {
       if (this.current === run) this.current = null;
     });
   }
 
-  private async execute(index: number, onEvent: (event: ExecEvent) => void, script?: string): Promise<BlockRecord> {
+  private async execute(index: number, onEvent: (event: StepEvent) => void, edit?: BlockEdit): Promise<BlockRecord> {
     const block = this.doc.model.blocks[index]!;
     const anchor = blockAnchor(this.doc.model, index) as Anchor & { kind: 'block' };
+    const edited = edit !== undefined && (edit.saved || edit.script !== block.body);
+    // The journal keeps the text the operator ran, masked, and whether it is now the block's.
+    if (edited) this.journal.append('edit', { block: index, name: block.name, line: block.line, body: this.mask(edit.script), saved: edit.saved });
     // An operator's edit keeps its prompts too: what runs is without them either way.
-    const command = runnableScript(script ?? block.body);
+    const command = runnableScript(edit?.script ?? block.body);
     // zsh blocks run in a zsh started from the session's shell: they see its exported variables
     // and directory, but what they change does not come back.
     const runs = block.lang === 'zsh' ? `zsh -c '${command.replace(/'/g, `'\\''`)}'` : command;
     const cwd = block.cwd === null ? undefined : isAbsolute(block.cwd) ? block.cwd : resolve(dirname(resolve(this.doc.path)), block.cwd);
-    this.journal.append('block-start', { block: index, name: block.name, line: block.line, command: this.mask(command), edited: script !== undefined && script !== block.body, cwd: cwd ?? this.shell.cwd });
+    this.journal.append('block-start', { block: index, name: block.name, line: block.line, command: this.mask(command), edited, cwd: cwd ?? this.shell.cwd });
     writeSync(this.log, `\n=== ${formatTime(new Date())} block ${index + 1}${block.name ? ` (${block.name})` : ''} at line ${block.line}\n`);
     const timeoutMs = this.timeoutOf(block);
     const hosts = this.options.targets?.get(index);
+    const startCwd = cwd ?? this.shell.cwd;
+    const startedAt = Date.now();
+    const output = keepsEvidence(this.doc.model, block) ? new OutputCapture(this.evidence.cap) : null;
     const { result, recoveredMs, reason, on, records } = await this.performOn(
       hosts,
       block.parallel,
@@ -193,7 +248,7 @@ export class Player {
         withinMs: block.withinMs ?? timeoutMs ?? 60_000,
       },
       { block: index },
-      onEvent,
+      output ? (event) => (output.push(event), onEvent(event)) : onEvent,
     );
     const record: BlockRecord = {
       index,
@@ -211,12 +266,45 @@ export class Player {
       reason,
       recoveredMs,
       left: result.left ?? [],
+      edited,
+      evidence: [],
+      evidenceLine: null,
+      evidenceLines: [],
       ...(records ? { hosts: records, on } : {}),
     };
     this.journal.append('block-end', { block: index, name: block.name, line: block.line, ...(records ? { on, hosts: records } : {}), outcome: record.outcome, exitCode: record.exitCode, signal: record.signal, durationMs: record.durationMs, changedVars: record.changedVars, cwd: record.cwd, error: reason, recoveredMs, left: record.left });
     this.saveState();
+    if (output) this.keepEvidence(block, record, output, command, startCwd, startedAt);
     this.record(anchor, block, record);
     return record;
+  }
+
+  /** The session's evidence folder (created with the first copy). */
+  private get evidence(): EvidenceStore {
+    this.store ??= new EvidenceStore(this.doc.path, this.journal.session, () => this.options.secrets, evidenceCap(this.options.env));
+    return this.store;
+  }
+
+  private store: EvidenceStore | null = null;
+
+  /** Stores a step's output and the files it named, and journals each copy (or note). */
+  private keep(subject: Record<string, unknown>, outputName: string, output: OutputCapture, files: Array<{ written: string; path: string | null }>): EvidenceItem[] {
+    const items = [this.evidence.keepOutput(outputName, output.text(), output.total), ...files.map((file) => this.evidence.keepFile(file.written, file.path))];
+    for (const item of items) {
+      this.journal.append('evidence', { ...subject, file: item.name, source: item.source === null ? null : this.mask(item.source), bytes: item.bytes, sha256: item.sha256Full, note: item.sha256Full ? null : item.detail });
+    }
+    return items;
+  }
+
+  /**
+   * Keeps a block's output and the files it named as evidence: copied, hashed and journaled; the
+   * line naming them is written with the result line.
+   */
+  private keepEvidence(block: Block, record: BlockRecord, output: OutputCapture, script: string, cwd: string, startedAt: number): void {
+    const items = this.keep({ block: block.index, name: block.name, line: block.line }, `${block.name ?? `block-${block.line}`}.out`, output, namedFiles(block.evidenceFiles, script, this.shell.snapshot(), this.options.env, cwd, startedAt));
+    record.evidence = items;
+    record.evidenceLine = this.mask(formatEvidence(items));
+    record.evidenceLines = evidenceLines(items).map((line) => this.mask(line));
   }
 
   /** The state file's content as this session last wrote it. */
@@ -248,7 +336,7 @@ export class Player {
    * in its own shell there. The block's outcome on a group is its first failing host's; every
    * host's is journaled.
    */
-  private async performOn(hosts: HostEntry[] | undefined, parallel: number, spec: StepSpec, subject: Record<string, unknown>, onEvent: (event: ExecEvent) => void): Promise<{ result: BlockOutcome; recoveredMs: number | null; reason: string | null; on?: string; records?: HostRecord[] }> {
+  private async performOn(hosts: HostEntry[] | undefined, parallel: number, spec: StepSpec, subject: Record<string, unknown>, onEvent: (event: StepEvent) => void): Promise<{ result: BlockOutcome; recoveredMs: number | null; reason: string | null; on?: string; records?: HostRecord[] }> {
     const remote = this.options.remote;
     if (!hosts || !remote) return this.perform(spec, subject, onEvent);
     const started = monotonicMs();
@@ -265,7 +353,7 @@ export class Player {
       async (host) => {
         const shell = await remote.shell(host).catch(() => null);
         this.journal.append('host-start', { ...subject, host: host.name });
-        const tagged = (event: ExecEvent) => {
+        const tagged = (event: StepEvent) => {
           if (event.type === 'output') {
             writeSync(this.log, this.logPrefix.push(host.name, event.text));
             onEvent({ ...event, host: host.name });
@@ -305,7 +393,7 @@ export class Player {
    * Runs a script in the session's shell and, with `until`, then polls that check until it passes
    * or `withinMs` from the start has gone by. The result's duration covers both.
    */
-  private async perform(spec: StepSpec, subject: Record<string, unknown>, onEvent: (event: ExecEvent) => void, shell: Pick<ShellSession, 'run'> = this.shell, runs?: Set<{ cancel(): void }>): Promise<{ result: BlockOutcome; recoveredMs: number | null; reason: string | null }> {
+  private async perform(spec: StepSpec, subject: Record<string, unknown>, onEvent: (event: StepEvent) => void, shell: Pick<ShellSession, 'run'> = this.shell, runs?: Set<{ cancel(): void }>): Promise<{ result: BlockOutcome; recoveredMs: number | null; reason: string | null }> {
     const last = new LastLines();
     const running = shell.run(
       { script: spec.script, cwd: spec.cwd, timeoutMs: spec.timeoutMs, errexit: spec.errexit, pipefail: spec.pipefail },
@@ -328,7 +416,12 @@ export class Player {
     let recoveredMs: number | null = null;
     let reason = result.error;
     if (spec.until && outcomeOf(result) === 'passed') {
-      const poll = await pollUntil(shell, spec.until, { everyMs: spec.everyMs, withinMs: spec.withinMs, startedAt, stopped: () => this.stopped, onRun: (cancel) => (this.running = { cancel }) });
+      // When the injection ended and the wait for recovery began: the timeline's detection mark.
+      const commandMs = Math.round(result.durationMs);
+      const check = this.mask(spec.until);
+      const onPoll = (polls: number, outcome: BlockOutcome | null) =>
+        onEvent({ type: 'wait', check, polls, last: outcome && this.mask(checkSaid(outcome)), deadlineAt: Date.now() + spec.withinMs - (monotonicMs() - startedAt) });
+      const poll = await pollUntil(shell, spec.until, { everyMs: spec.everyMs, withinMs: spec.withinMs, startedAt, stopped: () => this.stopped, onRun: (cancel) => (this.running = { cancel }), onPoll });
       this.running = null;
       result.durationMs = monotonicMs() - startedAt;
       if (poll.passed) recoveredMs = poll.recoveredMs;
@@ -339,7 +432,7 @@ export class Player {
         const said = poll.last ? lastLine(poll.last.tail) : null;
         reason = `the check \`${this.mask(spec.until)}\` did not pass within ${formatSeconds(spec.withinMs)} (${poll.polls} ${poll.polls === 1 ? 'try' : 'tries'})${said ? `; it last said: ${said}` : ''}`;
       }
-      this.journal.append('poll', { ...subject, check: this.mask(spec.until), passed: poll.passed, recoveredMs, polls: poll.polls });
+      this.journal.append('poll', { ...subject, check: this.mask(spec.until), passed: poll.passed, recoveredMs, polls: poll.polls, commandMs });
     }
     if (!reason && result.timedOut) reason = spec.timeoutMs === null ? 'timed out' : `timed out after ${formatSeconds(spec.timeoutMs)}`;
     else if (!reason && !result.canceled && outcomeOf(result) === 'failed') reason = last.reason();
@@ -352,7 +445,7 @@ export class Player {
    * marks ❌) its pass column. A row that cannot run, or whose gate is not in words the engine
    * knows, is recorded as such and its box left for the operator: never a silent green box.
    */
-  async runScenario(index: number, onEvent: (event: ExecEvent) => void): Promise<ScenarioRecord> {
+  async runScenario(index: number, onEvent: (event: StepEvent) => void): Promise<ScenarioRecord> {
     if (this.closed) throw new Error('the session is closed');
     const run = this.playScenario(index, onEvent);
     this.current = run;
@@ -361,7 +454,7 @@ export class Player {
     });
   }
 
-  private async playScenario(index: number, onEvent: (event: ExecEvent) => void): Promise<ScenarioRecord> {
+  private async playScenario(index: number, onEvent: (event: StepEvent) => void): Promise<ScenarioRecord> {
     const scenario = this.doc.model.scenarios[index]!;
     const started = new Date();
     const base = { index, id: scenario.id, name: scenario.name, line: scenario.line, gate: scenario.gateText, gateRule: scenario.gate?.text ?? null, startedAt: formatTime(started) };
@@ -375,10 +468,14 @@ export class Player {
       const polling = scenarioPolling(this.doc.model.frontMatter?.data ?? {});
       // Without a limit of its own, a wait for recovery gets twice the gate, so a breach is still measured.
       const withinMs = polling.withinMs ?? this.options.timeoutMs ?? (gate && (gate.op === '<' || gate.op === '<=') ? Math.max(10_000, gate.seconds * 2000) : 60_000);
+      // A row of a table with an Evidence column keeps its output and the files its command writes there.
+      const evidenceAt = evidenceColumn(this.doc.model.tables[scenario.table]!.header);
+      const output = evidenceAt === -1 ? null : new OutputCapture(this.evidence.cap);
+      const startCwd = this.shell.cwd;
       const { result, recoveredMs, reason } = await this.perform(
         { script: scenario.command, timeoutMs: this.options.timeoutMs, errexit: true, pipefail: true, until: scenario.until, everyMs: polling.everyMs, withinMs },
         { scenario: index },
-        onEvent,
+        output ? (event) => (output.push(event), onEvent(event)) : onEvent,
       );
       const ran = outcomeOf(result);
       const measuredMs = ran !== 'passed' || reason ? null : (recoveredMs ?? Math.round(result.durationMs));
@@ -396,6 +493,11 @@ export class Player {
       }
       record = { ...base, outcome, exitCode: result.exitCode, signal: result.signal, durationMs: Math.round(result.durationMs), measuredMs, gateMet, reason: why, tail: result.tail, recoveredAt: recoveredMs === null ? undefined : formatTime(new Date(started.getTime() + recoveredMs)) };
       this.saveState();
+      if (output) {
+        const files = namedFiles([], scenario.command, this.shell.snapshot(), this.options.env, startCwd, started.getTime());
+        const items = this.keep({ scenario: index, id: scenario.id, line: scenario.line }, `scenario-${scenario.id || scenario.line}.out`, output, files);
+        record.evidence = { column: evidenceAt, text: this.mask(formatEvidence(items, true)), lines: evidenceLines(items).map((line) => this.mask(line)) };
+      }
     }
     const { tail: _tail, ...journaled } = record;
     this.journal.append('scenario-end', { scenario: index, ...journaled });
@@ -414,10 +516,11 @@ export class Player {
   /** Scenarios run in this session, in order, for the summary. */
   readonly scenarios: ScenarioRecord[] = [];
 
-  /** Writes the result line and, when the block passed, ticks the task that owns it. */
+  /** Writes the result line (and the evidence line under it) and, when the block passed, ticks the task that owns it. */
   private record(anchor: Anchor & { kind: 'block' }, block: Block, record: BlockRecord): void {
     const line = formatResultLine({
       outcome: record.outcome,
+      edited: record.edited,
       exitCode: record.exitCode,
       signal: record.signal,
       durationMs: record.durationMs,
@@ -426,7 +529,7 @@ export class Player {
       reason: record.outcome === 'passed' ? null : record.reason,
       on: record.on,
     });
-    const changes: Change[] = [{ kind: 'result', anchor, line: this.mask(line) }];
+    const changes: Change[] = [{ kind: 'result', anchor, line: this.mask(line), evidence: record.evidenceLine ?? undefined }];
     if (record.outcome === 'passed' && block.task !== null) {
       changes.push({ kind: 'task', anchor: taskAnchor(this.doc.model, block.task) as Anchor & { kind: 'task' }, checked: true });
     }
@@ -448,6 +551,17 @@ export class Player {
       this.journal.append('conflict', { kept, changes: lost, reason });
       return [];
     }
+  }
+
+  /**
+   * Saves the operator's edit into the document as the block's code, byte for byte outside the
+   * lines it changes. An edit holding a secret's value is refused: no secret is written to disk.
+   */
+  saveEdit(index: number, script: string): void {
+    if (this.mask(script) !== script) throw new UserError("the edit holds a secret's value: it is never saved into the document");
+    const anchor = blockAnchor(this.doc.model, index) as Anchor & { kind: 'block' };
+    const [report] = this.write([{ kind: 'body', anchor, body: script }]);
+    if (report?.changed) this.journal.append('save-edit', { block: index, line: report.line, what: report.what });
   }
 
   /** Records a block skipped by the operator or for a reason (no interpreter, say). */
@@ -474,15 +588,42 @@ export class Player {
     await this.close('aborted');
   }
 
-  /** Ends the session: journal, shell, lock. */
+  /**
+   * Writes the timeline of the session, as its journal tells it, at the end of the document: a
+   * Mermaid chart that Git hosts draw. A conflict with someone's edit is recorded like any other;
+   * after one, nothing more is written.
+   */
+  private writeTimeline(): void {
+    // After a conflict, their version stays as they left it (see `write`).
+    if (this.doc.conflicts.length) return;
+    const timeline = buildTimeline(readJournal(this.journal.path), this.doc.model);
+    try {
+      this.doc.writeTimeline('mermaid', ganttChart(timeline));
+    } catch (error) {
+      // Someone's version kept (a conflict, recorded), or the document gone: nothing to draw into.
+      if (!(error instanceof ConflictError) && !(error instanceof UserError)) throw error;
+    }
+  }
+
+  /** Ends the session: journal, timeline, shell, lock. */
   async close(outcome: string, detail: Record<string, unknown> = {}, options: { leave?: boolean } = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.journal.append('session-end', { outcome, ...detail });
     this.journal.close();
     closeSync(this.log);
-    // The record is complete: release the document before waiting for the shell to go.
-    this.doc.close();
+    // The timeline is a picture of what is recorded: failing to draw it never keeps the shell
+    // (and what it started) from being closed.
+    let failure: unknown = null;
+    try {
+      if (this.options.timeline) this.writeTimeline();
+    } catch (error) {
+      failure = error;
+    } finally {
+      // The record is complete: release the document before waiting for the shell to go.
+      this.doc.close();
+    }
     await Promise.all([this.shell.close(options), this.options.remote?.close()]);
+    if (failure) throw failure;
   }
 }

@@ -1,7 +1,25 @@
 import { monotonicMs } from '../clock.js';
 import type { ShellSession } from '../executor/session.js';
-import type { BlockOutcome } from '../executor/types.js';
+import type { BlockOutcome, ExecEvent } from '../executor/types.js';
 import { durationMs, notADuration } from '../parser/index.js';
+
+/**
+ * Where a wait for recovery stands, for a face to show while it lasts: sent when the wait starts
+ * and after each check that did not pass. `deadlineAt` is wall-clock ms (as `Date.now()`).
+ */
+export interface WaitEvent {
+  type: 'wait';
+  /** The check, masked. */
+  check: string;
+  /** Checks run so far. */
+  polls: number;
+  /** What the last check came to, in one line (masked), or null before the first. */
+  last: string | null;
+  deadlineAt: number;
+}
+
+/** What a running step sends its face: the executor's events, and its wait for recovery. */
+export type StepEvent = ExecEvent | WaitEvent;
 
 /** How a wait for recovery ended. */
 export interface PollResult {
@@ -24,10 +42,11 @@ export interface PollResult {
 export async function pollUntil(
   shell: Pick<ShellSession, 'run'>,
   check: string,
-  options: { everyMs: number; withinMs: number; startedAt: number; stopped: () => boolean; onRun: (cancel: () => void) => void },
+  options: { everyMs: number; withinMs: number; startedAt: number; stopped: () => boolean; onRun: (cancel: () => void) => void; onPoll: (polls: number, last: BlockOutcome | null) => void },
 ): Promise<PollResult> {
   let polls = 0;
   let last: BlockOutcome | null = null;
+  options.onPoll(polls, last);
   for (;;) {
     if (options.stopped()) return { passed: false, recoveredMs: null, polls, last, canceled: true };
     const remaining = options.withinMs - (monotonicMs() - options.startedAt);
@@ -38,6 +57,7 @@ export async function pollUntil(
     const now = monotonicMs();
     if (outcome.exitCode === 0) return { passed: true, recoveredMs: Math.round(now - options.startedAt), polls, last: outcome, canceled: false };
     last = outcome;
+    options.onPoll(polls, last);
     if (outcome.canceled) return { passed: false, recoveredMs: null, polls, last, canceled: true };
     const next = now + options.everyMs;
     if (next - options.startedAt > options.withinMs) return { passed: false, recoveredMs: null, polls, last, canceled: false };

@@ -4,13 +4,14 @@ import { Document } from '../document/document.js';
 import { UserError } from '../errors.js';
 import { MASK } from '../executor/redact.js';
 import { onPath } from '../executor/which.js';
-import { blockProblems, durationMs, findPlaceholders, notADuration, type Block, type Runbook } from '../parser/index.js';
+import { blockProblems, durationMs, INLINE_RULE, findPlaceholders, notADuration, type Block, type Runbook } from '../parser/index.js';
 import { loadInventory, resolveTarget, type HostEntry, type Inventory } from './inventory.js';
 import { scenarioPolling } from './poll.js';
 import { lastSession, withheldSecrets, type LastSession } from './resume.js';
 import { runSteps, type RunStep } from './steps.js';
 import { parseSets, resolveVariables, scenarioMissing, secretValues, type ResolvedVariables } from './variables.js';
 import { startDir } from './workdir.js';
+import { evidenceCap } from './evidence.js';
 
 /** What a command asks of a session before it starts. */
 export interface SessionRequest {
@@ -38,6 +39,8 @@ export interface SessionRequest {
   sshConfig?: string;
   /** `--hosts GROUP=a,b`: a group's members, in place of the inventory's. */
   hosts?: string[];
+  /** `false` (`--no-timeline`): no timeline written into the document when the session ends. */
+  timeline?: boolean;
 }
 
 /** Something that stops a session from starting, with its line when it has one. */
@@ -74,6 +77,8 @@ export interface Prepared {
   onFailure: FailurePolicy;
   /** Problems a dry run reports without refusing. */
   notes: Problem[];
+  /** Where the document is read otherwise than GitHub shows it (inline markup past its limits), as `file:line:column: message`: told, never stopping. */
+  warnings: string[];
   /** The document's last session, when it did not finish. */
   unfinished: LastSession | null;
   /** Set when there is nothing to run (a dry run says so and ends). */
@@ -82,6 +87,8 @@ export interface Prepared {
   inventory: Inventory | null;
   /** The hosts each block on other hosts runs on, by block index, in inventory order. */
   targets: Map<number, HostEntry[]>;
+  /** Write the session's timeline into the document when it ends: not with `--no-timeline` or `timeline: false` in front matter. */
+  timeline: boolean;
 }
 
 /** Gives a variable the value the operator typed at a prompt; a secret one is masked from then on. */
@@ -127,6 +134,11 @@ function check(doc: Document, request: SessionRequest, dryRun: boolean): Prepare
   const flag = (message: string) => plan('tool', message);
   const timeoutMs = request.timeout === undefined ? null : flagDuration(request.timeout, '--timeout', flag);
   const onFailure = failurePolicy(request.onFailure, flag);
+  try {
+    evidenceCap(request.env);
+  } catch (error) {
+    flag((error as Error).message);
+  }
   let startIn = dirname(resolve(file));
   try {
     startIn = startDir(file, model.frontMatter?.data ?? {}, request.startIn === undefined ? null : { dir: request.startIn, base: request.cwd }).dir;
@@ -141,6 +153,8 @@ function check(doc: Document, request: SessionRequest, dryRun: boolean): Prepare
     flag((error as Error).message);
   }
 
+  const timelineKey = model.frontMatter?.data.timeline;
+  if (timelineKey !== undefined && typeof timelineKey !== 'boolean') plan(null, `front matter \`timeline: ${String(timelineKey)}\` must be true or false (false: no timeline is written at the end of a session)`);
   const { steps, rollback } = choose(all, request, flag);
   const blocks = steps.concat(rollback).flatMap((s) => (s.kind === 'block' ? [s.block] : []));
   // Option values were read once by the parser; one it could not read, or one runbook cannot do
@@ -197,10 +211,12 @@ function check(doc: Document, request: SessionRequest, dryRun: boolean): Prepare
     skips,
     onFailure,
     notes: problems,
+    warnings: model.problems.filter((p) => p.ruleId === INLINE_RULE).map((p) => `${file}:${p.line}:${p.column}: ${p.message} (${p.ruleId})`),
     unfinished: lastSession(file),
     nothing,
     inventory,
     targets,
+    timeline: request.timeline !== false && timelineKey !== false,
   };
 }
 

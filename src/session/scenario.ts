@@ -26,7 +26,12 @@ export interface ScenarioRecord {
   startedAt: string;
   recoveredAt?: string;
   tail: string;
+  /** What the row kept as evidence: the text for its Evidence cell, and one line per piece. */
+  evidence?: { column: number; text: string; lines: string[] };
 }
+
+/** What a measured or recovered-at cell says when the scenario ended without recovering: not applicable. */
+const NOT_MEASURED = '—';
 
 /** Notes-like columns that take the outcome when the table has no outcome column (only when empty). */
 const NOTES = /^(?:notes?|observations?|observed|comments?|gaps? found|gaps?)$/i;
@@ -34,6 +39,11 @@ const NOTES = /^(?:notes?|observations?|observed|comments?|gaps? found|gaps?)$/i
 /** The outcome of a scenario in the words its row shows: one line, whatever the reason holds. */
 export function scenarioOutcomeText(record: ScenarioRecord): string {
   return outcomeWords(record).replace(/\s*[\r\n]+\s*/g, '; ');
+}
+
+/** Whether `scenarioOutcomeText` already holds the record's reason, so that nothing repeats it. */
+export function outcomeGivesReason(record: ScenarioRecord): boolean {
+  return record.outcome === 'skipped' || (record.outcome === 'failed' && record.gateMet !== false);
 }
 
 function outcomeWords(record: ScenarioRecord): string {
@@ -71,11 +81,20 @@ export function rowChanges(model: Runbook, scenario: Scenario, record: ScenarioR
   };
   if (record.outcome !== 'skipped') fill(columns.started, record.startedAt);
   if (record.outcome !== 'skipped' && record.outcome !== 'canceled') fill(columns.finished, formatTime(new Date(Date.parse(record.startedAt) + record.durationMs)));
+  // A scenario that ran to its end without recovering gets a deliberate "nothing to measure"
+  // (NOT_MEASURED), which audit reads as an answer; a canceled one is left for the next attempt.
+  const ended = record.outcome !== 'skipped' && record.outcome !== 'canceled';
   if (record.recoveredAt) fill(columns.recovered, record.recoveredAt);
+  else if (ended && record.measuredMs === null) fill(columns.recovered, NOT_MEASURED);
   // Only a measured value goes in the measured cell; a value from an earlier attempt is cleared.
-  if (columns.measured !== -1 && (record.measuredMs !== null || row.cells[columns.measured]!.kind === 'text')) fill(columns.measured, record.measuredMs === null ? '' : formatSeconds(record.measuredMs));
+  if (columns.measured !== -1) {
+    if (record.measuredMs !== null) fill(columns.measured, formatSeconds(record.measuredMs));
+    else if (ended) fill(columns.measured, NOT_MEASURED);
+    else if (row.cells[columns.measured]!.kind === 'text') fill(columns.measured, '');
+  }
   const outcomeAt = columns.outcome !== -1 ? columns.outcome : row.cells.findIndex((c, i) => NOTES.test(model.tables[scenario.table]!.header[i]!.trim()) && c.kind === 'fillable');
   fill(outcomeAt, scenarioOutcomeText(record));
+  if (record.evidence) fill(record.evidence.column, record.evidence.text);
   const box = columns.box === -1 ? null : row.cells[columns.box]!;
   if (box?.kind === 'checkbox') {
     const state = record.outcome === 'passed' ? 'checked' : record.outcome === 'failed' || record.outcome === 'timed out' ? 'failed' : null;

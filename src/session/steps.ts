@@ -28,7 +28,12 @@ const ROLLBACK_HEADING = /\broll(?:ing)?[ -]?back\b/i;
 
 /** Whether a section (or one it is nested in) is a rollback section by its heading. */
 export function inRollbackSection(model: Runbook, section: number | null): boolean {
-  for (let s = section; s !== null; s = model.sections[s]!.parent) if (ROLLBACK_HEADING.test(model.sections[s]!.text)) return true;
+  return underHeading(model, section, ROLLBACK_HEADING);
+}
+
+/** Whether a section, or one it is nested in, has a heading that says `words`. */
+function underHeading(model: Runbook, section: number | null, words: RegExp): boolean {
+  for (let s = section; s !== null; s = model.sections[s]!.parent) if (words.test(model.sections[s]!.text)) return true;
   return false;
 }
 
@@ -107,4 +112,12 @@ export function scenarioLabel(model: Runbook, index: number): string {
   const row = model.tables[scenario.table]!.rows[scenario.row]!;
   const measured = scenario.columns.measured === -1 ? '' : row.cells[scenario.columns.measured]!.text;
   return [`scenario ${scenario.name}`, scenario.gateText ? `gate ${scenario.gateText}` : null, measured ? `measured ${measured}` : null].filter(Boolean).join(' · ');
+}
+
+/** A heading that makes every block under it keep evidence: `Capture evidence`, `Evidence`. */
+const EVIDENCE_HEADING = /\bevidence\b/i;
+
+/** Whether a block keeps evidence: as its `evidence` option says, else when a heading above it names evidence. */
+export function keepsEvidence(model: Runbook, block: Block): boolean {
+  return block.keepEvidence ?? underHeading(model, block.section, EVIDENCE_HEADING);
 }

@@ -5,7 +5,7 @@ import { footerKeys, KEYS } from './keys.js';
 import { layout } from './layout.js';
 import { firstUnfinished, reduce, unfinished } from './reducer.js';
 import { screenLine } from './text.js';
-import type { Mode, PlayState, Step } from './state.js';
+import type { Mode, PlayState, Step, Wait } from './state.js';
 
 /** What the screen asks of the command that runs it; all decisions and I/O live there. */
 export interface Controller {
@@ -18,8 +18,11 @@ export interface Controller {
   confirmWord(step: Step): string | null;
   /** Opens the block in the operator's editor; the edited text and its diff against the block (masked), or null when there is nothing to edit. */
   edit(step: Step): { script: string; diff: DiffLine[] } | null;
-  /** Runs a block or a scenario; `message` and `label`, when given, replace the status line and the step's label. */
-  run(step: Step, onOutput: (text: string) => void, onStart: () => void, script?: string): Promise<{ status: Step['status']; durationMs: number; exitCode: number | null; outcome: string; cwd: string; changedVars: string[]; message?: string; label?: string }>;
+  /**
+   * Runs a block (or the operator's edit of it, saved into the document first when `save`) or a scenario, telling `on` when it starts, what it prints and where its wait for
+   * recovery stands; `message` and `label`, when given, replace the status line and the step's label.
+   */
+  run(step: Step, on: { start(): void; output(text: string): void; wait(wait: Wait): void }, edit?: { script: string; save: boolean }): Promise<{ status: Step['status']; durationMs: number; exitCode: number | null; outcome: string; edited?: boolean; cwd: string; changedVars: string[]; evidence?: string[]; message?: string; label?: string }>;
   skip(step: Step): void;
   toggle(step: Step, column: number): { status: Step['status']; message: string; label?: string };
   prefill(step: Step, column: number): string;
@@ -44,6 +47,17 @@ function confirmPrompt(mode: Extract<Mode, { name: 'confirm' }>, step: Step | un
 function clock(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+/**
+ * The running step's line: its clock and lines printed, or, while it waits for recovery, the
+ * checks run so far, the time left before the deadline and what the last check said.
+ */
+function runningLine(mode: Extract<Mode, { name: 'running' }>, lines: number, now: number): string {
+  const wait = mode.wait;
+  if (!wait) return `◐ running ${clock(now - mode.startedAt)} · ${lines} line${lines === 1 ? '' : 's'} · Ctrl-C stops it`;
+  const polls = `${wait.polls} ${wait.polls === 1 ? 'poll' : 'polls'}`;
+  return `◐ waiting ${clock(now - mode.startedAt)} · ${polls} · ${clock(wait.deadlineAt - now)} left · Ctrl-C stops it${wait.last ? ` · last: ${wait.last}` : ''}`;
 }
 
 /**
@@ -87,9 +101,10 @@ export function App({ controller, initial }: { controller: Controller; initial: 
   const codeLines = mode.name === 'confirm' && mode.diff ? mode.diff.map((l) => ({ text: l.text, margin: `${l.op} `, color: l.op === '-' ? 'red' : l.op === '+' ? 'green' : undefined })) : detail.code.map((text) => ({ text, margin: '  ', color: 'yellow' }));
   const rows = layout(size.rows, { steps: state.steps.length, prose: detail.prose.length, code: codeLines.length, fixed, confirm: mode.name === 'confirm' });
 
-  const startRun = (target: Step, script?: string) => {
+  const startRun = (target: Step, mode?: Extract<Mode, { name: 'confirm' }>) => {
+    const edit = mode?.script === undefined ? undefined : { script: mode.script, save: mode.save === true };
     void controller
-      .run(target, (text) => dispatch({ type: 'output', text }), () => dispatch({ type: 'run-started', at: Date.now() }), script)
+      .run(target, { start: () => dispatch({ type: 'run-started', at: Date.now() }), output: (text) => dispatch({ type: 'output', text }), wait: (wait) => dispatch({ type: 'wait', wait }) }, edit)
       .then((result) => dispatch({ type: 'run-ended', ...result }));
   };
 
@@ -120,11 +135,12 @@ export function App({ controller, initial }: { controller: Controller; initial: 
       if (mode.name === 'confirm') {
         if (key.escape) dispatch({ type: 'cancel-input' });
         else if (enter) {
-          if (mode.word === null || mode.typed === mode.word) startRun(step, mode.script);
-          else dispatch({ type: 'message', text: `type "${mode.word}" exactly to run this block` });
+          if (mode.word === null || mode.typed === mode.word) startRun(step, mode);
+          else dispatch({ type: 'refuse-confirm' });
         } else if (key.backspace || key.delete) dispatch({ type: 'backspace' });
         else if (input === '[' || input === ']') dispatch({ type: 'scroll-code', by: (input === '[' ? -1 : 1) * Math.max(1, rows.code - 1), lines: codeLines.length, rows: rows.code });
-        else if (mode.word === null && (input === 'y' || input === 'Y')) startRun(step, mode.script);
+        else if (mode.word === null && (input === 'y' || input === 'Y')) startRun(step, mode);
+        else if (key.tab) dispatch({ type: 'toggle-save' });
         else if (mode.word === null && (input === 'n' || input === 'N')) dispatch({ type: 'cancel-input' });
         else if (mode.word !== null && input && !key.ctrl) dispatch({ type: 'type', text: input });
         return;
@@ -150,7 +166,7 @@ export function App({ controller, initial }: { controller: Controller; initial: 
         controller.skip(step);
         dispatch({ type: 'skip' });
       } else if (input === ' ') dispatch({ type: 'ticked', ...controller.toggle(step, column) });
-      else if (input === 'f' && (step.kind === 'row' || step.kind === 'scenario')) dispatch({ type: 'start-fill', column, prefill: controller.prefill(step, column) });
+      else if (input === 'f') dispatch({ type: 'start-fill', column, prefill: step.kind === 'row' || step.kind === 'scenario' ? controller.prefill(step, column) : '' });
       else if (input === 'e' && step.kind === 'block') {
         const edited = controller.edit(step);
         if (edited !== null) dispatch({ type: 'request-run', word: controller.confirmWord(step), ...edited, unticked: controller.unticked(step) });
@@ -224,7 +240,7 @@ export function App({ controller, initial }: { controller: Controller; initial: 
       {mode.name === 'failed' ? (
         <Text color={c('red')} wrap="truncate-end">{cut(`✘ ${mode.outcome}${mode.exitCode !== null ? ` (exit ${mode.exitCode})` : ''} — r retry · s skip · b rollback · n next`)}</Text>
       ) : null}
-      {mode.name === 'running' ? <Text color={c('yellow')} wrap="truncate-end">{cut(`◐ running ${clock(now - mode.startedAt)} · ${state.outputLines} line${state.outputLines === 1 ? '' : 's'} · Ctrl-C stops it`)}</Text> : null}
+      {mode.name === 'running' ? <Text color={c('yellow')} wrap="truncate-end">{cut(runningLine(mode, state.outputLines, now))}</Text> : null}
       {state.message ? <Text wrap="truncate-end">{cut(state.message)}</Text> : null}
       <Text dimColor wrap="truncate-end">{cut(`⏱ ${clock(now - started.current)} · ${footerKeys(step, mode)} · cwd ${state.cwd}${state.changedVars.length ? ` · set ${state.changedVars.join(', ')}` : ''}`)}</Text>
     </Box>

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UserError } from '../errors.js';
 import { findPlaceholders, renderProse } from '../parser/index.js';
 import { resolvedCode, resolvedText, usedVariables } from '../session/display.js';
 import { scenarioLine, type Session } from '../session/engine.js';
@@ -44,16 +45,35 @@ export function sessionController(session: Session, io: ScreenIo): Controller {
       const mask = (text: string) => session.player.mask(text);
       return { script, diff: lineDiff(mask(block.body), mask(script)) };
     },
-    async run(step, onOutput, onStart, script) {
+    async run(step, on, edit) {
       const target = runStep(step);
-      if (!target) return { status: step.status, durationMs: 0, exitCode: null, outcome: 'not runnable', cwd: session.player.shell.cwd, changedVars: [], message: 'Enter runs a block or a scenario row' };
-      onStart();
+      if (!target) return { status: step.status, durationMs: 0, exitCode: null, outcome: 'not runnable', cwd: session.player.shell.cwd, changedVars: [], evidence: [], message: 'Enter runs a block or a scenario row' };
       const conflicts = doc.conflicts.length;
-      const report = await session.run(target, (event) => event.type === 'output' && onOutput(event.text), script);
+      // An edit to save that cannot be saved stops before anything runs, and says why.
+      const refused = (error: unknown) => {
+        if (!(error instanceof UserError)) throw error;
+        return { status: step.status, durationMs: 0, exitCode: null, outcome: 'not run', cwd: session.player.shell.cwd, changedVars: [], message: error.message };
+      };
+      if (edit?.save) {
+        try {
+          session.saveEdit(target, edit.script);
+        } catch (error) {
+          return refused(error);
+        }
+      }
+      on.start();
+      const report = await session.run(
+        target,
+        (event) => {
+          if (event.type === 'output') on.output(event.text);
+          else if (event.type === 'wait') on.wait({ check: event.check, polls: event.polls, last: event.last, deadlineAt: event.deadlineAt });
+        },
+        edit && { script: edit.script, saved: edit.save },
+      );
       // Someone else's edit that could not be merged is what the operator must see first.
       const message = doc.conflicts.length > conflicts ? session.conflictText() : report.scenario ? scenarioLine(report.scenario) : report.failed && report.reason ? `${report.outcome}: ${report.reason}` : report.outcome === 'skipped' ? `skipped: ${report.reason ?? ''}` : undefined;
       const label = report.scenario ? session.rowLabel(step) : undefined;
-      return { status: report.status, durationMs: report.durationMs, exitCode: report.exitCode, outcome: report.outcome, cwd: report.cwd, changedVars: report.changedVars, message, label };
+      return { status: report.status, durationMs: report.durationMs, exitCode: report.exitCode, outcome: report.outcome, edited: report.edited, cwd: report.cwd, changedVars: report.changedVars, evidence: report.evidence, message, label };
     },
     skip(step) {
       const target = runStep(step);
@@ -74,13 +94,7 @@ export function sessionController(session: Session, io: ScreenIo): Controller {
         return { message: (error as Error).message };
       }
     },
-    unticked(step) {
-      const block = step.kind === 'block' ? doc.model.blocks[step.ref] : undefined;
-      if (!block) return 0;
-      // A task that owns a block is that block's own box; the pre-flight items are the others.
-      const owning = new Set(doc.model.blocks.filter((b) => b.runnable && b.task !== null).map((b) => b.task));
-      return doc.model.tasks.filter((t) => t.section === block.section && t.span.end <= block.span.start && !t.checked && !owning.has(t.index)).length;
-    },
+    unticked: (step) => (step.kind === 'block' ? session.untickedBefore(step.ref) : 0),
     cancel: () => session.cancelStep(),
     quit() {
       // The session ends after the screen is gone; see the play command.

@@ -16,6 +16,7 @@ export const KEYS: Key[] = [
   { keys: 'Enter', does: 'run the block or scenario (asks first)', short: 'Enter run', on: ['block', 'scenario'] },
   { keys: 'r', does: 're-run the block or scenario', on: ['block', 'scenario'] },
   { keys: 'e', does: 'edit the block in $EDITOR, then run the edit once', short: 'e edit', on: ['block'] },
+  { keys: 'Tab', does: 'after e: save the edit into the document too, or not', on: ['block'] },
   { keys: 's', does: 'skip the step', short: 's skip', on: ['block', 'task', 'scenario', 'row'] },
   { keys: 'space', does: 'tick or untick the task or the checkbox cell', short: 'space tick', on: ['task', 'row', 'scenario'] },
   { keys: 'f', does: 'fill the cell under the cursor', short: 'f fill', on: ['row', 'scenario'] },
@@ -32,7 +33,7 @@ export const KEYS: Key[] = [
 /** The keys the footer names for what is on screen: the selected step's kind, or the running block. */
 export function footerKeys(step: Step | undefined, mode: Mode): string {
   if (mode.name === 'running') return 'Ctrl-C stop · [ ] scroll · ? keys';
-  if (mode.name === 'confirm') return `${mode.word === null ? 'y run · n/Esc' : 'Enter run · Esc'} cancel · [ ] scroll`;
+  if (mode.name === 'confirm') return `${mode.word === null ? 'y run · n/Esc' : 'Enter run · Esc'} cancel${mode.script === undefined ? '' : ' · Tab save'} · [ ] scroll`;
   if (mode.name === 'fill') return 'Enter save · Esc cancel';
   const kind = step?.kind;
   return KEYS.filter((k) => k.short && (!k.on || (kind && k.on.includes(kind))))

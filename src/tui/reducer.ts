@@ -1,4 +1,4 @@
-import { LINE_CHARS, OUTPUT_LINES, type PlayState, type Step } from './state.js';
+import { LINE_CHARS, OUTPUT_LINES, type PlayState, type Step, type Wait } from './state.js';
 import type { DiffLine } from './diff.js';
 import { lastReturn } from './text.js';
 
@@ -15,16 +15,31 @@ export type Action =
   | { type: 'cancel-input' }
   | { type: 'run-started'; at: number }
   | { type: 'output'; text: string }
-  | { type: 'run-ended'; status: Step['status']; durationMs: number; exitCode: number | null; outcome: string; cwd: string; changedVars: string[]; message?: string; label?: string }
+  | { type: 'wait'; wait: Wait }
+  | { type: 'run-ended'; status: Step['status']; durationMs: number; exitCode: number | null; outcome: string; edited?: boolean; cwd: string; changedVars: string[]; evidence?: string[]; message?: string; label?: string }
   | { type: 'skip' }
   | { type: 'ticked'; status: Step['status']; message: string; label?: string }
   | { type: 'start-fill'; column: number; prefill: string }
+  | { type: 'refuse-confirm' }
+  | { type: 'toggle-save' }
   | { type: 'filled'; message: string; label?: string; status?: Step['status'] }
   | { type: 'scroll'; by: number }
   | { type: 'scroll-code'; by: number; lines: number; rows: number }
   | { type: 'help' }
   | { type: 'message'; text: string | null }
   | { type: 'quit' };
+
+/** What a line that is not a table row is, and the key that does something with it, for `f` on it. */
+const NOT_A_ROW: Record<Exclude<Step['kind'], 'row' | 'scenario'>, string> = {
+  task: 'a task: space ticks it',
+  block: 'a block: Enter runs it',
+  heading: 'a heading: n goes to the next step',
+};
+
+/** What the confirm screen says about an edit: run once, or saved into the document too. */
+function editMessage(save: boolean): string {
+  return save ? 'runs your edited version and saves it into the document · Tab: this time only' : 'runs your edited version, this time only · Tab: save it into the document too';
+}
 
 const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n));
 
@@ -85,7 +100,7 @@ export function reduce(state: PlayState, action: Action): PlayState {
       return { ...state, column: clamp(action.from + action.by, 0, Math.max(0, action.width - 1)) };
     case 'request-run':
       if (mode.name === 'running' || !runnable(state.steps[state.selected])) return state;
-      return { ...state, codeTop: 0, mode: { name: 'confirm', word: action.word, typed: '', ...(action.script !== undefined ? { script: action.script } : {}), ...(action.diff ? { diff: action.diff } : {}), ...(action.unticked ? { unticked: action.unticked } : {}) }, message: action.script !== undefined ? 'runs your edited version, this time only' : null };
+      return { ...state, codeTop: 0, mode: { name: 'confirm', word: action.word, typed: '', ...(action.script !== undefined ? { script: action.script } : {}), ...(action.diff ? { diff: action.diff } : {}), ...(action.unticked ? { unticked: action.unticked } : {}) }, message: action.script !== undefined ? editMessage(false) : null };
     case 'type':
       if (mode.name === 'confirm') return { ...state, mode: { ...mode, typed: mode.typed + action.text } };
       if (mode.name === 'fill') return { ...state, mode: { ...mode, typed: mode.typed + action.text } };
@@ -106,17 +121,27 @@ export function reduce(state: PlayState, action: Action): PlayState {
       for (const part of parts.slice(1)) lines.push(bound(part));
       return { ...state, output: lines.slice(-OUTPUT_LINES), outputLines: state.outputLines + parts.length - 1 };
     }
+    case 'wait':
+      if (mode.name !== 'running') return state;
+      return { ...state, mode: { ...mode, wait: action.wait } };
     case 'run-ended': {
+      // A step that never started (an edit that could not be saved, say) only says why.
+      if (mode.name !== 'running') return { ...state, mode: { name: 'browse' }, message: action.message ?? null };
       const steps = state.steps.map((s, i) => (i === state.selected ? { ...s, status: action.status, durationMs: action.durationMs, label: action.label ?? s.label } : s));
       const failed = action.status === 'failed';
+      // What the step kept as evidence ends its output, where the operator reads what it did.
+      const evidence = action.evidence ?? [];
+      const output = evidence.length ? [...(state.output.at(-1) === '' ? state.output.slice(0, -1) : state.output), ...evidence].slice(-OUTPUT_LINES) : state.output;
       return {
         ...state,
+        output,
+        outputLines: state.outputLines + evidence.length,
         steps,
         cwd: action.cwd,
         changedVars: [...new Set([...state.changedVars, ...action.changedVars])],
         mode: failed ? { name: 'failed', exitCode: action.exitCode, outcome: action.outcome } : { name: 'browse' },
         selected: failed ? state.selected : nextAfter(steps, state.selected),
-        message: action.message ?? (failed ? null : `${action.outcome} in ${(action.durationMs / 1000).toFixed(2)} s`),
+        message: action.message ?? (failed ? null : `${action.outcome}${action.edited ? ' · edited' : ''} in ${(action.durationMs / 1000).toFixed(2)} s`),
       };
     }
     case 'skip': {
@@ -126,9 +151,19 @@ export function reduce(state: PlayState, action: Action): PlayState {
     }
     case 'ticked':
       return { ...state, steps: relabel(setStatus(state.steps, state.selected, action.status), state.selected, action.label), message: action.message };
-    case 'start-fill':
+    case 'start-fill': {
       if (mode.name === 'running') return state;
+      const kind = state.steps[state.selected]?.kind;
+      if (kind !== 'row' && kind !== 'scenario') return { ...state, message: `f fills a cell of a table row; this line is ${NOT_A_ROW[kind ?? 'heading']}` };
       return { ...state, mode: { name: 'fill', column: action.column, typed: action.prefill } };
+    }
+    case 'toggle-save':
+      if (mode.name !== 'confirm' || mode.script === undefined) return state;
+      return { ...state, mode: { ...mode, save: !mode.save }, message: editMessage(!mode.save) };
+    case 'refuse-confirm':
+      // The wrong word goes, so the next attempt starts from an empty field.
+      if (mode.name !== 'confirm' || mode.word === null) return state;
+      return { ...state, mode: { ...mode, typed: '' }, message: `"${mode.typed}" is not "${mode.word}": type "${mode.word}" exactly to run this block` };
     case 'filled':
       return { ...state, steps: relabel(action.status ? setStatus(state.steps, state.selected, action.status) : state.steps, state.selected, action.label), mode: { name: 'browse' }, message: action.message };
     case 'scroll':

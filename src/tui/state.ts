@@ -1,6 +1,10 @@
 
 import type { Step } from '../session/steps.js';
 import type { DiffLine } from './diff.js';
+import type { WaitEvent } from '../session/poll.js';
+
+/** Where a wait for recovery stands, as the running line shows it. */
+export type Wait = Omit<WaitEvent, 'type'>;
 
 export type { Step };
 
@@ -9,10 +13,12 @@ export type Mode =
   | { name: 'browse' }
   /**
    * `script`: the operator's edit, run instead of the block, with its `diff` against the block;
-   * `unticked`: checklist items above the block in its section not ticked yet; the prompt says so.
+   * `unticked`: checklist items above the block in its section not ticked yet; the prompt says so;
+   * `save`: the operator chose to save the edit into the document's block before it runs.
    */
-  | { name: 'confirm'; word: string | null; typed: string; script?: string; diff?: DiffLine[]; unticked?: number }
-  | { name: 'running'; startedAt: number }
+  | { name: 'confirm'; word: string | null; typed: string; script?: string; diff?: DiffLine[]; unticked?: number; save?: boolean }
+  /** `wait`: where the step's wait for recovery stands, once it waits (see `WaitEvent`). */
+  | { name: 'running'; startedAt: number; wait?: Wait }
   | { name: 'failed'; exitCode: number | null; outcome: string }
   | { name: 'fill'; column: number; typed: string }
   | { name: 'help'; back: Mode };

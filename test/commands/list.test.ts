@@ -17,11 +17,46 @@ describe('runbook list', () => {
     expect(json.title).toBe('Canary release — api service');
     expect(json.blocks.map((b: { line: number }) => b.line)).toEqual(model.blocks.map((b) => b.line));
     expect(json.blocks[1]).toMatchObject({ index: 1, name: 'drain', lang: 'bash', runnable: true, section: 'Steps', task: null, result: null });
-    expect(json.tasks[2]).toEqual({ line: model.tasks[2]!.line, checked: true, text: 'Metrics endpoint reachable from the deploy host', section: 'Pre-flight checklist' });
+    expect(json.tasks[2]).toEqual({
+      line: model.tasks[2]!.line,
+      checked: true,
+      text: 'Metrics endpoint reachable from the deploy host',
+      section: 'Pre-flight checklist',
+      kind: 'task',
+      extension: false,
+      box: '[x]',
+    });
     expect(json.tables[0].header).toEqual(['Knob', 'Default', 'Description']);
     expect(json.tables[0].rows[1].cells[1]).toEqual({ text: '`api-2`', checkbox: null, fillable: false });
     const token = json.variables.find((v: { name: string }) => v.name === 'DEPLOY_TOKEN');
     expect(token).toMatchObject({ default: null, source: 'knob-table', secret: true });
+  });
+
+  it('lists glyph boxes with their kind, marked as an extension, beside GFM tasks', () => {
+    const json = JSON.parse(runCli(['list', 'fixtures/glyphs/readiness-review.md', '--json']).stdout);
+    expect(json.tasks.map((t: { line: number; kind: string; extension: boolean; box: string; checked: boolean }) => [t.line, t.kind, t.extension, t.box, t.checked])).toEqual([
+      [7, 'glyph-item', true, '□', false],
+      [8, 'glyph-item', true, '□', false],
+      [14, 'glyph-line', true, '□', false],
+      [15, 'glyph-line', true, '□', false],
+      [16, 'glyph-line', true, '☑', true],
+      [19, 'glyph-line', true, '□', false],
+      [20, 'glyph-line', true, '□', false],
+    ]);
+    expect(json.tables[0].rows.map((r: { cells: Array<{ checkbox: string | null }> }) => r.cells[2]!.checkbox)).toEqual(['unchecked', 'unchecked', 'checked']);
+    const { stdout } = runCli(['list', 'fixtures/glyphs/readiness-review.md']);
+    expect(stdout).toContain('      □ L14 Dashboards show the four golden signals (checklist line)\n');
+    expect(stdout).toContain('      ☑ L16 The runbook link is in every alert (checklist line)\n');
+    expect(stdout).toContain('      □ L7 An on-call rotation is named in the paging tool\n');
+  });
+
+  it('says which column is read as expected and which as measured', () => {
+    const { stdout } = runCli(['list', 'fixtures/audit/timeline.md']);
+    expect(stdout).toContain('▦ L3 table: 3 rows · columns: Time (UTC), Event, Expected, Measured · 10/12 cells filled · "Measured" read as measured against "Expected" as expected');
+    const json = JSON.parse(runCli(['list', 'fixtures/audit/timeline.md', '--json']).stdout);
+    expect(json.tables[0]).toMatchObject({ expected: 'Expected', measured: 'Measured' });
+    const canary = JSON.parse(runCli(['list', 'fixtures/runbooks/canary-release.md', '--json']).stdout);
+    expect(canary.tables[0]).toMatchObject({ expected: null, measured: null });
   });
 
   it('reports checkbox states and results in JSON', () => {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { meetsGate, parseDurationText, parseRunbook, type Runbook } from '../../src/parser/index.js';
 import { BIN, runCli } from '../support/cli.js';
 import { copyBundledRunbooks } from '../support/bundled.js';
+import { splitTimeline } from '../support/timeline.js';
 
 const env = { RUNBOOK_OPERATOR: 'game-master', GITHUB_ACTIONS: '' };
 
@@ -44,7 +45,9 @@ describe('runbook run on the bundled game day', () => {
     const before = readFileSync(join(dir, 'game-day.md'), 'utf8');
     const { code, stdout } = runCli(['run', 'game-day.md', '--yes', '--report', 'r.json', '--junit', 'j.xml'], { cwd: dir, env });
     expect(code, stdout).toBe(0);
-    const after = readFileSync(join(dir, 'game-day.md'), 'utf8');
+    // The session's timeline is written at the end: one bar per scenario and block run.
+    const { rest: after, chart } = splitTimeline(readFileSync(join(dir, 'game-day.md'), 'utf8'));
+    expect(chart!.match(/ :(?:done|crit|active), t\d+,/g)).toHaveLength(5);
     const model = parseRunbook(after);
     const filled = rows(model);
     expect(filled.map((r) => r.ID)).toEqual(['A', 'B', 'C']);
@@ -89,6 +92,30 @@ describe('runbook run on the bundled game day', () => {
   });
 });
 
+describe('the bundled game day played with a scenario that does not recover', () => {
+  it('marks what was not measured as deliberately empty, so audit passes the session doc', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-gameday-'));
+    copyBundledRunbooks(dir);
+    // Scenario A waits for a role the replica never takes, for at most two seconds.
+    const template = readFileSync(join(dir, 'game-day.md'), 'utf8');
+    const never = template.replace('--expect-role primary` | RTO', '--expect-role nobody` | RTO');
+    expect(never).not.toBe(template);
+    writeFileSync(join(dir, 'game-day.md'), `---\npoll: { every: 200ms, within: 2s }\n---\n${never}`);
+    const { code, stdout } = runCli(['run', 'game-day.md', '--yes', '--keep-going'], { cwd: dir, env });
+    expect(code, stdout).toBe(1);
+    const model = parseRunbook(readFileSync(join(dir, 'game-day.md'), 'utf8'));
+    const [a, , c] = rows(model);
+    expect(a).toMatchObject({ Measured: '—', 'Auto-recovery?': '❌' });
+    // C has no check to poll: its cell says so on purpose.
+    expect(c!['Recovered when']).toBe('—');
+    // What is left is the operator's: the two tasks no block ticks.
+    for (const task of model.tasks.filter((t) => !t.checked)) expect(runCli(['tick', 'game-day.md', '--line', String(task.line)], { cwd: dir }).code).toBe(0);
+    const audit = runCli(['audit', 'game-day.md'], { cwd: dir });
+    expect(audit.stdout).toContain('0 errors, 0 warnings in 1 file audited');
+    expect(audit.code, audit.stdout).toBe(0);
+  });
+});
+
 const TROUBLE = `# Troubled game day
 
 | ID | Scenario | Inject | Recovered when | Gate | Started | Measured | Pass | Outcome |
@@ -117,9 +144,12 @@ describe('scenarios that cannot pass', () => {
     expect(c!.Pass).toBe('❌');
     expect(c!.Outcome).toBe(`❌ failed: ${c!.Measured} breaks < 1 s`);
     expect(parseDurationText(c!.Measured!)).toBeGreaterThanOrEqual(1.2);
-    expect(d).toMatchObject({ Measured: '', Pass: '❌' });
+    expect(d).toMatchObject({ Measured: '—', Pass: '❌' });
     expect(d!.Outcome).toMatch(/^❌ failed: the check `false` did not pass within 1\.00 s \(\d+ tries\)$/);
     expect(d!.Started).toMatch(ISO);
+    // The result line says why once: the outcome text already holds the reason.
+    const dLine = stdout.split('\n').find((line) => line.includes('the check `false` did not pass'));
+    expect(dLine?.match(/did not pass/g), stdout).toHaveLength(1);
     expect(e).toMatchObject({ Pass: '✅' });
     // A check of two lines fails with a reason that still fits in one cell.
     expect(f!.Outcome).toMatch(/^❌ failed: the check `true; false` did not pass within 1\.00 s/);

@@ -36,7 +36,8 @@ describe('what a block leaves running', () => {
     const [bg, disowned, nohup, detached] = pidsOf(out);
     strays.push(detached!);
     expect(outcome.exitCode).toBe(0);
-    const left = [...(outcome.left ?? [])].sort((a, b) => a.pid - b.pid);
+    // Sorted by command, not by pid: pids wrap, so a later process may have a smaller one.
+    const left = [...(outcome.left ?? [])].sort((a, b) => a.command.localeCompare(b.command));
     expect(left).toEqual([
       { pid: bg, command: 'sleep 601', detached: false },
       { pid: disowned, command: 'sleep 602', detached: false },

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN } from './cli.js';
+import { splitTimeline } from './timeline.js';
 
 // Issue 16: while `runbook run` works through a document, another process edits the same file
 // (an append, a write in place, a rewrite that truncates first, an editor's write-temp-and-rename)
@@ -70,8 +71,9 @@ function editCommand(kind: Kind, marker: string): string {
 
 /** The document with every engine and edit mark taken out: a whole document gives back the skeleton. */
 function normalized(text: string, markers: Map<Kind, string>): string {
-  let out = text
-    .replace(/^ *\*runbook:\*.*\n/gm, '')
+  // The session's timeline, written at its end, is the engine's too.
+  let out = splitTimeline(text)
+    .rest    .replace(/^ *\*runbook:\*.*\n/gm, '')
     .replace(/^- \[x\] /gm, '- [ ] ')
     .replace(/^appended .*\n/gm, '');
   for (const [kind, marker] of markers) if (kind !== 'append') out = out.replace(marker, NOTES[kind]);

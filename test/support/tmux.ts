@@ -30,12 +30,15 @@ export class Tmux {
     this.run('send-keys', '-t', name, ...keys);
   }
 
-  /** Waits until the screen shows `text`, and returns the screen; throws with the last screen after ~20 s. */
-  async waitFor(name: string, text: string | RegExp): Promise<string> {
+  /**
+   * Waits until the screen shows `text` (or passes the test given), and returns the screen;
+   * throws with the last screen after ~20 s.
+   */
+  async waitFor(name: string, text: string | RegExp | ((screen: string) => boolean)): Promise<string> {
     let last = '';
     for (let i = 0; i < 400; i++) {
       last = this.screen(name);
-      if (typeof text === 'string' ? last.includes(text) : text.test(last)) return last;
+      if (typeof text === 'string' ? last.includes(text) : typeof text === 'function' ? text(last) : text.test(last)) return last;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     throw new Error(`the screen never showed ${String(text)}:\n${last}`);

@@ -18,10 +18,10 @@ function controller(calls: string[]): Controller {
     describe: (step) => ({ prose: [`about ${step.label}`], code: step.kind === 'block' ? [`echo ${step.label}`] : [], options: null, columns: [] }),
     confirmWord: (step) => (step.label === 'ship' ? 'prod' : null),
     edit: () => null,
-    run: async (step, onOutput, onStart) => {
+    run: async (step, on) => {
       calls.push(`run ${step.label}`);
-      onStart();
-      onOutput('shipping\n');
+      on.start();
+      on.output('shipping\n');
       return { status: 'passed', durationMs: 50, exitCode: 0, outcome: 'passed', cwd: '/tmp', changedVars: ['VERSION'] };
     },
     skip: (step) => calls.push(`skip ${step.label}`),
@@ -71,9 +71,10 @@ describe('the play screen', () => {
     stdin.write('pro');
     await until(lastFrame, 'Type "prod" to run: pro');
     stdin.write(enter);
-    await until(lastFrame, 'type "prod" exactly');
+    await until(lastFrame, '"pro" is not "prod": type "prod" exactly');
     expect(calls).toEqual([]);
-    stdin.write('d');
+    // The wrong word was cleared: the next try starts from nothing.
+    stdin.write('prod');
     await until(lastFrame, 'run: prod');
     stdin.write(enter);
     const frame = await until(lastFrame, 'passed in 0.05 s');

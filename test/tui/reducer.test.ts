@@ -38,6 +38,30 @@ describe('the play reducer', () => {
     expect(reduce(state(doc, 4), { type: 'request-run', word: null }).mode).toEqual({ name: 'browse' });
   });
 
+  it('clears a wrong confirm word and says what was typed', () => {
+    let s = reduce(reduce(state(doc, 2), { type: 'request-run', word: 'prod' }), { type: 'type', text: 'pr' });
+    s = reduce(s, { type: 'refuse-confirm' });
+    expect(s.mode).toEqual({ name: 'confirm', word: 'prod', typed: '' });
+    expect(s.message).toBe('"pr" is not "prod": type "prod" exactly to run this block');
+  });
+
+  it('says what f does when the line is not a table row, and what the line is', () => {
+    const s = reduce(state(doc, 4), { type: 'start-fill', column: 0, prefill: '' });
+    expect(s.mode).toEqual({ name: 'browse' });
+    expect(s.message).toBe('f fills a cell of a table row; this line is a task: space ticks it');
+    expect(reduce(state(doc, 5), { type: 'start-fill', column: 1, prefill: 'x' }).mode).toEqual({ name: 'fill', column: 1, typed: 'x' });
+  });
+
+  it('keeps where a wait for recovery stands while the step runs, and drops it when it ends', () => {
+    const wait = { check: 'test -e healed', polls: 3, last: 'exit 1', deadlineAt: 30_000 };
+    let s = reduce(state(doc, 2), { type: 'wait', wait });
+    expect(s.mode).toEqual({ name: 'browse' });
+    s = reduce(reduce(s, { type: 'run-started', at: 1000 }), { type: 'wait', wait });
+    expect(s.mode).toEqual({ name: 'running', startedAt: 1000, wait });
+    s = reduce(s, { type: 'run-ended', status: 'passed', durationMs: 5, exitCode: 0, outcome: 'passed', cwd: '/w', changedVars: [] });
+    expect(s.mode).toEqual({ name: 'browse' });
+  });
+
   it('runs: marks the step running, collects output by line, then moves on when it passes', () => {
     let s = reduce(state(doc, 2), { type: 'run-started', at: 1 });
     expect(s.steps[2]!.status).toBe('running');
@@ -50,6 +74,12 @@ describe('the play reducer', () => {
     expect(s.cwd).toBe('/w/sub');
     expect(s.changedVars).toEqual(['A']);
     expect(s.message).toBe('passed in 1.50 s');
+  });
+
+  it('ends a step\'s output with what it kept as evidence', () => {
+    let s = reduce(reduce(state(doc, 2), { type: 'run-started', at: 1 }), { type: 'output', text: 'captured\n' });
+    s = reduce(s, { type: 'run-ended', status: 'passed', durationMs: 5, exitCode: 0, outcome: 'passed', cwd: '/w', changedVars: [], evidence: ['evidence: ab12/api.log · 1.2 KB · sha256 3f2a9c0d1e2f3a4b'] });
+    expect(s.output).toEqual(['captured', 'evidence: ab12/api.log · 1.2 KB · sha256 3f2a9c0d1e2f3a4b']);
   });
 
   it('stays on a failed block, offering retry, and can jump to the rollback section', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { displayWidth } from '../../src/tui/text.js';
 import { BIN } from '../support/cli.js';
+import { splitTimeline } from '../support/timeline.js';
 import { Tmux } from '../support/tmux.js';
 
 // The play screen at the smallest size it promises to hold: 80×24.
@@ -61,11 +62,11 @@ describe('a secret asked before the screen opens', () => {
 });
 
 /** The screen holds: no line wider than the pane, the title on the first row, the footer last. */
-function holds(text: string): void {
+function holds(text: string, title: string | RegExp = /Noisy output|A long command/): void {
   const lines = text.replace(/\n+$/, '').split('\n');
   for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(SIZE.columns);
   expect(lines.length).toBeLessThanOrEqual(SIZE.rows);
-  expect(lines[0]).toMatch(/^(Noisy output|A long command) — /);
+  expect(lines[0]).toMatch(new RegExp(`^(${typeof title === 'string' ? title : title.source}) — `));
   expect(lines.at(-1)).toMatch(/^⏱ \d+:\d\d · /);
 }
 
@@ -136,6 +137,27 @@ describe('a block that takes its time', () => {
   }, 60_000);
 });
 
+describe('a block that waits for recovery', () => {
+  it('shows the polls so far, the time left before its deadline and what the last check said', async () => {
+    play('recover', 'recover.md');
+    await waitFor('recover', /› +○ break/);
+    keys('recover', 'Enter');
+    await waitFor('recover', 'Run this block? [y/N]');
+    keys('recover', 'y');
+    const first = await waitFor('recover', /◐ waiting 0:0\d · [1-9]\d* polls? · 0:2\d left · Ctrl-C stops it · last: exit 1/);
+    holds(first, 'Break and heal');
+    const read = (text: string) => /◐ waiting 0:(\d\d) · (\d+) polls? · 0:(\d\d) left/.exec(text)!.slice(1).map(Number);
+    const [elapsed, polls, left] = read(first);
+    // A second later: more polls, and as much less time left as more has gone by.
+    const later = read(await waitFor('recover', new RegExp(`◐ waiting 0:(?!${String(elapsed).padStart(2, '0')})\\d\\d · `)));
+    expect(later[1]).toBeGreaterThan(polls!);
+    expect(later[0]! - elapsed!).toBe(left! - later[2]!);
+    await waitFor('recover', '✔ break');
+    keys('recover', 'q');
+    await waitFor('recover', 'EXITED 0');
+  }, 60_000);
+});
+
 describe('every row is a step', () => {
   it('warns before a block with pre-flight items unticked above it, and n and p visit checklist and table rows', async () => {
     play('rows', 'rows.md');
@@ -200,5 +222,52 @@ describe('an edited block', () => {
     await waitFor('edit', '✔ First step');
     keys('edit', 'q');
     await waitFor('edit', 'EXITED 0');
+  }, 60_000);
+});
+
+describe('an edit holding a secret', () => {
+  it('is never saved into the document, and the screen never shows the value', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-screen-'));
+    copyFileSync('fixtures/play/secret.md', join(dir, 'secret.md'));
+    writeFileSync(join(dir, 'editor.sh'), '#!/bin/sh\nsed -i "s/wc -c/wc -c # hunter2-s3cr3t/" "$1"\n', { mode: 0o755 });
+    terminal.start('leak', dir, `env API_TOKEN=hunter2-s3cr3t EDITOR=./editor.sh node ${BIN} play secret.md`, SIZE);
+    await waitFor('leak', /› +○ Check the token/);
+    keys('leak', 'e');
+    await waitFor('leak', 'Tab: save it into the document too');
+    keys('leak', 'Tab');
+    await waitFor('leak', 'runs your edited version and saves it into the document');
+    keys('leak', 'y');
+    await waitFor('leak', "the edit holds a secret's value: it is never saved into the document");
+    keys('leak', 'q');
+    await waitFor('leak', 'EXITED 0');
+    expect(history('leak')).not.toContain('hunter2');
+    const written = readFileSync(join(dir, 'secret.md'), 'utf8');
+    expect(written).not.toContain('hunter2');
+    expect(splitTimeline(written).rest).toBe(readFileSync('fixtures/play/secret.md', 'utf8'));
+    for (const text of everyFile(join(dir, '.runbook'))) expect(text).not.toContain('hunter2');
+  }, 60_000);
+});
+
+describe('small things said right', () => {
+  it('clears a wrong confirm word after saying so, and says what f does on a task line', async () => {
+    play('small', 'confirm.md');
+    await waitFor('small', /› +○ Told the team/);
+    keys('small', 'f');
+    await waitFor('small', 'f fills a cell of a table row; this line is a task: space ticks it');
+    keys('small', 'j');
+    await waitFor('small', /› +○ promote/);
+    keys('small', 'Enter');
+    await waitFor('small', 'Type "production" to run:');
+    keys('small', '-l', 'prod');
+    await waitFor('small', 'Type "production" to run: prod');
+    keys('small', 'Enter');
+    const shown = await waitFor('small', '"prod" is not "production"');
+    expect(shown).toMatch(/Type "production" to run:$/m);
+    keys('small', '-l', 'production');
+    await waitFor('small', 'Type "production" to run: production');
+    keys('small', 'Enter');
+    await waitFor('small', '✔ promote');
+    keys('small', 'q');
+    await waitFor('small', 'EXITED 0');
   }, 60_000);
 });

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseRunbook } from '../../src/parser/index.js';
-import { BIN } from '../support/cli.js';
+import { BIN, runCli } from '../support/cli.js';
 import { alive } from '../support/process.js';
 import { copyBundledRunbooks } from '../support/bundled.js';
 import { Tmux } from '../support/tmux.js';
+import { splitTimeline } from '../support/timeline.js';
 
 const terminal = new Tmux('test');
 const tmux = (...args: string[]) => terminal.run(...args);
@@ -63,7 +64,9 @@ describe('runbook play in a real terminal', () => {
       .replace('  echo one > one.txt\n  ```\n', `  echo one > one.txt\n  \`\`\`\n${result}\n`)
       .replace('  echo "two after $(cat one.txt)"\n  ```\n', `  echo "two after $(cat one.txt)"\n  \`\`\`\n${result}\n`)
       .replace('| disk | | [ ] |', '| disk | fine | [x] |');
-    expect(readFileSync(join(dir, 'drill.md'), 'utf8').replace(TIMES, '· T ·')).toBe(expected);
+    const { rest, chart } = splitTimeline(readFileSync(join(dir, 'drill.md'), 'utf8'));
+    expect(rest.replace(TIMES, '· T ·')).toBe(expected);
+    expect(chart!.match(/ :done, t\d+,/g)).toHaveLength(2);
     const events = readFileSync(join(dir, '.runbook', 'drill.md.journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(events.map((e) => e.type)).toEqual(['session-start', 'variables', 'block-start', 'block-end', 'tick', 'block-start', 'block-end', 'tick', 'tick', 'fill', 'tick', 'session-end']);
     expect(events[2]).toMatchObject({ name: 'one', command: 'echo one > one.txt' });
@@ -149,8 +152,34 @@ describe('editing a block before it runs', () => {
     expect(readFileSync(join(dir, 'one.txt'), 'utf8')).toBe('EDITED\n');
     const model = parseRunbook(readFileSync(join(dir, 'drill.md'), 'utf8'));
     expect(model.blocks[0]!.body).toBe('echo one > one.txt');
-    const start0 = readFileSync(join(dir, '.runbook', 'drill.md.journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).find((e) => e.type === 'block-start');
-    expect(start0).toMatchObject({ command: 'echo EDITED > one.txt', edited: true });
+    const events = readFileSync(join(dir, '.runbook', 'drill.md.journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.find((e) => e.type === 'block-start')).toMatchObject({ command: 'echo EDITED > one.txt', edited: true });
+    expect(events.find((e) => e.type === 'edit')).toMatchObject({ block: 0, name: 'one', body: 'echo EDITED > one.txt', saved: false });
+    expect(model.blocks[0]!.result).toMatchObject({ outcome: 'passed', edited: true });
+    expect(readFileSync(join(dir, 'drill.md'), 'utf8')).toMatch(/^ {2}\*runbook:\* ✅ passed · edited · exit 0 · /m);
+  }, 60_000);
+
+  it('saves the edit into the block when the operator asks, changing only its line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-tmux-'));
+    copyFileSync('fixtures/play/drill.md', join(dir, 'drill.md'));
+    start('save', dir, `env EDITOR='sed -i s/one/SAVED/' node ${BIN} play drill.md`);
+    await waitFor('save', 'echo one > one.txt');
+    keys('save', 'e');
+    await waitFor('save', 'Tab: save it into the document too');
+    keys('save', 'Tab');
+    await waitFor('save', 'runs your edited version and saves it into the document');
+    keys('save', 'y');
+    await waitFor('save', 'passed · edited in');
+    keys('save', 'q');
+    await waitFor('save', 'EXITED 0');
+    const text = splitTimeline(readFileSync(join(dir, 'drill.md'), 'utf8')).rest;
+    const result = /^ {2}\*runbook:\* ✅ passed · edited · exit 0 · .*\n/m.exec(text)![0];
+    // The block's line and the result line are all that changed; the task was ticked by the pass.
+    const original = readFileSync('fixtures/play/drill.md', 'utf8');
+    expect(text).toBe(original.replace('echo one > one.txt\n  ```\n', `echo SAVED > one.txt\n  \`\`\`\n${result}`).replace('- [ ] First step', '- [x] First step'));
+    const events = readFileSync(join(dir, '.runbook', 'drill.md.journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.find((e) => e.type === 'edit')).toMatchObject({ body: 'echo SAVED > one.txt', saved: true });
+    expect(events.find((e) => e.type === 'save-edit')).toMatchObject({ block: 0, line: 5 });
   }, 60_000);
 });
 
@@ -176,6 +205,9 @@ describe('a game day in a real terminal', () => {
     await run(/✔ scenario B — Worker restarts · gate healthy again < 10 s · measured \d+\.\d\d s/);
     await run(/✔ scenario C — New primary answers/);
     await run('✔ Stop the servers and remove the drill folder');
+    await waitFor('gameday', /› +○ Gaps found are filed/);
+    keys('gameday', 'Space');
+    await waitFor('gameday', '☑ Gaps found are filed');
     keys('gameday', 'q');
     const end = await waitFor('gameday', 'EXITED 0');
     expect(end).toMatch(/A — Primary dies, replica takes over +RTO < 10 s +\d+\.\d\d s +passed/);
@@ -188,5 +220,8 @@ describe('a game day in a real terminal', () => {
     const types = readFileSync(join(dir, '.runbook', 'game-day.md.journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).type);
     expect(types.filter((t) => t === 'scenario-end')).toHaveLength(3);
     expect(types).toContain('summary');
+    // Played as intended, the session doc passes audit.
+    const audit = runCli(['audit', 'game-day.md'], { cwd: dir });
+    expect(audit.code, audit.stdout).toBe(0);
   }, 90_000);
 });

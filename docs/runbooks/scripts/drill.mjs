@@ -55,7 +55,11 @@ if (command === 'serve') {
       }
     }, 200);
   }
-  for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => server.close(() => process.exit(0)));
+  // close() waits for keep-alive connections to go idle; a stop must not wait for a client.
+  for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+  });
 } else if (command === 'probe') {
   const deadline = Date.now() + Number(args.within ?? 0) * 1000;
   for (;;) {

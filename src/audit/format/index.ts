@@ -1,4 +1,5 @@
 import type { Rule, Finding } from '../types.js';
+import { formatSarif, rootPath, type OutputPlace } from './sarif.js';
 
 /** Human text: one line per finding, grouped by file, then a summary. */
 export function formatText(findings: Finding[], files: number, verb = 'audited'): string {
@@ -27,46 +28,48 @@ export function formatJson(findings: Finding[]): string {
 const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
-/** GitHub Actions workflow commands: each finding annotates the pull request's diff. */
-export function formatGithub(findings: Finding[]): string {
+/**
+ * GitHub Actions workflow commands: each finding annotates the pull request's diff. Paths are
+ * from the repository root, where GitHub looks for them, whatever folder the audit ran in.
+ */
+export function formatGithub(findings: Finding[], place: OutputPlace): string {
   return findings
-    .map((f) => `::${f.severity === 'error' ? 'error' : 'warning'} file=${escapeProperty(f.file)},line=${f.line},col=${f.column},title=${escapeProperty(f.ruleId)}::${escapeData(f.message)}\n`)
+    .map((f) => `::${f.severity === 'error' ? 'error' : 'warning'} file=${escapeProperty(rootPath(f.file, place))},line=${f.line},col=${f.column},title=${escapeProperty(f.ruleId)}::${escapeData(f.message)}\n`)
     .join('');
 }
 
-/** SARIF 2.1.0, for code scanning. */
-export function formatSarif(findings: Finding[], rules: Rule[], version: string): string {
-  const ids = rules.map((r) => r.id);
-  const log = {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'runbook',
-            version,
-            rules: rules.map((r) => ({ id: r.id, shortDescription: { text: r.description }, defaultConfiguration: { level: r.severity } })),
-          },
-        },
-        results: findings.map((f) => ({
-          ruleId: f.ruleId,
-          ruleIndex: ids.indexOf(f.ruleId),
-          level: f.severity,
-          message: { text: f.message },
-          locations: [{ physicalLocation: { artifactLocation: { uri: f.file.split('\\').join('/') }, region: { startLine: f.line, startColumn: f.column } } }],
-        })),
-      },
-    ],
-  };
-  return `${JSON.stringify(log, null, 2)}\n`;
+/** A table cell's text: pipes escaped and line breaks folded, so the table stays one row. */
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
+/**
+ * A Markdown job summary (for `$GITHUB_STEP_SUMMARY`): the totals, then one table row per file
+ * with findings — its error and warning counts and each finding with its line.
+ */
+export function formatSummary(findings: Finding[], files: number, place: OutputPlace, verb = 'audited'): string {
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  const out = [`### runbook ${verb === 'audited' ? 'audit' : 'check'}`, '', `${errors} error${errors === 1 ? '' : 's'}, ${findings.length - errors} warning${findings.length - errors === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} ${verb}`, ''];
+  const byFile = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const file = rootPath(f.file, place);
+    byFile.set(file, [...(byFile.get(file) ?? []), f]);
+  }
+  if (byFile.size) {
+    out.push('| File | Errors | Warnings | Findings |', '|---|---:|---:|---|');
+    for (const [file, list] of byFile) {
+      const fileErrors = list.filter((f) => f.severity === 'error').length;
+      const items = list.map((f) => `${f.severity === 'error' ? '❌' : '⚠️'} line ${f.line}: ${cell(f.message)} (\`${f.ruleId}\`)`);
+      out.push(`| \`${cell(file)}\` | ${fileErrors} | ${list.length - fileErrors} | ${items.join('<br>')} |`);
+    }
+    out.push('');
+  }
+  return `${out.join('\n')}\n`;
 }
 
 /** The findings in the format asked for (`text`, `json`, `github`, `sarif`). */
-export function formatFindings(format: string, findings: Finding[], rules: Rule[], files: number, version: string, verb = 'audited'): string {
+export function formatFindings(format: string, findings: Finding[], rules: Rule[], files: number, version: string, place: OutputPlace, verb = 'audited'): string {
   if (format === 'json') return formatJson(findings);
-  if (format === 'github') return formatGithub(findings);
-  if (format === 'sarif') return formatSarif(findings, rules, version);
+  if (format === 'github') return formatGithub(findings, place);
+  if (format === 'sarif') return formatSarif(findings, rules, version, place);
   return formatText(findings, files, verb);
 }
 

@@ -1,6 +1,8 @@
 import type { Rule } from '../types.js';
 import { blockResult } from './block-result.js';
+import { evidenceChanged, evidenceMissing } from './evidence.js';
 import { gateBreach } from './gate-breach.js';
+import { inlineLimit } from './inline-limit.js';
 import { nestingLimit } from './nesting-limit.js';
 import { pendingMarker } from './pending-marker.js';
 import { templateDrift } from './template-drift.js';
@@ -10,4 +12,4 @@ import { untickedCell } from './unticked-cell.js';
 import { untickedTask } from './unticked-task.js';
 
 /** Every audit rule, in the order their findings are reported for a line. */
-export const RULES: Rule[] = [nestingLimit, untickedTask, untickedCell, unfilledCell, pendingMarker, blockResult, timeOrder, gateBreach, templateDrift];
+export const RULES: Rule[] = [nestingLimit, inlineLimit, untickedTask, untickedCell, unfilledCell, pendingMarker, blockResult, timeOrder, gateBreach, templateDrift, evidenceChanged, evidenceMissing];

@@ -1,37 +1,69 @@
+import { rowName, type Runbook } from '../../parser/index.js';
 import type { Hit, Rule } from '../types.js';
 
+const strip = (text: string) => text.replace(/~~/g, '').trim();
+
 /**
- * Sections, checklist items and table rows of the template the session doc was created from
- * (its front matter `runbook.template`) that the session doc no longer has.
+ * Where something of the template would stand in the session doc: the doc's heading of the same
+ * name, else that of the closest section before it in the template that the doc still has, else
+ * the doc's first heading.
+ */
+function sectionLine(model: Runbook, template: Runbook, section: number | null): number {
+  for (let s = section; s !== null && s >= 0; s--) {
+    const same = model.sections.find((o) => o.text === template.sections[s]!.text);
+    if (same) return same.line;
+  }
+  return model.sections[0]?.line ?? 1;
+}
+
+/** The line of the front matter's `runbook:` record entry `key`, for findings about the pin itself. */
+function pinLine(text: string, key: string): number {
+  const lines = text.split(/\r\n|\r|\n/);
+  const at = lines.findIndex((line) => new RegExp(`^\\s*${key}:`).test(line));
+  return at === -1 ? 1 : at + 1;
+}
+
+/**
+ * Sections, checklist items, tables and table rows of the template the session doc was created
+ * from (its front matter `runbook.template`, read as it was at the pinned commit) that the session
+ * doc no longer has, each placed where it would stand in the session doc.
  */
 export const templateDrift: Rule = {
   id: 'template-drift',
   severity: 'error',
   description: 'Something of the template the session doc came from is missing from it.',
-  check({ model, template, templateRef }) {
-    const line = model.frontMatter ? 1 : 1;
-    if (templateRef && !template) return [{ line, column: 1, message: `the template ${templateRef} named in front matter cannot be read` }];
+  check({ model, text, template, templateNote }) {
+    if (templateNote) return [{ line: pinLine(text, templateNote.field), column: 1, message: templateNote.message }];
     if (!template) return [];
+    const pinned = template.model;
     const hits: Hit[] = [];
     const sections = new Set(model.sections.map((s) => s.text));
-    for (const s of template.model.sections) {
-      if (!sections.has(s.text)) hits.push({ line, column: 1, message: `section "${s.text}" of the template (line ${s.line}) is missing` });
+    for (const s of pinned.sections) {
+      if (!sections.has(s.text)) {
+        hits.push({ line: sectionLine(model, pinned, s.index - 1), column: 1, message: `section "${s.text}" of the template (line ${s.line}) is missing` });
+      }
     }
-    const strip = (t: string) => t.replace(/~~/g, '').trim();
-    const tasks = new Set(model.tasks.map((t) => strip(t.text)));
-    for (const t of template.model.tasks) {
-      if (!tasks.has(strip(t.text))) hits.push({ line, column: 1, message: `checklist item "${t.text}" of the template (line ${t.line}) is missing` });
-    }
-    for (const t of template.model.tables) {
+    const tasks = new Map(model.tasks.map((t) => [strip(t.text), t]));
+    pinned.tasks.forEach((t, i) => {
+      if (tasks.has(strip(t.text))) return;
+      // After the task that came before it in the template, when the doc has it in the same section.
+      const before = pinned.tasks.slice(0, i).reverse().find((o) => o.section === t.section && tasks.has(strip(o.text)));
+      const line = before ? tasks.get(strip(before.text))!.line : sectionLine(model, pinned, t.section);
+      hits.push({ line, column: 1, message: `checklist item "${t.text}" of the template (line ${t.line}) is missing` });
+    });
+    for (const t of pinned.tables) {
       const same = model.tables.find((o) => o.header.join('|') === t.header.join('|'));
       if (!same) {
-        hits.push({ line, column: 1, message: `the table with columns ${t.header.join(', ')} of the template (line ${t.line}) is missing` });
+        hits.push({ line: sectionLine(model, pinned, t.section), column: 1, message: `the table with columns ${t.header.join(', ')} of the template (line ${t.line}) is missing` });
         continue;
       }
-      const rows = new Set(same.rows.map((r) => r.cells[0]!.text));
-      for (const r of t.rows) {
-        if (!rows.has(r.cells[0]!.text)) hits.push({ line: same.line, column: 1, message: `row "${r.cells[0]!.text}" of the template's table (line ${r.line}) is missing` });
-      }
+      const rows = new Map(same.rows.map((r) => [rowName(same, r), r]));
+      t.rows.forEach((r, i) => {
+        const name = rowName(t, r);
+        if (rows.has(name)) return;
+        const before = t.rows.slice(0, i).reverse().find((o) => rows.has(rowName(t, o)));
+        hits.push({ line: before ? rows.get(rowName(t, before))!.line : same.line, column: 1, message: `row "${name}" of the template's table (line ${r.line}) is missing` });
+      });
     }
     return hits;
   },

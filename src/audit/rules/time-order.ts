@@ -1,3 +1,4 @@
+import { rowName } from '../../parser/index.js';
 import { parseCellTime, runsBackwards, type CellTime } from '../time.js';
 import type { Hit, Rule } from '../types.js';
 import { cellColumn, isHint, isTimeColumn } from './place.js';
@@ -20,7 +21,7 @@ export const timeOrder: Rule = {
       if (!columns.length) continue;
       const above = new Map<number, { time: CellTime; row: string }>();
       for (const row of table.rows) {
-        const id = row.cells[0]!.text;
+        const id = rowName(table, row);
         let left: { time: CellTime; column: string } | null = null;
         for (const i of columns) {
           const name = table.header[i]!;

@@ -1,3 +1,4 @@
+import { rowName } from '../../parser/index.js';
 import type { Rule } from '../types.js';
 import { cellColumn, isHint, isKnobTable } from './place.js';
 
@@ -20,7 +21,7 @@ export const unfilledCell: Rule = {
             const unfilled = cell.kind === 'fillable' || words.has(cell.text.toUpperCase()) || isHint(cell.text);
             if (!unfilled || cell.kind === 'na' || cell.kind === 'checkbox') return [];
             const what = cell.text ? `holds "${cell.text}"` : 'is empty';
-            return [{ line: row.line, column: cellColumn(text, cell.span.start), message: `"${table.header[i]}" of row "${row.cells[0]!.text}" ${what}` }];
+            return [{ line: row.line, column: cellColumn(text, cell.span.start), message: `"${table.header[i]}" of row "${rowName(table, row)}" ${what}` }];
           }),
         ),
       );

@@ -1,3 +1,4 @@
+import { rowName } from '../../parser/index.js';
 import type { Rule } from '../types.js';
 import { cellColumn } from './place.js';
 
@@ -11,7 +12,7 @@ export const untickedCell: Rule = {
       table.rows.flatMap((row) =>
         row.cells.flatMap((cell, i) =>
           cell.checkbox === 'unchecked'
-            ? [{ line: row.line, column: cellColumn(text, cell.span.start), message: `"${table.header[i]}" of row "${row.cells[0]!.text}" is not ticked` }]
+            ? [{ line: row.line, column: cellColumn(text, cell.span.start), message: `"${table.header[i]}" of row "${rowName(table, row)}" is not ticked` }]
             : [],
         ),
       ),

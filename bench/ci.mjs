@@ -1,0 +1,89 @@
+// The `ci` section of the benchmarks: what installing the package costs, and audit at scale.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateRunbook } from './generate.mjs';
+import { median, record, timeCommand, timeInTurns } from './lib.mjs';
+
+/** The runtime dependencies the package declared before it shipped its bundle alone: the baseline. */
+const FORMER_DEPENDENCIES = ['commander@14.0.3', 'execa@9.6.1', 'github-slugger@2.0.0', 'ink@6.8.0', 'mdast-util-to-string@4.0.0', 'picomatch@4.0.7', 'react@19.3.1', 'remark-gfm@4.0.1', 'remark-parse@11.0.0', 'unified@11.0.5', 'yaml@2.9.1'];
+
+const sizeOf = (dir) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).reduce((sum, e) => sum + statSync(join(e.parentPath, e.name)).size, 0);
+
+function run(argv, options = {}) {
+  const result = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', maxBuffer: 1 << 30, ...options, env: { ...process.env, ...options.env } });
+  if (result.status !== 0 && !options.allowFailure) throw new Error(`${argv.join(' ')} failed: ${result.stderr}`);
+  return result;
+}
+
+/** Wall ms of one run of a command, with its output. */
+function timed(argv, options) {
+  const start = performance.now();
+  const result = run(argv, { ...options, allowFailure: true });
+  return { ms: performance.now() - start, stdout: result.stdout, status: result.status };
+}
+
+export function benchCi() {
+  const work = mkdtempSync(join(tmpdir(), 'runbook-bench-ci-'));
+  const npmEnv = { npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+  // The package as published: `npm pack` (its prepack builds).
+  const packed = JSON.parse(run(['npm', 'pack', '--json', '--pack-destination', work], { env: npmEnv }).stdout.replace(/^[^[]*/s, ''))[0];
+  const tarball = join(work, packed.filename);
+  // Each install into an empty prefix of its own, taken in turns with the baseline.
+  const tarballTimes = [];
+  const formerTimes = [];
+  for (let i = 0; i < 3; i++) {
+    tarballTimes.push(timeCommand(['npm', 'install', '--global', '--prefer-offline', '--prefix', join(work, `prefix-${i}`), tarball], { runs: 1, env: npmEnv }));
+    formerTimes.push(timeCommand(['npm', 'install', '--prefer-offline', '--prefix', join(work, `former-${i}`), ...FORMER_DEPENDENCIES], { runs: 1, env: npmEnv }));
+  }
+  const [fromTarball, former] = [median(tarballTimes), median(formerTimes)];
+  const prefix = join(work, 'prefix-0');
+  const packageDir = join(prefix, 'lib', 'node_modules', 'runbook');
+  const formerDir = join(work, 'former-0', 'node_modules');
+  const formerCount = readdirSync(formerDir).flatMap((d) => (d.startsWith('@') ? readdirSync(join(formerDir, d)) : d.startsWith('.') ? [] : [d])).length;
+  console.log(`      tarball ${(packed.size / 1024).toFixed(0)} KB, ${packed.entryCount} files; installed ${(sizeOf(packageDir) / 1048576).toFixed(1)} MB, 1 package; the former dependencies: ${formerCount} packages, ${(sizeOf(formerDir) / 1048576).toFixed(1)} MB`);
+  record({ issue: 19, name: 'install from the tarball into an empty prefix (--prefer-offline, warm npm cache) vs installing the former runtime dependencies', value: fromTarball, baseline: former, baselineName: `${formerCount} packages`, unit: 'ms', limit: 0.5 });
+  record({ issue: 19, name: 'size installed from the tarball vs the former runtime dependencies', value: sizeOf(packageDir) / 1048576, baseline: sizeOf(formerDir) / 1048576, baselineName: 'former dependencies', unit: 'MB', limit: 0.25 });
+  record({ issue: 19, name: 'tarball size', value: packed.size / 1024, unit: 'KB', limit: 1024 });
+
+  // `npx runbook --version` in a project that installed the tarball, cold (a fresh cache folder).
+  const project = join(work, 'project');
+  mkdirSync(project);
+  writeFileSync(join(project, 'package.json'), '{"name":"project","private":true}\n');
+  run(['npm', 'install', '--offline', tarball], { cwd: project, env: npmEnv });
+  const [npxNode, npxRunbook] = timeInTurns(
+    [
+      { argv: ['npx', '--no-install', 'node', '-e', '0'], cwd: project },
+      { argv: ['npx', '--no-install', 'runbook', '--version'], cwd: project, env: { RUNBOOK_CACHE_DIR: join(work, 'fresh-cache') } },
+    ],
+    { runs: 7 },
+  );
+  record({ issue: 19, name: '`npx runbook --version`, cold, in a project that installed the tarball', value: npxRunbook, baseline: npxNode, baselineName: '`npx node -e 0`', unit: 'ms', limit: 1.2 });
+
+  // 1 000 generated ~20 KB session docs: one thread uncached, the worker pool cold, then warm.
+  const docs = join(work, 'docs');
+  mkdirSync(docs);
+  for (let i = 0; i < 1000; i++) writeFileSync(join(docs, `session-${String(i).padStart(4, '0')}.md`), generateRunbook(20 * 1024, i + 1));
+  const audit = (cache, ...args) => timed([process.execPath, join(process.cwd(), 'bin', 'runbook.js'), 'audit', '.', '--format', 'json', ...args], { cwd: docs, env: { RUNBOOK_CACHE_DIR: join(work, cache) } });
+  // In turns, each cold run with an empty cache of its own: a busy machine's slow moments fall on both.
+  const serials = [];
+  const colds = [];
+  for (const round of [1, 2]) {
+    serials.push(audit(`cache-${round}`, '--jobs', '1', '--no-cache'));
+    colds.push(audit(`cache-${round}`, '--jobs', '2'));
+  }
+  const warm = [1, 2, 3].map(() => audit('cache-1', '--jobs', '2'));
+  const expected = serials[0];
+  for (const other of [...serials, ...colds, ...warm]) if (other.stdout !== expected.stdout || other.status !== expected.status) throw new Error('audit: the pool or the cache changed the output');
+  const [serialMs, coldMs, warmMs] = [serials, colds, warm].map((runs) => median(runs.map((r) => r.ms)));
+  console.log(`      load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
+  // What the machine gives two threads at this moment: the same CPU-bound loop on two threads at
+  // once vs on one. 0.5× means two free cores; on a shared, busy machine it is more.
+  const spin = (threads) => timed([process.execPath, '-e', `const { Worker } = require('node:worker_threads'); for (let i = 0; i < ${threads}; i++) new Worker('let x = 0; for (let i = 0; i < 1e9; i++) x += i;', { eval: true });`]).ms;
+  const [oneThread, twoThreads] = [spin(1), spin(2)];
+  record({ issue: 19, name: 'this machine at the time: a CPU-bound loop on two threads at once vs on one (0.5× = two free cores)', value: twoThreads, baseline: oneThread, baselineName: 'one thread', unit: 'ms', limit: 0.65 });
+  console.log(`      audit of 1 000 docs: ${(serialMs / 1000).toFixed(1)} s on one thread, ${(coldMs / 1000).toFixed(1)} s on 2 threads cold, ${(warmMs / 1000).toFixed(2)} s warm; outputs byte-identical`);
+  record({ issue: 19, name: 'audit 1 000 generated ~20 KB session docs, `--jobs 2`, cold cache, vs one thread uncached (same output)', value: coldMs, baseline: serialMs, baselineName: '`--jobs 1 --no-cache`', unit: 'ms', limit: 0.65 });
+  record({ issue: 19, name: 'the same audit again, cache warm, vs cold (same output)', value: warmMs, baseline: coldMs, baselineName: 'cold', unit: 'ms', limit: 0.1 });
+}

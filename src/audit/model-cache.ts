@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { parseRunbook, type Runbook } from '../parser/index.js';
+
+declare const __BUILD__: string | undefined;
+
+/**
+ * What the cache key names besides the text: the build of the parser that made the model. A model
+ * written by another version (or another build of the same version) is never found, so never
+ * trusted.
+ */
+const BUILD = typeof __BUILD__ === 'string' ? __BUILD__ : 'source';
+
+/**
+ * The model of `text`, from the content-addressed cache in `dir` when an earlier run parsed the
+ * same text with the same build, else parsed (and stored). `dir` null parses every time. The
+ * cache only ever saves time: an entry that cannot be read or written is parsed again.
+ */
+export function cachedModel(text: string, dir: string | null): Runbook {
+  if (dir === null) return parseRunbook(text);
+  const key = createHash('sha256').update(BUILD).update('\0').update(text).digest('hex');
+  const folder = join(dir, key.slice(0, 2));
+  const path = join(folder, `${key}.model`);
+  try {
+    return deserialize(readFileSync(path)) as Runbook;
+  } catch {
+    // Not cached yet, or unreadable: parse it.
+  }
+  const model = parseRunbook(text);
+  try {
+    mkdirSync(folder, { recursive: true });
+    // A temporary file renamed into place: a concurrent reader never sees half an entry.
+    const temp = join(folder, `.${key}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+    writeFileSync(temp, serialize(model));
+    renameSync(temp, path);
+  } catch {
+    // A read-only or full disk: the next run parses again.
+  }
+  return model;
+}
+
+/** The folder of cached models under the user's cache folder. */
+export function modelCacheDir(root: string): string {
+  return join(root, 'audit', BUILD);
+}

@@ -1,0 +1,11 @@
+// One thread of the audit pool (see pool.ts): audits the documents it is handed, exactly as the
+// main thread would on its own.
+import { auditDocument } from './audit.js';
+import type { AuditJob } from './pool.js';
+import type { Finding } from './types.js';
+
+/** Audits one batch of documents; the findings come back in the batch's order. */
+export default function auditBatch(job: AuditJob): Finding[][] {
+  const now = new Date(job.now);
+  return job.docs.map((doc) => auditDocument(doc.file, doc.text, job.config, now, job.cache));
+}

@@ -1,0 +1,88 @@
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+
+/** Four copies of the audit fixtures (over forty session docs), in a folder of their own. */
+function docs(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-pool-'));
+  for (const team of ['alpha', 'bravo', 'charlie', 'delta']) cpSync('fixtures/audit', join(dir, team), { recursive: true });
+  return dir;
+}
+
+/** Every file below `dir`, recursively (the models are under `audit/`, V8's code caches under `code/`). */
+const filesIn = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)) : []);
+
+function audit(cwd: string, cache: string, ...args: string[]) {
+  return runCli(['audit', '.', ...args], { cwd, env: { RUNBOOK_CACHE_DIR: cache } });
+}
+
+describe('runbook audit over many documents', () => {
+  it('gives byte-identical output in worker threads, from the cache, and on one thread uncached', () => {
+    const dir = docs();
+    const cache = mkdtempSync(join(tmpdir(), 'runbook-cache-'));
+    for (const format of ['text', 'json', 'sarif', 'github']) {
+      const serial = audit(dir, cache, '--jobs', '1', '--no-cache', '--format', format);
+      expect(serial.code).toBe(1);
+      expect(serial.stdout.length).toBeGreaterThan(1000);
+      const cold = audit(dir, cache, '--jobs', '3', '--format', format);
+      const warm = audit(dir, cache, '--jobs', '3', '--format', format);
+      const warmSerial = audit(dir, cache, '--jobs', '1', '--format', format);
+      for (const other of [cold, warm, warmSerial]) {
+        expect(other.stderr).toBe('');
+        expect(other.code).toBe(serial.code);
+        expect(other.stdout).toBe(serial.stdout);
+      }
+    }
+  });
+
+  it('keeps one parsed model per distinct text, under a folder named after the version, and none with --no-cache', () => {
+    const dir = docs();
+    const cache = mkdtempSync(join(tmpdir(), 'runbook-cache-'));
+    audit(dir, cache, '--no-cache', '--jobs', '2');
+    expect(filesIn(join(cache, 'audit'))).toEqual([]);
+    audit(dir, cache, '--jobs', '2');
+    const models = filesIn(join(cache, 'audit')).filter((f) => f.endsWith('.model'));
+    const version = JSON.parse(readFileSync('package.json', 'utf8')).version as string;
+    expect(models.every((f) => f.startsWith(join(cache, 'audit', `${version}-`)))).toBe(true);
+    // The four copies share their models: one per distinct document (templates included).
+    const distinct = new Set(filesIn(join(dir, 'alpha')).filter((f) => f.endsWith('.md')).map((f) => readFileSync(f, 'utf8')));
+    expect(models.length).toBe(distinct.size);
+  });
+
+  it('reads an unchanged document from the cache, and parses again what it cannot read there', () => {
+    const dir = docs();
+    const cache = mkdtempSync(join(tmpdir(), 'runbook-cache-'));
+    const one = join(dir, 'alpha', 'clean.md');
+    const expected = runCli(['audit', one, '--format', 'json', '--no-cache']).stdout;
+    runCli(['audit', one], { env: { RUNBOOK_CACHE_DIR: cache } });
+    const [entry] = filesIn(join(cache, 'audit'));
+    // The model of another document in clean.md's entry: audit believes the cache, so it is read.
+    const other = mkdtempSync(join(tmpdir(), 'runbook-other-'));
+    runCli(['audit', join(dir, 'alpha', 'unfilled.md')], { env: { RUNBOOK_CACHE_DIR: other } });
+    writeFileSync(entry!, readFileSync(filesIn(join(other, 'audit'))[0]!));
+    const fooled = runCli(['audit', one, '--format', 'json'], { env: { RUNBOOK_CACHE_DIR: cache } });
+    expect(fooled.stdout).not.toBe(expected);
+    // A damaged entry is parsed again (and rewritten); the output is the uncached one.
+    writeFileSync(entry!, 'not a model');
+    expect(runCli(['audit', one, '--format', 'json'], { env: { RUNBOOK_CACHE_DIR: cache } }).stdout).toBe(expected);
+    expect(runCli(['audit', one, '--format', 'json'], { env: { RUNBOOK_CACHE_DIR: cache } }).stdout).toBe(expected);
+    // Deleting the whole cache is safe.
+    expect(runCli(['audit', one, '--format', 'json'], { env: { RUNBOOK_CACHE_DIR: join(cache, 'gone', 'entirely') } }).stdout).toBe(expected);
+  });
+
+  it('says in one line when the summary file cannot be written', () => {
+    const result = runCli(['audit', 'fixtures/audit/clean.md', '--summary', join(tmpdir(), 'no-such-folder-here', 'summary.md')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`runbook: --summary ${join(tmpdir(), 'no-such-folder-here', 'summary.md')}: cannot write it (ENOENT)\n`);
+  });
+
+  it('refuses a --jobs that is not a whole number from 1, with one line and exit 2', () => {
+    for (const jobs of ['0', '-2', '1.5', 'many']) {
+      const result = runCli(['audit', 'fixtures/audit/clean.md', '--jobs', jobs]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(`runbook: --jobs ${jobs}: give a whole number from 1\n`);
+    }
+  });
+});
