@@ -23,7 +23,7 @@ export interface Problem {
   /**
    * What kind of problem: `unclosed-fence`, `front-matter`, `block-options` (options that do not
    * read), `option-value` (a value that does not read, e.g. `timeout=abc`), `unsupported-option`
-   * (an option runbook cannot honour yet, e.g. `host=`: the block must not run), `nesting-limit`
+   * (an option runbook cannot honour yet, e.g. `interactive`: the block must not run), `nesting-limit`
    * (the document nests too deep to be read: nothing else was parsed), `repeated-bom`, `inline-limit`
    * (a paragraph's inline markup past the parser's budget was read as plain text).
    */
