@@ -7,6 +7,7 @@ import { println, type Io } from '../io.js';
 import { formatSeconds, type Block, type Scenario } from '../parser/index.js';
 import { resolvedCode, usedVariables } from '../session/display.js';
 import { HostPrefixer } from '../session/fanout.js';
+import { targetText } from '../session/inventory.js';
 import { scenarioLine, type Session, type StepReport } from '../session/engine.js';
 import { problemLines, shown, type Prepared } from '../session/prepare.js';
 import { blockCase, junitXml, scenarioCase, scenarioTable, type JunitCase, type RunReport } from '../session/reports.js';
@@ -123,7 +124,7 @@ function printBlock(io: Io, prepared: Prepared, block: Block): void {
   const show = (name: string, value: string) => shown(prepared, name, value);
   const timeoutMs = block.timeoutMs ?? prepared.timeoutMs;
   const hosts = prepared.targets.get(block.index);
-  const on = block.target === null ? null : `on ${block.target.kind === 'group' ? `hosts=${block.target.name}` : `host=${block.target.name}`}${hosts ? ` (${hosts.map((h) => h.name).join(', ')})` : ''}${block.target.kind === 'group' ? `, ${block.parallel} at a time` : ''}`;
+  const on = targetText(block, hosts ?? null);
   const bits = [`block ${block.index + 1}`, block.name, `line ${block.line}`, block.lang, on, timeoutMs === null ? null : `timeout ${formatSeconds(timeoutMs)}`, block.confirm === null ? null : `confirm "${block.confirm}"`, block.rollback ? 'rollback' : null].filter(Boolean);
   println(io.stdout, `── ${bits.join(' · ')}`);
   const used = usedVariables(block, values, show);

@@ -49,6 +49,9 @@ export class SshConnections {
       '-o', `ControlPath=${join(this.dir, '%C')}`,
       '-o', `ControlMaster=${master}`,
       ...(master === 'auto' ? ['-o', 'ControlPersist=60'] : []),
+      // A host that takes a connection and then says nothing (frozen, a black hole) is given up
+      // on as a silent link is: after three keep-alives' time.
+      '-o', `ConnectTimeout=${keepAliveSec * 3}`,
       '-o', `ServerAliveInterval=${keepAliveSec}`,
       '-o', 'ServerAliveCountMax=3',
       ...(batch ? ['-o', 'BatchMode=yes'] : []),

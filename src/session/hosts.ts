@@ -37,8 +37,11 @@ export class RemoteHosts {
       const lines = failed.map(({ host, reason }) => `${host.name}${host.destination === host.name ? '' : ` (${host.destination})`}: ${reason}`);
       throw new UserError(`${prepared.file}: cannot reach ${failed.length} of ${byName.size} host${byName.size === 1 ? '' : 's'} (nothing was run):\n  ${lines.join('\n  ')}`);
     }
-    // The runbook's variables go to every host; this machine's own environment stays here.
-    const values = Object.fromEntries(Object.entries(prepared.variables.values).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    // The runbook's variables go to every host; this machine's own environment stays here: a value
+    // taken from it goes only for a name the runbook declares (`$HOME` on a host is the host's).
+    const declared = new Set(prepared.doc.model.declarations.map((d) => d.name));
+    const { values: all, sources } = prepared.variables;
+    const values = Object.fromEntries(Object.entries(all).filter((e): e is [string, string] => typeof e[1] === 'string' && (sources[e[0]] !== 'env' || declared.has(e[0]))));
     return new RemoteHosts(ssh, values, prepared.secrets);
   }
 

@@ -159,3 +159,25 @@ export function resolveTarget(inv: Inventory, target: BlockTarget): { hosts: Hos
   if (!known) return { error: `host=${name}: no host ${name} in the inventory or the ssh config${inv.groups.has(name) ? ` (${name} is a group: write hosts=${name})` : ''}` };
   return { hosts: [entry(name)] };
 }
+
+/**
+ * Where a block runs, in words for `list` and `--dry-run`: `on hosts=web (web-1, web-2), 2 at a
+ * time`, `on host=db-1`; `hosts` null when the names could not be resolved. Null for this machine.
+ */
+export function targetText(block: { target: BlockTarget | null; parallel: number }, hosts: HostEntry[] | null): string | null {
+  const target = block.target;
+  if (target === null) return null;
+  const named = `${target.kind === 'group' ? 'hosts' : 'host'}=${target.name}`;
+  const members = hosts === null ? ' (not defined)' : target.kind === 'group' || hosts[0]?.destination !== target.name ? ` (${hosts.map((h) => (target.kind === 'group' ? h.name : h.destination)).join(', ')})` : '';
+  return `on ${named}${members}${target.kind === 'group' && hosts !== null ? `, ${Math.min(block.parallel, hosts.length)} at a time` : ''}`;
+}
+
+/** The hosts a block runs on as a document's own inventory (front matter) resolves them, or null. */
+export function documentTargets(file: string, frontMatter: Record<string, unknown>, target: BlockTarget): HostEntry[] | null {
+  try {
+    const resolved = resolveTarget(loadInventory(file, frontMatter, { cwd: dirname(resolve(file)) }), target);
+    return 'hosts' in resolved ? resolved.hosts : null;
+  } catch {
+    return null;
+  }
+}

@@ -173,7 +173,7 @@ function check(doc: Document, request: SessionRequest, dryRun: boolean): Prepare
     }
   }
 
-  const variables = resolveVariables(model, request.env, sets, new Set(blocks.map((b) => b.index)));
+  const variables = resolveVariables(model, request.env, sets, new Set(blocks.map((b) => b.index)), new Set(targets.keys()));
   const missing = [...variables.missing];
   for (const m of scenarioMissing(model, scenarios, variables.values, request.env)) if (!missing.some((b) => b.name === m.name)) missing.push(m);
   // `play` asks for missing values and confirm words, and shows placeholders; `run` cannot.
