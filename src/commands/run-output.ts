@@ -6,7 +6,7 @@ import type { StepEvent } from '../session/poll.js';
 import { println, type Io } from '../io.js';
 import { formatSeconds, type Block, type Scenario } from '../parser/index.js';
 import { resolvedCode, usedVariables } from '../session/display.js';
-import { HostPrefixer } from '../session/fanout.js';
+import { HostPrefixer, hostsLine } from '../session/fanout.js';
 import { targetText } from '../session/inventory.js';
 import { scenarioLine, type Session, type StepReport } from '../session/engine.js';
 import { problemLines, shown, type Prepared } from '../session/prepare.js';
@@ -57,7 +57,7 @@ function outcomeLine(report: StepReport): string {
   const changed = `${r.recoveredMs !== null ? ` · recovered in ${formatSeconds(r.recoveredMs)}` : ''}${r.changedVars.length ? ` · set ${r.changedVars.join(', ')}` : ''}`;
   const left = r.left.length ? ` · left running: ${r.left.map((p) => `${p.pid} ${p.command}`).join(', ')}` : '';
   // On other hosts: `✅ passed on 3/3 hosts`, `❌ failed on db-2 (1 of 3): <reason>`.
-  if (r.on) return `${r.outcome === 'passed' ? '✅' : '❌'} ${r.outcome} on ${r.on}${r.reason ? `: ${r.reason}` : ''} · ${formatSeconds(r.durationMs)}${changed}`;
+  if (r.on) return `${hostsLine(r)} · ${formatSeconds(r.durationMs)}${changed}`;
   return `${r.outcome === 'passed' ? '✔' : '✘'} ${r.outcome}${exit} in ${formatSeconds(r.durationMs)}${changed} · cwd ${r.cwd}${r.reason ? ` · ${r.reason}` : ''}${left}`;
 }
 

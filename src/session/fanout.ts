@@ -74,3 +74,8 @@ export class HostPrefixer {
     return out;
   }
 }
+
+/** A block on other hosts in one line, as `run` prints it and `play` shows it: `✅ passed on 3/3 hosts`, `❌ failed on db-2 (1 of 3): <reason>`. */
+export function hostsLine(record: { outcome: string; on?: string; reason: string | null }): string {
+  return `${record.outcome === 'passed' ? '✅' : record.outcome === 'canceled' ? '⛔' : '❌'} ${record.outcome} on ${record.on ?? ''}${record.reason ? `: ${record.reason}` : ''}`;
+}

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runCli } from '../support/cli.js';
 import { startHosts, type TestHosts } from '../support/sshd.js';
+import { Tmux } from '../support/tmux.js';
 
 // Blocks on other hosts, end to end: the built CLI against real sshd instances on 127.0.0.1.
 // Every host is this machine, so a block tells which one it is on by the port it came in on.
@@ -244,4 +245,25 @@ describe('a host that goes away, and a cancel', () => {
     expect(count()).toBe(0);
     expect(doc(dir)).toMatch(/⛔ canceled on calm \(1 of 1\)/);
   }, 30_000);
+});
+
+describe('play on a group', () => {
+  const terminal = new Tmux('hosts');
+  afterAll(() => terminal.kill());
+
+  it('shows each host\'s lines under its name and the group\'s result in one line', async () => {
+    const { dir } = workspace(block('hosts=three', `echo "here on ${PORT}"; test "${PORT}" != "$BAD"`));
+    terminal.start('group', dir, `env HOME=${home} node ${BIN} play f.md --set BAD=${portOf('h2')}`);
+    await terminal.waitFor('group', 'hosts=three');
+    terminal.keys('group', 'Enter');
+    await terminal.waitFor('group', 'Run this block? [y/N]');
+    terminal.keys('group', 'y');
+    const screen = await terminal.waitFor('group', '❌ failed on h2 (1 of 3)');
+    expect(screen).toContain(`[h1] here on ${portOf('h1')}`);
+    expect(screen).toContain(`[h2] here on ${portOf('h2')}`);
+    expect(screen).not.toContain('[h3]');
+    terminal.keys('group', 'q');
+    await terminal.waitFor('group', /EXITED \d/);
+    expect(doc(dir)).toMatch(/\*runbook:\* ❌ failed on h2 \(1 of 3\) · exit 1 ·/);
+  }, 40_000);
 });
