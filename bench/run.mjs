@@ -341,5 +341,43 @@ if (!only || only === 'evidence') {
   if (only) updateReport('docs/benchmarks.md');
 }
 
+if (!only || only === 'ssh') {
+  // Blocks on other hosts, as whole `runbook run` processes against real sshd instances on
+  // 127.0.0.1 (the test suite's own set-up), each measured against its baseline in turns.
+  const { startHosts } = await import('./.out/sshd.js');
+  const names = Array.from({ length: 10 }, (_, i) => `h${i + 1}`);
+  const hosts = await startHosts(names);
+  try {
+    const work = mkdtempSync(join(tmpdir(), 'runbook-bench-ssh-'));
+    cpSync(hosts.config, join(work, 'ssh_config'));
+    const doc = (name, info, n) => {
+      const path = join(work, `${name}.md`);
+      const front = `---\nssh-config: ssh_config\nhosts:\n  ten: [${names.join(', ')}]\n---\n`;
+      writeFileSync(path, `${front}# Bench\n\n${Array.from({ length: n }, () => `\`\`\`bash${info}\ntrue\n\`\`\`\n\n`).join('')}`);
+      return path;
+    };
+    const fresh = (source) => {
+      const dir = mkdtempSync(join(work, 'run-'));
+      cpSync(join(work, 'ssh_config'), join(dir, 'ssh_config'));
+      return { argv: ['sh', '-c', 'rm -rf "$1/.runbook" && cp "$2" "$1/doc.md" && exec "$3" bin/runbook.js run "$1/doc.md" --yes', 'sh', dir, source, node], env: { HOME: work } };
+    };
+    const bareSsh = { argv: ['ssh', '-F', hosts.config, 'h1', 'true'] };
+    const [local1, local200, remote1, remote200, ssh, group, single] = timeInTurns(
+      [fresh(doc('local-1', '', 1)), fresh(doc('local-200', '', 200)), fresh(doc('remote-1', ' { host=h1 }', 1)), fresh(doc('remote-200', ' { host=h1 }', 200)), bareSsh, fresh(doc('group', ' { hosts=ten parallel=10 }', 1)), fresh(doc('single', ' { host=h1 }', 1))],
+      { runs: 7 },
+    );
+    const perLocal = (local200 - local1) / 199;
+    const perRemote = (remote200 - remote1) / 199;
+    console.log(`      runbook run: ${local1.toFixed(0)} / ${local200.toFixed(0)} ms for 1 / 200 local blocks, ${remote1.toFixed(0)} / ${remote200.toFixed(0)} ms on a host; bare ssh h1 true: ${ssh.toFixed(0)} ms; one block on 10 hosts: ${group.toFixed(0)} ms, on one: ${single.toFixed(0)} ms`);
+    record({ issue: 21, name: 'a block on a host over its multiplexed connection: ms per block above the same block run here (200 blocks, whole processes)', value: perRemote - perLocal, unit: 'ms', limit: 2 });
+    record({ issue: 21, name: 'the first block on a host, connection set-up included (`runbook run` of one block there minus one block here) vs a bare `ssh host true`', value: remote1 - local1, baseline: ssh, baselineName: '`ssh host true`', unit: 'ms', limit: 1.5 });
+    record({ issue: 21, name: '`runbook run` of a block on a group of 10 hosts with parallel=10 vs the same block on one host (whole processes)', value: group, baseline: single, baselineName: 'one host', unit: 'ms', limit: 1.5 });
+    rmSync(work, { recursive: true, force: true });
+  } finally {
+    await hosts.stop();
+  }
+  if (only) updateReport('docs/benchmarks.md');
+}
+
 if (!only) writeReport('docs/benchmarks.md', header, notes);
 console.log(`\n${rows.filter((r) => r.ok).length}/${rows.length} targets met${only ? '' : '; written to docs/benchmarks.md'}`);

@@ -298,10 +298,23 @@ export class RemoteSession {
    */
   async close(): Promise<void> {
     const shell = this.shell;
-    shell?.child.stdin!.end();
     const groups = [...this.groups].map((g) => `-${g}`).join(' ');
-    const clean = `kill -TERM -- ${groups} 2>/dev/null; sleep 0.1; kill -KILL -- ${groups} 2>/dev/null; rm -rf "\${TMPDIR:-/tmp}"/runbook-${this.id}.*; true`;
-    await this.ssh.command(this.host, clean);
+    const kill = `kill -TERM -- ${groups} 2>/dev/null; sleep 0.1; kill -KILL -- ${groups} 2>/dev/null`;
+    const folders = `rm -rf "\${TMPDIR:-/tmp}"/runbook-${this.id}.*`;
+    if (shell && !shell.exited && shell.pid) {
+      // The shell itself does it, on its way out: no other session on the host. The killing is
+      // handed to a process of its own session (setsid), so it outlives the groups it ends and
+      // the shell need not wait for it.
+      const exited = new Promise<void>((resolve) => shell.child.once('exit', () => resolve()));
+      shell.child.stdin!.end(`builtin trap - EXIT; ${folders}; if command -v setsid >/dev/null; then setsid bash -c '${kill}' </dev/null >/dev/null 2>&1 & else ${kill}; fi; builtin exit 0\n`);
+      const late = setTimeout(() => shell.child.kill('SIGKILL'), 3 * this.graceMs);
+      await exited;
+      clearTimeout(late);
+      return;
+    }
+    // No shell to ask (the connection was lost, or it never started): a command of its own does it.
+    shell?.child.stdin!.end();
+    await this.ssh.command(this.host, `${kill}; ${folders}; true`);
     if (shell && !shell.exited) shell.child.kill('SIGKILL');
   }
 }

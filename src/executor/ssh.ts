@@ -74,7 +74,9 @@ export class SshConnections {
     const results = await Promise.all(
       hosts.map(async (host) => {
         rmSync(this.logOf(host), { force: true });
-        const code = await exitOf('ssh', [...this.args(host, 'auto'), 'true'], interactive);
+        // `-N -f`: the master goes to the background once the host has taken the key, with no
+        // session opened for a command (a session costs a round of process starts on the host).
+        const code = await exitOf('ssh', this.args(host, 'auto', ['-N', '-f']), interactive);
         if (code === 0) {
           this.open.add(host);
           return null;

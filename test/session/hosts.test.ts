@@ -247,6 +247,21 @@ describe('a host that goes away, and a cancel', () => {
   }, 30_000);
 });
 
+describe('the end of a session', () => {
+  it('ends what blocks left running on a host, and removes the control sockets', () => {
+    const marker = `600.${process.pid}${(Date.now() % 100000) + 7}`;
+    const { dir } = workspace(block('host=h5', `sleep ${marker} &\necho left`));
+    const temp = mkdtempSync(join(tmpdir(), 'runbook-tmp-'));
+    const { code, stdout } = runCli(['run', 'f.md', '--yes'], { cwd: dir, env: { ...env, TMPDIR: temp } });
+    expect(code).toBe(0);
+    expect(stdout).toContain('[h5] left');
+    const count = () => execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(`sleep ${marker}`)).length;
+    for (let i = 0; i < 5 && count() > 0; i++) execFileSync('sleep', ['0.2']);
+    expect(count()).toBe(0);
+    expect(readdirSync(temp)).toEqual([]);
+  });
+});
+
 describe('play on a group', () => {
   const terminal = new Tmux('hosts');
   afterAll(() => terminal.kill());
