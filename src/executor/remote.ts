@@ -126,7 +126,7 @@ export class RemoteSession {
     child.once('exit', () => {
       shell.exited = true;
       // What the shell wrote before it went may still be in the pipes; not waited for long.
-      void Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 200))]).then(() => {
+      void Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 200).unref())]).then(() => {
         frames.flush();
         readers.stdout.flush();
         readers.stderr.flush();
@@ -306,7 +306,7 @@ export class RemoteSession {
       // handed to a process of its own session (setsid), so it outlives the groups it ends and
       // the shell need not wait for it.
       const exited = new Promise<void>((resolve) => shell.child.once('exit', () => resolve()));
-      shell.child.stdin!.end(`builtin trap - EXIT; ${folders}; if command -v setsid >/dev/null; then setsid bash -c '${kill}' </dev/null >/dev/null 2>&1 & else ${kill}; fi; builtin exit 0\n`);
+      shell.child.stdin!.end(`builtin trap - EXIT; ${folders}; if command -v setsid >/dev/null; then setsid bash -c '${kill}' </dev/null >/dev/null 2>&1 61>&- 62>&- & else ${kill}; fi; builtin exit 0\n`);
       const late = setTimeout(() => shell.child.kill('SIGKILL'), 3 * this.graceMs);
       await exited;
       clearTimeout(late);

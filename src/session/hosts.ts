@@ -42,7 +42,11 @@ export class RemoteHosts {
     const declared = new Set(prepared.doc.model.declarations.map((d) => d.name));
     const { values: all, sources } = prepared.variables;
     const values = Object.fromEntries(Object.entries(all).filter((e): e is [string, string] => typeof e[1] === 'string' && (sources[e[0]] !== 'env' || declared.has(e[0]))));
-    return new RemoteHosts(ssh, values, prepared.secrets);
+    const remote = new RemoteHosts(ssh, values, prepared.secrets);
+    // Each host's shell starts now, while the local session gets ready: the first block there
+    // does not wait for it.
+    for (const host of byName.values()) void remote.shell(host).catch(() => undefined);
+    return remote;
   }
 
   /** The host's persistent shell, started at its first block. */
