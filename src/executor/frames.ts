@@ -2,10 +2,10 @@
 export type Frame = { kind: 'ready'; value: string } | { kind: 'exit'; value: string } | { kind: 'state'; token: string; value: string };
 
 const START = 0x1d;
-/** A whole frame: `\x1d` kind payload `\x1d`, the payload in base64, digits or a token. */
-const WHOLE = /^\x1d(?:r(\d+)|x(\d+)|s(rb[0-9a-f]{16}\d+):([A-Za-z0-9+/=]*))\x1d/;
+/** A whole frame: `\x1d` kind payload `\x1d`, the payload digits, or a token and escaped text (no `\x1d`). */
+const WHOLE = /^\x1d(?:r(\d+)|x(\d+)|s(rb[0-9a-f]{16}\d+):([^\x1d]*))\x1d/;
 /** What could still become a frame at the end of a chunk. */
-const PARTIAL = /^\x1d(?:r\d*|x\d*|s(?:r(?:b[0-9a-f]*(?:\d*(?::[A-Za-z0-9+/=]*)?)?)?)?)?$/;
+const PARTIAL = /^\x1d(?:r\d*|x\d*|s(?:r(?:b[0-9a-f]*(?:\d*(?::[^\x1d]*)?)?)?)?)?$/;
 
 /**
  * Takes the remote shell's frames out of its stdout, before end markers are read and output is

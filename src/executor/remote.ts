@@ -12,19 +12,27 @@ import type { BlockOutcome, ExecEvent, RunRequest, Running } from './types.js';
 type Stream = 'stdout' | 'stderr';
 const TAIL = 4096;
 
+/** `${` in the shell text below, which is a raw template. */
+const $ = '${';
+
 /**
  * What the remote shell runs after the local prelude. Its markers and state go to descriptors 61
  * and 62, copies of the channel's stdout and stderr made before any block runs, so a block that
- * sends its own output elsewhere still ends. The state comes back in a frame on stdout (base64:
- * no byte of a value can end it early), the shell's process id when it is ready, and its exit
+ * sends its own output elsewhere still ends. The state comes back in a frame on stdout, made by
+ * builtins alone (no process started per block), its `%` and `\x1d` written `%25` and `%1D`: no
+ * byte of a value can end it early, the shell's process id when it is ready, and its exit
  * status when it exits: an ssh that ends without that last frame lost its connection.
  */
 const REMOTE = String.raw`
 __rb_dir=$(mktemp -d -t "runbook-$__rb_id.XXXXXX") || exit 97
 __rb_done() {
   if [ -n "$3" ]; then
-    { builtin printf '%s\0' "$PWD"; builtin declare -p; } > "$__rb_dir/state" 2>/dev/null
-    builtin printf '\035s%s:' "$1" >&61; base64 -w0 "$__rb_dir/state" >&61; builtin printf '\035' >&61
+    builtin declare -p > "$__rb_dir/state" 2>/dev/null
+    IFS= builtin read -r -d '' __rb_st < "$__rb_dir/state" || :
+    __rb_p=${$}PWD//"%"/%25}; __rb_p=${$}__rb_p//$'\035'/%1D}
+    __rb_st=${$}__rb_st//"%"/%25}; __rb_st=${$}__rb_st//$'\035'/%1D}
+    builtin printf '\035s%s:%s%%00%s\035' "$1" "$__rb_p" "$__rb_st" >&61
+    builtin unset __rb_st __rb_p
   fi
   builtin printf '\036%s:o:%s\036' "$1" "$2" >&61
   builtin printf '\036%s:e:%s\036' "$1" "$2" >&62
@@ -164,7 +172,8 @@ export class RemoteSession {
       this.ready?.(true);
     } else if (frame.kind === 'exit') from.exitStatus = Number(frame.value);
     else if (this.active && from === this.shell && frame.token === this.active.token) {
-      this.active.state = parseState(Buffer.from(frame.value, 'base64').toString('utf8'));
+      const text = Buffer.from(frame.value, 'latin1').toString('utf8');
+      this.active.state = parseState(text.replace(/%(25|1D|00)/g, (_, code: string) => String.fromCharCode(parseInt(code, 16))));
     }
   }
 

@@ -69,12 +69,15 @@ describe('a persistent shell on another host', () => {
   it('fails a block with the exit status a block exits with, and goes on in a new shell with the same state', async () => {
     const session = await RemoteSession.start(host('beta'), ssh, { env: {}, secrets: [] });
     try {
-      await session.run({ script: 'cd /tmp; KEEP=yes', timeoutMs: null, errexit: true, pipefail: true }, () => undefined).done;
+      // What the state travels in must not be read into it: `%`, `%1D`, `%00` and the frame's own byte.
+      const odd = `/tmp/rb-50%-%1D-%00-${process.pid}`;
+      const set = await session.run({ script: `mkdir -p '${odd}' && cd '${odd}'; KEEP=$'yes 100%25 \\x1d%00 \\x1d'`, timeoutMs: null, errexit: true, pipefail: true }, () => undefined).done;
+      expect(set).toMatchObject({ exitCode: 0, cwd: odd, changedVars: ['KEEP'] });
       const exited = await session.run({ script: 'exit 7', timeoutMs: null, errexit: true, pipefail: true }, () => undefined).done;
       expect(exited).toMatchObject({ exitCode: 7, error: null });
       const out = collect();
-      await session.run({ script: 'echo "$KEEP $PWD"', timeoutMs: null, errexit: true, pipefail: true }, out.on).done;
-      expect(out.out.join('')).toBe('yes /tmp\n');
+      await session.run({ script: 'printf "%s|%s\\n" "$KEEP" "$PWD"; rmdir "$PWD"', timeoutMs: null, errexit: true, pipefail: true }, out.on).done;
+      expect(out.out.join('')).toBe(`yes 100%25 \x1d%00 \x1d|${odd}\n`);
     } finally {
       await session.close();
     }
