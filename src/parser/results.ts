@@ -12,7 +12,8 @@ import type { BlockResult } from './types.js';
 export const RESULT_PATTERN =
   /^\*runbook:\*[ \t]+(?:\S+[ \t]+)?(passed|failed|timed out|canceled|skipped)(?:[ \t]+on[ \t]+([^·]*?))?[ \t]+·[ \t]+(?:(edited)[ \t]+·[ \t]+)?exit[ \t]+(\S+)[ \t]+·[ \t]+(\d+(?:\.\d+)?)[ \t]*(ms|s|min)[ \t]+·[ \t]+(\S+)[ \t]+·[ \t]*([^·]*?)(?:[ \t]+·[ \t]+(.*?))?[ \t]*$/;
 
-const ICONS: Record<BlockResult['outcome'], string> = {
+/** The icon a result line shows before each outcome. */
+export const RESULT_ICONS: Record<BlockResult['outcome'], string> = {
   passed: '✅',
   failed: '❌',
   'timed out': '⏱️',
@@ -49,7 +50,7 @@ export function formatResultLine(result: ResultFields & { signal?: string | null
   const exit = result.exitCode ?? result.signal ?? '—';
   const reason = result.reason ? ` · ${reasonText(result.reason)}` : '';
   const on = result.on ? ` on ${reasonText(result.on)}` : '';
-  return `*runbook:* ${ICONS[result.outcome]} ${result.outcome}${on}${result.edited ? ' · edited' : ''} · exit ${exit} · ${formatSeconds(result.durationMs)} · ${result.at} · ${result.operator}${reason}`;
+  return `*runbook:* ${RESULT_ICONS[result.outcome]} ${result.outcome}${on}${result.edited ? ' · edited' : ''} · exit ${exit} · ${formatSeconds(result.durationMs)} · ${result.at} · ${result.operator}${reason}`;
 }
 
 /** The longest reason a result line carries, in characters. */

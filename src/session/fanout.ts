@@ -1,4 +1,4 @@
-import type { BlockResult } from '../parser/index.js';
+import { RESULT_ICONS, type BlockResult } from '../parser/index.js';
 
 /** How a block went on one host of its group. */
 export interface HostRecord {
@@ -76,6 +76,6 @@ export class HostPrefixer {
 }
 
 /** A block on other hosts in one line, as `run` prints it and `play` shows it: `✅ passed on 3/3 hosts`, `❌ failed on db-2 (1 of 3): <reason>`. */
-export function hostsLine(record: { outcome: string; on?: string; reason: string | null }): string {
-  return `${record.outcome === 'passed' ? '✅' : record.outcome === 'canceled' ? '⛔' : '❌'} ${record.outcome} on ${record.on ?? ''}${record.reason ? `: ${record.reason}` : ''}`;
+export function hostsLine(record: { outcome: BlockResult['outcome']; on?: string; reason: string | null }): string {
+  return `${RESULT_ICONS[record.outcome]} ${record.outcome} on ${record.on ?? ''}${record.reason ? `: ${record.reason}` : ''}`;
 }

@@ -231,6 +231,18 @@ describe('a host that goes away, and a cancel', () => {
     expect(out).toContain('❌ failed on silent (1 of 1): connection to silent lost');
   }, 40_000);
 
+  it('a time limit on a host ends the block and everything it started there', () => {
+    const marker = `600.${process.pid}${(Date.now() % 100000) + 3}`;
+    const { dir } = workspace(block('host=calm timeout=1s', `sleep ${marker} &\nsleep ${marker}`), '', own.config);
+    const { code, stdout } = run(dir);
+    expect(code).toBe(1);
+    expect(stdout).toContain('⏱️ timed out on calm (1 of 1)');
+    const count = () => execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(`sleep ${marker}`)).length;
+    for (let i = 0; i < 10 && count() > 0; i++) execFileSync('sleep', ['0.2']);
+    expect(count()).toBe(0);
+    expect(doc(dir)).toMatch(/⏱️ timed out on calm \(1 of 1\) · exit SIGINT ·/);
+  });
+
   it('Ctrl-C during a remote `sleep 600 &` and `sleep 600` leaves no process on the host', async () => {
     const marker = `600.${process.pid}${Date.now() % 100000}`;
     const { dir } = workspace(block('host=calm', `sleep ${marker} &\necho started\nsleep ${marker}`), '', own.config);
