@@ -214,7 +214,6 @@ if (!only || only === 'glyphs') {
   const [diskMs, gitMs] = timeInTurns([audit('unpinned.md'), audit('pinned.md')], { runs: 9 });
   record({ issue: 18, name: '`runbook audit` of a session doc, template read at its pinned commit (git) vs from disk (whole processes)', value: gitMs, baseline: diskMs, baselineName: 'template from disk', unit: 'ms', limit: 1.3 });
   rmSync(dir, { recursive: true, force: true });
-  if (only) updateReport('docs/benchmarks.md');
 }
 
 if (!only || only === 'report') {
@@ -237,7 +236,6 @@ if (!only || only === 'report') {
     record({ issue: 20, name: 'live page: a journal append shown in the browser (measured by the browser test, not asserted)', value: latencyMs, unit: 'ms', limit: 250 });
   }
   rmSync(work, { recursive: true, force: true });
-  if (only) updateReport('docs/benchmarks.md');
 }
 
 if (!only || only === 'inline') {
@@ -259,13 +257,11 @@ if (!only || only === 'inline') {
     record({ issue: 16, name: `\`runbook audit\` of a 100 KB paragraph of ${name} vs flat text of the same size (whole processes)`, value: times[i + 1], baseline: times[0], baselineName: 'flat 100 KB', unit: 'ms', limit: 2 });
   });
   rmSync(work, { recursive: true, force: true });
-  if (only) updateReport('docs/benchmarks.md');
 }
 
 if (!only || only === 'ci') {
   // Issue 19: a light install (the bundle alone) and audit that scales (worker pool, model cache).
   benchCi();
-  if (only) updateReport('docs/benchmarks.md');
 }
 
 // What a bare Node start costs here, with and without NODE_EXTRA_CA_CERTS (read at every start).
@@ -344,7 +340,6 @@ if (!only || only === 'evidence') {
   record({ issue: 18, name: '`runbook run` of the incident fixture keeping evidence (9 copies, masked, hashed, linked) vs the same without (whole processes)', value: withEvidence, baseline: without, baselineName: 'no evidence', unit: 'ms', limit: 1.3 });
   record({ issue: 18, name: '`runbook run` of a block writing a 5 MB log, kept as evidence vs not (whole processes)', value: bigKept, baseline: bigNone, baselineName: 'not kept', unit: 'ms', limit: 1.5 });
   rmSync(work, { recursive: true, force: true });
-  if (only) updateReport('docs/benchmarks.md');
 }
 
 if (!only || only === 'ssh') {
@@ -386,8 +381,9 @@ if (!only || only === 'ssh') {
   } finally {
     await hosts.stop();
   }
-  if (only) updateReport('docs/benchmarks.md');
 }
 
-if (!only) writeReport('docs/benchmarks.md', header, notes);
+// A section run alone updates its own rows and leaves the others as they were.
+if (only) updateReport('docs/benchmarks.md');
+else writeReport('docs/benchmarks.md', header, notes);
 console.log(`\n${rows.filter((r) => r.ok).length}/${rows.length} targets met${only ? '' : '; written to docs/benchmarks.md'}`);

@@ -1,3 +1,4 @@
+import { prepareExchange } from './exchange.js';
 import { close, closeSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { monotonicMs } from '../clock.js';
@@ -51,11 +52,29 @@ export class Document {
   /** How long the last `apply` spent updating the model and writing the file, in ms. */
   lastTimings = { updateMs: 0, writeMs: 0 };
 
+  /** The model of `source`, or null until it is asked for (see `model`). */
+  private parsed: Runbook | null;
+
   private constructor(
     readonly path: string,
     public source: Source,
-    public model: Runbook,
-  ) {}
+    model: Runbook,
+  ) {
+    this.parsed = model;
+  }
+
+  /**
+   * The parsed document. After a version is adopted whole (someone else's, the timeline), it is
+   * parsed when next asked for: a session's last write is often followed by nothing but close.
+   */
+  get model(): Runbook {
+    this.parsed ??= parseRunbook(this.source.text);
+    return this.parsed;
+  }
+
+  set model(model: Runbook) {
+    this.parsed = model;
+  }
 
   /** Reads and parses `path`; with `lock`, also takes its advisory lock in that command's name. */
   static open(path: string, options: { lock?: string } = {}): Document {
@@ -77,6 +96,8 @@ export class Document {
     this.release = acquireLock(this.path, command);
     // Holding the lock, no other writer of this file is running: leftovers of killed ones go.
     sweepTemporaries(this.path);
+    // A session writes soon: the helper that swaps versions in starts now, beside the rest.
+    prepareExchange();
   }
 
   /**
@@ -292,7 +313,7 @@ export class Document {
   /** Takes `bytes`, now on disk with `stamp`, as the source, and parses it. */
   private adopt(bytes: Uint8Array, stamp: string): void {
     this.source = decodeSource(this.path, bytes, this.source.mode, stamp);
-    this.model = parseRunbook(this.source.text);
+    this.parsed = null;
   }
 
   /** `changes` made to another version of the document, or why they cannot be. */

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sleep } from './whole.js';
@@ -26,9 +26,10 @@ const ONCE = `${IGNORE} my ($n, $a, $b) = @ARGV; exit(${SWAP})`;
  * A swap per request: two NUL-terminated names in, the status (0 or the errno) and a newline out.
  * Spawning perl costs a few milliseconds, a request to one already running a few microseconds.
  * It makes the two named pipes itself and opens the answers first: once the requests are open at
- * both ends, both names can go.
+ * both ends, both names can go. Until then it looks once a second whether the runbook process
+ * that started it is still there, and ends when it is not (killed before it ever asked).
  */
-const SERVE = `${IGNORE} my ($n, $m, $q, $r) = @ARGV; for ($r, $q) { syscall($m, ${AT_FDCWD}, $_, ${FIFO}, 0) == 0 or exit 1 } open(my $out, '>', $r) or exit 1; open(my $in, '<', $q) or exit 1; select($out); $| = 1; $/ = "\\0"; while (defined(my $a = <$in>)) { my $b = <$in>; last unless defined $b; chop $a; chop $b; print ${SWAP}, "\\n" }`;
+const SERVE = `${IGNORE} my ($n, $m, $q, $r) = @ARGV; for ($r, $q) { syscall($m, ${AT_FDCWD}, $_, ${FIFO}, 0) == 0 or exit 1 } my $p = getppid(); $SIG{ALRM} = sub { exit 0 if getppid() != $p; alarm 1 }; alarm 1; my ($out, $in); until (open($out, '>', $r)) { exit 1 unless $!{EINTR} } until (open($in, '<', $q)) { exit 1 unless $!{EINTR} } alarm 0; select($out); $| = 1; $/ = "\\0"; while (defined(my $a = <$in>)) { my $b = <$in>; last unless defined $b; chop $a; chop $b; print ${SWAP}, "\\n" }`;
 
 /** Errnos that say this machine or file system cannot swap names: ENOSYS, EINVAL, ENOTSUP, EPERM. */
 const UNSUPPORTED = new Set([38, 22, 95, 1]);
@@ -47,21 +48,64 @@ interface Helper {
 /** The helper, once started; null when it could not be (then each swap spawns perl). */
 let helper: Helper | null | undefined;
 
-/** Starts the helper, or says why not (null). Its folder of pipes is gone once both ends are open. */
-function startHelper(): Helper | null {
+/** A helper spawned ahead of the first swap (see `prepareExchange`), its pipes not opened yet. */
+interface Launched {
+  pid: number;
+  dir: string;
+}
+
+let launched: Launched | null = null;
+
+/**
+ * Spawns the helper now, so that it has made its pipes by the first swap: a writer calls this
+ * when it knows it will write (a session, once it holds the lock). Does nothing where swaps are
+ * not supported or the helper is already there.
+ */
+export function prepareExchange(): void {
+  if (!supported || helper !== undefined || launched) return;
+  launched = launch();
+  if (!launched) helper = null;
+}
+
+/** Spawns the helper in a new folder of pipes; null when it cannot be. */
+function launch(): Launched | null {
   let dir: string | null = null;
-  let answers: number | null = null;
-  let pid: number | undefined;
   try {
-    sweep();
-    dir = mkdtempSync(join(tmpdir(), `${PREFIX}${process.pid}-`));
-    const q = join(dir, 'q');
-    const r = join(dir, 'r');
-    const child = spawn('perl', ['-e', SERVE, String(RENAMEAT2[process.arch]), String(MKNODAT[process.arch]), q, r], { stdio: 'ignore', env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+    const parent = swapFolder();
+    dir = mkdtempSync(join(parent ?? tmpdir(), `${parent ? '' : 'runbook-swap-'}${process.pid}-`));
+    const child = spawn('perl', ['-e', SERVE, String(RENAMEAT2[process.arch]), String(MKNODAT[process.arch]), join(dir, 'q'), join(dir, 'r')], { stdio: 'ignore', env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
     child.on('error', () => undefined);
     child.unref();
-    pid = child.pid;
-    if (pid === undefined) throw new Error('perl did not start');
+    if (child.pid === undefined) throw new Error('perl did not start');
+    return { pid: child.pid, dir };
+  } catch {
+    if (dir !== null) rmSync(dir, { recursive: true, force: true });
+    return null;
+  }
+}
+
+// A helper spawned and never asked waits for its reader forever: it ends with this process.
+process.on('exit', () => {
+  if (!launched) return;
+  try {
+    process.kill(launched.pid, 'SIGKILL');
+  } catch {
+    // Gone already.
+  }
+  rmSync(launched.dir, { recursive: true, force: true });
+  launched = null;
+});
+
+/** Opens the launched helper's pipes, or says why not (null). Its folder of pipes is gone once both ends are open. */
+function startHelper(): Helper | null {
+  const started = launched ?? launch();
+  launched = null;
+  if (!started) return null;
+  const { pid, dir } = started;
+  let answers: number | null = null;
+  try {
+    const q = join(dir, 'q');
+    const r = join(dir, 'r');
     // Each end is opened without waiting, so that a helper that never gets there cannot hang us:
     // the answers once the pipe exists (ENOENT before), the requests once it has a reader (ENXIO).
     const until = Date.now() + ANSWER_MS;
@@ -70,7 +114,7 @@ function startHelper(): Helper | null {
         try {
           return openSync(path, flags);
         } catch (error) {
-          if (!early.includes((error as NodeJS.ErrnoException).code ?? '') || Date.now() > until || gone(pid!)) throw error;
+          if (!early.includes((error as NodeJS.ErrnoException).code ?? '') || Date.now() > until || gone(pid)) throw error;
           sleep(0.5);
         }
       }
@@ -79,30 +123,44 @@ function startHelper(): Helper | null {
     return { pid, requests: open(q, constants.O_WRONLY | constants.O_NONBLOCK, ['ENOENT', 'ENXIO']), answers };
   } catch {
     if (answers !== null) closeSync(answers);
-    if (pid !== undefined) end(pid);
+    end(pid);
     return null;
   } finally {
-    if (dir !== null) rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** The helper's folder of pipes: `runbook-swap-<pid of its runbook>-<random>` in the temporary folder. */
-const PREFIX = 'runbook-swap-';
-
 /**
- * Removes the folders of pipes that sessions killed while starting their helper left behind
- * (whose runbook process is gone); any other moment, the folder is gone by the first save.
+ * Where helpers make their folders of pipes: `runbook-swap-<uid>` in the temporary folder, the
+ * user's own (mode 700), so that sweeping reads a few names, not the whole temporary folder.
+ * Sessions killed while starting their helper left folders there; those whose runbook process is
+ * gone are removed first. Should the folder be someone else's, null: the temporary folder itself is used.
  */
-function sweep(): void {
+function swapFolder(): string | null {
+  const uid = process.getuid?.() ?? 0;
+  const folder = join(tmpdir(), `runbook-swap-${uid}`);
+  try {
+    mkdirSync(folder, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return null;
+  }
+  const stat = lstatSync(folder);
+  if (!stat.isDirectory() || stat.uid !== uid || (stat.mode & 0o077) !== 0) return null;
+  sweep(folder);
+  return folder;
+}
+
+/** Removes the folders of pipes in `folder` whose runbook process is gone. */
+function sweep(folder: string): void {
   let names: string[];
   try {
-    names = readdirSync(tmpdir());
+    names = readdirSync(folder);
   } catch {
     return;
   }
   for (const name of names) {
-    const pid = name.startsWith(PREFIX) ? /^(\d+)-/.exec(name.slice(PREFIX.length))?.[1] : undefined;
-    if (pid && gone(Number(pid))) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    const pid = /^(\d+)-/.exec(name)?.[1];
+    if (pid && gone(Number(pid))) rmSync(join(folder, name), { recursive: true, force: true });
   }
 }
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
+import { splitTimeline } from '../support/timeline.js';
 
 const TIMES = /· \d+\.\d\d s · \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ ·/g;
 
@@ -31,7 +32,7 @@ describe('run with glyph boxes', () => {
     expect(code).toBe(0);
     // The list pairs ☐ with ☒: the item ticks to ☒; the result line goes under the fence, a blank
     // line after it keeping it its own paragraph.
-    expect(readFileSync(file, 'utf8').replace(TIMES, '· T ·')).toBe(
+    expect(splitTimeline(readFileSync(file, 'utf8')).rest.replace(TIMES, '· T ·')).toBe(
       text.replace('- ☐ Health endpoint answers', '- ☒ Health endpoint answers').replace('  echo healthy\n  ```\n', '  echo healthy\n  ```\n  *runbook:* ✅ passed · exit 0 · T · ci\n\n'),
     );
     // The fenced checklist is still open: audit says so, line by line.

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -23,6 +23,12 @@ function session(blocks: string[], before: (tmp: string) => void = () => undefin
   return { dir, tmp, result, text: readFileSync(join(dir, 'doc.md'), 'utf8') };
 }
 
+/** The user's swap folder in a temporary folder, where helpers make their folders of pipes. */
+const SWAP = `runbook-swap-${process.getuid!()}`;
+
+/** The folders of pipes left in the swap folder of `tmp` (none when it does not exist). */
+const pipeFolders = (tmp: string): string[] => (existsSync(join(tmp, SWAP)) ? readdirSync(join(tmp, SWAP)) : []);
+
 const ticked = (text: string) => (text.match(/^- \[x\] /gm) ?? []).length;
 
 describe('the save helper', () => {
@@ -43,7 +49,7 @@ describe('the save helper', () => {
     expect(second).toBe(first);
     // Gone with the session (its requests ended), and its folder of pipes too.
     expect(existsSync(`/proc/${first}/cmdline`) && readFileSync(`/proc/${first}/cmdline`, 'latin1').includes('perl')).toBe(false);
-    expect(readdirSync(tmp).filter((name) => name.startsWith('runbook-swap-'))).toEqual([]);
+    expect(pipeFolders(tmp)).toEqual([]);
   });
 
   it('a helper killed mid-session costs nothing: every later save is made, nothing is lost', () => {
@@ -55,15 +61,40 @@ describe('the save helper', () => {
     expect((text.match(/^ {2}\*runbook:\* ✅ passed/gm) ?? []).length).toBe(blocks.length);
   });
 
+  it('one started for a session killed before its first save ends on its own', async () => {
+    // The first block finds the helper (started with the lock, not yet asked), then kills runbook.
+    const { dir, result } = session([`${HELPERS} > helpers; kill -9 $PPID`]);
+    expect(result.code).not.toBe(0);
+    const pid = readFileSync(join(dir, 'helpers'), 'utf8').trim();
+    expect(pid).toMatch(/^\d+$/);
+    const alive = () => existsSync(`/proc/${pid}/cmdline`) && readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('perl');
+    for (let i = 0; i < 100 && alive(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(alive()).toBe(false);
+  }, 20_000);
+
   it('sweeps away the pipes of a session killed while it started its helper', () => {
     // 999999999 is above any PID Linux gives; a folder of a live process (this one) stays.
     const { tmp, result } = session(['true', 'true'], (t) => {
+      mkdirSync(join(t, SWAP), { mode: 0o700 });
       for (const pid of [999999999, process.pid]) {
-        mkdirSync(join(t, `runbook-swap-${pid}-x1`));
-        writeFileSync(join(t, `runbook-swap-${pid}-x1`, 'q'), '');
+        mkdirSync(join(t, SWAP, `${pid}-x1`));
+        writeFileSync(join(t, SWAP, `${pid}-x1`, 'q'), '');
       }
     });
     expect(result.code, result.stderr).toBe(0);
-    expect(readdirSync(tmp).filter((name) => name.startsWith('runbook-swap-'))).toEqual([`runbook-swap-${process.pid}-x1`]);
+    expect(pipeFolders(tmp)).toEqual([`${process.pid}-x1`]);
+  });
+
+  it('keeps its pipes in a folder of the user’s own, and never in one someone else could have made', () => {
+    // A swap folder open to others is not used: the pipes go straight into the temporary folder.
+    const { tmp, result, text } = session(['true', 'true'], (t) => mkdirSync(join(t, SWAP), { mode: 0o777 }));
+    expect(result.code, result.stderr).toBe(0);
+    expect(ticked(text)).toBe(2);
+    chmodSync(join(tmp, SWAP), 0o700);
+    expect(pipeFolders(tmp)).toEqual([]);
+    expect(readdirSync(tmp).filter((name) => name.startsWith('runbook-swap-') && name !== SWAP)).toEqual([]);
+    // Made by the session itself, it is the user's alone.
+    const own = session(['true']);
+    expect(statSync(join(own.tmp, SWAP)).mode & 0o777).toBe(0o700);
   });
 });

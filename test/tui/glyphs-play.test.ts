@@ -1,4 +1,5 @@
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { splitTimeline } from '../support/timeline.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -70,8 +71,10 @@ describe('a readiness review written with □ boxes', () => {
     const input = readFileSync(FIXTURE, 'utf8');
     const lines = input.split('\n');
     for (const n of [7, 8, 14, 15, 19, 20, 27, 28]) lines[n - 1] = lines[n - 1]!.replace('□', '☑');
-    expect(readFileSync(file, 'utf8')).toBe(lines.join('\n'));
-    expect(readFileSync(file)).toEqual(Buffer.from(lines.join('\n'), 'utf8'));
+    // The session's timeline is written at the end; everything above it is the input, ticked.
+    const { rest, chart } = splitTimeline(readFileSync(file, 'utf8'));
+    expect(chart).toMatch(/^gantt\n/);
+    expect(Buffer.from(rest, 'utf8')).toEqual(Buffer.from(lines.join('\n'), 'utf8'));
     expect(audit(file)).toEqual({ code: 0, lines: [] });
     const events = readFileSync(join(dir, '.runbook', 'review.md.journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(events.filter((e) => e.type === 'tick')).toHaveLength(8);
