@@ -13,6 +13,16 @@ export interface HostRecord {
   changedVars: string[];
 }
 
+/** What a face hears of one host of a block on a group: it started (`outcome` null), or how it went. */
+export interface HostEvent {
+  type: 'host';
+  host: string;
+  outcome: BlockResult['outcome'] | null;
+  durationMs: number;
+  /** Why it did not pass there (masked), or null. */
+  reason: string | null;
+}
+
 /**
  * Runs `run` for each host, at most `parallel` at once, in order: a rolling fan-out. After a
  * failing host no other host starts, unless `keepGoing`; hosts already running finish. `stopped`

@@ -353,6 +353,7 @@ export class Player {
       async (host) => {
         const shell = await remote.shell(host).catch(() => null);
         this.journal.append('host-start', { ...subject, host: host.name });
+        onEvent({ type: 'host', host: host.name, outcome: null, durationMs: 0, reason: null });
         const tagged = (event: StepEvent) => {
           if (event.type === 'output') {
             writeSync(this.log, this.logPrefix.push(host.name, event.text));
@@ -367,6 +368,7 @@ export class Player {
         if (result) last = result;
         records.push(record);
         this.journal.append('host-end', { ...subject, ...record });
+        onEvent({ type: 'host', host: host.name, outcome, durationMs: record.durationMs, reason: record.reason === null ? null : this.mask(record.reason) });
         return outcome === 'passed';
       },
       () => stopped,

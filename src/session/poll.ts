@@ -2,6 +2,7 @@ import { monotonicMs } from '../clock.js';
 import type { ShellSession } from '../executor/session.js';
 import type { BlockOutcome, ExecEvent } from '../executor/types.js';
 import { durationMs, notADuration } from '../parser/index.js';
+import type { HostEvent } from './fanout.js';
 
 /**
  * Where a wait for recovery stands, for a face to show while it lasts: sent when the wait starts
@@ -18,8 +19,8 @@ export interface WaitEvent {
   deadlineAt: number;
 }
 
-/** What a running step sends its face: the executor's events, and its wait for recovery. */
-export type StepEvent = ExecEvent | WaitEvent;
+/** What a running step sends its face: the executor's events, its wait for recovery, and each host of a group. */
+export type StepEvent = ExecEvent | WaitEvent | HostEvent;
 
 /** How a wait for recovery ended. */
 export interface PollResult {

@@ -70,6 +70,7 @@ export function sessionController(session: Session, io: ScreenIo): Controller {
         (event) => {
           if (event.type === 'output') on.output(event.host ? prefix.push(event.host, event.text) : event.text);
           else if (event.type === 'wait') on.wait({ check: event.check, polls: event.polls, last: event.last, deadlineAt: event.deadlineAt });
+          else if (event.type === 'host') on.host({ host: event.host, outcome: event.outcome, durationMs: event.durationMs, reason: event.reason });
         },
         edit && { script: edit.script, saved: edit.save },
       );

@@ -270,7 +270,7 @@ describe('the end of a session', () => {
     const count = () => execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(`sleep ${marker}`)).length;
     for (let i = 0; i < 5 && count() > 0; i++) execFileSync('sleep', ['0.2']);
     expect(count()).toBe(0);
-    expect(readdirSync(temp)).toEqual([]);
+    expect(readdirSync(temp).filter((f) => f.startsWith('runbook-ssh-'))).toEqual([]);
   });
 });
 
@@ -278,7 +278,7 @@ describe('play on a group', () => {
   const terminal = new Tmux('hosts');
   afterAll(() => terminal.kill());
 
-  it('shows each host\'s lines under its name and the group\'s result in one line', async () => {
+  it('shows a row per host, each host\'s lines under its name, and the group\'s result in one line', async () => {
     const { dir } = workspace(block('hosts=three', `echo "here on ${PORT}"; test "${PORT}" != "$BAD"`));
     terminal.start('group', dir, `env HOME=${home} node ${BIN} play f.md --set BAD=${portOf('h2')}`);
     await terminal.waitFor('group', 'hosts=three');
@@ -289,6 +289,10 @@ describe('play on a group', () => {
     expect(screen).toContain(`[h1] here on ${portOf('h1')}`);
     expect(screen).toContain(`[h2] here on ${portOf('h2')}`);
     expect(screen).not.toContain('[h3]');
+    // One row per host that ran, with how it went there.
+    expect(screen).toMatch(/^ {2}✔ h1 \d+\.\d\d s$/m);
+    expect(screen).toMatch(new RegExp(`^ {2}✘ h2 failed \\d+\\.\\d\\d s: here on ${portOf('h2')}$`, 'm'));
+    expect(screen).not.toMatch(/^ {2}\S h3 /m);
     terminal.keys('group', 'q');
     await terminal.waitFor('group', /EXITED \d/);
     expect(doc(dir)).toMatch(/\*runbook:\* ❌ failed on h2 \(1 of 3\) · exit 1 ·/);
