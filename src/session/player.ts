@@ -423,8 +423,17 @@ export class Player {
       const check = this.mask(spec.until);
       const onPoll = (polls: number, outcome: BlockOutcome | null) =>
         onEvent({ type: 'wait', check, polls, last: outcome && this.mask(checkSaid(outcome)), deadlineAt: Date.now() + spec.withinMs - (monotonicMs() - startedAt) });
-      const poll = await pollUntil(shell, spec.until, { everyMs: spec.everyMs, withinMs: spec.withinMs, startedAt, stopped: () => this.stopped, onRun: (cancel) => (this.running = { cancel }), onPoll });
-      this.running = null;
+      // On a group, each check is canceled with the group, as the host's block was.
+      let checking: { cancel(): void } | null = null;
+      const onRun = (cancel: () => void) => {
+        if (!runs) return void (this.running = { cancel });
+        if (checking) runs.delete(checking);
+        checking = { cancel };
+        runs.add(checking);
+      };
+      const poll = await pollUntil(shell, spec.until, { everyMs: spec.everyMs, withinMs: spec.withinMs, startedAt, stopped: () => this.stopped, onRun, onPoll });
+      if (!runs) this.running = null;
+      else if (checking) runs.delete(checking);
       result.durationMs = monotonicMs() - startedAt;
       if (poll.passed) recoveredMs = poll.recoveredMs;
       else if (poll.canceled) result.canceled = true;

@@ -104,6 +104,14 @@ describe('blocks on other hosts', () => {
     expect(ends.map((e) => [e.host, e.outcome])).toEqual([['h1', 'passed'], ['h2', 'failed'], ['h3', 'passed']]);
   });
 
+  it('waits for recovery on each host of a group, the check run there', () => {
+    const { dir } = workspace(block(`hosts=three until="test -f $DIR/up.${PORT}" every=100ms within=10s`, `(sleep 0.3; touch "$DIR/up.${PORT}") &`));
+    const { code, stdout } = run(dir, ['--set', `DIR=${dir}`]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('✅ passed on 3/3 hosts');
+    for (const name of ['h1', 'h2', 'h3']) expect(existsSync(join(dir, `up.${portOf(name)}`))).toBe(true);
+  });
+
   it('prints and lists the hosts each block would touch, without connecting', () => {
     const { dir } = workspace(block('host=h1', 'true') + block('hosts=three parallel=2', 'true') + block('', 'true'));
     const dry = run(dir, ['--dry-run']);
@@ -242,6 +250,16 @@ describe('a host that goes away, and a cancel', () => {
     expect(count()).toBe(0);
     expect(doc(dir)).toMatch(/⏱️ timed out on calm \(1 of 1\) · exit SIGINT ·/);
   });
+
+  it('Ctrl-C during a group\'s wait for recovery stops the group, --keep-going or not', async () => {
+    const { dir } = workspace(block('hosts=three until=false every=100ms within=60s', 'echo waiting'));
+    const { child, exited } = await started(dir, ['--keep-going'], (out) => out.includes('[h1] waiting'));
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGINT');
+    expect(await exited).not.toBe(0);
+    expect(journal(dir).filter((e) => e.type === 'host-start').map((e) => e.host)).toEqual(['h1']);
+    expect(doc(dir)).toMatch(/⛔ canceled on h1 \(1 of 3\)/);
+  }, 30_000);
 
   it('Ctrl-C during a remote `sleep 600 &` and `sleep 600` leaves no process on the host', async () => {
     const marker = `600.${process.pid}${Date.now() % 100000}`;
