@@ -358,7 +358,7 @@ export class Player {
           if (event.type === 'output') {
             writeSync(this.log, this.logPrefix.push(host.name, event.text));
             onEvent({ ...event, host: host.name });
-          }
+          } else if (event.type === 'wait') onEvent(event);
         };
         const lost = `connection to ${host.name} lost`;
         const done = shell ? await this.perform(spec, { ...subject, host: host.name }, tagged, shell, runs) : null;

@@ -315,4 +315,18 @@ describe('play on a group', () => {
     await terminal.waitFor('group', /EXITED \d/);
     expect(doc(dir)).toMatch(/\*runbook:\* ❌ failed on h2 \(1 of 3\) · exit 1 ·/);
   }, 40_000);
+
+  it('shows a host\'s wait for recovery as it goes, and Ctrl-C stops it', async () => {
+    const { dir } = workspace(block('host=h2 until=false every=200ms within=60s', 'echo injected'));
+    terminal.start('wait', dir, `env HOME=${home} node ${BIN} play f.md`);
+    await terminal.waitFor('wait', 'host=h2');
+    terminal.keys('wait', 'Enter');
+    await terminal.waitFor('wait', 'Run this block? [y/N]');
+    terminal.keys('wait', 'y');
+    await terminal.waitFor('wait', /◐ waiting .* polls? .* left · Ctrl-C stops it/);
+    terminal.keys('wait', 'C-c');
+    await terminal.waitFor('wait', '⛔ canceled on h2 (1 of 1)');
+    terminal.keys('wait', 'q');
+    await terminal.waitFor('wait', /EXITED \d/);
+  }, 40_000);
 });
