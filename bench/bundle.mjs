@@ -3,7 +3,7 @@ import { build } from 'esbuild';
 
 export async function bundleForBench() {
   await build({
-    entryPoints: { parser: 'src/parser/index.ts', document: 'bench/document-entry.ts' },
+    entryPoints: { parser: 'src/parser/index.ts', document: 'bench/document-entry.ts', sshd: 'test/support/sshd.ts' },
     outdir: 'bench/.out',
     bundle: true,
     format: 'esm',

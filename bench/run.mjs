@@ -309,6 +309,12 @@ const notes = [
   'decodes its journal. The live page\'s update is timed in headless chromium by test/report/watch.test.ts: from the',
   '`block-end` event\'s time in the journal to the moment the new bar shows passed in the page (one clock), written to',
   '`bench/.out/watch-latency.json` for the bench to report; it is not a timing assertion of the test.',
+  "Notes on the #21 rows. Every host is an sshd started on 127.0.0.1 by the bench (the test suite's own set-up: host keys and",
+  "a client key made for the run), reached through the system's ssh as a user would; each row is whole `runbook run`",
+  "processes from a fresh copy, taken in turns with its baseline. The hosts and the client share this machine's 2 cores, so",
+  'ten handshakes at once cost what ten cost one after another on these cores: the row "this machine at the time" shows it',
+  "(ten bare `ssh host true` at once against one). On ten real hosts each handshake's server side runs on its own host; here",
+  'the group of ten is compared with that floor in the row after it.',
 ].join('\n');
 if (!only || only === 'evidence') {
   // What keeping evidence costs a real run. The incident fixture (a fake service, four
@@ -335,6 +341,47 @@ if (!only || only === 'evidence') {
   record({ issue: 18, name: '`runbook run` of the incident fixture keeping evidence (9 copies, masked, hashed, linked) vs the same without (whole processes)', value: withEvidence, baseline: without, baselineName: 'no evidence', unit: 'ms', limit: 1.3 });
   record({ issue: 18, name: '`runbook run` of a block writing a 5 MB log, kept as evidence vs not (whole processes)', value: bigKept, baseline: bigNone, baselineName: 'not kept', unit: 'ms', limit: 1.5 });
   rmSync(work, { recursive: true, force: true });
+}
+
+if (!only || only === 'ssh') {
+  // Blocks on other hosts, as whole `runbook run` processes against real sshd instances on
+  // 127.0.0.1 (the test suite's own set-up), each measured against its baseline in turns.
+  const { startHosts } = await import('./.out/sshd.js');
+  const names = Array.from({ length: 10 }, (_, i) => `h${i + 1}`);
+  const hosts = await startHosts(names);
+  try {
+    const work = mkdtempSync(join(tmpdir(), 'runbook-bench-ssh-'));
+    cpSync(hosts.config, join(work, 'ssh_config'));
+    const doc = (name, info, n) => {
+      const path = join(work, `${name}.md`);
+      const front = `---\nssh-config: ssh_config\nhosts:\n  ten: [${names.join(', ')}]\n---\n`;
+      writeFileSync(path, `${front}# Bench\n\n${Array.from({ length: n }, () => `\`\`\`bash${info}\ntrue\n\`\`\`\n\n`).join('')}`);
+      return path;
+    };
+    const fresh = (source) => {
+      const dir = mkdtempSync(join(work, 'run-'));
+      cpSync(join(work, 'ssh_config'), join(dir, 'ssh_config'));
+      return { argv: ['sh', '-c', 'rm -rf "$1/.runbook" && cp "$2" "$1/doc.md" && exec "$3" bin/runbook.js run "$1/doc.md" --yes', 'sh', dir, source, node], env: { HOME: work } };
+    };
+    const bareSsh = { argv: ['ssh', '-F', hosts.config, 'h1', 'true'] };
+    // What this machine takes for ten handshakes at once: the client and all ten servers share its cores.
+    const bareTen = { argv: ['bash', '-c', 'for h in "${@:2}"; do ssh -F "$1" "$h" true & done; wait', 'bash', hosts.config, ...names] };
+    const [local1, local200, remote1, remote200, ssh, group, single, ten] = timeInTurns(
+      [fresh(doc('local-1', '', 1)), fresh(doc('local-200', '', 200)), fresh(doc('remote-1', ' { host=h1 }', 1)), fresh(doc('remote-200', ' { host=h1 }', 200)), bareSsh, fresh(doc('group', ' { hosts=ten parallel=10 }', 1)), fresh(doc('single', ' { host=h1 }', 1)), bareTen],
+      { runs: 7 },
+    );
+    const perLocal = (local200 - local1) / 199;
+    const perRemote = (remote200 - remote1) / 199;
+    console.log(`      runbook run: ${local1.toFixed(0)} / ${local200.toFixed(0)} ms for 1 / 200 local blocks, ${remote1.toFixed(0)} / ${remote200.toFixed(0)} ms on a host; bare ssh h1 true: ${ssh.toFixed(0)} ms, ten at once: ${ten.toFixed(0)} ms; one block on 10 hosts: ${group.toFixed(0)} ms, on one: ${single.toFixed(0)} ms`);
+    record({ issue: 21, name: 'a block on a host over its multiplexed connection: ms per block above the same block run here (200 blocks, whole processes)', value: perRemote - perLocal, unit: 'ms', limit: 2 });
+    record({ issue: 21, name: 'the first block on a host, connection set-up included (`runbook run` of one block there minus one block here) vs a bare `ssh host true`', value: remote1 - local1, baseline: ssh, baselineName: '`ssh host true`', unit: 'ms', limit: 1.5 });
+    record({ issue: 21, name: '`runbook run` of a block on a group of 10 hosts with parallel=10 vs the same block on one host (whole processes)', value: group, baseline: single, baselineName: 'one host', unit: 'ms', limit: 1.5 });
+    record({ issue: 21, name: 'this machine at the time: ten bare `ssh host true` at once vs one (ten sshd and their clients on its cores)', value: ten, baseline: ssh, baselineName: 'one `ssh host true`', unit: 'ms', limit: 1.5 });
+    record({ issue: 21, name: 'the group of 10 with parallel=10, above one block on one host, vs ten bare `ssh host true` at once above one', value: group - single, baseline: ten - ssh, baselineName: 'ten handshakes above one', unit: 'ms', limit: 1.5 });
+    rmSync(work, { recursive: true, force: true });
+  } finally {
+    await hosts.stop();
+  }
 }
 
 // A section run alone updates its own rows and leaves the others as they were.

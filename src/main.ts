@@ -135,6 +135,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--set <name=value>', 'give a variable a value (repeatable)', collect, [])
     .option('--timeout <duration>', 'default time limit per block (90s, 5m, 1h)', timeout)
     .option('--cwd <dir>', 'start the session in <dir> (default: front matter cwd:, else the document\'s folder)')
+    .option('--inventory <file>', 'an Ansible YAML inventory naming the hosts and groups of host=/hosts= blocks')
+    .option('--ssh-config <file>', 'the ssh config to reach other hosts with (default: front matter ssh-config:, else ~/.ssh/config)')
+    .option('--hosts <group=a,b>', 'give a group its hosts, in place of the inventory\'s (repeatable)', collect, [])
     .option('--no-timeline', 'do not write the session\'s timeline (a Mermaid chart) at the end of the document')
     .option('--watch', 'serve a live, read-only page of the session on 127.0.0.1 for observers (its address is printed)')
     .action(async (file: string, options) => {
@@ -159,6 +162,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--confirm <word>', 'confirm blocks marked confirm=WORD (repeat or comma-separate)', collectList, [])
     .option('--resume', 'continue after the last block the journal records as done')
     .option('--cwd <dir>', 'start the session in <dir> (default: front matter cwd:, else the document\'s folder)')
+    .option('--inventory <file>', 'an Ansible YAML inventory naming the hosts and groups of host=/hosts= blocks')
+    .option('--ssh-config <file>', 'the ssh config to reach other hosts with (default: front matter ssh-config:, else ~/.ssh/config)')
+    .option('--hosts <group=a,b>', 'give a group its hosts, in place of the inventory\'s (repeatable)', collect, [])
     .option('--no-timeline', 'do not write the session\'s timeline (a Mermaid chart) at the end of the document')
     .action(async (file: string, options) => {
       const { runCommand } = await import('./commands/run.js');

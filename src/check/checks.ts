@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { findPlaceholders, parseRunbook, placeholderVariable, runnableScript, scenarioReferences, type Block, type Runbook } from '../parser/index.js';
 import type { Hit, Rule, Severity } from '../audit/types.js';
+import { loadInventory, resolveTarget } from '../session/inventory.js';
 import { startDir } from '../session/workdir.js';
 import { createdPaths, isCreated, rootLinkTarget } from './paths.js';
 
@@ -196,8 +197,33 @@ export const blockOptions = problemCheck('block-options', 'A block\'s options ca
 /** An option value the parser cannot read (`timeout=abc`): run and play refuse the block. */
 export const optionValue = problemCheck('option-value', 'A block option has a value runbook cannot read.');
 
-/** An option runbook cannot honour yet (`host=`, `interactive`, `background`, another interpreter): the block will not run. */
+/** An option runbook cannot honour yet (`interactive`, `background`, another interpreter): the block will not run. */
 export const unsupportedOption = problemCheck('unsupported-option', 'A block asks for something runbook does not support yet, so it will not run.');
+
+/**
+ * A `host=`/`hosts=` name nothing defines: not a group or host of the document's inventory (its
+ * front matter's `hosts:`, `inventory:`), nor a host its ssh config (front matter `ssh-config:`,
+ * else `~/.ssh/config`) knows. `run` and `play` would stop before anything ran.
+ */
+export const unknownHost: Check = {
+  id: 'unknown-host',
+  severity: 'error',
+  description: 'A block names a host or group the inventory and the ssh config do not define.',
+  check({ file, model }) {
+    const blocks = runnable(model).filter((b) => b.target !== null && !b.skip);
+    if (!blocks.length) return [];
+    let inventory;
+    try {
+      inventory = loadInventory(file, model.frontMatter?.data ?? {}, { cwd: dirname(resolve(file)) });
+    } catch (error) {
+      return [{ line: 1, column: 1, message: (error as Error).message }];
+    }
+    return blocks.flatMap((block) => {
+      const resolved = resolveTarget(inventory, block.target!);
+      return 'error' in resolved ? [{ line: block.line, column: block.prefix.length + 1, message: resolved.error }] : [];
+    });
+  },
+};
 
 /** A document nested past the parser's limits: it was not read, so nothing else was checked. */
 export const nestingLimit = problemCheck('nesting-limit', 'Block quotes or list items nest too deep for the document to be read.');
@@ -317,7 +343,7 @@ export const quotedPlaceholder: Check = {
 };
 
 /** Every check, in report order. */
-export const CHECKS: Check[] = [placeholder, quotedPlaceholder, shellSyntax, shellcheck, deadLink, undefinedVariable, duplicateName, unknownOption, blockOptions, optionValue, unsupportedOption, unclosedFence, nestingLimit, inlineLimit, destructiveCommand, scenarioRow, unmeasurableGate];
+export const CHECKS: Check[] = [placeholder, quotedPlaceholder, shellSyntax, shellcheck, deadLink, undefinedVariable, duplicateName, unknownOption, blockOptions, optionValue, unsupportedOption, unknownHost, unclosedFence, nestingLimit, inlineLimit, destructiveCommand, scenarioRow, unmeasurableGate];
 
 /**
  * Runs every check over many runbooks. All their bash blocks are first parsed together in one

@@ -1,6 +1,7 @@
 import { MASK } from '../executor/redact.js';
 import type { Block, Runbook, Table, Task } from '../parser/index.js';
 import { declaredSecrets, gateColumns } from '../parser/index.js';
+import { documentTargets } from '../session/inventory.js';
 import { isRollback } from '../session/steps.js';
 
 /** The stable JSON form of `runbook list --json`, documented in docs/list-json.md. */
@@ -16,11 +17,13 @@ export interface ListJson {
     /** On the rollback path: run only after a failure (see docs/syntax.md#rollback). */
     rollback: boolean;
     skipReason: string | null;
+    /** Where it runs when not on this machine: `host=`/`hosts=`, `parallel=`, and the hosts the document's inventory gives it (null: not defined). */
+    target: null | { kind: 'host' | 'group'; name: string; parallel: number; hosts: string[] | null };
     section: string | null;
     task: number | null;
     options: Record<string, string | boolean>;
     unknownOptions: string[];
-    result: null | { outcome: string; exitCode: number | null; durationMs: number; at: string; operator: string; reason: string | null };
+    result: null | { outcome: string; exitCode: number | null; durationMs: number; at: string; operator: string; reason: string | null; on: string | null };
   }>;
   tasks: Array<{
     line: number;
@@ -63,6 +66,7 @@ export function toListJson(file: string, model: Runbook, text: string): ListJson
       runnable: block.runnable,
       rollback: block.runnable && isRollback(model, block),
       skipReason: block.skipReason,
+      target: block.target && { ...block.target, parallel: block.parallel, hosts: documentTargets(file, model.frontMatter?.data ?? {}, block.target)?.map((h) => h.name) ?? null },
       section: sectionName(block.section),
       task: taskLine(block.task),
       options: block.options.values,
@@ -74,6 +78,7 @@ export function toListJson(file: string, model: Runbook, text: string): ListJson
         at: block.result.at,
         operator: block.result.operator,
         reason: block.result.reason ?? null,
+        on: block.result.on ?? null,
       },
     })),
     tasks: model.tasks.map((task) => ({

@@ -2,6 +2,7 @@ import { readSource } from '../document/source.js';
 import { EXIT } from '../errors.js';
 import { println, type Io } from '../io.js';
 import { parseRunbook, type Runbook } from '../parser/index.js';
+import { documentTargets, targetText } from '../session/inventory.js';
 import { isRollback, keepsEvidence } from '../session/steps.js';
 import { gateHeaders, toListJson, variables } from './list-json.js';
 
@@ -40,7 +41,8 @@ export function outline(file: string, model: Runbook, text: string): string[] {
         : ` — not runnable: ${block.skipReason}`;
     const rollback = block.runnable && isRollback(model, block) ? ' — rollback: runs only after a failure' : '';
     const kept = block.evidence ? ` · evidence at L${block.evidence.line}` : block.runnable && keepsEvidence(model, block) ? ' · keeps evidence' : '';
-    items.push({ offset: block.span.start, text: `${pad}${block.runnable ? '▶' : '·'} L${block.line} \`${block.lang || 'text'}\`${name}${status}${rollback}${kept}` });
+    const on = block.target && block.runnable ? ` · ${targetText(block, documentTargets(file, model.frontMatter?.data ?? {}, block.target))}` : '';
+    items.push({ offset: block.span.start, text: `${pad}${block.runnable ? '▶' : '·'} L${block.line} \`${block.lang || 'text'}\`${name}${on}${status}${rollback}${kept}` });
   }
   for (const task of model.tasks) {
     const pad = '  '.repeat(depthOf(task.section));

@@ -20,6 +20,9 @@ export interface PlayOptions {
   set?: string[];
   timeout?: string;
   cwd?: string;
+  inventory?: string;
+  sshConfig?: string;
+  hosts?: string[];
   timeline?: boolean;
   watch?: boolean;
 }
@@ -31,12 +34,13 @@ export async function playCommand(file: string, options: PlayOptions, io: Io): P
   }
   const path = options.new ? await createSession(file, undefined, io) : file;
   if (options.new) println(io.stdout, `${path}: new session doc from ${file}`);
-  const prepared = prepare({ file: path, mode: 'play', env: io.env, cwd: io.cwd, sets: options.set, timeout: options.timeout, startIn: options.cwd, timeline: options.timeline });
+  const prepared = prepare({ file: path, mode: 'play', env: io.env, cwd: io.cwd, sets: options.set, timeout: options.timeout, startIn: options.cwd, timeline: options.timeline, inventory: options.inventory, sshConfig: options.sshConfig, hosts: options.hosts });
+  for (const note of prepared.inventory?.notes ?? []) println(io.stderr, `runbook: note: ${note}`);
   const resume = await askResume(io, prepared);
   // A secret is never saved with the shell's state: a resume asks for it again.
   if (resume) for (const name of withheldSecrets(prepared.file, prepared.env)) prepared.missing.push({ name, lines: [], secret: true });
   await askMissing(io, prepared);
-  const session = await Session.start(prepared, { command: 'play', operator: () => operatorName(io.env, io.cwd), version: __VERSION__, resume });
+  const session = await Session.start(prepared, { command: 'play', operator: () => operatorName(io.env, io.cwd), version: __VERSION__, resume, env: io.env });
   const watch = options.watch ? await serveWatch(path, { host: '127.0.0.1', env: io.env }) : null;
   if (watch) println(io.stdout, `live page for observers (read-only): ${watch.url}`);
   const stop = io.onSignal?.((signal) => session.player.abort(`${signal}: the terminal closed or the tool was stopped`));

@@ -6,6 +6,8 @@ import type { StepEvent } from '../session/poll.js';
 import { println, type Io } from '../io.js';
 import { formatSeconds, type Block, type Scenario } from '../parser/index.js';
 import { resolvedCode, usedVariables } from '../session/display.js';
+import { HostPrefixer, hostsLine } from '../session/fanout.js';
+import { targetText } from '../session/inventory.js';
 import { scenarioLine, type Session, type StepReport } from '../session/engine.js';
 import { problemLines, shown, type Prepared } from '../session/prepare.js';
 import { blockCase, junitXml, scenarioCase, scenarioTable, type JunitCase, type RunReport } from '../session/reports.js';
@@ -17,11 +19,12 @@ export function textReporter(io: Io, file: string, total: { main: number; rollba
   const log = actionsLog(io.env, io.stdout);
   let endedLine = true;
   const n = { main: 0, rollback: 0 };
+  const prefix = new HostPrefixer();
   return {
-    /** Prints a step's output as it comes. */
+    /** Prints a step's output as it comes; a host's lines start with its name. */
     output(event: StepEvent): void {
       if (event.type !== 'output' || !event.text) return;
-      (event.stream === 'stdout' ? io.stdout : io.stderr).write(event.text);
+      (event.stream === 'stdout' ? io.stdout : io.stderr).write(event.host ? prefix.push(event.host, event.text) : event.text);
       endedLine = event.text.endsWith('\n');
     },
     start(step: RunStep): void {
@@ -53,6 +56,8 @@ function outcomeLine(report: StepReport): string {
   const exit = r.outcome === 'passed' ? '' : r.exitCode !== null ? ` (exit ${r.exitCode})` : r.signal ? ` (${r.signal})` : '';
   const changed = `${r.recoveredMs !== null ? ` · recovered in ${formatSeconds(r.recoveredMs)}` : ''}${r.changedVars.length ? ` · set ${r.changedVars.join(', ')}` : ''}`;
   const left = r.left.length ? ` · left running: ${r.left.map((p) => `${p.pid} ${p.command}`).join(', ')}` : '';
+  // On other hosts: `✅ passed on 3/3 hosts`, `❌ failed on db-2 (1 of 3): <reason>`.
+  if (r.on) return `${hostsLine(r)} · ${formatSeconds(r.durationMs)}${changed}`;
   return `${r.outcome === 'passed' ? '✔' : '✘'} ${r.outcome}${exit} in ${formatSeconds(r.durationMs)}${changed} · cwd ${r.cwd}${r.reason ? ` · ${r.reason}` : ''}${left}`;
 }
 
@@ -118,7 +123,9 @@ function printBlock(io: Io, prepared: Prepared, block: Block): void {
   const values = prepared.variables.values;
   const show = (name: string, value: string) => shown(prepared, name, value);
   const timeoutMs = block.timeoutMs ?? prepared.timeoutMs;
-  const bits = [`block ${block.index + 1}`, block.name, `line ${block.line}`, block.lang, timeoutMs === null ? null : `timeout ${formatSeconds(timeoutMs)}`, block.confirm === null ? null : `confirm "${block.confirm}"`, block.rollback ? 'rollback' : null].filter(Boolean);
+  const hosts = prepared.targets.get(block.index);
+  const on = targetText(block, hosts ?? null);
+  const bits = [`block ${block.index + 1}`, block.name, `line ${block.line}`, block.lang, on, timeoutMs === null ? null : `timeout ${formatSeconds(timeoutMs)}`, block.confirm === null ? null : `confirm "${block.confirm}"`, block.rollback ? 'rollback' : null].filter(Boolean);
   println(io.stdout, `── ${bits.join(' · ')}`);
   const used = usedVariables(block, values, show);
   if (used.length) println(io.stdout, `   with ${used.join('  ')}`);

@@ -23,6 +23,9 @@ export interface RunOptions {
   confirm?: string[];
   resume?: boolean;
   cwd?: string;
+  inventory?: string;
+  sshConfig?: string;
+  hosts?: string[];
   timeline?: boolean;
 }
 
@@ -30,7 +33,8 @@ export interface RunOptions {
 export async function runCommand(file: string, options: RunOptions, io: Io): Promise<number> {
   const outputs = [options.report && { flag: '--report', path: options.report }, options.junit && { flag: '--junit', path: options.junit }].filter((o) => !!o);
   const onFailure = options.onFailure ?? (options.keepGoing ? 'continue' : undefined);
-  const prepared = prepare({ file, mode: 'run', env: io.env, cwd: io.cwd, sets: options.set, timeout: options.timeout, startIn: options.cwd, only: options.only, from: options.from, confirm: options.confirm, outputs, onFailure, resume: options.resume, timeline: options.timeline }, { dryRun: options.dryRun });
+  const prepared = prepare({ file, mode: 'run', env: io.env, cwd: io.cwd, sets: options.set, timeout: options.timeout, startIn: options.cwd, only: options.only, from: options.from, confirm: options.confirm, outputs, onFailure, resume: options.resume, timeline: options.timeline, inventory: options.inventory, sshConfig: options.sshConfig, hosts: options.hosts }, { dryRun: options.dryRun });
+  for (const note of prepared.inventory?.notes ?? []) println(io.stderr, `runbook: note: ${note}`);
   for (const warning of prepared.warnings) println(io.stderr, `runbook: warning: ${warning}`);
   if (options.dryRun) {
     printPlan(io, prepared, (text) => redact(text, prepared.secrets));
@@ -44,7 +48,7 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
     println(io.stdout, 'nothing run');
     return EXIT.ok;
   }
-  const session = await Session.start(prepared, { command: 'run', operator: () => operatorName(io.env, io.cwd), version: __VERSION__, resume: !!options.resume, onStray: (stream, text) => (stream === 'stdout' ? io.stdout : io.stderr).write(text) });
+  const session = await Session.start(prepared, { command: 'run', operator: () => operatorName(io.env, io.cwd), version: __VERSION__, resume: !!options.resume, env: io.env, onStray: (stream, text) => (stream === 'stdout' ? io.stdout : io.stderr).write(text) });
   if (session.resumedFrom) println(io.stdout, `resuming ${session.resumedFrom.session}: ${session.resumedFrom.done} step(s) already done, ${session.steps.length} to go`);
   const stop = io.onSignal?.((signal) => {
     if (signal !== 'SIGINT') return session.player.abort(`${signal}: the tool was stopped`);

@@ -27,6 +27,11 @@ export function readState(path: string): ShellState | null {
   } catch {
     return null;
   }
+  return parseState(text);
+}
+
+/** Reads a state as `__rb_done` writes it: the directory, a NUL, then `declare -p` output. */
+export function parseState(text: string): ShellState | null {
   const nul = text.indexOf('\0');
   if (nul === -1) return null;
   const vars = new Map<string, string>();

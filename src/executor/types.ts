@@ -54,7 +54,8 @@ export interface SessionProcess {
 /** What the executor tells its listener; it never prints. */
 export type ExecEvent =
   | { type: 'start'; at: number }
-  | { type: 'output'; stream: 'stdout' | 'stderr'; text: string }
+  /** `host`: the other host it came from, for a block on other hosts. */
+  | { type: 'output'; stream: 'stdout' | 'stderr'; text: string; host?: string }
   | { type: 'end'; outcome: BlockOutcome };
 
 /** A block under way. */

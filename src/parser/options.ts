@@ -21,9 +21,9 @@ export const KNOWN_OPTIONS = new Set([
   // Runme's spellings, accepted so existing runbooks keep working.
   'excludeFromRunAll',
   'background',
-  // Not run yet, but known: a block naming another host is refused, never taken for a typo.
   'host',
   'hosts',
+  'parallel',
   'id',
   'interpreter',
 ]);

@@ -7,7 +7,7 @@ const OPTION_RULES = new Set(['block-options', 'option-value', 'unsupported-opti
  * The problems of one block's options. A block with an `error` among them must not run: its
  * options do not read (`block-options`), a value does not (`option-value`: the typed field kept
  * its default, which is not what the author asked for), or it asks for what runbook cannot do
- * yet (`unsupported-option`: `host=`, `interactive`, `background`, another interpreter).
+ * yet (`unsupported-option`: `interactive`, `background`, another interpreter).
  */
 export function blockProblems(model: Runbook, block: Block): Problem[] {
   return model.problems.filter((p) => p.line === block.line && OPTION_RULES.has(p.ruleId));

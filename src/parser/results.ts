@@ -7,11 +7,13 @@ import type { BlockResult } from './types.js';
  *     *runbook:* ✅ passed · exit 0 · 1.24 s · 2026-11-23T19:20:01Z · alice
  *
  * A block the operator edited before it ran says so after its outcome: `✅ passed · edited · exit 0 · …`.
+ * A block on a group says where: `✅ passed on 3/3 hosts`, `❌ failed on db-2 (1 of 3)`.
  */
 export const RESULT_PATTERN =
-  /^\*runbook:\*[ \t]+(?:\S+[ \t]+)?(passed|failed|timed out|canceled|skipped)[ \t]+·[ \t]+(?:(edited)[ \t]+·[ \t]+)?exit[ \t]+(\S+)[ \t]+·[ \t]+(\d+(?:\.\d+)?)[ \t]*(ms|s|min)[ \t]+·[ \t]+(\S+)[ \t]+·[ \t]*([^·]*?)(?:[ \t]+·[ \t]+(.*?))?[ \t]*$/;
+  /^\*runbook:\*[ \t]+(?:\S+[ \t]+)?(passed|failed|timed out|canceled|skipped)(?:[ \t]+on[ \t]+([^·]*?))?[ \t]+·[ \t]+(?:(edited)[ \t]+·[ \t]+)?exit[ \t]+(\S+)[ \t]+·[ \t]+(\d+(?:\.\d+)?)[ \t]*(ms|s|min)[ \t]+·[ \t]+(\S+)[ \t]+·[ \t]*([^·]*?)(?:[ \t]+·[ \t]+(.*?))?[ \t]*$/;
 
-const ICONS: Record<BlockResult['outcome'], string> = {
+/** The icon a result line shows before each outcome. */
+export const RESULT_ICONS: Record<BlockResult['outcome'], string> = {
   passed: '✅',
   failed: '❌',
   'timed out': '⏱️',
@@ -25,7 +27,7 @@ type ResultFields = Omit<BlockResult, 'span' | 'lineSpan' | 'line'>;
 export function readResultLine(line: string): ResultFields | null {
   const match = RESULT_PATTERN.exec(line.trim());
   if (!match) return null;
-  const [, outcome, edited, exit, amount, unit, at, operator, reason] = match;
+  const [, outcome, on, edited, exit, amount, unit, at, operator, reason] = match;
   const exitCode = /^-?\d+$/.test(exit!) ? Number(exit) : null;
   const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : 60_000;
   return {
@@ -36,6 +38,7 @@ export function readResultLine(line: string): ResultFields | null {
     at: at!,
     operator: operator!,
     reason: reason ? readReason(reason) : null,
+    ...(on ? { on: readReason(on) } : {}),
   };
 }
 
@@ -46,7 +49,8 @@ export function readResultLine(line: string): ResultFields | null {
 export function formatResultLine(result: ResultFields & { signal?: string | null }): string {
   const exit = result.exitCode ?? result.signal ?? '—';
   const reason = result.reason ? ` · ${reasonText(result.reason)}` : '';
-  return `*runbook:* ${ICONS[result.outcome]} ${result.outcome}${result.edited ? ' · edited' : ''} · exit ${exit} · ${formatSeconds(result.durationMs)} · ${result.at} · ${result.operator}${reason}`;
+  const on = result.on ? ` on ${reasonText(result.on)}` : '';
+  return `*runbook:* ${RESULT_ICONS[result.outcome]} ${result.outcome}${on}${result.edited ? ' · edited' : ''} · exit ${exit} · ${formatSeconds(result.durationMs)} · ${result.at} · ${result.operator}${reason}`;
 }
 
 /** The longest reason a result line carries, in characters. */

@@ -32,7 +32,7 @@ function written(key: string, value: Value): string {
 }
 
 // How to write an option that needs a value, for the message when it has none.
-const EXAMPLES: Record<string, string> = { name: 'drain', id: 'drain', description: '"Drain the node"', confirm: 'production', cwd: 'scripts', until: '"curl -fsS localhost/health"', secret: 'TOKEN' };
+const EXAMPLES: Record<string, string> = { host: 'db-1', hosts: 'web', name: 'drain', id: 'drain', description: '"Drain the node"', confirm: 'production', cwd: 'scripts', until: '"curl -fsS localhost/health"', secret: 'TOKEN' };
 
 type Reader = (settings: BlockSettings, value: Value, key: string) => string | null;
 
@@ -74,6 +74,13 @@ const READERS: Record<string, Reader> = {
   rollback: yesNo((s, b) => (s.rollback = b)),
   skip: yesNo((s, b) => (s.skip ||= b)),
   excludeFromRunAll: yesNo((s, b) => (s.skip ||= b)),
+  host: target('host'),
+  hosts: target('group'),
+  parallel: (s, v, key) => {
+    if (typeof v !== 'string' || !/^[1-9]\d*$/.test(v.trim())) return `${written(key, v)}: give how many hosts at once, a whole number from 1 (parallel=5)`;
+    s.parallel = Number(v.trim());
+    return null;
+  },
   evidence: (s, v) => {
     const b = flag(v);
     s.keepEvidence = b !== false;
@@ -89,14 +96,22 @@ const READERS: Record<string, Reader> = {
   },
 };
 
+/** `host=NAME` or `hosts=GROUP`: where the block runs; a block names one or the other. */
+function target(kind: 'host' | 'group'): Reader {
+  return (s, v, key) => {
+    if (typeof v !== 'string' || !/^[\w.@:\[\]-]+$/.test(v.trim())) return `${key} needs a ${kind} name (${key}=${EXAMPLES[key]})`;
+    if (s.target && s.target.kind !== kind) return `${written(key, v)}: a block runs on one host (host=) or one group (hosts=), not both`;
+    s.target = { kind, name: v.trim() };
+    return null;
+  };
+}
+
 /**
  * Options runbook reads but cannot honour yet. A block carrying one must not run: above all,
  * one meant for another host must never run on this machine. Null when the value asks for what
  * runbook does anyway (`interactive=false`, `interpreter=bash` on a bash block).
  */
 const UNSUPPORTED: Record<string, (value: Value, lang: string) => string | null> = {
-  host: () => 'runs on other hosts are not supported yet; runbook will not run this block on this machine',
-  hosts: () => 'runs on other hosts are not supported yet; runbook will not run this block on this machine',
   interactive: (v) => (flag(v) === false ? null : 'blocks that read from the terminal are not supported yet; runbook will not run this block'),
   background: (v) => (flag(v) === false ? null : 'background blocks are not supported yet; runbook will not run this block (start the process with `&` inside the block instead)'),
   interpreter: (v, lang) => otherInterpreter(v, lang),
@@ -113,7 +128,7 @@ function otherInterpreter(value: Value, lang: string): string | null {
 
 /** Settings for a block with no options. */
 function defaults(): BlockSettings {
-  return { name: null, id: null, description: null, timeoutMs: null, confirm: null, cwd: null, errexit: true, pipefail: true, secret: [], until: null, everyMs: null, withinMs: null, rollback: false, skip: false, keepEvidence: null, evidenceFiles: [] };
+  return { name: null, id: null, description: null, timeoutMs: null, confirm: null, cwd: null, errexit: true, pipefail: true, secret: [], until: null, everyMs: null, withinMs: null, rollback: false, skip: false, keepEvidence: null, evidenceFiles: [], target: null, parallel: 1 };
 }
 
 /**

@@ -23,7 +23,7 @@ export interface Problem {
   /**
    * What kind of problem: `unclosed-fence`, `front-matter`, `block-options` (options that do not
    * read), `option-value` (a value that does not read, e.g. `timeout=abc`), `unsupported-option`
-   * (an option runbook cannot honour yet, e.g. `host=`: the block must not run), `nesting-limit`
+   * (an option runbook cannot honour yet, e.g. `interactive`: the block must not run), `nesting-limit`
    * (the document nests too deep to be read: nothing else was parsed), `repeated-bom`, `inline-limit`
    * (a paragraph's inline markup past the parser's budget was read as plain text).
    */
@@ -79,6 +79,8 @@ export interface BlockResult {
   operator: string;
   /** Why it failed or timed out, as the line says it (unescaped), or null. */
   reason?: string | null;
+  /** Of a block on other hosts, where: `3/3 hosts`, `db-2 (1 of 3)`. */
+  on?: string;
   /** The whole result line, without its container prefix or line ending. */
   span: Span;
   /** The result line with its line ending, as it would be removed. */
@@ -123,6 +125,16 @@ export interface BlockSettings {
   keepEvidence: boolean | null;
   /** The paths `evidence=PATH,…` names, as written. */
   evidenceFiles: string[];
+  /** `host=NAME` (one host) or `hosts=GROUP` (a group of the inventory); null: this machine. */
+  target: BlockTarget | null;
+  /** `parallel=N` (default 1): how many hosts of a group run the block at once. */
+  parallel: number;
+}
+
+/** Where a block runs when not on this machine: a name the inventory (or ssh config) resolves. */
+export interface BlockTarget {
+  kind: 'host' | 'group';
+  name: string;
 }
 
 /** A fenced code block. */

@@ -7,6 +7,7 @@ import type { SessionProcess } from '../executor/types.js';
 import type { StepEvent } from './poll.js';
 import { DURATION_COLUMN, formatSeconds, TIME_COLUMN, type Runbook } from '../parser/index.js';
 import { statePath } from './journal.js';
+import { RemoteHosts } from './hosts.js';
 import { Player, type BlockEdit, type BlockRecord } from './player.js';
 import type { Prepared } from './prepare.js';
 import { resumePoint } from './resume.js';
@@ -43,6 +44,8 @@ export interface StartOptions {
   /** Continue the document's last session: its shell state restored, its done steps not run again. */
   resume: boolean;
   onStray?: (stream: 'stdout' | 'stderr', text: string) => void;
+  /** The tool's environment (`RUNBOOK_SSH_KEEPALIVE`); the process's when not given. */
+  env?: NodeJS.ProcessEnv;
 }
 
 const FAILED = new Set(['failed', 'timed out', 'canceled']);
@@ -70,7 +73,21 @@ export class Session {
   /** Takes the document's lock, restores the shell state when resuming, starts the shell and journal. */
   static async start(prepared: Prepared, options: StartOptions): Promise<Session> {
     const { doc, file } = prepared;
-    doc.lock(`runbook ${options.command}`);
+    // Every host a selected block names is reached before the document is locked or anything runs.
+    let remote: RemoteHosts | null = null;
+    try {
+      remote = await RemoteHosts.connect(prepared, options.command, options.env ?? process.env);
+    } catch (error) {
+      doc.close();
+      throw error;
+    }
+    try {
+      doc.lock(`runbook ${options.command}`);
+    } catch (error) {
+      await remote?.close();
+      doc.close();
+      throw error;
+    }
     try {
       let steps = prepared.steps;
       let resumed: { session: string; done: number } | null = null;
@@ -83,13 +100,14 @@ export class Session {
       }
       const player = await Player.open(
         doc,
-        { cwd: prepared.startIn, env: prepared.env, secrets: prepared.secrets, operator: options.operator, version: options.version, timeoutMs: prepared.timeoutMs, restore, onStray: options.onStray, timeline: prepared.timeline },
+        { cwd: prepared.startIn, env: prepared.env, secrets: prepared.secrets, operator: options.operator, version: options.version, timeoutMs: prepared.timeoutMs, restore, onStray: options.onStray, timeline: prepared.timeline, remote, targets: prepared.targets, keepGoing: prepared.onFailure === 'continue' },
         resumed?.session ?? null,
       );
       player.journal.append('variables', { names: Object.keys(prepared.variables.values), sources: prepared.variables.sources });
       if (prepared.missing.length) player.journal.append('prompt', { names: prepared.missing.map((m) => m.name) });
       return new Session(prepared, player, steps, resumed);
     } catch (error) {
+      await remote?.close();
       doc.close();
       throw error;
     }

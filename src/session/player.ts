@@ -13,6 +13,9 @@ import { ShellSession } from '../executor/session.js';
 import { stateForDisk, type ShellState } from '../executor/state.js';
 import type { BlockOutcome, SessionProcess } from '../executor/types.js';
 import { evidenceColumn, formatEvidence, formatResultLine, formatSeconds, meetsGate, runnableScript, type Block, type BlockResult, type Scenario } from '../parser/index.js';
+import { fanOut, HostPrefixer, summarize, type HostRecord } from './fanout.js';
+import type { RemoteHosts } from './hosts.js';
+import type { HostEntry } from './inventory.js';
 import { pollUntil, scenarioPolling, type StepEvent } from './poll.js';
 import { rowChanges, type ScenarioRecord } from './scenario.js';
 import { EvidenceStore, evidenceCap, evidenceLines, namedFiles, type EvidenceItem } from './evidence.js';
@@ -35,6 +38,10 @@ export interface BlockRecord extends Pick<BlockOutcome, 'exitCode' | 'signal' | 
   recoveredMs: number | null;
   /** Processes the block started that were still running when it ended (see `BlockOutcome.left`). */
   left: SessionProcess[];
+  /** Of a block on other hosts: how it went on each host that ran it, in the order they started. */
+  hosts?: HostRecord[];
+  /** Of a block on other hosts: where, as its result line says (`3/3 hosts`, `db-2 (1 of 3)`). */
+  on?: string;
   /** Whether what ran was the operator's edit of the block. */
   edited: boolean;
   /** What the block kept as evidence (empty unless it keeps evidence), and the line written for it. */
@@ -76,6 +83,12 @@ export interface PlayerOptions {
   graceMs?: number;
   /** Where the first block starts (see `startDir`); the document's folder when not given. */
   cwd?: string;
+  /** The session's other hosts, connected before anything ran; null when no block names one. */
+  remote?: RemoteHosts | null;
+  /** The hosts each block on other hosts runs on, by block index. */
+  targets?: Map<number, HostEntry[]>;
+  /** After a host fails, the block goes on with the other hosts of its group. */
+  keepGoing?: boolean;
   /** Write the session's timeline at the end of the document when it ends (see `writeTimeline`). */
   timeline?: boolean;
 }
@@ -216,13 +229,17 @@ export class Player {
     this.journal.append('block-start', { block: index, name: block.name, line: block.line, command: this.mask(command), edited, cwd: cwd ?? this.shell.cwd });
     writeSync(this.log, `\n=== ${formatTime(new Date())} block ${index + 1}${block.name ? ` (${block.name})` : ''} at line ${block.line}\n`);
     const timeoutMs = this.timeoutOf(block);
+    const hosts = this.options.targets?.get(index);
     const startCwd = cwd ?? this.shell.cwd;
     const startedAt = Date.now();
     const output = keepsEvidence(this.doc.model, block) ? new OutputCapture(this.evidence.cap) : null;
-    const { result, recoveredMs, reason } = await this.perform(
+    const { result, recoveredMs, reason, on, records } = await this.performOn(
+      hosts,
+      block.parallel,
       {
         script: runs,
-        cwd,
+        // On another host, `cwd=` names a folder there, as written.
+        cwd: hosts ? (block.cwd ?? undefined) : cwd,
         timeoutMs,
         errexit: block.errexit,
         pipefail: block.pipefail,
@@ -253,8 +270,9 @@ export class Player {
       evidence: [],
       evidenceLine: null,
       evidenceLines: [],
+      ...(records ? { hosts: records, on } : {}),
     };
-    this.journal.append('block-end', { block: index, name: block.name, line: block.line, outcome: record.outcome, exitCode: record.exitCode, signal: record.signal, durationMs: record.durationMs, changedVars: record.changedVars, cwd: record.cwd, error: reason, recoveredMs, left: record.left });
+    this.journal.append('block-end', { block: index, name: block.name, line: block.line, ...(records ? { on, hosts: records } : {}), outcome: record.outcome, exitCode: record.exitCode, signal: record.signal, durationMs: record.durationMs, changedVars: record.changedVars, cwd: record.cwd, error: reason, recoveredMs, left: record.left });
     this.saveState();
     if (output) this.keepEvidence(block, record, output, command, startCwd, startedAt);
     this.record(anchor, block, record);
@@ -303,32 +321,100 @@ export class Player {
     const secrets = runbookSecrets(this.doc.model, snapshot, this.options.secrets);
     this.options.secrets = secrets.values;
     this.shell.addSecrets(secrets.values);
+    this.options.remote?.addSecrets(secrets.values);
     const state = stateForDisk(snapshot, secrets.names, secrets.values);
     if (state === this.savedState) return;
     writeFileSync(statePath(this.doc.path), state, { mode: 0o600 });
     this.savedState = state;
   }
 
+  /** The prefix of each line a host writes to the log. */
+  private readonly logPrefix = new HostPrefixer();
+
+  /**
+   * Runs a step here, or on each of `hosts` (at most `parallel` at once; see `fanOut`), each host
+   * in its own shell there. The block's outcome on a group is its first failing host's; every
+   * host's is journaled.
+   */
+  private async performOn(hosts: HostEntry[] | undefined, parallel: number, spec: StepSpec, subject: Record<string, unknown>, onEvent: (event: StepEvent) => void): Promise<{ result: BlockOutcome; recoveredMs: number | null; reason: string | null; on?: string; records?: HostRecord[] }> {
+    const remote = this.options.remote;
+    if (!hosts || !remote) return this.perform(spec, subject, onEvent);
+    const started = monotonicMs();
+    const records: HostRecord[] = [];
+    const runs = new Set<{ cancel(): void }>();
+    let stopped = false;
+    this.running = { cancel: () => ((stopped = true), runs.forEach((r) => r.cancel())) };
+    this.stopped = false;
+    let last: BlockOutcome | null = null;
+    await fanOut(
+      hosts,
+      parallel,
+      this.options.keepGoing ?? false,
+      async (host) => {
+        const shell = await remote.shell(host).catch(() => null);
+        this.journal.append('host-start', { ...subject, host: host.name });
+        onEvent({ type: 'host', host: host.name, outcome: null, durationMs: 0, reason: null });
+        const tagged = (event: StepEvent) => {
+          if (event.type === 'output') {
+            writeSync(this.log, this.logPrefix.push(host.name, event.text));
+            onEvent({ ...event, host: host.name });
+          } else if (event.type === 'wait') onEvent(event);
+        };
+        const lost = `connection to ${host.name} lost`;
+        const done = shell ? await this.perform(spec, { ...subject, host: host.name }, tagged, shell, runs) : null;
+        const result = done?.result ?? null;
+        const outcome = result ? (done!.reason && !result.canceled && !result.timedOut ? 'failed' : outcomeOf(result)) : 'failed';
+        const record: HostRecord = { host: host.name, outcome, exitCode: result?.exitCode ?? null, signal: result?.signal ?? null, durationMs: Math.round(result?.durationMs ?? 0), reason: done ? done.reason : lost, cwd: result?.cwd ?? '', changedVars: result?.changedVars ?? [] };
+        if (result) last = result;
+        records.push(record);
+        this.journal.append('host-end', { ...subject, ...record });
+        onEvent({ type: 'host', host: host.name, outcome, durationMs: record.durationMs, reason: record.reason === null ? null : this.mask(record.reason) });
+        return outcome === 'passed';
+      },
+      () => stopped,
+    );
+    this.running = null;
+    const summary = summarize(records, hosts.length);
+    const base: BlockOutcome = last ?? { exitCode: null, signal: null, timedOut: false, canceled: false, durationMs: 0, changedVars: [], cwd: '', cwdChanged: false, tail: '', error: null, left: [] };
+    const result: BlockOutcome = {
+      ...base,
+      exitCode: summary.exitCode,
+      signal: summary.signal,
+      timedOut: summary.outcome === 'timed out',
+      canceled: summary.outcome === 'canceled' || (stopped && summary.outcome === 'passed' && records.length < hosts.length),
+      durationMs: monotonicMs() - started,
+      changedVars: [...new Set(records.flatMap((r) => r.changedVars))].sort(),
+      cwd: records.length === 1 ? records[0]!.cwd : base.cwd,
+      error: null,
+      left: [],
+    };
+    return { result, recoveredMs: null, reason: summary.reason === null ? null : this.mask(summary.reason), on: summary.on, records };
+  }
+
   /**
    * Runs a script in the session's shell and, with `until`, then polls that check until it passes
    * or `withinMs` from the start has gone by. The result's duration covers both.
    */
-  private async perform(spec: StepSpec, subject: Record<string, unknown>, onEvent: (event: StepEvent) => void): Promise<{ result: BlockOutcome; recoveredMs: number | null; reason: string | null }> {
+  private async perform(spec: StepSpec, subject: Record<string, unknown>, onEvent: (event: StepEvent) => void, shell: Pick<ShellSession, 'run'> = this.shell, runs?: Set<{ cancel(): void }>): Promise<{ result: BlockOutcome; recoveredMs: number | null; reason: string | null }> {
     const last = new LastLines();
-    const running = this.shell.run(
+    const running = shell.run(
       { script: spec.script, cwd: spec.cwd, timeoutMs: spec.timeoutMs, errexit: spec.errexit, pipefail: spec.pipefail },
       (event) => {
         if (event.type === 'output') {
-          writeSync(this.log, event.text);
+          if (!runs) writeSync(this.log, event.text);
           last.push(event.stream, event.text);
         }
         onEvent(event);
       },
     );
-    this.running = running;
-    this.stopped = false;
+    // On a group, each host's run is canceled through the group's own cancel.
+    if (runs) runs.add(running);
+    else {
+      this.running = running;
+      this.stopped = false;
+    }
     const startedAt = monotonicMs();
-    const result = await running.done.finally(() => (this.running = null));
+    const result = await running.done.finally(() => (runs ? runs.delete(running) : (this.running = null)));
     let recoveredMs: number | null = null;
     let reason = result.error;
     if (spec.until && outcomeOf(result) === 'passed') {
@@ -337,8 +423,17 @@ export class Player {
       const check = this.mask(spec.until);
       const onPoll = (polls: number, outcome: BlockOutcome | null) =>
         onEvent({ type: 'wait', check, polls, last: outcome && this.mask(checkSaid(outcome)), deadlineAt: Date.now() + spec.withinMs - (monotonicMs() - startedAt) });
-      const poll = await pollUntil(this.shell, spec.until, { everyMs: spec.everyMs, withinMs: spec.withinMs, startedAt, stopped: () => this.stopped, onRun: (cancel) => (this.running = { cancel }), onPoll });
-      this.running = null;
+      // On a group, each check is canceled with the group, as the host's block was.
+      let checking: { cancel(): void } | null = null;
+      const onRun = (cancel: () => void) => {
+        if (!runs) return void (this.running = { cancel });
+        if (checking) runs.delete(checking);
+        checking = { cancel };
+        runs.add(checking);
+      };
+      const poll = await pollUntil(shell, spec.until, { everyMs: spec.everyMs, withinMs: spec.withinMs, startedAt, stopped: () => this.stopped, onRun, onPoll });
+      if (!runs) this.running = null;
+      else if (checking) runs.delete(checking);
       result.durationMs = monotonicMs() - startedAt;
       if (poll.passed) recoveredMs = poll.recoveredMs;
       else if (poll.canceled) result.canceled = true;
@@ -443,6 +538,7 @@ export class Player {
       at: formatTime(new Date()),
       operator: this.options.operator,
       reason: record.outcome === 'passed' ? null : record.reason,
+      on: record.on,
     });
     const changes: Change[] = [{ kind: 'result', anchor, line: this.mask(line), evidence: record.evidenceLine ?? undefined }];
     if (record.outcome === 'passed' && block.task !== null) {
@@ -538,7 +634,7 @@ export class Player {
       // The record is complete: release the document before waiting for the shell to go.
       this.doc.close();
     }
-    await this.shell.close(options);
+    await Promise.all([this.shell.close(options), this.options.remote?.close()]);
     if (failure) throw failure;
   }
 }

@@ -2,6 +2,7 @@ import { monotonicMs } from '../clock.js';
 import type { ShellSession } from '../executor/session.js';
 import type { BlockOutcome, ExecEvent } from '../executor/types.js';
 import { durationMs, notADuration } from '../parser/index.js';
+import type { HostEvent } from './fanout.js';
 
 /**
  * Where a wait for recovery stands, for a face to show while it lasts: sent when the wait starts
@@ -18,8 +19,8 @@ export interface WaitEvent {
   deadlineAt: number;
 }
 
-/** What a running step sends its face: the executor's events, and its wait for recovery. */
-export type StepEvent = ExecEvent | WaitEvent;
+/** What a running step sends its face: the executor's events, its wait for recovery, and each host of a group. */
+export type StepEvent = ExecEvent | WaitEvent | HostEvent;
 
 /** How a wait for recovery ended. */
 export interface PollResult {
@@ -40,7 +41,7 @@ export interface PollResult {
  * output is not the block's.
  */
 export async function pollUntil(
-  shell: ShellSession,
+  shell: Pick<ShellSession, 'run'>,
   check: string,
   options: { everyMs: number; withinMs: number; startedAt: number; stopped: () => boolean; onRun: (cancel: () => void) => void; onPoll: (polls: number, last: BlockOutcome | null) => void },
 ): Promise<PollResult> {

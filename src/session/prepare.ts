@@ -5,6 +5,7 @@ import { UserError } from '../errors.js';
 import { MASK } from '../executor/redact.js';
 import { onPath } from '../executor/which.js';
 import { blockProblems, durationMs, INLINE_RULE, findPlaceholders, notADuration, type Block, type Runbook } from '../parser/index.js';
+import { loadInventory, resolveTarget, type HostEntry, type Inventory } from './inventory.js';
 import { scenarioPolling } from './poll.js';
 import { lastSession, withheldSecrets, type LastSession } from './resume.js';
 import { runSteps, type RunStep } from './steps.js';
@@ -32,6 +33,12 @@ export interface SessionRequest {
   onFailure?: string;
   /** Continue the last session (`run --resume`): its withheld secrets must be given again. */
   resume?: boolean;
+  /** `--inventory FILE`: an Ansible YAML inventory. */
+  inventory?: string;
+  /** `--ssh-config FILE`: the ssh config connections read. */
+  sshConfig?: string;
+  /** `--hosts GROUP=a,b`: a group's members, in place of the inventory's. */
+  hosts?: string[];
   /** `false` (`--no-timeline`): no timeline written into the document when the session ends. */
   timeline?: boolean;
 }
@@ -76,6 +83,10 @@ export interface Prepared {
   unfinished: LastSession | null;
   /** Set when there is nothing to run (a dry run says so and ends). */
   nothing: string | null;
+  /** The hosts and groups blocks may name, and the ssh config to reach them. */
+  inventory: Inventory | null;
+  /** The hosts each block on other hosts runs on, by block index, in inventory order. */
+  targets: Map<number, HostEntry[]>;
   /** Write the session's timeline into the document when it ends: not with `--no-timeline` or `timeline: false` in front matter. */
   timeline: boolean;
 }
@@ -152,6 +163,7 @@ function check(doc: Document, request: SessionRequest, dryRun: boolean): Prepare
   for (const block of blocks.filter((b) => b.closeSpan === null)) {
     before(block.line, 'this code fence is never closed, so the block would run everything after it; close it (```) and run again');
   }
+  const { inventory, targets } = hostTargets(file, model, request, blocks, plan);
   const scenarios = steps.concat(rollback).flatMap((s) => (s.kind === 'scenario' ? [s.scenario] : []));
   if (scenarios.length) {
     try {
@@ -161,7 +173,7 @@ function check(doc: Document, request: SessionRequest, dryRun: boolean): Prepare
     }
   }
 
-  const variables = resolveVariables(model, request.env, sets, new Set(blocks.map((b) => b.index)));
+  const variables = resolveVariables(model, request.env, sets, new Set(blocks.map((b) => b.index)), new Set(targets.keys()));
   const missing = [...variables.missing];
   for (const m of scenarioMissing(model, scenarios, variables.values, request.env)) if (!missing.some((b) => b.name === m.name)) missing.push(m);
   // `play` asks for missing values and confirm words, and shows placeholders; `run` cannot.
@@ -202,8 +214,33 @@ function check(doc: Document, request: SessionRequest, dryRun: boolean): Prepare
     warnings: model.problems.filter((p) => p.ruleId === INLINE_RULE).map((p) => `${file}:${p.line}:${p.column}: ${p.message} (${p.ruleId})`),
     unfinished: lastSession(file),
     nothing,
+    inventory,
+    targets,
     timeline: request.timeline !== false && timelineKey !== false,
   };
+}
+
+/**
+ * Reads the inventory when a block names another host, and resolves each such block's hosts; a
+ * name the inventory does not define stops the session at the block's line.
+ */
+function hostTargets(file: string, model: Runbook, request: SessionRequest, blocks: Block[], problem: (line: number | null | 'tool', message: string) => void): Pick<Prepared, 'inventory' | 'targets'> {
+  const targets = new Map<number, HostEntry[]>();
+  const remote = blocks.filter((b) => b.target !== null);
+  if (!remote.length) return { inventory: null, targets };
+  let inventory: Inventory;
+  try {
+    inventory = loadInventory(file, model.frontMatter?.data ?? {}, { inventory: request.inventory, sshConfig: request.sshConfig, hosts: request.hosts, cwd: request.cwd, home: request.env.HOME });
+  } catch (error) {
+    problem('tool', (error as Error).message);
+    return { inventory: null, targets };
+  }
+  for (const block of remote) {
+    const resolved = resolveTarget(inventory, block.target!);
+    if ('error' in resolved) problem(block.line, resolved.error);
+    else targets.set(block.index, resolved.hosts);
+  }
+  return { inventory, targets };
 }
 
 /** What stops a session no one attends: a variable no source gives, a placeholder, a confirm word not given. */

@@ -17,9 +17,11 @@ export interface ResolvedVariables {
 /**
  * Resolves runbook variables. Precedence, highest first: `--set NAME=VALUE`, the process
  * environment, front matter (`env:`/`variables:`/`vars:`), knob-table defaults. A use with an
- * inline default (`${X:-d}`) or after an earlier assignment needs nothing.
+ * inline default (`${X:-d}`) or after an earlier assignment needs nothing, and so does a name the
+ * runbook does not declare used in a block on other hosts (`hostBlocks`): the host's own
+ * environment has it (`$HOSTNAME`, `$SSH_CONNECTION`).
  */
-export function resolveVariables(model: Runbook, env: NodeJS.ProcessEnv, set: Record<string, string>, onlyBlocks?: Set<number>): ResolvedVariables {
+export function resolveVariables(model: Runbook, env: NodeJS.ProcessEnv, set: Record<string, string>, onlyBlocks?: Set<number>, hostBlocks?: Set<number>): ResolvedVariables {
   const values: Record<string, string> = {};
   const sources: Record<string, ValueSource> = {};
   const secretNames = new Set<string>();
@@ -40,6 +42,7 @@ export function resolveVariables(model: Runbook, env: NodeJS.ProcessEnv, set: Re
   for (const ref of model.references) {
     if (onlyBlocks && !onlyBlocks.has(ref.block)) continue;
     if (ref.assignedBefore || ref.default !== null || ref.name in values || ref.name in env) continue;
+    if (hostBlocks?.has(ref.block) && !declared.has(ref.name)) continue;
     missing.set(ref.name, [...(missing.get(ref.name) ?? []), ref.line]);
   }
   return { values, sources, missing: [...missing].map(([name, lines]) => ({ name, lines })), secretNames };

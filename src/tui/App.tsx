@@ -5,7 +5,8 @@ import { footerKeys, KEYS } from './keys.js';
 import { layout } from './layout.js';
 import { firstUnfinished, reduce, unfinished } from './reducer.js';
 import { screenLine } from './text.js';
-import type { Mode, PlayState, Step, Wait } from './state.js';
+import { hostRows } from './hosts.js';
+import type { HostRow, Mode, PlayState, Step, Wait } from './state.js';
 
 /** What the screen asks of the command that runs it; all decisions and I/O live there. */
 export interface Controller {
@@ -22,7 +23,7 @@ export interface Controller {
    * Runs a block (or the operator's edit of it, saved into the document first when `save`) or a scenario, telling `on` when it starts, what it prints and where its wait for
    * recovery stands; `message` and `label`, when given, replace the status line and the step's label.
    */
-  run(step: Step, on: { start(): void; output(text: string): void; wait(wait: Wait): void }, edit?: { script: string; save: boolean }): Promise<{ status: Step['status']; durationMs: number; exitCode: number | null; outcome: string; edited?: boolean; cwd: string; changedVars: string[]; evidence?: string[]; message?: string; label?: string }>;
+  run(step: Step, on: { start(): void; output(text: string): void; wait(wait: Wait): void; host(row: HostRow): void }, edit?: { script: string; save: boolean }): Promise<{ status: Step['status']; durationMs: number; exitCode: number | null; outcome: string; edited?: boolean; cwd: string; changedVars: string[]; evidence?: string[]; message?: string; label?: string }>;
   skip(step: Step): void;
   toggle(step: Step, column: number): { status: Step['status']; message: string; label?: string };
   prefill(step: Step, column: number): string;
@@ -96,7 +97,8 @@ export function App({ controller, initial }: { controller: Controller; initial: 
   const detail = useMemo(() => (step ? controller.describe(step) : { prose: [], code: [], options: null, columns: [] }), [controller, step]);
   const column = state.column >= 0 ? state.column : (detail.fillColumn ?? 0);
   const mode = state.mode;
-  const fixed = 3 + (detail.options ? 1 : 0) + (step?.kind === 'row' || step?.kind === 'scenario' ? 1 : 0) + (['confirm', 'fill', 'failed', 'running'].includes(mode.name) ? 1 : 0) + (state.message ? 1 : 0);
+  const hosts = hostRows(state.hosts);
+  const fixed = 3 + hosts.length + (detail.options ? 1 : 0) + (step?.kind === 'row' || step?.kind === 'scenario' ? 1 : 0) + (['confirm', 'fill', 'failed', 'running'].includes(mode.name) ? 1 : 0) + (state.message ? 1 : 0);
   // After an edit, the confirm screen shows what the edit changed in the block instead of the block.
   const codeLines = mode.name === 'confirm' && mode.diff ? mode.diff.map((l) => ({ text: l.text, margin: `${l.op} `, color: l.op === '-' ? 'red' : l.op === '+' ? 'green' : undefined })) : detail.code.map((text) => ({ text, margin: '  ', color: 'yellow' }));
   const rows = layout(size.rows, { steps: state.steps.length, prose: detail.prose.length, code: codeLines.length, fixed, confirm: mode.name === 'confirm' });
@@ -104,7 +106,7 @@ export function App({ controller, initial }: { controller: Controller; initial: 
   const startRun = (target: Step, mode?: Extract<Mode, { name: 'confirm' }>) => {
     const edit = mode?.script === undefined ? undefined : { script: mode.script, save: mode.save === true };
     void controller
-      .run(target, { start: () => dispatch({ type: 'run-started', at: Date.now() }), output: (text) => dispatch({ type: 'output', text }), wait: (wait) => dispatch({ type: 'wait', wait }) }, edit)
+      .run(target, { start: () => dispatch({ type: 'run-started', at: Date.now() }), output: (text) => dispatch({ type: 'output', text }), wait: (wait) => dispatch({ type: 'wait', wait }), host: (row) => dispatch({ type: 'host', ...row }) }, edit)
       .then((result) => dispatch({ type: 'run-ended', ...result }));
   };
 
@@ -230,6 +232,9 @@ export function App({ controller, initial }: { controller: Controller; initial: 
       ))}
       {rows.codeMore ? <Text dimColor wrap="truncate-end">{cut(codeMore)}</Text> : null}
       {step?.kind === 'row' || step?.kind === 'scenario' ? <Text wrap="truncate-end">{cut(`column: ${detail.columns[column] ?? ''}  (←→ to change)`)}</Text> : null}
+      {hosts.map((row, i) => (
+        <Text key={`h${i}`} color={row.color ? c(row.color) : undefined} wrap="truncate-end">{cut(row.text)}</Text>
+      ))}
       {output.map((line, i) => (
         <Text key={`o${i}`} dimColor={mode.name !== 'failed'} wrap="truncate-end">{cut(line, '│ ')}</Text>
       ))}

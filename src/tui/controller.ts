@@ -6,6 +6,7 @@ import { UserError } from '../errors.js';
 import { findPlaceholders, renderProse } from '../parser/index.js';
 import { resolvedCode, resolvedText, usedVariables } from '../session/display.js';
 import { scenarioLine, type Session } from '../session/engine.js';
+import { HostPrefixer, hostsLine } from '../session/fanout.js';
 import { shown } from '../session/prepare.js';
 import { buildSteps, type RunStep } from '../session/steps.js';
 import type { Controller } from './App.js';
@@ -62,16 +63,19 @@ export function sessionController(session: Session, io: ScreenIo): Controller {
         }
       }
       on.start();
+      // On a group, each host's lines start with its name, as in `run`.
+      const prefix = new HostPrefixer();
       const report = await session.run(
         target,
         (event) => {
-          if (event.type === 'output') on.output(event.text);
+          if (event.type === 'output') on.output(event.host ? prefix.push(event.host, event.text) : event.text);
           else if (event.type === 'wait') on.wait({ check: event.check, polls: event.polls, last: event.last, deadlineAt: event.deadlineAt });
+          else if (event.type === 'host') on.host({ host: event.host, outcome: event.outcome, durationMs: event.durationMs, reason: event.reason });
         },
         edit && { script: edit.script, saved: edit.save },
       );
       // Someone else's edit that could not be merged is what the operator must see first.
-      const message = doc.conflicts.length > conflicts ? session.conflictText() : report.scenario ? scenarioLine(report.scenario) : report.failed && report.reason ? `${report.outcome}: ${report.reason}` : report.outcome === 'skipped' ? `skipped: ${report.reason ?? ''}` : undefined;
+      const message = doc.conflicts.length > conflicts ? session.conflictText() : report.scenario ? scenarioLine(report.scenario) : report.block?.on ? hostsLine(report.block) : report.failed && report.reason ? `${report.outcome}: ${report.reason}` : report.outcome === 'skipped' ? `skipped: ${report.reason ?? ''}` : undefined;
       const label = report.scenario ? session.rowLabel(step) : undefined;
       return { status: report.status, durationMs: report.durationMs, exitCode: report.exitCode, outcome: report.outcome, edited: report.edited, cwd: report.cwd, changedVars: report.changedVars, evidence: report.evidence, message, label };
     },

@@ -1,4 +1,4 @@
-import { LINE_CHARS, OUTPUT_LINES, type PlayState, type Step, type Wait } from './state.js';
+import { LINE_CHARS, OUTPUT_LINES, type HostRow, type PlayState, type Step, type Wait } from './state.js';
 import type { DiffLine } from './diff.js';
 import { lastReturn } from './text.js';
 
@@ -15,6 +15,7 @@ export type Action =
   | { type: 'cancel-input' }
   | { type: 'run-started'; at: number }
   | { type: 'output'; text: string }
+  | ({ type: 'host' } & HostRow)
   | { type: 'wait'; wait: Wait }
   | { type: 'run-ended'; status: Step['status']; durationMs: number; exitCode: number | null; outcome: string; edited?: boolean; cwd: string; changedVars: string[]; evidence?: string[]; message?: string; label?: string }
   | { type: 'skip' }
@@ -112,7 +113,7 @@ export function reduce(state: PlayState, action: Action): PlayState {
       if (mode.name === 'confirm' || mode.name === 'fill' || mode.name === 'help') return { ...state, mode: { name: 'browse' }, message: null };
       return state;
     case 'run-started':
-      return { ...state, mode: { name: 'running', startedAt: action.at }, output: [], outputLines: 0, scroll: 0, steps: setStatus(state.steps, state.selected, 'running') };
+      return { ...state, mode: { name: 'running', startedAt: action.at }, output: [], outputLines: 0, scroll: 0, hosts: [], steps: setStatus(state.steps, state.selected, 'running') };
     case 'output': {
       const lines = state.output.length ? [...state.output] : [''];
       const parts = action.text.split('\n');
@@ -120,6 +121,11 @@ export function reduce(state: PlayState, action: Action): PlayState {
       lines[lines.length - 1] = bound(lines[lines.length - 1] + parts[0]!);
       for (const part of parts.slice(1)) lines.push(bound(part));
       return { ...state, output: lines.slice(-OUTPUT_LINES), outputLines: state.outputLines + parts.length - 1 };
+    }
+    case 'host': {
+      const row = { host: action.host, outcome: action.outcome, durationMs: action.durationMs, reason: action.reason };
+      const at = state.hosts.findIndex((h) => h.host === action.host);
+      return { ...state, hosts: at === -1 ? [...state.hosts, row] : state.hosts.map((h, i) => (i === at ? row : h)) };
     }
     case 'wait':
       if (mode.name !== 'running') return state;

@@ -23,6 +23,14 @@ export type Mode =
   | { name: 'fill'; column: number; typed: string }
   | { name: 'help'; back: Mode };
 
+/** One host of a block on a group, as the screen shows it: how it went there (`outcome` null: running). */
+export interface HostRow {
+  host: string;
+  outcome: string | null;
+  durationMs: number;
+  reason: string | null;
+}
+
 /** The whole screen state: everything the view shows, nothing it computes. */
 export interface PlayState {
   steps: Step[];
@@ -39,6 +47,8 @@ export interface PlayState {
   /** Table column under the cursor on a row step; -1 until the operator moves it: the row's first cell to fill. */
   column: number;
   message: string | null;
+  /** Of a block on a group: one row per host that started, in the order they did. */
+  hosts: HostRow[];
   cwd: string;
   changedVars: string[];
   quitting: boolean;
@@ -52,5 +62,5 @@ export const LINE_CHARS = 4096;
 
 /** The screen as it opens: browsing, nothing run yet. */
 export function initialState(steps: Step[], cwd: string, message: string | null = null): PlayState {
-  return { steps, selected: 0, mode: { name: 'browse' }, output: [], outputLines: 0, scroll: 0, codeTop: 0, column: -1, message, cwd, changedVars: [], quitting: false };
+  return { steps, selected: 0, mode: { name: 'browse' }, output: [], outputLines: 0, scroll: 0, codeTop: 0, column: -1, message, hosts: [], cwd, changedVars: [], quitting: false };
 }

@@ -106,12 +106,24 @@ describe('runbook check', () => {
     expect(findings.map((f) => `${f.line}:${f.column} ${f.severity} ${f.ruleId}`)).toEqual(['3:1 warning unknown-option', '7:1 error duplicate-name', '11:1 error unclosed-fence']);
   });
 
+  it('reports a host or group that neither the inventory nor the ssh config defines, at its block', () => {
+    const { code, findings } = check('fixtures/check/hosts/failover.md');
+    expect(code).toBe(1);
+    expect(findings.filter((f) => f.ruleId === 'unknown-host').map((f) => `${f.line}:${f.column} ${f.severity} ${f.message}`)).toEqual([
+      '20:1 error host=db-9: no host db-9 in the inventory or the ssh config',
+      '24:1 error hosts=db: no group db in the inventory (groups: web)',
+      '28:1 error host=web: no host web in the inventory or the ssh config (web is a group: write hosts=web)',
+    ]);
+  });
+
   it('reports options runbook cannot honour yet, and values it cannot read, at the block', () => {
     const { code, findings } = check('fixtures/check/options.md');
     expect(code).toBe(1);
     const lines = (rule: string) => findings.filter((f) => f.ruleId === rule).map((f) => `${f.line}:${f.column} ${f.severity} ${f.message.split(':')[0]}`);
-    expect(lines('unsupported-option')).toEqual(['3:1 error host=db-2', '7:1 error interactive', '11:1 error background=true', '15:1 error interpreter=python3']);
-    expect(findings.find((f) => f.ruleId === 'unsupported-option')!.message).toBe('host=db-2: runs on other hosts are not supported yet; runbook will not run this block on this machine');
+    expect(lines('unsupported-option')).toEqual(['3:1 error interactive', '7:1 error interactive', '11:1 error background=true', '15:1 error interpreter=python3']);
+    expect(findings.find((f) => f.ruleId === 'unsupported-option')!.message).toBe('interactive: blocks that read from the terminal are not supported yet; runbook will not run this block');
+    // A skipped block's host is never reached, so its name is not checked.
+    expect(lines('unknown-host')).toEqual([]);
     expect(lines('option-value')).toEqual(['11:1 error timeout=abc is not a duration (30s, 5m, 1h30m)']);
     // Known, so not also taken for a typo.
     expect(lines('unknown-option')).toEqual([]);

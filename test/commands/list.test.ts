@@ -7,6 +7,24 @@ import { BIN, runCli } from '../support/cli.js';
 import { parsed } from '../support/fixtures.js';
 
 describe('runbook list', () => {
+  it('shows where each block on other hosts runs, and the hosts the document\'s inventory gives it', () => {
+    const file = 'fixtures/check/hosts/failover.md';
+    const { code, stdout } = runCli(['list', file, '--json']);
+    expect(code).toBe(0);
+    const blocks = JSON.parse(stdout).blocks as Array<{ line: number; target: unknown }>;
+    expect(blocks.map((b) => [b.line, b.target])).toEqual([
+      [8, { kind: 'host', name: 'web-1', parallel: 1, hosts: ['web-1'] }],
+      [12, { kind: 'group', name: 'web', parallel: 2, hosts: ['web-1', 'web-2'] }],
+      [16, { kind: 'host', name: 'bastion', parallel: 1, hosts: ['bastion'] }],
+      [20, { kind: 'host', name: 'db-9', parallel: 1, hosts: null }],
+      [24, { kind: 'group', name: 'db', parallel: 1, hosts: null }],
+      [28, { kind: 'host', name: 'web', parallel: 1, hosts: null }],
+    ]);
+    const text = runCli(['list', file]).stdout;
+    expect(text).toContain('▶ L12 `bash` · on hosts=web (web-1, web-2), 2 at a time — not run');
+    expect(text).toContain('▶ L20 `bash` · on host=db-9 (not defined) — not run');
+  });
+
   it('prints the documented JSON form', () => {
     const { code, stdout, stderr } = runCli(['list', 'fixtures/runbooks/canary-release.md', '--json']);
     expect(stderr).toBe('');
@@ -62,7 +80,7 @@ describe('runbook list', () => {
   it('reports checkbox states and results in JSON', () => {
     const json = JSON.parse(runCli(['list', 'fixtures/parser/containers.md', '--json']).stdout);
     const nested = json.blocks.find((b: { name: string }) => b.name === 'nested-task');
-    expect(nested.result).toEqual({ outcome: 'passed', exitCode: 0, durationMs: 50, at: '2026-11-01T10:00:00Z', operator: 'alice', reason: null });
+    expect(nested.result).toEqual({ outcome: 'passed', exitCode: 0, durationMs: 50, at: '2026-11-01T10:00:00Z', operator: 'alice', reason: null, on: null });
     expect(nested.task).toBe(json.tasks[0].line);
     const cells = JSON.parse(runCli(['list', 'fixtures/parser/cells.md', '--json']).stdout).tables[0].rows[1].cells;
     expect(cells.map((c: { checkbox: string | null }) => c.checkbox)).toEqual([null, null, null, null, 'unchecked', 'failed']);

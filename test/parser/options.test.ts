@@ -71,9 +71,14 @@ describe('bad option values', () => {
 });
 
 describe('options runbook does not support yet', () => {
-  it('refuses host=, so that a block meant for another machine never runs on this one', () => {
-    expect(problemsAt('host=db-1 }')).toEqual([
-      expect.objectContaining({ ruleId: 'unsupported-option', severity: 'error', message: 'host=db-1: runs on other hosts are not supported yet; runbook will not run this block on this machine' }),
+  it('reads host= and hosts= into where the block runs, and parallel= into how many at once', () => {
+    expect(problemsAt('host=db-1 }')).toEqual([]);
+    expect(at('host=db-1 }')).toMatchObject({ target: { kind: 'host', name: 'db-1' }, parallel: 1 });
+    const other = parseRunbook('```bash { hosts=web parallel=5 }\ntrue\n```\n\n```bash { hosts=web parallel=0 host="" }\ntrue\n```\n');
+    expect(other.blocks[0]).toMatchObject({ target: { kind: 'group', name: 'web' }, parallel: 5 });
+    expect(other.problems.map((p) => [p.line, p.ruleId, p.message])).toEqual([
+      [5, 'option-value', 'parallel=0: give how many hosts at once, a whole number from 1 (parallel=5)'],
+      [5, 'option-value', 'host needs a host name (host=db-1)'],
     ]);
   });
 
@@ -90,7 +95,7 @@ describe('options runbook does not support yet', () => {
   });
 
   it('finds the problems of one block', () => {
-    expect(blockProblems(model, at('host=db-1 }')).map((p) => p.ruleId)).toEqual(['unsupported-option']);
+    expect(blockProblems(model, at('interactive background=true')).map((p) => p.ruleId)).toEqual(['unsupported-option', 'unsupported-option', 'unsupported-option']);
     expect(blockProblems(model, at('name=drain'))).toEqual([]);
   });
 
