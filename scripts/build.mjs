@@ -92,7 +92,25 @@ const poolWorkerBesideBundle = {
     });
   },
 };
-await bundle({ ...common, entryPoints: { runbook: 'src/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, format: 'cjs', plugins: [screenBesideBundle, poolWorkerBesideBundle] });
+/**
+ * execa lists the standard streams when it is loaded, and `process.stdin` is a getter that opens
+ * standard input (a stream, a non-blocking pipe). Every command that runs a process would pay for
+ * it, and change its standard input, without ever reading it: the list's first entry is made a
+ * getter too, so standard input is opened only if execa is handed it.
+ */
+const execaStdinOnDemand = {
+  name: 'execa-stdin-on-demand',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]execa[\\/]lib[\\/]utils[\\/]standard-stream\.js$/ }, ({ path }) => {
+      const source = readFileSync(path, 'utf8');
+      const eager = 'export const STANDARD_STREAMS = [process.stdin, process.stdout, process.stderr];';
+      if (!source.includes(eager)) throw new Error(`${path}: execa lists the standard streams in a way this build does not know`);
+      const lazy = 'export const STANDARD_STREAMS = Object.defineProperty([undefined, process.stdout, process.stderr], 0, { get: () => process.stdin, enumerable: true });';
+      return { contents: source.replace(eager, lazy), loader: 'js' };
+    });
+  },
+};
+await bundle({ ...common, entryPoints: { runbook: 'src/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, format: 'cjs', plugins: [screenBesideBundle, poolWorkerBesideBundle, execaStdinOnDemand] });
 await bundle({
   ...common,
   entryPoints: { 'audit-worker': 'src/audit/worker.ts', 'pool-worker': join('node_modules', 'tinypool', 'dist', 'entry', 'worker.js') },
@@ -102,6 +120,18 @@ await bundle({
   banner: esmRequire,
 });
 
+// The bundle is read as Latin-1 (see compile-cache.ts): a one-byte string V8 takes in without
+// decoding UTF-8. What esbuild leaves outside ASCII (characters in regular expressions) is
+// written as \u escapes, which mean the same there and in strings.
+// It is also written wrapped in the function the loader calls (BUNDLE_WRAPPER in
+// compile-cache.ts; test/dogfood.test.ts checks the two agree), so the loader hands V8 the file
+// as it reads it.
+{
+  const file = new URL('../dist/runbook.cjs', import.meta.url);
+  const text = readFileSync(file, 'utf8').replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const [open, close] = ['(function (exports, require, module, __filename, __dirname, __runbookImport) {', '\n})'];
+  writeFileSync(file, `${open}${text}${close}`);
+}
 const bundleHash = createHash('sha256').update(readFileSync(new URL('../dist/runbook.cjs', import.meta.url))).digest('hex').slice(0, 12);
 const cjs = { ...common, outdir: 'dist', outExtension: { '.js': '.cjs' }, format: 'cjs' };
 await build({ ...cjs, entryPoints: { 'compile-cache': 'src/compile-cache.ts' } });

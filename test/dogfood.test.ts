@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BUNDLE_WRAPPER } from '../src/compile-cache.js';
 import { runCli } from './support/cli.js';
 
 const runbooks = readdirSync('docs/runbooks').filter((f) => f.endsWith('.md'));
@@ -66,6 +67,9 @@ describe('the layout', () => {
   it('loads ink and react only for play', () => {
     // Every command but play runs from the CommonJS bundle; the screen is a module of its own.
     const bundle = readFileSync('dist/runbook.cjs', 'utf8');
+    // Written as the loader runs it: wrapped, and ASCII (read as Latin-1).
+    expect(bundle.startsWith(BUNDLE_WRAPPER[0]) && bundle.endsWith(BUNDLE_WRAPPER[1])).toBe(true);
+    expect(bundle).toMatch(/^[\x00-\x7f]*$/);
     expect(bundle).not.toContain('node_modules/ink/');
     expect(bundle).not.toContain('node_modules/react/');
     expect(bundle.replace(/"/g, "'")).toContain("__runbookImport('./tui.js')");

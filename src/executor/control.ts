@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { type ExecFileException, execFile, execFileSync } from 'node:child_process';
 import { constants, lstatSync, openSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
@@ -16,13 +16,20 @@ export class ControlChannel {
   private made = 0;
   /** Where the FIFO is; the shell is told before each block. */
   path = '';
+  /**
+   * Resolves once the first FIFO is made and read (rejects when it cannot be made). It is made by
+   * a `mkfifo` process; the session's shell starts meanwhile and is only told where it is after.
+   */
+  readonly ready: Promise<void>;
 
   /** Makes a FIFO in `dir` and calls `onMessage` with the words of each line written to it. */
   constructor(
     private readonly dir: string,
     private readonly onMessage: (words: string[]) => void,
   ) {
-    this.open();
+    this.path = join(this.dir, `control-${this.made++}`);
+    this.ready = mkfifoAsync(this.path).then(() => this.read());
+    this.ready.catch(() => undefined);
   }
 
   /**
@@ -52,6 +59,10 @@ export class ControlChannel {
   private open(): void {
     this.path = join(this.dir, `control-${this.made++}`);
     mkfifo(this.path);
+    this.read();
+  }
+
+  private read(): void {
     // A FIFO opened for reading and writing never blocks the open and never reports an end.
     const fd = openSync(this.path, constants.O_RDWR | constants.O_NONBLOCK);
     const socket = new Socket({ fd, readable: true, writable: false });
@@ -73,8 +84,11 @@ export class ControlChannel {
  * Makes a FIFO only its owner can open, with `mkfifo` from PATH, else from where systems keep it:
  * the tool may run with a PATH that holds bash alone.
  */
+const MKFIFO = ['mkfifo', '/usr/bin/mkfifo', '/bin/mkfifo'];
+const NO_MKFIFO = 'mkfifo (coreutils) is not installed; runbook needs it to talk to its shell';
+
 function mkfifo(path: string): void {
-  for (const command of ['mkfifo', '/usr/bin/mkfifo', '/bin/mkfifo']) {
+  for (const command of MKFIFO) {
     try {
       execFileSync(command, ['-m', '600', path], { stdio: 'ignore' });
       return;
@@ -82,5 +96,15 @@ function mkfifo(path: string): void {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
   }
-  throw new Error('mkfifo (coreutils) is not installed; runbook needs it to talk to its shell');
+  throw new Error(NO_MKFIFO);
+}
+
+/** `mkfifo` without waiting for it. */
+async function mkfifoAsync(path: string): Promise<void> {
+  for (const command of MKFIFO) {
+    const error = await new Promise<ExecFileException | null>((resolve) => execFile(command, ['-m', '600', path], (e) => resolve(e)));
+    if (!error) return;
+    if (error.code !== 'ENOENT') throw error;
+  }
+  throw new Error(NO_MKFIFO);
 }

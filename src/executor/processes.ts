@@ -67,9 +67,9 @@ export class ProcessTracker {
     private readonly mask: (text: string) => string,
   ) {
     this.cookie = `\0${SESSION_VAR}=${id}\0`;
-    // What runs before the session's first shell is not the session's: taken as seen, so that a
-    // process whose environment reads empty (a kernel thread) is not looked at again and again.
-    this.update();
+    // What runs before the session's first shell is not the session's (its mark is new): taken
+    // as seen without a look, so that a process whose environment reads empty (a kernel thread) is
+    // not looked at again and again.
     this.seen = new Set(this.present());
   }
 
@@ -121,9 +121,13 @@ export class ProcessTracker {
     return this.pending.size > 0;
   }
 
-  /** Every process of the session still running. */
+  /**
+   * Every process of the session still running. Only processes new since the last look are
+   * looked at: one that was not the session's cannot become so, and a pid that went away is
+   * forgotten at the next look, so only a pid given to a new process of the session between two
+   * looks (the whole pid space used up within one block) could be missed.
+   */
   list(): SessionProcess[] {
-    this.seen = new Set(this.ours.keys());
     this.update();
     return [...this.ours.keys()].flatMap((pid) => this.describe(pid) ?? []);
   }

@@ -8,9 +8,9 @@ import { StreamRedactor } from './redact.js';
 import type { SshConnections, SshHost } from './ssh.js';
 import { changedVars, parseState, restoreScript, type ShellState } from './state.js';
 import type { BlockOutcome, ExecEvent, RunRequest, Running } from './types.js';
+import { keepTail } from './tail.js';
 
 type Stream = 'stdout' | 'stderr';
-const TAIL = 4096;
 
 /** `${` in the shell text below, which is a raw template. */
 const $ = '${';
@@ -162,7 +162,7 @@ export class RemoteSession {
     const text = this.redactors[stream].push(raw);
     const active = this.active;
     if (!text || !active || from !== this.shell) return;
-    active.tail = (active.tail + text).slice(-TAIL);
+    active.tail = keepTail(active.tail, text);
     active.onEvent({ type: 'output', stream, text });
   }
 
@@ -207,7 +207,7 @@ export class RemoteSession {
     for (const stream of ['stdout', 'stderr'] as const) {
       const rest = this.redactors[stream].flush();
       if (rest) {
-        active.tail = (active.tail + rest).slice(-TAIL);
+        active.tail = keepTail(active.tail, rest);
         active.onEvent({ type: 'output', stream, text: rest });
       }
     }

@@ -11,6 +11,7 @@ import { redact, StreamRedactor } from './redact.js';
 import { exitWithin, release, signalGroup, signalProcess, spawnShell, type Shell, type Stream } from './shell.js';
 import { changedVars, readState, restoreScript, type ShellState } from './state.js';
 import type { BlockOutcome, ExecEvent, RunRequest, Running, SessionProcess } from './types.js';
+import { keepTail } from './tail.js';
 
 export { alive } from './processes.js';
 export type { SessionProcess } from './types.js';
@@ -33,7 +34,6 @@ export interface SessionOptions {
   restore?: ShellState;
 }
 
-const TAIL = 4096;
 const STREAM: Record<MarkerStream, Stream> = { o: 'stdout', e: 'stderr' };
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -175,6 +175,13 @@ export class ShellSession {
     }
     void shell.exit.then(({ code, signal }) => this.onExit(current, code, signal));
     const started = new Promise<void>((resolve) => (this.ready = resolve));
+    // The control FIFO is made while the shell starts; the shell reads nothing before it is told.
+    try {
+      await this.control.ready;
+    } catch (error) {
+      shell.stdin.end();
+      throw error;
+    }
     let boot = `__rb_ctl=${quote(this.control.path)}\n${PRELUDE}\n`;
     if (restore) {
       const file = join(this.dir, 'restore.sh');
@@ -195,7 +202,7 @@ export class ShellSession {
     if (!text) return;
     const active = this.active;
     if (active && from === this.current && !active.over[stream]) {
-      active.tail = (active.tail + text).slice(-TAIL);
+      active.tail = keepTail(active.tail, text);
       active.onEvent({ type: 'output', stream, text });
     } else {
       this.options.onStray?.(stream, text);
@@ -282,7 +289,7 @@ export class ShellSession {
     for (const stream of ['stdout', 'stderr'] as const) {
       const rest = redactors[stream].flush();
       if (rest) {
-        active.tail = (active.tail + rest).slice(-TAIL);
+        active.tail = keepTail(active.tail, rest);
         active.onEvent({ type: 'output', stream, text: rest });
       }
     }

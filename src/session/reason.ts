@@ -7,15 +7,27 @@ export class LastLines {
   private readonly last = { stdout: '', stderr: '' };
   private readonly partial = { stdout: '', stderr: '' };
 
-  /** Takes a chunk of output as it arrives (chunks may split lines anywhere). */
+  /**
+   * Takes a chunk of output as it arrives (chunks may split lines anywhere). Only the end of the
+   * chunk is looked at: a block printing 200 000 lines costs a scan back to its last non-blank
+   * line per chunk, not an array of every line.
+   */
   push(stream: 'stdout' | 'stderr', text: string): void {
-    const lines = (this.partial[stream] + text).split(/\r\n|\r|\n/);
-    this.partial[stream] = lines.pop()!.slice(-4096);
-    for (let i = lines.length - 1; i >= 0; i--) {
-      if (lines[i]!.trim()) {
-        this.last[stream] = lines[i]!.slice(0, 4096);
-        break;
+    let end = lastBreak(text, text.length);
+    if (end === -1) {
+      this.partial[stream] = (this.partial[stream] + text).slice(-4096);
+      return;
+    }
+    const head = this.partial[stream];
+    this.partial[stream] = text.slice(end + 1).slice(-4096);
+    while (end !== -1) {
+      const start = lastBreak(text, end);
+      const line = start === -1 ? head + text.slice(0, end) : text.slice(start + 1, end);
+      if (line.trim()) {
+        this.last[stream] = line.slice(0, 4096);
+        return;
       }
+      end = start;
     }
   }
 
@@ -24,4 +36,13 @@ export class LastLines {
     const pick = (stream: 'stdout' | 'stderr') => (this.partial[stream].trim() ? this.partial[stream] : this.last[stream]).trim();
     return pick('stderr') || pick('stdout') || null;
   }
+}
+
+/** Where the last line break (`\n` or `\r`) before `before` is, or -1. */
+function lastBreak(text: string, before: number): number {
+  for (let i = before - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return i;
+  }
+  return -1;
 }
