@@ -39,7 +39,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--changed <ref>', 'only Markdown files added or changed since <ref> (git) within the inputs, filtered by the configured session-doc globs')
     .option('--format <format>', 'text, json, github or sarif', 'text')
     .option('--evidence', 'stored evidence copies must be there: a missing one is an error, not a warning')
-    .option('--jobs <n>', 'documents audited in parallel, in worker threads (default: the number of cores)')
+    .option('--jobs <n>', 'documents audited in parallel: this thread and N - 1 worker threads (default: the number of cores)')
     .option('--no-cache', 'parse every document again instead of using the models cached by earlier runs')
     .option('--fail-on <level>', 'exit 1 on findings at this level or worse: error, warning or never', 'error')
     .option('--summary <file>', 'also append a Markdown table of findings per file to <file> (as $GITHUB_STEP_SUMMARY)')
