@@ -1,7 +1,16 @@
-import { type ExecFileException, execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { constants, lstatSync, openSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
+
+/** The status the session's shell exits with when it cannot make its control FIFO. */
+export const NO_FIFO_STATUS = 97;
+
+/** What the session says when neither it nor its shell can make a FIFO. */
+export const NO_MKFIFO = 'mkfifo (coreutils) is not installed; runbook needs it to talk to its shell';
+
+/** Where systems keep `mkfifo`, after PATH: the tool may run with a PATH that holds bash alone. */
+const MKFIFO = ['mkfifo', '/usr/bin/mkfifo', '/bin/mkfifo'];
 
 /**
  * A session's control channel: a FIFO in the session's private folder. The shell never holds it:
@@ -9,27 +18,42 @@ import { join } from 'node:path';
  * redirect or print it, and no process a block leaves behind inherits it (issue 16: a `setsid`
  * child holding the old descriptor 3 kept `run` from ending). The tool holds it open for reading
  * and writing, so it never reads an end between messages and a shell never waits for a reader.
+ *
+ * The first FIFO is made by the session's shell as it starts (`makeScript`), which then says so
+ * on its standard output; the tool opens it then (`attach`). The tool would otherwise wait for a
+ * `mkfifo` process of its own before the shell could start, and block while starting it.
  */
 export class ControlChannel {
   private socket: Socket | null = null;
+  private reading = '';
   private buffer = '';
   private made = 0;
   /** Where the FIFO is; the shell is told before each block. */
   path = '';
-  /**
-   * Resolves once the first FIFO is made and read (rejects when it cannot be made). It is made by
-   * a `mkfifo` process; the session's shell starts meanwhile and is only told where it is after.
-   */
-  readonly ready: Promise<void>;
 
-  /** Makes a FIFO in `dir` and calls `onMessage` with the words of each line written to it. */
+  /** A channel whose FIFO will be in `dir`; `onMessage` gets the words of each line written to it. */
   constructor(
     private readonly dir: string,
     private readonly onMessage: (words: string[]) => void,
   ) {
     this.path = join(this.dir, `control-${this.made++}`);
-    this.ready = mkfifoAsync(this.path).then(() => this.read());
-    this.ready.catch(() => undefined);
+  }
+
+  /**
+   * Bash that makes the FIFO at `$__rb_ctl` unless it is there, then prints the end marker of
+   * `token` (see marker.ts) on standard output; when no `mkfifo` can be found, it exits with
+   * `NO_FIFO_STATUS`.
+   */
+  makeScript(token: string): string {
+    const make = MKFIFO.map((command) => `${command} -m 600 "$__rb_ctl"`).join(' || ');
+    return `[ -p "$__rb_ctl" ] || { ${make}; } 2>/dev/null || builtin exit ${NO_FIFO_STATUS}\nbuiltin printf '\\036%s:o:0\\036' ${token}`;
+  }
+
+  /** Starts reading the FIFO at `path`, once the shell has made it; nothing when it already reads it. */
+  attach(): void {
+    if (this.socket && this.reading === this.path) return;
+    this.socket?.destroy();
+    this.read();
   }
 
   /**
@@ -67,6 +91,7 @@ export class ControlChannel {
     const fd = openSync(this.path, constants.O_RDWR | constants.O_NONBLOCK);
     const socket = new Socket({ fd, readable: true, writable: false });
     this.socket = socket;
+    this.reading = this.path;
     socket.on('error', () => undefined);
     socket.on('data', (chunk: Buffer) => {
       this.buffer += chunk.toString('latin1');
@@ -80,13 +105,7 @@ export class ControlChannel {
   }
 }
 
-/**
- * Makes a FIFO only its owner can open, with `mkfifo` from PATH, else from where systems keep it:
- * the tool may run with a PATH that holds bash alone.
- */
-const MKFIFO = ['mkfifo', '/usr/bin/mkfifo', '/bin/mkfifo'];
-const NO_MKFIFO = 'mkfifo (coreutils) is not installed; runbook needs it to talk to its shell';
-
+/** Makes a FIFO only its owner can open, with `mkfifo` from PATH, else from where systems keep it. */
 function mkfifo(path: string): void {
   for (const command of MKFIFO) {
     try {
@@ -95,16 +114,6 @@ function mkfifo(path: string): void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
-  }
-  throw new Error(NO_MKFIFO);
-}
-
-/** `mkfifo` without waiting for it. */
-async function mkfifoAsync(path: string): Promise<void> {
-  for (const command of MKFIFO) {
-    const error = await new Promise<ExecFileException | null>((resolve) => execFile(command, ['-m', '600', path], (e) => resolve(e)));
-    if (!error) return;
-    if (error.code !== 'ENOENT') throw error;
   }
   throw new Error(NO_MKFIFO);
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monotonicMs } from '../clock.js';
-import { ControlChannel } from './control.js';
+import { ControlChannel, NO_FIFO_STATUS, NO_MKFIFO } from './control.js';
 import { MarkerReader, type MarkerStream } from './marker.js';
 import { PRELUDE, SESSION_VAR } from './prelude.js';
 import { ProcessTracker, stopProcesses } from './processes.js';
@@ -98,6 +98,10 @@ export class ShellSession {
   private readonly id = randomBytes(8).toString('hex');
   private readonly control: ControlChannel;
   private ready: (() => void) | null = null;
+  /** The marker the shell prints once its control FIFO is there (a new one per shell). */
+  private fifoMarker = '';
+  /** Why the shell could not start, when the tool knows better than its exit status. */
+  private startError: string | null = null;
   private counter = 0;
   /** Script files of checks, by their text. */
   private readonly checks = new Map<string, string>();
@@ -175,22 +179,20 @@ export class ShellSession {
     }
     void shell.exit.then(({ code, signal }) => this.onExit(current, code, signal));
     const started = new Promise<void>((resolve) => (this.ready = resolve));
-    // The control FIFO is made while the shell starts; the shell reads nothing before it is told.
-    try {
-      await this.control.ready;
-    } catch (error) {
-      shell.stdin.end();
-      throw error;
-    }
-    let boot = `__rb_ctl=${quote(this.control.path)}\n${PRELUDE}\n`;
+    // The shell makes the control FIFO (unless a former shell did) and says so with a marker of
+    // its own; the FIFO is opened then (see ControlChannel). It reads its input only once started.
+    this.fifoMarker = `rb${randomBytes(8).toString('hex')}0`;
+    let boot = `__rb_ctl=${quote(this.control.path)}\n${this.control.makeScript(this.fifoMarker)}\n${PRELUDE}\n`;
     if (restore) {
       const file = join(this.dir, 'restore.sh');
       writeFileSync(file, restoreScript(restore), { mode: 0o600 });
       boot += `builtin source ${quote(file)} 2>/dev/null\n`;
     }
     shell.stdin.write(boot);
-    // A shell that dies before it is ready (a start folder gone meanwhile) must not be waited for.
-    const died = shell.exit.then(() => Promise.reject(new Error(`bash exited as it started, in ${restore?.cwd ?? this.options.cwd}`)));
+    // A shell that dies before it is ready (a start folder gone meanwhile, no mkfifo) must not be waited for.
+    const died = shell.exit.then(({ code }) =>
+      Promise.reject(new Error(this.startError ?? (code === NO_FIFO_STATUS ? NO_MKFIFO : `bash exited as it started, in ${restore?.cwd ?? this.options.cwd}`))),
+    );
     died.catch(() => undefined);
     await Promise.race([started, died]);
     // Take the starting state, so the first block's changes can be told.
@@ -211,6 +213,16 @@ export class ShellSession {
 
   /** An end marker came down `pipe`; it says which stream it was written to and the status. */
   private onMarker(from: Current, pipe: Stream, token: string, to: MarkerStream, status: number): void {
+    if (token === this.fifoMarker) {
+      try {
+        this.control.attach();
+      } catch (error) {
+        // The shell would wait for a reader for ever: it is ended, and says why.
+        this.startError = `cannot open the control FIFO ${this.control.path}: ${(error as Error).message}`;
+        signalGroup(from.shell.pid, 'SIGKILL');
+      }
+      return;
+    }
     const active = this.active;
     if (!active || from !== this.current || token !== active.token) return;
     active.over[pipe] = true;
