@@ -32,7 +32,7 @@ if (mode === 'poll') {
   const start = performance.now();
   // The poll's own clock (monotonic milliseconds from process.hrtime).
   const startedAt = Number(process.hrtime.bigint()) / 1e6;
-  const poll = await pollUntil(session, 'read -r n < count; n=$((n+1)); echo "$n" > count; /usr/bin/test "$n" -ge 200', { everyMs: 0, withinMs: 600_000, startedAt, stopped: () => false, onRun: () => {} });
+  const poll = await pollUntil(session, 'read -r n < count; n=$((n+1)); echo "$n" > count; /usr/bin/test "$n" -ge 200', { everyMs: 0, withinMs: 600_000, startedAt, stopped: () => false, onRun: () => {}, onPoll: () => {} });
   ms = performance.now() - start;
   if (!poll.passed || poll.polls !== 200) throw new Error(`poll ended after ${poll.polls} tries`);
   await session.close();

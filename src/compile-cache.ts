@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
@@ -67,8 +68,10 @@ export const BUNDLE_WRAPPER = ['(function (exports, require, module, __filename,
  * `importer` is the bundle's import(): code V8 runs from a cache cannot import on its own here.
  */
 export function loadCached(file: string, cacheFile: string | null, importer: (specifier: string) => Promise<unknown>): CachedModule {
-  // The build writes the bundle in ASCII: read as Latin-1, it needs no UTF-8 decoding.
-  const source = readFileSync(file, 'latin1');
+  // The build writes the bundle in ASCII: read as Latin-1, it needs no UTF-8 decoding (a file
+  // that is not ASCII, such as another bundle, is decoded as UTF-8).
+  const bytes = readFileSync(file);
+  const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
   let cachedData: Buffer | undefined;
   try {
     cachedData = cacheFile === null ? undefined : readFileSync(cacheFile);
