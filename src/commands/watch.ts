@@ -14,10 +14,11 @@ export interface WatchOptions {
 export async function watchCommand(file: string, options: WatchOptions, io: Io): Promise<number> {
   const host = options.host ?? '127.0.0.1';
   const server = await serveWatch(file, { host, port: options.port, env: io.env, untilSessionEnds: true });
+  // Ctrl-C is listened for before the address goes out: whoever reads it may stop us at once.
+  const stop = io.onSignal?.(() => server.close());
   if (!isLoopback(host)) println(io.stderr, `runbook: warning: serving on ${host}: anyone who can reach this machine and has the address can watch the session`);
   println(io.stdout, `watching ${file}: ${server.url}`);
   println(io.stdout, 'read-only; ends when the session ends, or on Ctrl-C');
-  const stop = io.onSignal?.(() => server.close());
   try {
     await server.ended;
   } finally {
