@@ -43,18 +43,20 @@ export async function playCommand(file: string, options: PlayOptions, io: Io): P
   const session = await Session.start(prepared, { command: 'play', operator: () => operatorName(io.env, io.cwd), version: __VERSION__, resume, env: io.env });
   const watch = options.watch ? await serveWatch(path, { host: '127.0.0.1', env: io.env }) : null;
   if (watch) println(io.stdout, `live page for observers (read-only): ${watch.url}`);
+  // Listened for until the session has ended: the terminal may close while the operator is
+  // asked what to do with the processes left running.
   const stop = io.onSignal?.((signal) => session.player.abort(`${signal}: the terminal closed or the tool was stopped`));
   try {
     const steps = buildSteps(prepared.doc.model);
     const { mountApp } = await loadScreen();
     await mountApp(sessionController(session, io), initialState(steps, session.player.shell.cwd, session.resumedFrom ? `resumed: ${session.resumedFrom.done} step(s) done before` : null));
+    const scenarios = session.reports().flatMap((r) => (r.scenario ? [r.scenario] : []));
+    // The screen is gone: the summary stays in the terminal.
+    if (scenarios.length) println(io.stdout, `\n${scenarioTable(scenarios)}\n`);
+    await session.end({ processes: await askProcesses(io, session.running()) });
   } finally {
     stop?.();
   }
-  const scenarios = session.reports().flatMap((r) => (r.scenario ? [r.scenario] : []));
-  // The screen is gone: the summary stays in the terminal.
-  if (scenarios.length) println(io.stdout, `\n${scenarioTable(scenarios)}\n`);
-  await session.end({ processes: await askProcesses(io, session.running()) });
   await watch?.close();
   return session.exitCode();
 }
