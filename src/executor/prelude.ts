@@ -19,10 +19,14 @@
  * marker on stdout and on stderr while they are still pipes or sockets as the session gave them
  * (so the reader knows each stream is complete up to there, and a block that sent its output to a
  * file finds no marker in it), then opens the control FIFO by its path for one line: token,
- * status and which markers it wrote. When the shell exits during a block (`exit`, `set -e`), the
- * EXIT trap reports `exit PID STATUS 1` instead, and the block ends with the shell. A shell that
- * exits between blocks (a block closed the descriptor bash saved its input on) says
- * `exit PID STATUS 0`: a block sent to it meanwhile never ran, and is sent to a new shell.
+ * status and which markers it wrote. It opens the FIFO for reading and writing (`1<>`), which never
+ * waits: opened for writing only, it would wait for a reader for ever once the tool is gone (killed
+ * outright), and the shell with it. Only `ready`, sent once as the shell starts, waits for the tool
+ * to open the FIFO: written while no one has it open, a message would be dropped. When the shell
+ * exits during a block (`exit`, `set -e`), the EXIT trap reports `exit PID STATUS 1` instead, and
+ * the block ends with the shell. A shell that exits between blocks (a block closed the descriptor
+ * bash saved its input on) says `exit PID STATUS 0`: a block sent to it meanwhile never ran, and
+ * is sent to a new shell.
  */
 export const PRELUDE = String.raw`set +e +u
 __rb_done() {
@@ -30,7 +34,7 @@ __rb_done() {
   __rb_mo=0 __rb_me=0
   [[ -p /dev/stdout || -S /dev/stdout ]] && builtin printf '\036%s:o:%s\036' "$1" "$2" 2>/dev/null && __rb_mo=1
   [[ -p /dev/stderr || -S /dev/stderr ]] && builtin printf '\036%s:e:%s\036' "$1" "$2" >&2 && __rb_me=1
-  builtin printf '%s %s %s %s\n' "$1" "$2" "$__rb_mo" "$__rb_me" >> "$__rb_ctl"
+  builtin printf '%s %s %s %s\n' "$1" "$2" "$__rb_mo" "$__rb_me" 1<> "$__rb_ctl"
 }
 __rb_run() {
   __rb_file=$1
@@ -49,7 +53,7 @@ __rb_run() {
   set +E +o pipefail
   return $__rb_status
 }
-trap '__rb_x=$?; [ -n "$__rb_running" ] && [ -n "$__rb_current_state" ] && { builtin printf "%s\0" "$PWD"; builtin declare -p; } > "$__rb_current_state" 2>/dev/null; builtin printf "exit %s %s %s\n" "$$" "$__rb_x" "$((__rb_running + 0))" >> "$__rb_ctl"' EXIT
+trap '__rb_x=$?; [ -n "$__rb_running" ] && [ -n "$__rb_current_state" ] && { builtin printf "%s\0" "$PWD"; builtin declare -p; } > "$__rb_current_state" 2>/dev/null; builtin printf "exit %s %s %s\n" "$$" "$__rb_x" "$((__rb_running + 0))" 1<> "$__rb_ctl"' EXIT
 builtin printf 'ready %s\n' "$$" >> "$__rb_ctl"`;
 
 /** The variable that marks every process a session starts (see processes.ts). */
