@@ -10,6 +10,7 @@
 //   dist/compile-cache.cjs the loader (also inside the entry), for the benchmarks
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -120,21 +121,20 @@ await bundle({
   banner: esmRequire,
 });
 
-// The bundle is read as Latin-1 (see compile-cache.ts): a one-byte string V8 takes in without
-// decoding UTF-8. What esbuild leaves outside ASCII (characters in regular expressions) is
-// written as \u escapes, which mean the same there and in strings.
-// It is also written wrapped in the function the loader calls (BUNDLE_WRAPPER in
-// compile-cache.ts; test/dogfood.test.ts checks the two agree), so the loader hands V8 the file
-// as it reads it.
-{
-  const file = new URL('../dist/runbook.cjs', import.meta.url);
-  const text = readFileSync(file, 'utf8').replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  const [open, close] = ['(function (exports, require, module, __filename, __dirname, __runbookImport) {', '\n})'];
-  writeFileSync(file, `${open}${text}${close}`);
-}
-const bundleHash = createHash('sha256').update(readFileSync(new URL('../dist/runbook.cjs', import.meta.url))).digest('hex').slice(0, 12);
 const cjs = { ...common, outdir: 'dist', outExtension: { '.js': '.cjs' }, format: 'cjs' };
 await build({ ...cjs, entryPoints: { 'compile-cache': 'src/compile-cache.ts' } });
+
+// The bundle is read as Latin-1 (see compile-cache.ts): a one-byte string V8 takes in without
+// decoding UTF-8. What esbuild leaves outside ASCII (characters in regular expressions) is
+// written as \u escapes, which mean the same there and in strings. It is also written wrapped in
+// the function the loader calls (its BUNDLE_WRAPPER), so the loader hands V8 the file as it reads it.
+{
+  const { BUNDLE_WRAPPER } = createRequire(import.meta.url)('../dist/compile-cache.cjs');
+  const file = new URL('../dist/runbook.cjs', import.meta.url);
+  const text = readFileSync(file, 'utf8').replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  writeFileSync(file, `${BUNDLE_WRAPPER[0]}${text}${BUNDLE_WRAPPER[1]}`);
+}
+const bundleHash = createHash('sha256').update(readFileSync(new URL('../dist/runbook.cjs', import.meta.url))).digest('hex').slice(0, 12);
 // CommonJS: Node starts a CommonJS entry sooner than an ES module.
 await build({ ...cjs, entryPoints: { cli: 'src/cli.ts' }, define: { ...common.define, __BUNDLE__: JSON.stringify(bundleHash) } });
 

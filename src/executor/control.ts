@@ -25,7 +25,6 @@ const MKFIFO = ['mkfifo', '/usr/bin/mkfifo', '/bin/mkfifo'];
  */
 export class ControlChannel {
   private socket: Socket | null = null;
-  private reading = '';
   private buffer = '';
   private made = 0;
   /** Where the FIFO is; the shell is told before each block. */
@@ -36,7 +35,7 @@ export class ControlChannel {
     private readonly dir: string,
     private readonly onMessage: (words: string[]) => void,
   ) {
-    this.path = join(this.dir, `control-${this.made++}`);
+    this.path = this.nextPath();
   }
 
   /**
@@ -51,9 +50,7 @@ export class ControlChannel {
 
   /** Starts reading the FIFO at `path`, once the shell has made it; nothing when it already reads it. */
   attach(): void {
-    if (this.socket && this.reading === this.path) return;
-    this.socket?.destroy();
-    this.read();
+    if (!this.socket) this.read();
   }
 
   /**
@@ -80,8 +77,13 @@ export class ControlChannel {
     this.socket = null;
   }
 
+  /** A name not used before in this session. */
+  private nextPath(): string {
+    return join(this.dir, `control-${this.made++}`);
+  }
+
   private open(): void {
-    this.path = join(this.dir, `control-${this.made++}`);
+    this.path = this.nextPath();
     mkfifo(this.path);
     this.read();
   }
@@ -91,7 +93,6 @@ export class ControlChannel {
     const fd = openSync(this.path, constants.O_RDWR | constants.O_NONBLOCK);
     const socket = new Socket({ fd, readable: true, writable: false });
     this.socket = socket;
-    this.reading = this.path;
     socket.on('error', () => undefined);
     socket.on('data', (chunk: Buffer) => {
       this.buffer += chunk.toString('latin1');

@@ -1,3 +1,5 @@
+import { keepTail } from '../executor/tail.js';
+
 /**
  * Why a step failed, in a few words a result line can carry: the last non-empty line a block
  * wrote to stderr (or, when it wrote nothing there, to stdout). Kept by the session from the
@@ -15,7 +17,7 @@ export class LastLines {
   push(stream: 'stdout' | 'stderr', text: string): void {
     let end = lastBreak(text, text.length);
     if (end === -1) {
-      this.partial[stream] = (this.partial[stream] + text).slice(-4096);
+      this.partial[stream] = keepTail(this.partial[stream], text);
       return;
     }
     const head = this.partial[stream];
