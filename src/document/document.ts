@@ -189,7 +189,7 @@ export class Document {
         found = now.bytes.equals(expected) ? null : now.bytes;
         expectedStamp = now.stamp;
         return found !== null;
-      }, expectedStamp);
+      }, expectedStamp, expected);
       if (!written) {
         // Changed since it was read, and nothing of ours written yet: merge first.
         const merged = merge(found!, round);
@@ -230,7 +230,7 @@ export class Document {
     if (!held) return;
     let late: Buffer;
     try {
-      late = readWholeFd(held.replaced.fd, held.replaced.stamp).bytes;
+      late = readWholeFd(held.replaced.fd, held.replaced.stamp, true).bytes;
     } catch (error) {
       this.hold(null, []);
       throw error;
@@ -239,6 +239,7 @@ export class Document {
       if (!keep) this.hold(null, []);
       return;
     }
+    late = Buffer.from(late);
     this.hold(null, []);
     // Nobody else can see that write: it is carried into the document as it is now, and into
     // any version someone else writes meanwhile.
@@ -257,7 +258,7 @@ export class Document {
   replaceText(text: string, what: string): void {
     this.settle();
     const bytes = Buffer.from(text, 'utf8');
-    const { stamp, replaced } = replaceFile(this.path, bytes, this.source.mode);
+    const { stamp, replaced } = replaceFile(this.path, bytes, this.source.mode, undefined, undefined, this.source.bytes);
     if (!replaced || replaced.bytes.equals(this.source.bytes)) {
       this.hold(replaced, []);
       this.adopt(bytes, stamp);

@@ -21,13 +21,25 @@ export function sleep(ms: number): void {
   Atomics.wait(pause, 0, 0, ms);
 }
 
+/**
+ * Where reads that are only looked at go (see `readWholeFd`'s `look`): a session looks at the
+ * version its last write replaced two or three times per write, and a fresh buffer for each look
+ * would be garbage the size of the document, kept until the next full collection.
+ */
+let scratch = Buffer.allocUnsafe(0);
+
 /** One read from the start to the end of the file, with the file's stats before and after. */
-function readOnce(fd: number) {
+function readOnce(fd: number, look: boolean) {
   const before = fstatSync(fd, { bigint: true });
-  let bytes = Buffer.allocUnsafe(Number(before.size) + 1);
+  const size = Number(before.size) + 1;
+  if (look && scratch.length < size) scratch = Buffer.allocUnsafe(Math.max(size, Math.ceil(scratch.length * 1.5)));
+  let bytes = look ? scratch : Buffer.allocUnsafe(size);
   let length = 0;
   for (;;) {
-    if (length === bytes.length) bytes = Buffer.concat([bytes, Buffer.allocUnsafe(bytes.length)]);
+    if (length === bytes.length) {
+      bytes = Buffer.concat([bytes, Buffer.allocUnsafe(bytes.length)]);
+      if (look) scratch = bytes;
+    }
     const n = readSync(fd, bytes, length, bytes.length - length, length);
     if (n === 0) break;
     length += n;
@@ -44,10 +56,12 @@ function readOnce(fd: number) {
  * read gives the same. Otherwise it is read again, a little later, a bounded number of times;
  * after that the last read is returned as it is (an empty file, say, is then the caller's to refuse).
  * `known`: a stamp the file was seen with before; a steady read of the same write is taken at once.
+ * `look`: the bytes are only compared, not kept: they are read into a buffer that the next look
+ * reuses (copy them to keep them).
  */
-export function readWholeFd(fd: number, known?: string): Whole {
+export function readWholeFd(fd: number, known?: string, look = false): Whole {
   let previous: Buffer | null = null;
-  let last = readOnce(fd);
+  let last = readOnce(fd, look);
   for (let attempt = 1; ; attempt++) {
     const { bytes, before, after } = last;
     const stamp = stampOfStats(after);
@@ -59,9 +73,9 @@ export function readWholeFd(fd: number, known?: string): Whole {
     if ((steady && (quiet || (previous !== null && previous.equals(bytes)))) || attempt >= ATTEMPTS) {
       return { bytes, stamp, mode: Number(after.mode), ino: after.ino };
     }
-    previous = steady ? bytes : null;
+    previous = steady ? (look ? Buffer.from(bytes) : bytes) : null;
     sleep(Math.min(2 ** attempt, 50));
-    last = readOnce(fd);
+    last = readOnce(fd, look);
   }
 }
 

@@ -63,11 +63,12 @@ export interface Written {
  *
  * `changed`, asked once the new file is on disk and just before the swap, can call the write off
  * (null is returned, nothing is written): a version found then is merged before anything of it
- * is replaced, rather than after.
+ * is replaced, rather than after. `expected`: the version the caller believes it replaces; when
+ * the one replaced is the same, it is reported with `expected` itself rather than with a copy.
  */
-export function replaceFile(path: string, bytes: Uint8Array, mode: number): Written;
-export function replaceFile(path: string, bytes: Uint8Array, mode: number, changed: () => boolean, known?: string): Written | null;
-export function replaceFile(path: string, bytes: Uint8Array, mode: number, changed: () => boolean = () => false, known?: string): Written | null {
+export function replaceFile(path: string, bytes: Uint8Array, mode: number, changed?: undefined, known?: undefined, expected?: Uint8Array): Written;
+export function replaceFile(path: string, bytes: Uint8Array, mode: number, changed: () => boolean, known?: string, expected?: Uint8Array): Written | null;
+export function replaceFile(path: string, bytes: Uint8Array, mode: number, changed: () => boolean = () => false, known?: string, expected?: Uint8Array): Written | null {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   const fd = openSync(temp, 'wx', mode & 0o7777);
@@ -109,8 +110,9 @@ export function replaceFile(path: string, bytes: Uint8Array, mode: number, chang
     syncFolder(dir);
     const stamp = stampOfStats(fstatSync(fd, { bigint: true }));
     if (old === null) return { stamp, replaced: null };
-    const read = readWholeFd(old, known);
-    const replaced = { bytes: read.bytes, stamp: read.stamp, fd: old };
+    const read = readWholeFd(old, known, expected !== undefined);
+    const same = expected !== undefined && read.bytes.equals(expected);
+    const replaced = { bytes: same ? Buffer.from(expected.buffer, expected.byteOffset, expected.byteLength) : expected !== undefined ? Buffer.from(read.bytes) : read.bytes, stamp: read.stamp, fd: old };
     old = null;
     return { stamp, replaced };
   } catch (error) {

@@ -18,6 +18,8 @@ export interface Chunk {
 
 /** A column-0 ATX heading line: `#` to `######` then a space, tab or line end. */
 const HEADING = /^#{1,6}(?:[ \t]|$)/gm;
+/** A column-0 line that starts with a fence's marks: what may open or close a fenced code block. */
+const FENCE = /^(`{3,}|~{3,})([^\r\n]*)/gm;
 
 /**
  * Parses `text[start, end)` as a sequence of independently parsed chunks.
@@ -29,7 +31,7 @@ const HEADING = /^#{1,6}(?:[ \t]|$)/gm;
  * keeps the cost linear where micromark's is not, and frees each piece's tree as soon as it is read.
  */
 export function* parseChunks(text: string, start: number, end: number): Generator<Chunk> {
-  const cuts = headingCuts(text, start, end);
+  const cuts = mergeSorted(headingCuts(text, start, end), fenceCuts(text, start, end));
   const budget = new InlineBudget();
   let from = start;
   let next = 0;
@@ -101,6 +103,60 @@ function headingCuts(text: string, start: number, end: number): number[] {
     if (HEADING.lastIndex === at) HEADING.lastIndex++;
   }
   return cuts;
+}
+
+/**
+ * The openings of fenced code blocks at column 0, which cut the text as a heading does: a fence
+ * interrupts a paragraph (so its line is never a lazy continuation), and at column 0 it continues
+ * no list item or block quote, so it closes every open container; only an open fenced code block
+ * or HTML block can swallow it, as a heading. A document of many blocks under one heading is then
+ * parsed a block at a time, not as one piece whose events all live until its tree is built. The
+ * fence that closes a block opened at column 0 is no cut; one opened deeper is not followed, and
+ * a cut it makes wrong is only parsed again with the next (see `swallowsNext`). Nor is a fence
+ * right under the end of an HTML comment: the comment may hold the block's options, read from the
+ * node before the block in the same piece.
+ */
+function fenceCuts(text: string, start: number, end: number): number[] {
+  const cuts: number[] = [];
+  let open: string | null = null;
+  FENCE.lastIndex = start;
+  let match: RegExpExecArray | null;
+  while ((match = FENCE.exec(text)) && match.index < end) {
+    const at = match.index;
+    const prev = text.charCodeAt(at - 1);
+    if (at !== start && prev !== 10 && prev !== 13) continue;
+    const marks = match[1]!;
+    const rest = match[2]!;
+    if (open !== null) {
+      if (marks[0] === open[0] && marks.length >= open.length && /^[ \t]*$/.test(rest)) open = null;
+    } else if (marks[0] === '~' || !rest.includes('`')) {
+      // A backtick fence whose info string holds a backtick opens nothing: it is a paragraph line.
+      if (at > start && !underComment(text, at)) cuts.push(at);
+      open = marks;
+    }
+  }
+  return cuts;
+}
+
+/** True when one of the two lines above the line at `at` ends an HTML comment. */
+function underComment(text: string, at: number): boolean {
+  const above = text.slice(Math.max(0, at - 400), at).split(/\r\n|\r|\n/);
+  // The last element is the empty rest of the line before `at`'s line break.
+  return above.slice(-3, -1).some((line) => line.trimEnd().endsWith('-->'));
+}
+
+/** The union of two sorted lists of offsets, sorted. */
+function mergeSorted(a: number[], b: number[]): number[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const next = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i++]! : b[j++]!;
+    if (out[out.length - 1] !== next) out.push(next);
+  }
+  return out;
 }
 
 /** True when the chunk ends inside a block that would continue into the next line. */

@@ -3,18 +3,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseRunbook } from '../../src/parser/index.js';
-import { blankFrontMatter, cmarkFacts, haveCmark, type CmarkFacts } from '../support/cmark.js';
+import { blankFrontMatter, cmarkFacts, haveCmark, ourFacts, type CmarkFacts } from '../support/cmark.js';
 import { documentArb } from '../support/corpus.js';
-
-function ourFacts(text: string): CmarkFacts {
-  const model = parseRunbook(text);
-  return {
-    // Glyph boxes (`- □ item`) are runbook's extension: GitHub shows them as text.
-    tasks: model.tasks.filter((t) => t.kind === 'task').map((t) => [t.line, t.checked]),
-    fences: model.blocks.map((b) => [b.line, b.lang]),
-    rows: model.tables.flatMap((t) => [t.headerRow.line, ...t.rows.map((r) => r.line)]),
-  };
-}
 
 function oracle(text: string): CmarkFacts {
   const model = parseRunbook(text);

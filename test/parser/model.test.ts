@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseRunbook } from '../../src/parser/index.js';
+import { LineIndex, parseRunbook } from '../../src/parser/index.js';
+import { cmarkFacts, ourFacts } from '../support/cmark.js';
 import { lineOf, parsed, slice } from '../support/fixtures.js';
 
 describe('parseRunbook: blocks', () => {
@@ -249,6 +250,65 @@ describe('parseRunbook: sections, front matter and variables', () => {
 });
 
 describe('parseRunbook: chunked parsing', () => {
+  it('starts a piece at each fence opened at column 0, and reads the pieces as GitHub reads the whole', () => {
+    const text = [
+      '# One section',
+      '',
+      '```bash',
+      'echo 1',
+      '```',
+      '- item right above a fence',
+      '```bash',
+      'echo 2',
+      '```',
+      '> a quote right above a fence',
+      '~~~sh',
+      'echo 3',
+      '~~~',
+      '| a | b |',
+      '|---|---|',
+      '| 1 | 2 |',
+      '```bash',
+      'echo 4',
+      '```',
+      '',
+      '<!-- runbook: name=five timeout=5s -->',
+      '```bash',
+      'echo 5',
+      '```',
+      '',
+      '   ```bash',
+      'echo 6',
+      '```',
+      '``` not`a fence',
+      '- [ ] a task',
+      '',
+      '<pre>',
+      '```bash',
+      'inside an HTML block',
+      '```',
+      '</pre>',
+      '',
+      '````markdown',
+      '```bash',
+      'inside a longer fence',
+      '```',
+      '````',
+      '```bash',
+      'echo 7',
+      '```',
+      '',
+    ].join('\n');
+    const model = parseRunbook(text);
+    const fenceAt = (line: number) => new LineIndex(text).lineStart(line);
+    // Cut: fences 1 to 4, the four-backtick fence and fence 7; not the one under an options
+    // comment, not the one indented, not those an HTML block or a longer fence holds.
+    expect(model.chunkStarts).toEqual([0, ...[3, 7, 11, 17, 38, 43].map(fenceAt)]);
+    expect(model.blocks.map((b) => b.body)).toEqual(['echo 1', 'echo 2', 'echo 3', 'echo 4', 'echo 5', 'echo 6', '```bash\ninside a longer fence\n```', 'echo 7']);
+    expect(model.blocks[4]).toMatchObject({ name: 'five', timeoutMs: 5000 });
+    expect(ourFacts(text)).toEqual(cmarkFacts(text));
+  });
+
   it('keeps an HTML block or open fence that swallows a heading in one piece', () => {
     const text = '# A\n\n<div>\n# not a heading\n</div>\n\n```bash\n# comment, not a heading\n```\n# B\n';
     const model = parseRunbook(text);

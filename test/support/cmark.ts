@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { parseRunbook } from '../../src/parser/index.js';
 
 /** What GitHub's renderer reports for a document: the oracle the parser must agree with. */
 export interface CmarkFacts {
@@ -114,4 +115,15 @@ export function trimEmpty(cells: string[][]): string[][] {
   const out = [...cells];
   while (out.length && out[out.length - 1]!.length === 0) out.pop();
   return out;
+}
+
+/** The same facts read from runbook's model of `text`, to compare with `cmarkFacts`. */
+export function ourFacts(text: string): CmarkFacts {
+  const model = parseRunbook(text);
+  return {
+    // Glyph boxes (`- □ item`) are runbook's extension: GitHub shows them as text.
+    tasks: model.tasks.filter((t) => t.kind === 'task').map((t) => [t.line, t.checked]),
+    fences: model.blocks.map((b) => [b.line, b.lang]),
+    rows: model.tables.flatMap((t) => [t.headerRow.line, ...t.rows.map((r) => r.line)]),
+  };
 }
