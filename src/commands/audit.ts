@@ -77,8 +77,7 @@ export async function auditCommand(inputs: string[], options: AuditOptions, io: 
   if (!FAIL_ON.includes(failOn)) throw new UserError(`--fail-on ${failOn}: use one of ${FAIL_ON.join(', ')}`);
   const cache = options.cache === false ? null : modelCacheDir(cacheDir(io.env));
   const { files, skipped } = inputFiles(inputs, options.changed, io.cwd, config, cache);
-  const docs = files.map((file) => ({ file, text: readSource(file).text }));
-  const findings = await auditAll(docs, config, { jobs, now: new Date(), cache });
+  const findings = await auditAll(files, (file) => readSource(file).text, config, { jobs, now: new Date(), cache });
   const place = { root: repositoryRoot(io.cwd), cwd: io.cwd, docPage: 'audit.md' };
   io.stdout.write(formatFindings(format, findings, RULES, files.length, __VERSION__, place));
   if (options.summary) writeSummary(options.summary, formatSummary(findings, files.length, place));
