@@ -15,11 +15,29 @@ export type Found = { index: number; row?: number; column?: number } | { problem
 
 const sectionKey = (model: Runbook, index: number | null) => (index === null ? null : model.sections[index]!.anchor);
 
+/**
+ * How many of `items[0, end)` match. Anchors are made and found for every result line a session
+ * writes: counting in place, rather than slicing and filtering, makes no garbage the size of the
+ * document's blocks per write.
+ */
+function countBefore<T>(items: readonly T[], end: number, matches: (item: T) => boolean): number {
+  let count = 0;
+  for (let i = 0; i < end; i++) if (matches(items[i]!)) count++;
+  return count;
+}
+
+/** The index of the `nth` (0-based) item of `items` that matches, or -1. */
+function nthIndex<T>(items: readonly T[], nth: number, matches: (item: T) => boolean): number {
+  let seen = 0;
+  for (let i = 0; i < items.length; i++) if (matches(items[i]!) && seen++ === nth) return i;
+  return -1;
+}
+
 /** The anchor of task `index`. */
 export function taskAnchor(model: Runbook, index: number): Anchor {
   const task = model.tasks[index]!;
   const section = sectionKey(model, task.section);
-  const nth = model.tasks.slice(0, index).filter((t) => sectionKey(model, t.section) === section && t.text === task.text).length;
+  const nth = countBefore(model.tasks, index, (t) => sectionKey(model, t.section) === section && t.text === task.text);
   return { kind: 'task', section, text: task.text, nth };
 }
 
@@ -28,9 +46,9 @@ export function cellAnchor(model: Runbook, table: number, row: number, column: n
   const t = model.tables[table]!;
   const section = sectionKey(model, t.section);
   const header = t.header.join('|');
-  const tableNth = model.tables.slice(0, table).filter((o) => sectionKey(model, o.section) === section && o.header.join('|') === header).length;
+  const tableNth = countBefore(model.tables, table, (o) => sectionKey(model, o.section) === section && o.header.join('|') === header);
   const first = t.rows[row]!.cells[0]!.text;
-  const rowNth = t.rows.slice(0, row).filter((r) => r.cells[0]!.text === first).length;
+  const rowNth = countBefore(t.rows, row, (r) => r.cells[0]!.text === first);
   return { kind: 'cell', section, header, tableNth, row: first, rowNth, column: t.header[column]!, columnIndex: column };
 }
 
@@ -39,37 +57,35 @@ export function blockAnchor(model: Runbook, index: number): Anchor {
   const block = model.blocks[index]!;
   const section = sectionKey(model, block.section);
   const nth = block.name
-    ? model.blocks.slice(0, index).filter((b) => b.name === block.name).length
-    : model.blocks.slice(0, index).filter((b) => !b.name && sectionKey(model, b.section) === section).length;
+    ? countBefore(model.blocks, index, (b) => b.name === block.name)
+    : countBefore(model.blocks, index, (b) => !b.name && sectionKey(model, b.section) === section);
   return { kind: 'block', name: block.name, section, nth, body: block.body };
 }
 
 /** Finds an anchor in a (possibly re-parsed) model. */
 export function resolve(model: Runbook, anchor: Anchor): Found {
   if (anchor.kind === 'task') {
-    const matches = model.tasks.filter((t) => sectionKey(model, t.section) === anchor.section && t.text === anchor.text);
-    const task = matches[anchor.nth];
-    if (!task) return { problem: 'missing' };
-    return { index: task.index };
+    const at = nthIndex(model.tasks, anchor.nth, (t) => sectionKey(model, t.section) === anchor.section && t.text === anchor.text);
+    if (at === -1) return { problem: 'missing' };
+    return { index: model.tasks[at]!.index };
   }
   if (anchor.kind === 'cell') {
-    const tables = model.tables.filter((t) => sectionKey(model, t.section) === anchor.section && t.header.join('|') === anchor.header);
-    const table = tables[anchor.tableNth];
-    if (!table) return { problem: 'missing' };
-    const rows = table.rows.map((r, i) => ({ r, i })).filter(({ r }) => r.cells[0]!.text === anchor.row);
-    const row = rows[anchor.rowNth];
-    if (!row) return { problem: 'missing' };
+    const at = nthIndex(model.tables, anchor.tableNth, (t) => sectionKey(model, t.section) === anchor.section && t.header.join('|') === anchor.header);
+    if (at === -1) return { problem: 'missing' };
+    const table = model.tables[at]!;
+    const row = nthIndex(table.rows, anchor.rowNth, (r) => r.cells[0]!.text === anchor.row);
+    if (row === -1) return { problem: 'missing' };
     const columns = table.header.map((h, i) => ({ h, i })).filter(({ h }) => h === anchor.column);
     // Headers that repeat (a `| | |` key/value table) are told apart by the column's place.
     const column = columns.length === 1 ? columns[0] : columns.find(({ i }) => i === anchor.columnIndex);
     if (!column) return { problem: columns.length ? 'ambiguous' : 'missing' };
-    return { index: table.index, row: row.i, column: column.i };
+    return { index: table.index, row, column: column.i };
   }
-  const candidates = anchor.name
-    ? model.blocks.filter((b) => b.name === anchor.name)
-    : model.blocks.filter((b) => !b.name && sectionKey(model, b.section) === anchor.section);
-  const block = candidates[anchor.nth];
-  if (!block) return { problem: 'missing' };
+  const at = anchor.name
+    ? nthIndex(model.blocks, anchor.nth, (b) => b.name === anchor.name)
+    : nthIndex(model.blocks, anchor.nth, (b) => !b.name && sectionKey(model, b.section) === anchor.section);
+  if (at === -1) return { problem: 'missing' };
+  const block = model.blocks[at]!;
   // An unnamed block found by position must still be the same code.
   if (!anchor.name && block.body !== anchor.body) return { problem: 'ambiguous' };
   return { index: block.index };
