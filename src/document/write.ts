@@ -111,8 +111,7 @@ export function replaceFile(path: string, bytes: Uint8Array, mode: number, chang
     const stamp = stampOfStats(fstatSync(fd, { bigint: true }));
     if (old === null) return { stamp, replaced: null };
     const read = readWholeFd(old, known, expected !== undefined);
-    const same = expected !== undefined && read.bytes.equals(expected);
-    const replaced = { bytes: same ? Buffer.from(expected.buffer, expected.byteOffset, expected.byteLength) : expected !== undefined ? Buffer.from(read.bytes) : read.bytes, stamp: read.stamp, fd: old };
+    const replaced = { bytes: expected === undefined ? read.bytes : kept(read.bytes, expected), stamp: read.stamp, fd: old };
     old = null;
     return { stamp, replaced };
   } catch (error) {
@@ -126,6 +125,14 @@ export function replaceFile(path: string, bytes: Uint8Array, mode: number, chang
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The bytes of a version read into the shared look buffer (see `readWholeFd`), to keep: the
+ * caller's `expected` when they are the same, else a copy.
+ */
+function kept(read: Buffer, expected: Uint8Array): Buffer {
+  return read.equals(expected) ? Buffer.from(expected.buffer, expected.byteOffset, expected.byteLength) : Buffer.from(read);
 }
 
 /** Folders whose entries changed since they were last flushed. */
