@@ -43,9 +43,15 @@ export function peerCommands(dir, peers, bodies) {
   );
   const txm = at('txm');
   writeFileSync(join(txm, 'blocks.md'), `<!-- !test program bash -->\n\n${bodies.map((b, i) => `<!-- !test check b${i} -->\n\n${fence(b)}`).join('')}`);
+  // Each peer runs with a home folder of its own, empty: bash reads ~/.bashrc when its standard
+  // input is a socket (as Node's pipes are) and it is not nested, so zx and maid, which start
+  // bash that way, would otherwise time whatever the machine's ~/.bashrc does (runbook starts
+  // its shell with --norc, and the bash loop's `bash -c true` is nested).
+  const home = at('home');
+  const env = { HOME: home };
   return {
-    zx: { argv: [peers.zx, 'blocks.md'], cwd: zx },
-    maid: { argv: [peers.maid, '--quiet', 'all'], cwd: maid },
-    txm: { argv: [peers.txm, 'blocks.md'], cwd: txm },
+    zx: { argv: [peers.zx, 'blocks.md'], cwd: zx, env },
+    maid: { argv: [peers.maid, '--quiet', 'all'], cwd: maid, env },
+    txm: { argv: [peers.txm, 'blocks.md'], cwd: txm, env },
   };
 }

@@ -2,7 +2,7 @@ import { prepareExchange } from './exchange.js';
 import { close, closeSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { monotonicMs } from '../clock.js';
-import { checkboxOf, NESTING_RULE, parseRunbook, rowName, updateRunbook, type CheckboxState, type Runbook } from '../parser/index.js';
+import { checkboxOf, NESTING_RULE, parseRunbook, rowName, updateRunbook, type CheckboxState, type Runbook, type TextLike } from '../parser/index.js';
 import { describeAnchor, resolve, type Anchor } from './anchors.js';
 import { carryEdit } from './carry.js';
 import { ConflictError, keepBeside, type Conflict } from './conflict.js';
@@ -13,6 +13,7 @@ import { changedSource, decodeSource, readSource, type Source } from './source.j
 import { stampOf } from './stamp.js';
 import { timelineEdit } from './timeline.js';
 import { formatTime } from './time.js';
+import type { Pieces } from './pieces.js';
 import { readWhole, readWholeFd, type Whole } from './whole.js';
 import { flushFolders, replaceFile, sweepTemporaries, type Replaced } from './write.js';
 
@@ -120,13 +121,14 @@ export class Document {
   apply(changes: Change[]): ChangeReport[] {
     this.settle();
     this.refreshIfChanged(changes);
-    const text = this.source.text;
+    // In pieces: a new version of a large document is never made one string (see `Pieces`).
+    const text = this.source.pieces;
     const model = this.model;
     const planned = changes.map((change) => plan(text, model, change, this.path));
     joinMissingCells(text, model, planned);
     const edits = planned.flatMap((p) => p.edits);
     if (edits.length === 0) return planned.map((p) => p.report);
-    const next = applyEdits(text, edits);
+    const next = text.edit(edits);
     const started = monotonicMs();
     // Flipping boxes only (`[ ]`→`[x]`, `⬜`→`✅`: one glyph for another of the same length)
     // changes no offset, line or structure: the model is updated where it stands, not re-parsed.
@@ -144,7 +146,7 @@ export class Document {
     const added = planned.filter((p) => p.addsResult).length;
     if (!sameShape(updated, model) || results(updated) !== results(model) + added) {
       // The update moved parts of the old model in place; read the unchanged text afresh.
-      this.model = parseRunbook(text);
+      this.model = parseRunbook(text.toString());
       throw new UserError(`${this.path}: that change would alter the document's structure (${planned.map((p) => p.report.what).join(', ')}); nothing was written`);
     }
     if (this.commit(next, this.encode(text, next, edits), changes)) this.model = updated;
@@ -154,8 +156,8 @@ export class Document {
   }
 
   /** The bytes of `next`, spliced from the last bytes read or written where that is exact. */
-  private encode(text: string, next: string, edits: Edit[]): Buffer {
-    return applyEditsToBytes(text, this.source.bytes, edits) ?? Buffer.from(next, 'utf8');
+  private encode(text: Pieces, next: Pieces, edits: Edit[]): Buffer {
+    return applyEditsToBytes(text, this.source.bytes, edits) ?? Buffer.from(next.toString(), 'utf8');
   }
 
   /**
@@ -171,7 +173,7 @@ export class Document {
    * ours kept beside it (`ConflictError`). Returns true when the file now holds `text`, false
    * when it holds a merged text (which is then the source and the model).
    */
-  private commit(text: string, bytes: Buffer, changes: Change[], carrying = false): boolean {
+  private commit(text: string | Pieces, bytes: Buffer, changes: Change[], carrying = false): boolean {
     let expected: Uint8Array = this.source.bytes;
     let expectedStamp = this.source.stamp;
     let writing = { text, bytes };
@@ -441,7 +443,7 @@ function where(found: ReturnType<typeof resolve>, change: Change, path: string) 
  * Fills of cells missing from the same short row become one insertion at the row's end, carried
  * by the first of them: each alone would pad from the row's last real cell.
  */
-function joinMissingCells(text: string, model: Runbook, planned: Planned[]): void {
+function joinMissingCells(text: TextLike, model: Runbook, planned: Planned[]): void {
   const rows = new Map<string, Planned[]>();
   for (const p of planned) {
     if (!p.missing) continue;
@@ -471,7 +473,7 @@ interface Planned {
  * (a box can be part of a heading's text — a setext heading inside a task item — and so of the
  * section's name and anchor).
  */
-function inPlace(text: string, model: Runbook, edits: Edit[]): boolean {
+function inPlace(text: TextLike, model: Runbook, edits: Edit[]): boolean {
   return edits.every(
     (e) =>
       e.end - e.start === e.text.length &&
@@ -482,7 +484,7 @@ function inPlace(text: string, model: Runbook, edits: Edit[]): boolean {
 }
 
 /** Turns one change into edits on the current text and model. */
-function plan(text: string, model: Runbook, change: Change, path: string): Planned {
+function plan(text: TextLike, model: Runbook, change: Change, path: string): Planned {
   const found = where(resolve(model, change.anchor), change, path);
   let edits: Edit[];
   let line: number;
@@ -511,7 +513,7 @@ function plan(text: string, model: Runbook, change: Change, path: string): Plann
     // Code that would end the fence early (a line of backticks, say) is not the block's any more.
     // The body keeps the file's line endings; the edit may have others.
     const lines = (body: string | undefined) => body?.split(/\r\n|\r|\n/).join('\n');
-    if (edits.length && lines(parseRunbook(applyEdits(text, edits)).blocks[found.index]?.body) !== lines(change.body)) {
+    if (edits.length && lines(parseRunbook(applyEdits(String(text), edits)).blocks[found.index]?.body) !== lines(change.body)) {
       throw new UserError(`${path}:${block.line}: the edited code cannot be saved into the block as it is (a line of it would end the fence or change what the block is); nothing was written`);
     }
   } else if (change.kind === 'result') {

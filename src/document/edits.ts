@@ -1,4 +1,5 @@
-import type { Span } from '../parser/index.js';
+import type { Span, TextLike } from '../parser/index.js';
+import type { Pieces } from './pieces.js';
 
 /** One change to a document: replace `[start, end)` with `text`. */
 export interface Edit extends Span {
@@ -31,7 +32,17 @@ export function applyEdits(source: string, edits: readonly Edit[]): string {
 }
 
 /** True when `at` falls between the two halves of a surrogate pair. */
-const splitsPair = (text: string, at: number) => at > 0 && at < text.length && /[\ud800-\udbff]/.test(text[at - 1]!) && /[\udc00-\udfff]/.test(text[at]!);
+function splitsPair(text: TextLike, at: number): boolean {
+  if (at <= 0 || at >= text.length) return false;
+  const before = text.charCodeAt(at - 1);
+  const after = text.charCodeAt(at);
+  return before >= 0xd800 && before <= 0xdbff && after >= 0xdc00 && after <= 0xdfff;
+}
+
+/** UTF-8 length of `text[start, end)`; a text in pieces counts it without joining them. */
+function byteLength(text: TextLike, start: number, end: number): number {
+  return typeof text === 'string' ? Buffer.byteLength(text.slice(start, end), 'utf8') : (text as Pieces).byteLength(start, end);
+}
 
 /** One edit in bytes: at byte `at` of the old bytes, `removed` bytes became `data`. */
 export interface BytePatch {
@@ -46,7 +57,7 @@ export interface BytePatch {
  * of counting bytes up to the edits instead of tens encoding the file. Null when an edit would
  * cut a surrogate pair or the bytes do not match the text, so the caller encodes it whole.
  */
-export function applyEditsToBytes(text: string, bytes: Uint8Array, edits: readonly Edit[]): Buffer | null {
+export function applyEditsToBytes(text: TextLike, bytes: Uint8Array, edits: readonly Edit[]): Buffer | null {
   return spliceBytes(text, bytes, edits)?.bytes ?? null;
 }
 
@@ -54,7 +65,7 @@ export function applyEditsToBytes(text: string, bytes: Uint8Array, edits: readon
  * `applyEditsToBytes`, with each edit as a patch of the old bytes; the new bytes are put
  * together only when asked for (a patch written in place needs no copy of the file).
  */
-export function spliceBytes(text: string, bytes: Uint8Array, edits: readonly Edit[]): { readonly bytes: Buffer; patches: BytePatch[] } | null {
+export function spliceBytes(text: TextLike, bytes: Uint8Array, edits: readonly Edit[]): { readonly bytes: Buffer; patches: BytePatch[] } | null {
   const order = [...edits].map((edit, index) => ({ edit, index }));
   order.sort((a, b) => a.edit.start - b.edit.start || a.edit.end - b.edit.end || a.index - b.index);
   const parts: Uint8Array[] = [];
@@ -66,15 +77,15 @@ export function spliceBytes(text: string, bytes: Uint8Array, edits: readonly Edi
       throw new OverlappingEditsError(`edit [${edit.start}, ${edit.end}) overlaps another or lies outside the text`);
     }
     if (splitsPair(text, edit.start) || splitsPair(text, edit.end)) return null;
-    const startByte = byteAt + Buffer.byteLength(text.slice(at, edit.start), 'utf8');
-    const endByte = startByte + Buffer.byteLength(text.slice(edit.start, edit.end), 'utf8');
+    const startByte = byteAt + byteLength(text, at, edit.start);
+    const endByte = startByte + byteLength(text, edit.start, edit.end);
     const data = Buffer.from(edit.text, 'utf8');
     parts.push(bytes.subarray(byteAt, startByte), data);
     patches.push({ at: startByte, removed: endByte - startByte, data });
     at = edit.end;
     byteAt = endByte;
   }
-  if (byteAt + Buffer.byteLength(text.slice(at), 'utf8') !== bytes.length) return null;
+  if (byteAt + byteLength(text, at, text.length) !== bytes.length) return null;
   parts.push(bytes.subarray(byteAt));
   return {
     patches,

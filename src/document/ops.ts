@@ -1,4 +1,4 @@
-import type { Block, Cell, CheckboxFamily, CheckboxState, LineEnding, Row, Runbook, Task } from '../parser/index.js';
+import type { Block, Cell, CheckboxFamily, CheckboxState, LineEnding, Row, Runbook, Task, TextLike } from '../parser/index.js';
 import { DURATION_COLUMN, evidenceColumn, pairedSign, TIME_COLUMN } from '../parser/index.js';
 
 export { DURATION_COLUMN, TIME_COLUMN };
@@ -9,7 +9,7 @@ import { removeTimelineEdits } from './timeline.js';
  * Ticks or unticks a task: the three characters of its box, or the sign of a glyph box (which
  * takes the sign its list or block pairs with it: `□`→`☑`, `☐`→`☒` where the block does so).
  */
-export function tickTaskEdits(text: string, task: Task, checked: boolean): Edit[] {
+export function tickTaskEdits(text: TextLike, task: Task, checked: boolean): Edit[] {
   if (task.checked === checked) return [];
   const box = text.slice(task.checkboxSpan.start, task.checkboxSpan.end);
   const next = task.pair ? (checked ? task.pair.ticked : task.pair.unticked) : checked ? '[x]' : '[ ]';
@@ -53,13 +53,13 @@ export function cellText(value: string): string {
  * Fills a cell with text: pipes escaped, one space of padding kept on each side, other cells
  * and rows untouched (no re-padding). A cell missing from a short row is added at its end.
  */
-export function fillCellEdits(text: string, row: Row, column: number, value: string): Edit[] {
+export function fillCellEdits(text: TextLike, row: Row, column: number, value: string): Edit[] {
   const content = cellText(value);
   const cell = row.cells[column]!;
   if (!cell.missing) {
     if (text.slice(cell.span.start, cell.span.end) === content) return [];
-    const before = text[cell.span.start - 1];
-    const after = text[cell.span.end];
+    const before = text.slice(cell.span.start - 1, cell.span.start) || undefined;
+    const after = text.slice(cell.span.end, cell.span.end + 1) || undefined;
     const lead = cell.span.start === cell.span.end && (before === '|' || cell.span.start === cell.outer.start) ? ' ' : '';
     const trail = cell.span.start === cell.span.end && (after === '|' || after === undefined || cell.span.end === cell.outer.end) ? ' ' : '';
     return [{ ...cell.span, text: `${lead}${content}${trail}` }];
@@ -72,11 +72,11 @@ export function fillCellEdits(text: string, row: Row, column: number, value: str
  * insertions at the same place would each pad from the same last cell). Cells between are added
  * empty; `values` holds escaped cell text by column.
  */
-export function fillMissingCellsEdits(text: string, row: Row, values: Map<number, string>): Edit[] {
+export function fillMissingCellsEdits(text: TextLike, row: Row, values: Map<number, string>): Edit[] {
   const real = row.cells.filter((c) => !c.missing).length;
   const last = Math.max(...values.keys());
   const end = row.span.end;
-  const closed = text[end - 1] === '|';
+  const closed = text.charCodeAt(end - 1) === 0x7c;
   let insert = closed ? '' : ' |';
   for (let i = real; i <= last; i++) insert += values.has(i) && values.get(i) !== '' ? ` ${values.get(i)} |` : '  |';
   return [{ start: end, end, text: closed ? insert : insert.replace(/ \|$/, '') }];
@@ -88,7 +88,7 @@ export function fillMissingCellsEdits(text: string, row: Row, values: Map<number
  * blank line (with the container's prefix) keeps the result its own paragraph: a `---` or `===`
  * right after it would otherwise turn it into a heading.
  */
-export function resultLineEdits(text: string, block: Block, line: string, eol: LineEnding): Edit[] {
+export function resultLineEdits(text: TextLike, block: Block, line: string, eol: LineEnding): Edit[] {
   if (!block.closeSpan) throw new RangeError(`the block at line ${block.line} has no closing fence; close it before recording a result`);
   if (block.result) {
     if (text.slice(block.result.span.start, block.result.span.end) === line) return [];
@@ -101,13 +101,13 @@ export function resultLineEdits(text: string, block: Block, line: string, eol: L
  * What keeps a line inserted at the end of the line ending at `at` a paragraph of its own: a
  * blank line (with the container's prefix) when the next line is not blank.
  */
-function separator(text: string, at: number, prefix: string, eol: LineEnding): string {
+function separator(text: TextLike, at: number, prefix: string, eol: LineEnding): string {
   // The line ends at `at`; the next line is read from there, not by indexing the file.
   const hasNext = at < text.length;
-  const nextStart = at + (text.startsWith('\r\n', at) ? 2 : 1);
-  const nextEnd = /[\r\n]/g;
-  nextEnd.lastIndex = nextStart;
-  const nextLine = hasNext ? text.slice(nextStart, nextEnd.exec(text)?.index ?? text.length) : '';
+  const nextStart = at + (text.slice(at, at + 2) === '\r\n' ? 2 : 1);
+  let nextEnd = nextStart;
+  while (nextEnd < text.length && text.charCodeAt(nextEnd) !== 10 && text.charCodeAt(nextEnd) !== 13) nextEnd++;
+  const nextLine = hasNext ? text.slice(nextStart, nextEnd) : '';
   return hasNext && nextLine.replace(/[ \t>]/g, '') !== '' ? `${eol}${prefix.trimEnd()}` : '';
 }
 
@@ -115,7 +115,7 @@ function separator(text: string, at: number, prefix: string, eol: LineEnding): s
  * Writes a block's evidence line as a paragraph of its own under its result line (a blank line
  * between), or replaces the one already there.
  */
-export function evidenceLineEdits(text: string, block: Block, line: string, eol: LineEnding): Edit[] {
+export function evidenceLineEdits(text: TextLike, block: Block, line: string, eol: LineEnding): Edit[] {
   if (block.evidence) {
     if (text.slice(block.evidence.span.start, block.evidence.span.end) === line) return [];
     return [{ ...block.evidence.span, text: line }];
@@ -129,7 +129,7 @@ export function evidenceLineEdits(text: string, block: Block, line: string, eol:
  * Writes a block's result line and its evidence line together, in one write: replaced where they
  * are, or — for a block that has neither — inserted after the fence as one piece of text.
  */
-export function resultWithEvidenceEdits(text: string, block: Block, result: string, evidence: string, eol: LineEnding): Edit[] {
+export function resultWithEvidenceEdits(text: TextLike, block: Block, result: string, evidence: string, eol: LineEnding): Edit[] {
   if (block.result || block.evidence || !block.closeSpan) return [...resultLineEdits(text, block, result, eol), ...evidenceLineEdits(text, block, evidence, eol)];
   const at = block.closeSpan.end;
   return [{ start: at, end: at, text: `${eol}${block.prefix}${result}${eol}${block.prefix.trimEnd()}${eol}${block.prefix}${evidence}${separator(text, at, block.prefix, eol)}` }];
@@ -146,7 +146,7 @@ export function removeEvidenceEdits(block: Block): Edit[] {
  * container's prefix (a blank one the prefix without its trailing spaces) and the file's line
  * ending. The caller checks that the result reads back as `body` (see `Document`).
  */
-export function blockBodyEdits(text: string, block: Block, body: string, eol: LineEnding): Edit[] {
+export function blockBodyEdits(text: TextLike, block: Block, body: string, eol: LineEnding): Edit[] {
   if (!block.closeSpan) throw new RangeError(`the block at line ${block.line} has no closing fence; close it before saving an edit into it`);
   const { start, end } = block.bodySpan;
   const raw = text.slice(start, end).match(/[^\r\n]*(?:\r\n|\r|\n)/g) ?? [];

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { dominantLineEnding, type LineEnding } from '../parser/index.js';
+import { Pieces } from './pieces.js';
 import { stampOf } from './stamp.js';
 
 /**
@@ -13,7 +14,10 @@ export const MAX_BYTES = Number(process.env.RUNBOOK_MAX_BYTES) || 6 * 1024 * 102
 /** A document as read from disk. */
 export interface Source {
   path: string;
+  /** The whole text as one string (a version written in a session is joined when first asked for). */
   text: string;
+  /** The same text in pieces (see `Pieces`): what a session reads and edits between writes. */
+  pieces: Pieces;
   /** SHA-256 of the bytes on disk, to notice when someone else changes the file. */
   hash: string;
   /** The bytes `text` was decoded from (or was last written as). */
@@ -74,25 +78,36 @@ export function decodeSource(path: string, bytes: Uint8Array, mode: number, stam
   return sourceOf({ path, text, bytes, bom: text.charCodeAt(0) === 0xfeff, eol: dominantLineEnding(text), mode, stamp });
 }
 
+/** A source's fields, its text as a string or in pieces. */
+type Fields = Omit<Source, 'hash' | 'text' | 'pieces'> & { text: string | Pieces };
+
 /**
  * A source whose hash (a SHA-256 of what may be megabytes, for the journal) is computed the
- * first time someone asks for it, once. Copy one with `changedSource`, not a spread: spreading
- * would read the hash.
+ * first time someone asks for it, once, and whose text is made a string or cut into pieces when
+ * first asked for in the other form. Copy one with `changedSource`, not a spread: spreading would
+ * read the hash and join the text.
  */
-function sourceOf(fields: Omit<Source, 'hash'>): Source {
+function sourceOf({ text, ...fields }: Fields): Source {
   let hash: string | null = null;
+  let pieces = typeof text === 'string' ? null : text;
   return {
     ...fields,
     get hash() {
       return (hash ??= sha256(fields.bytes));
     },
+    get text() {
+      return typeof text === 'string' ? text : text.toString();
+    },
+    get pieces() {
+      return (pieces ??= Pieces.of(text as string));
+    },
   };
 }
 
-/** `source` with some fields changed (the hash is not read to copy it). */
-export function changedSource(source: Source, changes: Partial<Omit<Source, 'hash' | 'path'>>): Source {
-  const { path, text, bytes, bom, eol, mode, stamp } = source;
-  return sourceOf({ path, text, bytes, bom, eol, mode, stamp, ...changes });
+/** `source` with some fields changed (neither the hash nor a joined text is read to copy it). */
+export function changedSource(source: Source, changes: Partial<Omit<Fields, 'path'>>): Source {
+  const { path, bytes, bom, eol, mode, stamp } = source;
+  return sourceOf({ path, text: source.pieces, bytes, bom, eol, mode, stamp, ...changes });
 }
 
 /** Offset of the first byte that breaks UTF-8, for the error message. */

@@ -1,4 +1,4 @@
-import type { LineEnding } from './types.js';
+import type { LineEnding, TextLike } from './types.js';
 
 /**
  * Maps offsets to 1-based lines and columns. CR, LF and CRLF each end a line, as in CommonMark
@@ -9,29 +9,14 @@ export class LineIndex {
   readonly starts: number[];
 
   constructor(
-    readonly text: string,
+    readonly text: TextLike,
     given?: number[],
   ) {
     if (given) {
       this.starts = given;
       return;
     }
-    // A BOM is not content: line 1 starts after it, so prefixes and columns never include it.
-    const starts = [text.charCodeAt(0) === 0xfeff ? 1 : 0];
-    if (text.indexOf('\r') === -1) {
-      // The common case, found with the engine's native search rather than char by char.
-      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-    } else {
-      for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (c === 10) starts.push(i + 1);
-        else if (c === 13) {
-          if (text.charCodeAt(i + 1) === 10) i++;
-          starts.push(i + 1);
-        }
-      }
-    }
-    this.starts = starts;
+    this.starts = scanStarts(String(text));
   }
 
   /**
@@ -39,7 +24,7 @@ export class LineIndex {
    * ends at `newTo`: line starts outside the change are kept or shifted, only the changed part is
    * scanned again. This index must not be used afterwards: its starts may be reused.
    */
-  updated(text: string, from: number, oldTo: number, newTo: number): LineIndex {
+  updated(text: TextLike, from: number, oldTo: number, newTo: number): LineIndex {
     const delta = newTo - oldTo;
     const starts = this.starts;
     const a = firstAfter(starts, from, 0);
@@ -55,32 +40,25 @@ export class LineIndex {
     }
     const inside = middle.filter((s) => s > from && s <= newTo);
     // The starts are updated where they are, as the caller hands this index over (the old
-    // text's index is not used again): no copy of an array as long as the file has lines.
+    // text's index is not used again): no copy of an array as long as the file has lines. The
+    // starts after the change move and shift in one plain loop: `copyWithin` takes the generic
+    // path on a JS array, about 20 times slower, and this runs at every write of a session.
     const grow = inside.length - (b - a);
+    const length = starts.length;
     if (grow > 0) {
-      const length = starts.length;
       for (let k = 0; k < grow; k++) starts.push(0);
-      starts.copyWithin(b + grow, b, length);
-    } else if (grow < 0) {
-      starts.copyWithin(b + grow, b);
-      starts.length += grow;
+      for (let k = length - 1; k >= b; k--) starts[k + grow] = starts[k]! + delta;
+    } else if (grow < 0 || delta) {
+      for (let k = b; k < length; k++) starts[k + grow] = starts[k]! + delta;
+      starts.length = length + grow;
     }
     for (let k = 0; k < inside.length; k++) starts[a + k] = inside[k]!;
-    if (delta) for (let k = a + inside.length; k < starts.length; k++) starts[k]! += delta;
     return new LineIndex(text, starts);
   }
 
   /** The 1-based line holding `offset`. */
   line(offset: number): number {
-    const starts = this.starts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
+    return lastAtOrBefore(this.starts, offset) + 1;
   }
 
   /** The 1-based column of `offset` on its line (in code units). */
@@ -130,6 +108,38 @@ export function dominantLineEnding(text: string): LineEnding {
   if (crlf > lf && crlf >= cr) return '\r\n';
   if (cr > lf && cr > crlf) return '\r';
   return '\n';
+}
+
+/** The index of the last of the sorted `starts` at or before `offset` (0 when none is). */
+export function lastAtOrBefore(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Offset at which each line of `text` starts. */
+function scanStarts(text: string): number[] {
+  // A BOM is not content: line 1 starts after it, so prefixes and columns never include it.
+  const starts = [text.charCodeAt(0) === 0xfeff ? 1 : 0];
+  if (text.indexOf('\r') === -1) {
+    // The common case, found with the engine's native search rather than char by char.
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  } else {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) starts.push(i + 1);
+      else if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      }
+    }
+  }
+  return starts;
 }
 
 /** The first index at or after `lo` whose line start is past `offset` (the starts are sorted). */

@@ -1,7 +1,7 @@
 import { LineIndex } from './lines.js';
 import { lineIndexes } from './parse.js';
 import { readResultLine } from './results.js';
-import type { Runbook, Span } from './types.js';
+import type { Runbook, Span, TextLike } from './types.js';
 import type { AppliedChange } from './update.js';
 
 /**
@@ -31,7 +31,7 @@ type Planned =
  * the model but the block's result; everything after it moves by the length and lines it adds.
  * Takes ownership of `old`, like `updateRunbook`.
  */
-export function updateLocally(old: Runbook, text: string, changes: AppliedChange[]): Runbook | null {
+export function updateLocally(old: Runbook, text: TextLike, changes: AppliedChange[]): Runbook | null {
   const oldLines = lineIndexes.get(old);
   if (!oldLines) return null;
   const sorted = [...changes].sort((a, b) => a.start - b.start);
@@ -155,7 +155,7 @@ export function updateLocally(old: Runbook, text: string, changes: AppliedChange
 
   const model: Runbook = {
     ...old,
-    finalNewline: text.endsWith('\n') || text.endsWith('\r'),
+    finalNewline: text.charCodeAt(text.length - 1) === 10 || text.charCodeAt(text.length - 1) === 13,
     length: text.length,
     blocks,
     scenarios,
@@ -198,8 +198,9 @@ function planResult(old: Runbook, lines: LineIndex, change: AppliedChange, all: 
   const line = lineEnd === -1 ? rest : rest.slice(0, lineEnd);
   if (!plainResult(line)) return null;
   const separator = lineEnd === -1 ? null : rest.slice(lineEnd);
-  // The line after the fence, and whether it is blank to the fence's containers.
-  const after = source.slice(start);
+  // The line after the fence, and whether it is blank to the fence's containers (read up to the
+  // end of that line: the rest of the document is not needed).
+  const after = source.slice(start, lines.lineEndWithEol(lines.line(start) + 1));
   if (after !== '' && !/^[\r\n]/.test(after)) return null;
   const next = /^(?:\r\n|\r|\n)?([^\r\n]*)/.exec(after)![1]!;
   if (separator === null) {

@@ -12,6 +12,16 @@ export interface Span {
   end: number;
 }
 
+/**
+ * What reading a text asks of it: a string, or a document held in pieces (document/pieces.ts),
+ * whose versions are never made into one string while a session writes them.
+ */
+export interface TextLike {
+  readonly length: number;
+  slice(start?: number, end?: number): string;
+  charCodeAt(index: number): number;
+}
+
 /** The line ending a file mostly uses; edits reuse it. */
 export type LineEnding = '\n' | '\r\n' | '\r';
 

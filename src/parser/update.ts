@@ -1,7 +1,7 @@
 import { parseChunks, swallowsNext } from './chunks.js';
 import { LineIndex } from './lines.js';
 import { assemble, lineIndexes, parseRunbook } from './parse.js';
-import type { Problem, Runbook, Section, Span } from './types.js';
+import type { Problem, Runbook, Section, Span, TextLike } from './types.js';
 import { updateLocally } from './local.js';
 import { linkSections } from './sections.js';
 import { knobColumns } from './variables.js';
@@ -19,7 +19,7 @@ const BREAKS = /\r\n|\r|\n/g;
 const countBreaks = (s: string) => s.match(BREAKS)?.length ?? 0;
 
 /**
- * The model of `text`, which is `old`'s text with `changes` applied. Result lines and flipped
+ * The model of `next`, which is `old`'s text with `changes` applied. Result lines and flipped
  * task boxes are taken into the model without parsing (parser/local.ts); other changes re-parse
  * only the independently parsed pieces they touch (parser/chunks.ts) and shift what follows.
  * Falls back to a full parse when a change reaches the front matter or leaves a piece open.
@@ -27,10 +27,12 @@ const countBreaks = (s: string) => s.match(BREAKS)?.length ?? 0;
  * It takes ownership of `old`: objects after the changed pieces are shifted in place rather
  * than copied, which is what keeps a tick in a 5 MB document within milliseconds.
  */
-export function updateRunbook(old: Runbook, text: string, changes: AppliedChange[]): Runbook {
+export function updateRunbook(old: Runbook, next: TextLike, changes: AppliedChange[]): Runbook {
   if (changes.length === 0) return old;
-  const local = updateLocally(old, text, changes);
+  const local = updateLocally(old, next, changes);
   if (local) return local;
+  // A piece is parsed again: the parser reads one string.
+  const text = String(next);
   const first = Math.min(...changes.map((c) => c.start));
   const last = Math.max(...changes.map((c) => c.oldEnd));
   const starts = old.chunkStarts;
