@@ -182,19 +182,26 @@ export class ShellSession {
     // The shell makes the control FIFO (unless a former shell did) and says so with a marker of
     // its own; the FIFO is opened then (see ControlChannel). It reads its input only once started.
     this.fifoMarker = `rb${randomBytes(8).toString('hex')}0`;
-    let boot = `__rb_ctl=${quote(this.control.path)}\n${this.control.makeScript(this.fifoMarker)}\n${PRELUDE}\n`;
+    // The prelude is sourced from a file rather than written down the shell's input: bash reads
+    // a pipe one byte per system call (so as not to read past a command that reads it too), and a
+    // file in blocks; that is the start of every block's wait.
+    const boot = join(this.dir, 'boot.sh');
+    writeFileSync(boot, `__rb_ctl=${quote(this.control.path)}\n${this.control.makeScript(this.fifoMarker)}\n${PRELUDE}\n`, { mode: 0o600 });
+    let input = `builtin source ${quote(boot)}\n`;
     if (restore) {
       const file = join(this.dir, 'restore.sh');
       writeFileSync(file, restoreScript(restore), { mode: 0o600 });
-      boot += `builtin source ${quote(file)} 2>/dev/null\n`;
+      input += `builtin source ${quote(file)} 2>/dev/null\n`;
     }
-    shell.stdin.write(boot);
+    shell.stdin.write(input);
     // A shell that dies before it is ready (a start folder gone meanwhile, no mkfifo) must not be waited for.
     const died = shell.exit.then(({ code }) =>
       Promise.reject(new Error(this.startError ?? (code === NO_FIFO_STATUS ? NO_MKFIFO : `bash exited as it started, in ${restore?.cwd ?? this.options.cwd}`))),
     );
     died.catch(() => undefined);
     await Promise.race([started, died]);
+    // It holds the start marker's token: no block should find it.
+    rmSync(boot, { force: true });
     // Take the starting state, so the first block's changes can be told.
     if (baseline) await this.run({ script: '', timeoutMs: null, errexit: false, pipefail: false }, () => undefined).done;
   }
