@@ -63,6 +63,22 @@ function planStep(model: Runbook, s: { kind: string; pick: number; flag: boolean
   return null;
 }
 
+/**
+ * Applies `change`; false when it was refused as it may be — unnamed blocks with identical code in
+ * one section are ambiguous by design, and a change that would alter the structure is refused —
+ * after checking that the file (which held `before`) was then left untouched.
+ */
+function applies(doc: Document, change: Change, before: string): boolean {
+  try {
+    doc.apply([change]);
+    return true;
+  } catch (error) {
+    if (!/ambiguous|alter the document's structure/.test(String(error))) throw error;
+    expect(readFileSync(doc.path, 'utf8')).toBe(before);
+    return false;
+  }
+}
+
 describe('random edit sequences on generated documents', () => {
   it('change only the edited spans, keep the model exact, and render as intended', () => {
     fc.assert(
@@ -77,17 +93,9 @@ describe('random edit sequences on generated documents', () => {
           const checkedBefore = oldModel.tasks.map((t) => t.checked);
           const planned = planStep(oldModel, s);
           if (!planned) continue;
-          try {
-            doc.apply([planned.change]);
-          } catch (error) {
-            // Unnamed blocks with identical code in one section are ambiguous by design, and a
-            // change that would alter the structure is refused: the file must then be untouched.
-            if (/ambiguous|alter the document's structure/.test(String(error))) {
-              expect(readFileSync(path, 'utf8')).toBe(before);
-              refused++;
-              continue;
-            }
-            throw error;
+          if (!applies(doc, planned.change, before)) {
+            refused++;
+            continue;
           }
           applied[planned.change.kind]!++;
           const after = readFileSync(path, 'utf8');
@@ -114,5 +122,37 @@ describe('random edit sequences on generated documents', () => {
     );
     // The generator must reach every kind of change often enough to mean something.
     for (const kind of Object.keys(applied)) expect(applied[kind], kind).toBeGreaterThan(30);
+  });
+});
+
+describe('random edit sequences on documents held in many pieces', () => {
+  // A session holds the text in pieces of 16 K code units (document/pieces.ts): the generated
+  // document is put between two-byte filler so that a piece boundary falls at a random place
+  // inside it, and every edit and model update crosses or meets boundaries as a long runbook's do.
+  const PIECE = 16 * 1024;
+  const filler = (length: number) => 'Filler ✅ text.\n\n'.repeat(Math.ceil(length / 16)).slice(0, length).replace(/\n?$/, '\n\n');
+  it('keep the file and the model exact, as a fresh parse reads them', () => {
+    fc.assert(
+      fc.property(documentArb, fc.nat(), fc.array(step, { minLength: 1, maxLength: 6 }), (body, at, steps) => {
+        // Front matter must open the file: such documents get filler after them only.
+        const lead = body.startsWith('---') ? '' : filler(PIECE - (at % Math.max(1, body.length)));
+        const text = `${lead}${body}${body.endsWith('\n') ? '' : '\n'}\n${filler(2 * PIECE + 1024)}`;
+        const path = join(dir, `pieces-${counter++}.md`);
+        writeFileSync(path, text);
+        const doc = Document.open(path);
+        for (const s of steps) {
+          const before = doc.source.text;
+          const planned = planStep(doc.model, s);
+          if (!planned) continue;
+          if (!applies(doc, planned.change, before)) continue;
+          const after = readFileSync(path, 'utf8');
+          expect(after).toBe(doc.source.text);
+          expect(commonPrefix(before, after)).toBeGreaterThanOrEqual(planned.region.start);
+          expect(commonSuffix(before, after)).toBeGreaterThanOrEqual(before.length - planned.region.end);
+          expect(doc.model).toEqual(parseRunbook(after));
+        }
+      }),
+      { numRuns: 25, seed: 2412 },
+    );
   });
 });
