@@ -16,19 +16,32 @@ export class OverlappingEditsError extends Error {}
  */
 export function applyEdits(source: string, edits: readonly Edit[]): string {
   if (edits.length === 0) return source;
-  const order = edits.map((edit, index) => ({ edit, index }));
-  order.sort((a, b) => a.edit.start - b.edit.start || a.edit.end - b.edit.end || a.index - b.index);
   // Concatenation builds a rope that the engine flattens once, when the text is next read.
   let out = '';
   let at = 0;
-  for (const { edit } of order) {
-    if (edit.start < at || edit.end < edit.start || edit.end > source.length) {
-      throw new OverlappingEditsError(`edit [${edit.start}, ${edit.end}) overlaps another or lies outside the text`);
-    }
+  for (const edit of inOrder(edits, source.length)) {
     out += source.slice(at, edit.start) + edit.text;
     at = edit.end;
   }
   return out + source.slice(at);
+}
+
+/**
+ * `edits` in the order they apply: by place, two insertions at one offset in the order given.
+ * Each must lie inside a text of `length` and start at or after the end of the one before, or an
+ * `OverlappingEditsError` is thrown and nothing is applied.
+ */
+export function inOrder(edits: readonly Edit[], length: number): Edit[] {
+  const order = edits.map((edit, index) => ({ edit, index }));
+  order.sort((a, b) => a.edit.start - b.edit.start || a.edit.end - b.edit.end || a.index - b.index);
+  let at = 0;
+  for (const { edit } of order) {
+    if (edit.start < at || edit.end < edit.start || edit.end > length) {
+      throw new OverlappingEditsError(`edit [${edit.start}, ${edit.end}) overlaps another or lies outside the text`);
+    }
+    at = edit.end;
+  }
+  return order.map(({ edit }) => edit);
 }
 
 /** True when `at` falls between the two halves of a surrogate pair. */
@@ -66,16 +79,11 @@ export function applyEditsToBytes(text: TextLike, bytes: Uint8Array, edits: read
  * together only when asked for (a patch written in place needs no copy of the file).
  */
 export function spliceBytes(text: TextLike, bytes: Uint8Array, edits: readonly Edit[]): { readonly bytes: Buffer; patches: BytePatch[] } | null {
-  const order = [...edits].map((edit, index) => ({ edit, index }));
-  order.sort((a, b) => a.edit.start - b.edit.start || a.edit.end - b.edit.end || a.index - b.index);
   const parts: Uint8Array[] = [];
   const patches: BytePatch[] = [];
   let at = 0;
   let byteAt = 0;
-  for (const { edit } of order) {
-    if (edit.start < at || edit.end < edit.start || edit.end > text.length) {
-      throw new OverlappingEditsError(`edit [${edit.start}, ${edit.end}) overlaps another or lies outside the text`);
-    }
+  for (const edit of inOrder(edits, text.length)) {
     if (splitsPair(text, edit.start) || splitsPair(text, edit.end)) return null;
     const startByte = byteAt + byteLength(text, at, edit.start);
     const endByte = startByte + byteLength(text, edit.start, edit.end);

@@ -1,5 +1,5 @@
 import { lastAtOrBefore, type TextLike } from '../parser/index.js';
-import { applyEdits, OverlappingEditsError, type Edit } from './edits.js';
+import { applyEdits, inOrder, type Edit } from './edits.js';
 
 /**
  * Code units per piece when a text is cut. A two-byte piece of this size stays far below the
@@ -85,15 +85,7 @@ export class Pieces implements TextLike {
   edit(edits: readonly Edit[]): Pieces {
     if (edits.length === 0) return this;
     if (this.parts.length === 0) return Pieces.of(applyEdits('', edits), this.size);
-    const order = edits.map((edit, index) => ({ edit, index }));
-    order.sort((a, b) => a.edit.start - b.edit.start || a.edit.end - b.edit.end || a.index - b.index);
-    let at = 0;
-    for (const { edit } of order) {
-      if (edit.start < at || edit.end < edit.start || edit.end > this.length) {
-        throw new OverlappingEditsError(`edit [${edit.start}, ${edit.end}) overlaps another or lies outside the text`);
-      }
-      at = edit.end;
-    }
+    const order = inOrder(edits, this.length);
     const parts: string[] = [];
     const bytes: Array<number | undefined> = [];
     const keep = (k: number) => (parts.push(this.parts[k]!), bytes.push(this.bytes[k]));
@@ -102,22 +94,22 @@ export class Pieces implements TextLike {
     while (i < order.length) {
       // The pieces from the one holding this edit's start to the one holding the end of the last
       // edit that reaches into them become one string, cut again.
-      const first = order[i]!.edit;
+      const first = order[i]!;
       const a = this.find(first.start);
       let b = this.find(Math.max(first.start, first.end - 1));
       let j = i + 1;
       // (The last piece also takes what is inserted at the very end of the text.)
-      while (j < order.length && (order[j]!.edit.start < this.starts[b]! + this.parts[b]!.length || b === this.parts.length - 1)) {
-        b = this.find(Math.max(order[j]!.edit.start, order[j]!.edit.end - 1));
+      while (j < order.length && (order[j]!.start < this.starts[b]! + this.parts[b]!.length || b === this.parts.length - 1)) {
+        b = this.find(Math.max(order[j]!.start, order[j]!.end - 1));
         j++;
       }
       for (; next < a; next++) keep(next);
-      const from = this.starts[a] ?? 0;
-      const to = b < this.parts.length ? this.starts[b]! + this.parts[b]!.length : this.length;
+      const from = this.starts[a]!;
+      const to = this.starts[b]! + this.parts[b]!.length;
       let text = '';
       let cursor = from;
       for (let k = i; k < j; k++) {
-        const { edit } = order[k]!;
+        const edit = order[k]!;
         text += this.slice(cursor, edit.start) + edit.text;
         cursor = edit.end;
       }
@@ -127,7 +119,7 @@ export class Pieces implements TextLike {
       i = j;
     }
     for (; next < this.parts.length; next++) keep(next);
-    const length = this.length + order.reduce((sum, { edit }) => sum + edit.text.length - (edit.end - edit.start), 0);
+    const length = this.length + order.reduce((sum, edit) => sum + edit.text.length - (edit.end - edit.start), 0);
     return new Pieces(parts, startsOf(parts), length, this.size, bytes);
   }
 

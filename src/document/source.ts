@@ -107,7 +107,7 @@ function sourceOf({ text, ...fields }: Fields): Source {
 /** `source` with some fields changed (neither the hash nor a joined text is read to copy it). */
 export function changedSource(source: Source, changes: Partial<Omit<Fields, 'path'>>): Source {
   const { path, bytes, bom, eol, mode, stamp } = source;
-  return sourceOf({ path, text: source.pieces, bytes, bom, eol, mode, stamp, ...changes });
+  return sourceOf({ path, bytes, bom, eol, mode, stamp, ...changes, text: changes.text ?? source.pieces });
 }
 
 /** Offset of the first byte that breaks UTF-8, for the error message. */
