@@ -6,7 +6,7 @@ import { checkboxOf, NESTING_RULE, parseRunbook, rowName, updateRunbook, type Ch
 import { describeAnchor, resolve, type Anchor } from './anchors.js';
 import { carryEdit } from './carry.js';
 import { ConflictError, keepBeside, type Conflict } from './conflict.js';
-import { applyEdits, applyEditsToBytes, type Edit } from './edits.js';
+import { applyEdits, applyEditsToBytes, spliceBytes, type Edit } from './edits.js';
 import { acquireLock } from './lock.js';
 import { blockBodyEdits, cellText, evidenceLineEdits, fillCellEdits, fillMissingCellsEdits, resultLineEdits, resultWithEvidenceEdits, setCheckboxEdits, tickTaskEdits } from './ops.js';
 import { changedSource, decodeSource, readSource, type Source } from './source.js';
@@ -155,9 +155,35 @@ export class Document {
     return planned.map((p) => p.report);
   }
 
-  /** The bytes of `next`, spliced from the last bytes read or written where that is exact. */
+  /**
+   * The bytes of `next`, spliced from the last bytes read or written where that is exact, into a
+   * buffer of `spare` that holds no version still in use.
+   */
   private encode(text: Pieces, next: Pieces, edits: Edit[]): Buffer {
-    return applyEditsToBytes(text, this.source.bytes, edits) ?? Buffer.from(next.toString(), 'utf8');
+    const spliced = spliceBytes(text, this.source.bytes, edits);
+    return spliced ? spliced.into(this.spare(spliced.length)) : Buffer.from(next.toString(), 'utf8');
+  }
+
+  /**
+   * Buffers the session's versions are spliced into. Each write makes a version the size of the
+   * document, which stays in use until the next write replaces it; one fresh buffer per write
+   * would be garbage the size of the document, every step, freed only by the next full
+   * collection — most of a long session's memory growth. Two buffers are enough: the version on
+   * disk (`source`) and the one being written; the version the last write replaced (`held`) is
+   * in use too until `settle` lets it go, so a buffer backing either is never handed out.
+   */
+  private readonly buffers: Buffer[] = [];
+
+  /** A buffer of at least `size` bytes that no version in use lives in. */
+  private spare(size: number): Buffer {
+    const inUse = (buffer: Buffer) => buffer.buffer === this.source.bytes.buffer || buffer.buffer === this.held?.replaced.bytes.buffer;
+    const free = this.buffers.findIndex((buffer) => !inUse(buffer));
+    if (free !== -1 && this.buffers[free]!.length >= size) return this.buffers[free]!;
+    // Room to grow: a session adds a result line per step.
+    const fresh = Buffer.allocUnsafeSlow(size + (size >> 2) + 4096);
+    if (free !== -1) this.buffers[free] = fresh;
+    else if (this.buffers.length < 2) this.buffers.push(fresh);
+    return fresh;
   }
 
   /**
@@ -260,10 +286,15 @@ export class Document {
   replaceText(text: string, what: string): void {
     this.settle();
     const bytes = Buffer.from(text, 'utf8');
+    this.replaceWith(bytes, what, (stamp) => this.adopt(bytes, stamp));
+  }
+
+  /** `replaceText` with the new version's bytes made; `written` takes it as the source. */
+  private replaceWith(bytes: Buffer, what: string, written: (stamp: string) => void): void {
     const { stamp, replaced } = replaceFile(this.path, bytes, this.source.mode, undefined, undefined, this.source.bytes);
     if (!replaced || replaced.bytes.equals(this.source.bytes)) {
       this.hold(replaced, []);
-      this.adopt(bytes, stamp);
+      written(stamp);
       this.afterWrite();
       return;
     }
@@ -287,10 +318,17 @@ export class Document {
       if (error instanceof UserError) throw error;
       throw new UserError(`${this.path} was removed or became unreadable during the session; no timeline was written`);
     }
-    const { text } = this.source;
+    const { text, pieces } = this.source;
     const edit = timelineEdit(text, lang, body, this.source.eol);
     if (text.slice(edit.start, edit.end) === edit.text) return false;
-    this.replaceText(applyEdits(text, [edit]), 'the timeline');
+    // An edit at the end of the document like any other: spliced, in pieces, never whole again.
+    const next = pieces.edit([edit]);
+    const spliced = spliceBytes(pieces, this.source.bytes, [edit]);
+    const bytes = spliced ? spliced.into(this.spare(spliced.length)) : Buffer.from(next.toString(), 'utf8');
+    this.replaceWith(bytes, 'the timeline', (stamp) => {
+      this.source = changedSource(this.source, { text: next, bytes, stamp });
+      this.parsed = null;
+    });
     return true;
   }
 
@@ -428,7 +466,7 @@ function sameShape(a: Runbook, b: Runbook): boolean {
 /** How many blocks have a result line. */
 function results(model: Runbook): number {
   let count = 0;
-  for (const block of model.blocks) if (block.result) count++;
+  for (let i = 0; i < model.blocks.length; i++) if (model.blocks[i]!.result) count++;
   return count;
 }
 

@@ -78,7 +78,7 @@ export function applyEditsToBytes(text: TextLike, bytes: Uint8Array, edits: read
  * `applyEditsToBytes`, with each edit as a patch of the old bytes; the new bytes are put
  * together only when asked for (a patch written in place needs no copy of the file).
  */
-export function spliceBytes(text: TextLike, bytes: Uint8Array, edits: readonly Edit[]): { readonly bytes: Buffer; patches: BytePatch[] } | null {
+export function spliceBytes(text: TextLike, bytes: Uint8Array, edits: readonly Edit[]): Spliced | null {
   const parts: Uint8Array[] = [];
   const patches: BytePatch[] = [];
   let at = 0;
@@ -95,10 +95,31 @@ export function spliceBytes(text: TextLike, bytes: Uint8Array, edits: readonly E
   }
   if (byteAt + byteLength(text, at, text.length) !== bytes.length) return null;
   parts.push(bytes.subarray(byteAt));
+  const length = parts.reduce((sum, part) => sum + part.length, 0);
   return {
     patches,
+    length,
     get bytes() {
-      return Buffer.concat(parts);
+      return Buffer.concat(parts, length);
+    },
+    into(target: Buffer) {
+      let at = 0;
+      for (const part of parts) {
+        target.set(part, at);
+        at += part.length;
+      }
+      return target.subarray(0, length);
     },
   };
+}
+
+/** New bytes as patches of the old, put together when asked for. */
+export interface Spliced {
+  patches: BytePatch[];
+  /** How many bytes the new version has. */
+  length: number;
+  /** The new bytes, in a buffer of their own. */
+  readonly bytes: Buffer;
+  /** The new bytes, written at the start of `target` (at least `length` long, and none of the old bytes); a view of them. */
+  into(target: Buffer): Buffer;
 }

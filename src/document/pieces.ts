@@ -2,12 +2,14 @@ import { lastAtOrBefore, type TextLike } from '../parser/index.js';
 import { applyEdits, inOrder, type Edit } from './edits.js';
 
 /**
- * Code units per piece when a text is cut. A two-byte piece of this size stays far below the
- * engine's large-object size (128 KB), where each new string would be placed on pages of its own
- * fresh from the system and cost a full collection's share: a session that writes a result line
- * per block into a 200 KB document would pay that once per block, for the whole text.
+ * Code units per piece when a text is cut (a piece holds up to twice as many). A two-byte piece
+ * stays far below the engine's large-object size (128 KB), where each new string would be placed
+ * on pages of its own fresh from the system and cost a full collection's share. Smaller is less
+ * garbage per write: the piece an edit makes is a new string, flattened whole the first time it
+ * is read (up to 16 KB here, for each step of a session); larger is fewer pieces to list per
+ * version of a multi-megabyte document.
  */
-const PIECE = 16 * 1024;
+const PIECE = 4 * 1024;
 
 /**
  * A document's text held as a list of pieces instead of one string: an edit makes a new version

@@ -15,7 +15,6 @@ export interface ShellState {
   withheld?: string[];
 }
 
-const DECLARE = /^declare -(\S+) ([A-Za-z_]\w*)(?:=|$)/;
 /** The line of a state file that names the variables it left out. */
 const WITHHELD = /^# withheld:(.*)$/;
 
@@ -38,13 +37,30 @@ export function parseState(text: string): ShellState | null {
   const withheld: string[] = [];
   // bash 5 prints one line per variable, quoting newlines as $'\n'.
   for (const line of text.slice(nul + 1).split('\n')) {
-    const names = WITHHELD.exec(line);
-    if (names) withheld.push(...names[1]!.split(' ').filter(Boolean));
-    const match = DECLARE.exec(line);
-    if (!match || SHELL_OWNED.test(match[2]!) || match[1]!.includes('r')) continue;
-    vars.set(match[2]!, line);
+    if (line.startsWith('# withheld:')) {
+      withheld.push(...WITHHELD.exec(line)![1]!.split(' ').filter(Boolean));
+      continue;
+    }
+    const declared = declaredName(line);
+    if (declared === null || SHELL_OWNED.test(declared.name) || declared.readonly) continue;
+    vars.set(declared.name, line);
   }
   return { cwd: text.slice(0, nul), vars, withheld };
+}
+
+/**
+ * The name a `declare -p` line declares (`declare -FLAGS NAME[=…]`), and whether it is read-only;
+ * null for any other line. Read by hand rather than with a regular expression (a match array
+ * per line): a session reads some hundred of these after every step.
+ */
+function declaredName(line: string): { name: string; readonly: boolean } | null {
+  if (!line.startsWith('declare -')) return null;
+  const space = line.indexOf(' ', 9);
+  if (space <= 9) return null;
+  let end = space + 1;
+  for (let c = line.charCodeAt(end); (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || (end > space + 1 && c >= 48 && c <= 57); c = line.charCodeAt(++end));
+  if (end === space + 1 || (end < line.length && line.charCodeAt(end) !== 61)) return null;
+  return { name: line.slice(space + 1, end), readonly: line.lastIndexOf('r', space) > 8 };
 }
 
 /** Names whose declaration differs between two states (set, changed or unset). */

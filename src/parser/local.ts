@@ -56,14 +56,18 @@ export function updateLocally(old: Runbook, text: TextLike, changes: AppliedChan
     lineDelta: eolOf(p.change.text).length - eolOf(p.change.removed).length,
   }));
   /** An old offset in the new text; an offset at an insertion stays before it. */
+  // Called for every span after the edit: plain loops, which allocate nothing.
   const at = (offset: number) => {
     let moved = offset;
-    for (const e of edges) if (e.end < offset || (e.end === offset && !e.insert)) moved += e.delta;
+    for (let k = 0; k < edges.length; k++) {
+      const e = edges[k]!;
+      if (e.end < offset || (e.end === offset && !e.insert)) moved += e.delta;
+    }
     return moved;
   };
   const lineAt = (line: number) => {
     let moved = line;
-    for (const e of edges) if (e.line < line) moved += e.lineDelta;
+    for (let k = 0; k < edges.length; k++) if (edges[k]!.line < line) moved += edges[k]!.lineDelta;
     return moved;
   };
   const move = (span: Span) => {

@@ -24,8 +24,13 @@ export function isSecretName(name: string): boolean {
 export function declaredSecrets(model: Pick<Runbook, 'declarations' | 'references' | 'blocks'>): Set<string> {
   const names = new Set<string>();
   for (const decl of model.declarations) if (decl.secret || isSecretName(decl.name)) names.add(decl.name);
-  for (const block of model.blocks) for (const name of block.secret) names.add(name);
-  for (const ref of model.references) if (isSecretName(ref.name)) names.add(ref.name);
+  // A session asks after every step: indexed loops over every block, which allocate nothing.
+  const { blocks, references } = model;
+  for (let i = 0; i < blocks.length; i++) {
+    const secret = blocks[i]!.secret;
+    for (let k = 0; k < secret.length; k++) names.add(secret[k]!);
+  }
+  for (let i = 0; i < references.length; i++) if (isSecretName(references[i]!.name)) names.add(references[i]!.name);
   return names;
 }
 

@@ -3,7 +3,7 @@ import { appendFileSync, closeSync, mkdtempSync, openSync, readFileSync, readSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { taskAnchor, type Anchor } from '../../src/document/anchors.js';
+import { blockAnchor, taskAnchor, type Anchor } from '../../src/document/anchors.js';
 import { carryEdit } from '../../src/document/carry.js';
 import { ConflictError } from '../../src/document/conflict.js';
 import { Document } from '../../src/document/document.js';
@@ -47,6 +47,27 @@ describe('the version a write replaces', () => {
     closeSync(replaced!.fd);
     expect(again.subarray(0, n).toString()).toBe('old\nlate\n');
     expect(readdirSync(dir).filter((f) => f.startsWith('.swap.md'))).toEqual([]);
+  });
+});
+
+describe('the versions a session writes', () => {
+  it('leave the version being replaced as it was, and are spliced into two buffers however many are written', () => {
+    const steps = 12;
+    const path = join(dir, 'versions.md');
+    writeFileSync(path, `# Steps\n\n${'```bash\ntrue\n```\n\n'.repeat(steps)}`);
+    const doc = Document.open(path);
+    const buffers = new Set<ArrayBufferLike>();
+    for (let i = 0; i < steps; i++) {
+      const replaced = doc.source.bytes;
+      const copy = Buffer.from(replaced);
+      doc.apply([{ kind: 'result', anchor: blockAnchor(doc.model, i) as Anchor & { kind: 'block' }, line: `*runbook:* ✅ passed · exit 0 · 0.0${i % 10} s · 2026-12-04T10:00:0${i % 10}Z · tester` }]);
+      // The version replaced is compared with what the swap took out: it must not have moved.
+      expect(Buffer.compare(replaced, copy)).toBe(0);
+      expect(Buffer.compare(doc.source.bytes, readFileSync(path))).toBe(0);
+      buffers.add(doc.source.bytes.buffer);
+    }
+    expect(readFileSync(path, 'utf8').match(/✅ passed · exit 0/g)).toHaveLength(steps);
+    expect(buffers.size).toBeLessThanOrEqual(2);
   });
 });
 

@@ -62,6 +62,15 @@ describe('the timeline chart, read by Mermaid in a real browser', () => {
     expect(drawn.milestones).toBe(timeline.bars.filter((b) => b.gateMs).length);
   });
 
+  it('draws the chart of a session of a thousand steps, where one bar per step would be past Mermaid\'s text limit', async () => {
+    const bars = Array.from({ length: 1000 }, (_, i) => ({ kind: 'block' as const, ref: String(i + 1), label: `step ${i + 1}: check replica lag on db-${i}`, line: 3 + 4 * i, start: 1_000 + 10 * i, end: 1_008 + 10 * i, outcome: i === 700 ? ('failed' as const) : ('passed' as const), exitCode: i === 700 ? 1 : 0, reason: null, edited: false }));
+    const chart = ganttChart({ sessions: ['s1'], start: 1_000, end: 11_000, bars, waits: [], operator: null, host: null, outcome: 'failed' });
+    const drawn = await render(page, chart, 'thousand');
+    const tasks = chart.split('\n').filter((l) => / :(?:done|crit|active), t\d+, /.test(l));
+    expect(tasks.length).toBeGreaterThan(10);
+    expect(drawn.bars).toBe(tasks.length);
+  });
+
   it('writes a chart Mermaid reads at the end of a session, whatever the step names hold', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'runbook-mermaid-'));
     const doc = join(dir, 'names.md');

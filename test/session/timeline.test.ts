@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ganttChart, ganttLabel } from '../../src/session/gantt.js';
+import { CHART_MAX, ganttChart, ganttLabel } from '../../src/session/gantt.js';
 import { readJournal, type JournalEvent } from '../../src/session/journal.js';
-import { buildTimeline, lastSessions, WAIT_MS } from '../../src/session/timeline.js';
+import { buildTimeline, lastSessions, WAIT_MS, type Bar, type Timeline } from '../../src/session/timeline.js';
 import { parseRunbook } from '../../src/parser/index.js';
 
 const JOURNAL = 'fixtures/report/gameday/.runbook/2026-11-20.md.journal.jsonl';
@@ -67,5 +67,28 @@ describe('the Mermaid chart of a timeline', () => {
     expect(chart.split('\n').filter((l) => / :(?:done|crit|active), t\d+, \d+, \d+$/.test(l))).toHaveLength(timeline.bars.length);
     expect(chart.split('\n').filter((l) => / :milestone, g\d+, \d+, 0ms$/.test(l))).toHaveLength(5);
     expect(chart).toContain('dateFormat x');
+  });
+
+  it('stays within what Mermaid draws however many steps ran, in runs of steps that keep every failure', () => {
+    const bar = (i: number, outcome: Bar['outcome']): Bar => ({ kind: 'block', ref: String(i + 1), label: `restart node #${i}: ${'🚀'.repeat(i % 7)}`, line: i * 4 + 3, start: 1_000 + i * 10, end: 1_005 + i * 10, outcome, exitCode: outcome === 'passed' ? 0 : 1, reason: null, edited: false });
+    const steps = 3000;
+    const timeline: Timeline = { sessions: ['s1'], start: 1_000, end: 40_000, bars: Array.from({ length: steps }, (_, i) => bar(i, i === 1234 ? 'failed' : i === 2500 ? 'skipped' : 'passed')), waits: [], operator: null, host: null, outcome: 'failed' };
+    const chart = ganttChart(timeline);
+    expect(chart.length).toBeLessThanOrEqual(CHART_MAX);
+    const tasks = chart.split('\n').filter((l) => / :(?:done|crit|active), t\d+, \d+, \d+$/.test(l));
+    // Every step is in exactly one run, the runs in order, from the first start to the last end.
+    const ranges = tasks.map((l) => /^ {2}(\d+)-(\d+)\. /.exec(l)!.slice(1).map(Number) as [number, number]);
+    expect(ranges[0]![0]).toBe(1);
+    expect(ranges.at(-1)![1]).toBe(steps);
+    for (let k = 1; k < ranges.length; k++) expect(ranges[k]![0]).toBe(ranges[k - 1]![1] + 1);
+    expect(tasks[0]).toMatch(/, 1000, \d+$/);
+    expect(tasks.at(-1)).toMatch(new RegExp(`, ${1_005 + (steps - 1) * 10}$`));
+    const failed = tasks.filter((l) => l.includes(':crit'));
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toContain('1 failed');
+    expect(tasks.filter((l) => l.includes(':active'))[0]).toContain('1 skipped');
+    // A session that fits is drawn a step per bar, as before.
+    const small = ganttChart({ ...timeline, bars: timeline.bars.slice(0, 50) });
+    expect(small.split('\n').filter((l) => / :done, t\d+, /.test(l))).toHaveLength(50);
   });
 });
