@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deserialize, serialize } from 'node:v8';
 import { parseRunbook, type Runbook } from '../parser/index.js';
 
 declare const __BUILD__: string | undefined;
@@ -24,7 +23,7 @@ export function cachedModel(text: string, dir: string | null): Runbook {
   const folder = join(dir, key.slice(0, 2));
   const path = join(folder, `${key}.model`);
   try {
-    return deserialize(readFileSync(path)) as Runbook;
+    return JSON.parse(readFileSync(path, 'latin1')) as Runbook;
   } catch {
     // Not cached yet, or unreadable: parse it.
   }
@@ -33,12 +32,22 @@ export function cachedModel(text: string, dir: string | null): Runbook {
     mkdirSync(folder, { recursive: true });
     // A temporary file renamed into place: a concurrent reader never sees half an entry.
     const temp = join(folder, `.${key}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-    writeFileSync(temp, serialize(model));
+    writeFileSync(temp, asciiJson(model), 'latin1');
     renameSync(temp, path);
   } catch {
     // A read-only or full disk: the next run parses again.
   }
   return model;
+}
+
+/**
+ * A model as JSON in ASCII alone (every other character escaped as JSON allows): read back as
+ * Latin-1, it becomes a string with no decoding, and `JSON.parse` makes the model about twice as
+ * fast as V8's own deserializer, which a warm audit spent most of its time in. A model is plain
+ * data (strings, whole numbers, booleans, null, arrays and objects), which JSON keeps exactly.
+ */
+function asciiJson(model: Runbook): string {
+  return JSON.stringify(model).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The folder of cached models under the user's cache folder. */
