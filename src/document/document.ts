@@ -323,8 +323,7 @@ export class Document {
     if (text.slice(edit.start, edit.end) === edit.text) return false;
     // An edit at the end of the document like any other: spliced, in pieces, never whole again.
     const next = pieces.edit([edit]);
-    const spliced = spliceBytes(pieces, this.source.bytes, [edit]);
-    const bytes = spliced ? spliced.into(this.spare(spliced.length)) : Buffer.from(next.toString(), 'utf8');
+    const bytes = this.encode(pieces, next, [edit]);
     this.replaceWith(bytes, 'the timeline', (stamp) => {
       this.source = changedSource(this.source, { text: next, bytes, stamp });
       this.parsed = null;

@@ -57,13 +57,6 @@ function byteLength(text: TextLike, start: number, end: number): number {
   return typeof text === 'string' ? Buffer.byteLength(text.slice(start, end), 'utf8') : (text as Pieces).byteLength(start, end);
 }
 
-/** One edit in bytes: at byte `at` of the old bytes, `removed` bytes became `data`. */
-export interface BytePatch {
-  at: number;
-  removed: number;
-  data: Buffer;
-}
-
 /**
  * The UTF-8 bytes of `applyEdits(text, edits)`, spliced from `bytes` (the UTF-8 bytes of `text`)
  * instead of encoding the whole result again: for a tick in a 5 MB document, a few milliseconds
@@ -75,21 +68,18 @@ export function applyEditsToBytes(text: TextLike, bytes: Uint8Array, edits: read
 }
 
 /**
- * `applyEditsToBytes`, with each edit as a patch of the old bytes; the new bytes are put
- * together only when asked for (a patch written in place needs no copy of the file).
+ * `applyEditsToBytes`, with the new bytes put together only when asked for: in a buffer of their
+ * own (`bytes`), or into one the caller reuses (`into`).
  */
 export function spliceBytes(text: TextLike, bytes: Uint8Array, edits: readonly Edit[]): Spliced | null {
   const parts: Uint8Array[] = [];
-  const patches: BytePatch[] = [];
   let at = 0;
   let byteAt = 0;
   for (const edit of inOrder(edits, text.length)) {
     if (splitsPair(text, edit.start) || splitsPair(text, edit.end)) return null;
     const startByte = byteAt + byteLength(text, at, edit.start);
     const endByte = startByte + byteLength(text, edit.start, edit.end);
-    const data = Buffer.from(edit.text, 'utf8');
-    parts.push(bytes.subarray(byteAt, startByte), data);
-    patches.push({ at: startByte, removed: endByte - startByte, data });
+    parts.push(bytes.subarray(byteAt, startByte), Buffer.from(edit.text, 'utf8'));
     at = edit.end;
     byteAt = endByte;
   }
@@ -97,7 +87,6 @@ export function spliceBytes(text: TextLike, bytes: Uint8Array, edits: readonly E
   parts.push(bytes.subarray(byteAt));
   const length = parts.reduce((sum, part) => sum + part.length, 0);
   return {
-    patches,
     length,
     get bytes() {
       return Buffer.concat(parts, length);
@@ -113,9 +102,8 @@ export function spliceBytes(text: TextLike, bytes: Uint8Array, edits: readonly E
   };
 }
 
-/** New bytes as patches of the old, put together when asked for. */
+/** New bytes made of spans of the old ones and the edits' text, put together when asked for. */
 export interface Spliced {
-  patches: BytePatch[];
   /** How many bytes the new version has. */
   length: number;
   /** The new bytes, in a buffer of their own. */
