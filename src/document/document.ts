@@ -84,7 +84,10 @@ export class Document {
     // A document nested past the parser's limits was not read: nothing in it can be run or edited.
     const refused = doc.model.problems.find((p) => p.ruleId === NESTING_RULE);
     if (refused) throw new UserError(`${path}:${refused.line}:${refused.column}: ${refused.message}`);
-    if (options.lock) doc.lock(options.lock);
+    if (options.lock) {
+      doc.lock(options.lock);
+      doc.prepareWrites();
+    }
     return doc;
   }
 
@@ -97,7 +100,14 @@ export class Document {
     this.release = acquireLock(this.path, command);
     // Holding the lock, no other writer of this file is running: leftovers of killed ones go.
     sweepTemporaries(this.path);
-    // A session writes soon: the helper that swaps versions in starts now, beside the rest.
+  }
+
+  /**
+   * Starts the helper that swaps versions in, ahead of the first write, so that it is ready by
+   * then. A session calls it once its shell is starting: each process started costs the tool a
+   * few milliseconds of its own, and the shell is the one the first block waits for.
+   */
+  prepareWrites(): void {
     prepareExchange();
   }
 

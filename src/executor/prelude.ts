@@ -28,7 +28,7 @@
  * bash saved its input on) says `exit PID STATUS 0`: a block sent to it meanwhile never ran, and
  * is sent to a new shell.
  */
-export const PRELUDE = String.raw`set +e +u
+export const PRELUDE_SETUP = String.raw`set +e +u
 __rb_done() {
   [ -n "$3" ] && { builtin printf '%s\0' "$PWD"; builtin declare -p; } > "$3" 2>/dev/null
   __rb_mo=0 __rb_me=0
@@ -53,8 +53,13 @@ __rb_run() {
   set +E +o pipefail
   return $__rb_status
 }
-trap '__rb_x=$?; [ -n "$__rb_running" ] && [ -n "$__rb_current_state" ] && { builtin printf "%s\0" "$PWD"; builtin declare -p; } > "$__rb_current_state" 2>/dev/null; builtin printf "exit %s %s %s\n" "$$" "$__rb_x" "$((__rb_running + 0))" 1<> "$__rb_ctl"' EXIT
-builtin printf 'ready %s\n' "$$" >> "$__rb_ctl"`;
+trap '__rb_x=$?; [ -n "$__rb_running" ] && [ -n "$__rb_current_state" ] && { builtin printf "%s\0" "$PWD"; builtin declare -p; } > "$__rb_current_state" 2>/dev/null; builtin printf "exit %s %s %s\n" "$$" "$__rb_x" "$((__rb_running + 0))" 1<> "$__rb_ctl"' EXIT`;
+
+/** The line that ends a shell's start: `ready PID` on the control FIFO, once the tool reads it. */
+export const READY = String.raw`builtin printf 'ready %s\n' "$$" >> "$__rb_ctl"`;
+
+/** The prelude and its ready line, as a shell that needs nothing in between runs them. */
+export const PRELUDE = `${PRELUDE_SETUP}\n${READY}`;
 
 /** The variable that marks every process a session starts (see processes.ts). */
 export const SESSION_VAR = 'RUNBOOK_SESSION';

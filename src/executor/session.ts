@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { monotonicMs } from '../clock.js';
 import { ControlChannel, NO_FIFO_STATUS, NO_MKFIFO } from './control.js';
 import { MarkerReader, type MarkerStream } from './marker.js';
-import { PRELUDE, SESSION_VAR } from './prelude.js';
+import { PRELUDE_SETUP, READY, SESSION_VAR } from './prelude.js';
 import { ProcessTracker, stopProcesses } from './processes.js';
 import { redact, StreamRedactor } from './redact.js';
 import { exitWithin, release, signalGroup, signalProcess, spawnShell, type Shell, type Stream } from './shell.js';
@@ -184,16 +184,20 @@ export class ShellSession {
     this.fifoMarker = `rb${randomBytes(8).toString('hex')}0`;
     // The prelude is sourced from a file rather than written down the shell's input: bash reads
     // a pipe one byte per system call (so as not to read past a command that reads it too), and a
-    // file in blocks; that is the start of every block's wait.
+    // file in blocks; that is the start of every block's wait. Before it says it is ready, it
+    // restores the state it resumes (if any) and writes the state it starts from: the first
+    // block's changes are told against that, with no block run for it.
     const boot = join(this.dir, 'boot.sh');
-    writeFileSync(boot, `__rb_ctl=${quote(this.control.path)}\n${this.control.makeScript(this.fifoMarker)}\n${PRELUDE}\n`, { mode: 0o600 });
-    let input = `builtin source ${quote(boot)}\n`;
+    const start = join(this.dir, 'start.state');
+    let script = `__rb_ctl=${quote(this.control.path)}\n${this.control.makeScript(this.fifoMarker)}\n${PRELUDE_SETUP}\n`;
     if (restore) {
       const file = join(this.dir, 'restore.sh');
       writeFileSync(file, restoreScript(restore), { mode: 0o600 });
-      input += `builtin source ${quote(file)} 2>/dev/null\n`;
+      script += `builtin source ${quote(file)} 2>/dev/null\n`;
     }
-    shell.stdin.write(input);
+    script += `{ builtin printf '%s\\0' "$PWD"; builtin declare -p; } > ${quote(start)} 2>/dev/null\n${READY}\n`;
+    writeFileSync(boot, script, { mode: 0o600 });
+    shell.stdin.write(`builtin source ${quote(boot)}\n`);
     // A shell that dies before it is ready (a start folder gone meanwhile, no mkfifo) must not be waited for.
     const died = shell.exit.then(({ code }) =>
       Promise.reject(new Error(this.startError ?? (code === NO_FIFO_STATUS ? NO_MKFIFO : `bash exited as it started, in ${restore?.cwd ?? this.options.cwd}`))),
@@ -202,8 +206,11 @@ export class ShellSession {
     await Promise.race([started, died]);
     // It holds the start marker's token: no block should find it.
     rmSync(boot, { force: true });
-    // Take the starting state, so the first block's changes can be told.
-    if (baseline) await this.run({ script: '', timeoutMs: null, errexit: false, pipefail: false }, () => undefined).done;
+    const state = readState(start);
+    rmSync(start, { force: true });
+    if (state) this.state = state;
+    // What runs already, so that only what blocks start is counted as theirs.
+    if (baseline) this.tracker.update();
   }
 
   private output(from: Current, stream: Stream, raw: string): void {

@@ -172,7 +172,9 @@ export class Player {
       restore: options.restore,
       graceMs: options.graceMs,
     });
-    const [shell, operator] = await Promise.all([starting, typeof options.operator === 'string' ? options.operator : options.operator()]);
+    const naming = typeof options.operator === 'string' ? options.operator : options.operator();
+    doc.prepareWrites();
+    const [shell, operator] = await Promise.all([starting, naming]);
     makeRecordDir(doc.path);
     const journal = new Journal(journalPath(doc.path), randomBytes(6).toString('hex'));
     journal.append('session-start', {
@@ -623,8 +625,10 @@ export class Player {
     this.journal.append('session-end', { outcome, ...detail });
     this.journal.close();
     closeSync(this.log);
-    // The timeline is a picture of what is recorded: failing to draw it never keeps the shell
-    // (and what it started) from being closed.
+    // The shell is told to end first, and ends while the timeline is drawn. The timeline is a
+    // picture of what is recorded: failing to draw it never keeps the shell (and what it started)
+    // from being closed.
+    const closing = Promise.all([this.shell.close(options), this.options.remote?.close()]);
     let failure: unknown = null;
     try {
       if (this.options.timeline) this.writeTimeline();
@@ -634,7 +638,7 @@ export class Player {
       // The record is complete: release the document before waiting for the shell to go.
       this.doc.close();
     }
-    await Promise.all([this.shell.close(options), this.options.remote?.close()]);
+    await closing;
     if (failure) throw failure;
   }
 }

@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import type { Edit } from '../document/edits.js';
 import { parseRunbook, type LineEnding } from '../parser/index.js';
 import { formatTime } from '../document/time.js';
+import { gitUserName } from './git-config.js';
 
 /** The record a session doc keeps of the template it came from, under `runbook:` in front matter. */
 export interface SessionRecord {
@@ -17,15 +18,18 @@ export interface SessionRecord {
 }
 
 /**
- * Who is operating: `RUNBOOK_OPERATOR`, else git's user.name, else the login name. Git is asked
- * without blocking, so a session's shell can start while it answers.
+ * Who is operating: `RUNBOOK_OPERATOR`, else git's user.name (read from git's files where that
+ * is plain, see git-config.ts; else git is asked, without blocking, so a session's shell can
+ * start while it answers), else the login name.
  */
 export async function operatorName(env: NodeJS.ProcessEnv, cwd: string): Promise<string> {
   if (env.RUNBOOK_OPERATOR) return env.RUNBOOK_OPERATOR;
-  const name = await new Promise<string>((resolveName) => {
-    // Not a git checkout, no git, or no name configured: all mean "ask the system".
-    execFile('git', ['config', 'user.name'], { cwd, encoding: 'utf8' }, (error, stdout) => resolveName(error ? '' : stdout.trim()));
-  });
+  // Not a git checkout, no git, or no name configured: all mean "ask the system".
+  const name =
+    gitUserName(env, cwd)?.trim() ??
+    (await new Promise<string>((resolveName) => {
+      execFile('git', ['config', 'user.name'], { cwd, env, encoding: 'utf8' }, (error, stdout) => resolveName(error ? '' : stdout.trim()));
+    }));
   if (name) return name;
   if (env.USER ?? env.LOGNAME) return (env.USER ?? env.LOGNAME)!;
   try {
