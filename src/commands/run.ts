@@ -50,8 +50,15 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
   }
   const session = await Session.start(prepared, { command: 'run', operator: () => operatorName(io.env, io.cwd), version: __VERSION__, resume: !!options.resume, env: io.env, onStray: (stream, text) => (stream === 'stdout' ? io.stdout : io.stderr).write(text) });
   if (session.resumedFrom) println(io.stdout, `resuming ${session.resumedFrom.session}: ${session.resumedFrom.done} step(s) already done, ${session.steps.length} to go`);
+  let interrupts = 0;
   const stop = io.onSignal?.((signal) => {
     if (signal !== 'SIGINT') return session.player.abort(`${signal}: the tool was stopped`);
+    // A second Ctrl-C quits without waiting for the plan: the step is stopped and recorded, the
+    // session closed, then the tool ends.
+    if (++interrupts > 1) {
+      io.stderr.write('\nrunbook: quitting: the step is stopped and recorded\n');
+      return session.player.abort('interrupted twice by the operator');
+    }
     io.stderr.write('\nrunbook: stopping the running step (Ctrl-C again to quit at once)\n');
     session.interrupt();
   });

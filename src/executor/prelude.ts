@@ -5,14 +5,15 @@
  *
  * errexit cannot be `set -e` here: a failing command would end the session's shell. An ERR trap
  * returns from the sourced block instead, under the same conditions `set -e` would exit (not in
- * `if`, `while`, `&&`/`||` lists or negations). It acts only for commands of the block's own file,
- * so the `source` command failing in `__rb_run` does not trigger it again.
+ * `if`, `while`, `&&`/`||` lists or negations). It acts for commands of the block's own file and
+ * of whatever it runs (functions an earlier block defined, files it sources, which return their
+ * failure to it in turn), so the session's own commands around the block never trigger it.
  *
  * A check (no state file given) runs in a subshell: it cannot change the session, and nothing is
  * read back.
  *
  * The end of a block is told without holding any descriptor while the block runs (issue 16): the
- * session writes `__rb_run …; __rb_done TOKEN $? …` as one line, which bash parses whole before
+ * session writes the block's run line (`runBlockLine`) and `__rb_done TOKEN $? …` as one line, which bash parses whole before
  * running it, so the block's token lives in no variable a block could print (`declare -p`, `set`)
  * and no descriptor a block could close, redirect or pass to a child that outlives it. After the
  * block, `__rb_done` writes the working directory and `declare -p` to the state file, an end
@@ -36,24 +37,39 @@ __rb_done() {
   [[ -p /dev/stderr || -S /dev/stderr ]] && builtin printf '\036%s:e:%s\036' "$1" "$2" >&2 && __rb_me=1
   builtin printf '%s %s %s %s\n' "$1" "$2" "$__rb_mo" "$__rb_me" 1<> "$__rb_ctl"
 }
-__rb_run() {
+__rb_pre() {
   __rb_file=$1
   __rb_current_state=$4
   if [ "$3" = 1 ]; then set -o pipefail; else set +o pipefail; fi
   if [ "$2" = 1 ]; then
     set -E
-    trap '__rb_e=$?; [ "$BASH_SOURCE" = "$__rb_file" ] && return $__rb_e' ERR
+    trap '{ __rb_e=$?; for __rb_s in "${'${'}BASH_SOURCE[@]}"; do [ "$__rb_s" = "$__rb_file" ] && return $__rb_e; done; } 2>/dev/null' ERR
   fi
   __rb_running=1
-  set --
-  if [ -n "$__rb_current_state" ]; then builtin source "$__rb_file" < /dev/null; else ( builtin source "$__rb_file" < /dev/null ); fi
-  __rb_status=$?
+  [[ $__rb_xt == *x* ]] && set -x
+  return 0
+}
+__rb_post() {
   __rb_running=
   trap - ERR
   set +E +o pipefail
-  return $__rb_status
+  return $1
 }
-trap '__rb_x=$?; [ -n "$__rb_running" ] && [ -n "$__rb_current_state" ] && { builtin printf "%s\0" "$PWD"; builtin declare -p; } > "$__rb_current_state" 2>/dev/null; builtin printf "exit %s %s %s\n" "$$" "$__rb_x" "$((__rb_running + 0))" 1<> "$__rb_ctl"' EXIT`;
+trap '{ __rb_x=$?; set +x; } 2>/dev/null; [ -n "$__rb_running" ] && [ -n "$__rb_current_state" ] && { builtin printf "%s\0" "$PWD"; builtin declare -p; } > "$__rb_current_state" 2>/dev/null; builtin printf "exit %s %s %s\n" "$$" "$__rb_x" "$((__rb_running + 0))" 1<> "$__rb_ctl"' EXIT`;
+
+/**
+ * The shell text that runs the block in `file` (a shell word) and leaves its status in `$?`.
+ * The block is sourced at the shell's top level, not from a function, so that `declare` and
+ * `typeset` make globals there as at a prompt. `state` is the state file's word, or `''` for a
+ * check, which runs in a subshell. Tracing (`set -x`) is off while the session's own commands
+ * run, and on again for the next block if the last one left it on: the session's commands and
+ * the block's token never reach the output (each of them runs with its error output, where
+ * traces go, sent to /dev/null).
+ */
+export function runBlockLine(file: string, errexit: boolean, pipefail: boolean, state: string): string {
+  const source = state === "''" ? `( builtin source ${file} < /dev/null )` : `builtin source ${file} < /dev/null`;
+  return `{ __rb_pre ${file} ${errexit ? 1 : 0} ${pipefail ? 1 : 0} ${state}; } 2>/dev/null; ${source}; { __rb_st=$? __rb_xt=$-; set +x; } 2>/dev/null; __rb_post $__rb_st`;
+}
 
 /** The line that ends a shell's start: `ready PID` on the control FIFO, once the tool reads it. */
 export const READY = String.raw`builtin printf 'ready %s\n' "$$" >> "$__rb_ctl"`;

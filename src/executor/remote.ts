@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { monotonicMs } from '../clock.js';
 import { FrameReader, type Frame } from './frames.js';
 import { MarkerReader } from './marker.js';
-import { PRELUDE, SESSION_VAR } from './prelude.js';
+import { PRELUDE, runBlockLine, SESSION_VAR } from './prelude.js';
 import { StreamRedactor } from './redact.js';
 import type { SshConnections, SshHost } from './ssh.js';
 import { changedVars, parseState, restoreScript, type ShellState } from './state.js';
@@ -274,9 +274,9 @@ export class RemoteSession {
         onEvent({ type: 'start', at: Date.now() });
         const cd = request.cwd ? `${heredoc('__rb_s', request.cwd)}` : '';
         const state = check ? "''" : '1';
-        const runLine = `__rb_run ${file} ${request.errexit ? 1 : 0} ${request.pipefail ? 1 : 0} ${state}`;
+        const runLine = runBlockLine(file, request.errexit, request.pipefail, state);
         const line = request.cwd
-          ? `__rb_back=$PWD; builtin cd -- "$__rb_s" && ${runLine}; __rb_status=$?; builtin cd -- "$__rb_back"; __rb_done ${token} $__rb_status ${state}\n`
+          ? `__rb_back=$PWD; builtin cd -- "$__rb_s" && { ${runLine}; }; __rb_status=$?; builtin cd -- "$__rb_back"; __rb_done ${token} $__rb_status ${state}\n`
           : `${runLine}; __rb_done ${token} $? ${state}\n`;
         this.shell!.child.stdin!.write(`${heredoc('__rb_b', body)}builtin printf '%s' "$__rb_b" > ${file}\n${cd}${line}`);
       });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { monotonicMs } from '../clock.js';
 import { ControlChannel, NO_FIFO_STATUS, NO_MKFIFO } from './control.js';
 import { MarkerReader, type MarkerStream } from './marker.js';
-import { PRELUDE_SETUP, READY, SESSION_VAR } from './prelude.js';
+import { PRELUDE_SETUP, READY, runBlockLine, SESSION_VAR } from './prelude.js';
 import { ProcessTracker, stopProcesses } from './processes.js';
 import { redact, StreamRedactor } from './redact.js';
 import { exitWithin, release, signalGroup, signalProcess, spawnShell, type Shell, type Stream } from './shell.js';
@@ -360,7 +360,16 @@ export class ShellSession {
     const done = (async (): Promise<BlockOutcome> => {
       if (this.closed) return this.notStarted('the session is closed');
       this.control.ensure();
-      if (!this.alive) await this.spawn(this.state);
+      if (!this.alive) {
+        // The shell ended (a block ran `exit`): a new one starts where the session was, if that
+        // folder is still there.
+        if (!isDirectory(this.state.cwd)) return this.notStarted(`the session's working directory ${this.state.cwd} no longer exists`);
+        try {
+          await this.spawn(this.state);
+        } catch (error) {
+          return this.notStarted((error as Error).message);
+        }
+      }
       if (request.cwd !== undefined && !isDirectory(request.cwd)) {
         return this.notStarted(`the working directory ${request.cwd} does not exist`);
       }
@@ -403,9 +412,9 @@ export class ShellSession {
           send: () => {
             this.control.ensure();
             const state = check ? "''" : quote(join(this.dir, `${name}.state`));
-            const runLine = `__rb_ctl=${quote(this.control.path)}; __rb_run ${quote(file)} ${request.errexit ? 1 : 0} ${request.pipefail ? 1 : 0} ${state}`;
+            const runLine = `__rb_ctl=${quote(this.control.path)}; ${runBlockLine(quote(file), request.errexit, request.pipefail, state)}`;
             const line = request.cwd
-              ? `builtin cd -- ${quote(request.cwd)} && ${runLine}; __rb_status=$?; builtin cd -- ${quote(this.state.cwd)}; __rb_done ${token} $__rb_status ${state}\n`
+              ? `builtin cd -- ${quote(request.cwd)} && { ${runLine}; }; __rb_status=$?; builtin cd -- ${quote(this.state.cwd)}; __rb_done ${token} $__rb_status ${state}\n`
               : `${runLine}; __rb_done ${token} $? ${state}\n`;
             this.current!.shell.stdin.write(line);
           },
@@ -475,7 +484,8 @@ export class ShellSession {
   }
 }
 
-function isDirectory(path: string): boolean {
+/** Whether `path` is a folder (following links). */
+export function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();
   } catch {

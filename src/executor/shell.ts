@@ -41,10 +41,13 @@ export function spawnShell(cwd: string, env: Record<string, string>): Shell {
     ended: { stdout: false, stderr: false },
     exited: false,
     exit: new Promise((resolve) => {
-      child.once('exit', (code, signal) => {
+      const exited = (code: number | null, signal: NodeJS.Signals | null) => {
         shell.exited = true;
         resolve({ code, signal });
-      });
+      };
+      child.once('exit', exited);
+      // A shell that could not be started (its folder gone, say) never exits: it never ran.
+      if (child.pid === undefined) child.once('error', () => exited(null, null));
     }),
   };
   shell.stdin.on('error', () => undefined);

@@ -2,6 +2,7 @@ import { cellAnchor, taskAnchor, type Anchor } from '../document/anchors.js';
 import { formatTime } from '../document/time.js';
 import { conflictText } from '../document/conflict.js';
 import { EXIT, UserError } from '../errors.js';
+import { isDirectory } from '../executor/session.js';
 import { readState } from '../executor/state.js';
 import type { SessionProcess } from '../executor/types.js';
 import type { StepEvent } from './poll.js';
@@ -97,6 +98,9 @@ export class Session {
         steps = point.rest;
         resumed = { session: point.session, done: point.done };
         restore = readState(statePath(file)) ?? undefined;
+        if (restore && !isDirectory(restore.cwd)) {
+          throw new UserError(`${file}: cannot resume: the folder the session was in, ${restore.cwd}, no longer exists (run without resuming to start over)`);
+        }
       }
       const player = await Player.open(
         doc,

@@ -252,6 +252,10 @@ export class Player {
       { block: index },
       output ? (event) => (output.push(event), onEvent(event)) : onEvent,
     );
+    // The state is saved first: secrets the block created are then known, and masked in all
+    // that is recorded of it (the document, the journal, reports).
+    this.saveState();
+    const masked = (text: string | null) => (text === null ? null : this.mask(text));
     const record: BlockRecord = {
       index,
       name: block.name,
@@ -264,18 +268,17 @@ export class Player {
       durationMs: Math.round(result.durationMs),
       changedVars: result.changedVars,
       cwd: result.cwd,
-      tail: result.tail,
-      reason,
+      tail: this.mask(result.tail),
+      reason: masked(reason),
       recoveredMs,
       left: result.left ?? [],
       edited,
       evidence: [],
       evidenceLine: null,
       evidenceLines: [],
-      ...(records ? { hosts: records, on } : {}),
+      ...(records ? { hosts: records.map((r) => ({ ...r, reason: masked(r.reason) })), on } : {}),
     };
-    this.journal.append('block-end', { block: index, name: block.name, line: block.line, ...(records ? { on, hosts: records } : {}), outcome: record.outcome, exitCode: record.exitCode, signal: record.signal, durationMs: record.durationMs, changedVars: record.changedVars, cwd: record.cwd, error: reason, recoveredMs, left: record.left });
-    this.saveState();
+    this.journal.append('block-end', { block: index, name: block.name, line: block.line, ...(record.hosts ? { on, hosts: record.hosts } : {}), outcome: record.outcome, exitCode: record.exitCode, signal: record.signal, durationMs: record.durationMs, changedVars: record.changedVars, cwd: record.cwd, error: record.reason, recoveredMs, left: record.left });
     if (output) this.keepEvidence(block, record, output, command, startCwd, startedAt);
     this.record(anchor, block, record);
     return record;

@@ -1,0 +1,142 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseRunbook } from '../../src/parser/index.js';
+import { BIN, runCli } from '../support/cli.js';
+
+// What a runbook's blocks mean, as bash run with `set -e -o pipefail` from one prompt would
+// have it, and what the session keeps of a run that went wrong.
+const env = { RUNBOOK_OPERATOR: 'ci' };
+
+function folder(): string {
+  return mkdtempSync(join(tmpdir(), 'runbook-semantics-'));
+}
+
+function runDoc(text: string, args: string[] = [], dir = folder()) {
+  writeFileSync(join(dir, 'r.md'), text);
+  const result = runCli(['run', 'r.md', '--yes', '--no-timeline', ...args], { cwd: dir, env });
+  return { ...result, dir, text: readFileSync(join(dir, 'r.md'), 'utf8') };
+}
+
+const fence = (body: string, info = 'bash') => `\`\`\`${info}\n${body}\n\`\`\`\n\n`;
+const outcomes = (text: string) => parseRunbook(text).blocks.map((b) => b.result?.outcome ?? null);
+
+describe('a failing command stops its block wherever it runs', () => {
+  it('inside a function an earlier block defined', () => {
+    const { code, stdout, text } = runDoc(`# F\n\n${fence('drain() {\n  echo "cordon $1"\n  false\n  echo "DELETING $1"\n}')}${fence('drain node-7\necho "after the call"')}`);
+    expect(stdout).toContain('cordon node-7');
+    expect(stdout).not.toContain('DELETING');
+    expect(stdout).not.toContain('after the call');
+    expect(outcomes(text)).toEqual(['passed', 'failed']);
+    expect(code).toBe(1);
+  });
+
+  it('inside a file the block sources', () => {
+    const dir = folder();
+    writeFileSync(join(dir, 'lib.sh'), 'rotate() { echo "revoking old key"; false; echo "issuing new key anyway"; }\n');
+    const { code, stdout, text } = runDoc(`# S\n\n${fence('source ./lib.sh\nrotate')}`, [], dir);
+    expect(stdout).toContain('revoking old key');
+    expect(stdout).not.toContain('issuing new key anyway');
+    expect(outcomes(text)).toEqual(['failed']);
+    expect(code).toBe(1);
+  });
+
+  it('but not where bash -e goes on: a condition, a || list', () => {
+    const { code, stdout } = runDoc(`# C\n\n${fence('check() { false; }')}${fence('if check; then echo yes; else echo no; fi\ncheck || echo recovered\necho end')}`);
+    expect(stdout).toMatch(/no\n[\s\S]*recovered\n[\s\S]*end\n/);
+    expect(code).toBe(0);
+  });
+});
+
+describe('the session shell keeps what a prompt keeps', () => {
+  it('declare and typeset make globals that the next block sees', () => {
+    const { code, stdout } = runDoc(`# D\n\n${fence('declare -A HOSTS=([db]=10.0.0.5)\ndeclare -i COUNT=5\ndeclare OWNER=alice\ntypeset -a LIST=(x y)')}${fence('echo "db=${HOSTS[db]} count=$COUNT owner=$OWNER list=${LIST[*]}"')}`);
+    expect(stdout).toContain('db=10.0.0.5 count=5 owner=alice list=x y');
+    expect(code).toBe(0);
+  });
+
+  it('tracing left on shows the blocks, never the session\'s own commands or tokens', () => {
+    const { code, stdout, stderr, text, dir } = runDoc(`# X\n\n${fence('set -x\necho on')}${fence('echo doing\nfalse')}`);
+    expect(code).toBe(1);
+    const traced = stderr.split('\n').filter((l) => l.startsWith('+'));
+    expect(traced).toContain('++ echo doing');
+    expect(traced).toContain('++ false');
+    for (const line of [...traced, ...readFileSync(join(dir, '.runbook', 'r.md.log'), 'utf8').split('\n')]) {
+      expect(line).not.toMatch(/__rb_|\\036|rb[0-9a-f]{16}/);
+    }
+    expect(stdout).toContain('on');
+    expect(parseRunbook(text).blocks[1]!.result?.reason).toBe('++ false');
+  });
+});
+
+describe('a session that cannot go on says so', () => {
+  it('a resume whose folder is gone stops before anything runs, exit 2, no lock left', () => {
+    const dir = folder();
+    const work = join(dir, 'ws');
+    const doc = `# R\n\n${fence(`mkdir -p ${work} && cd ${work}`)}${fence('false')}${fence('echo fixed')}`;
+    expect(runDoc(doc, [], dir).code).toBe(1);
+    rmSync(work, { recursive: true });
+    const journal = readFileSync(join(dir, '.runbook', 'r.md.journal.jsonl'), 'utf8');
+    const again = runCli(['run', 'r.md', '--yes', '--no-timeline', '--resume'], { cwd: dir, env });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(`the folder the session was in, ${work}, no longer exists`);
+    expect(again.stdout).not.toContain('fixed');
+    expect(existsSync(join(dir, 'r.md.lock'))).toBe(false);
+    expect(readFileSync(join(dir, '.runbook', 'r.md.journal.jsonl'), 'utf8')).toBe(journal);
+  });
+
+  it('a new shell in a folder that is gone fails the block instead of waiting for ever', () => {
+    const dir = folder();
+    const work = join(dir, 'build');
+    const { code, stdout, text } = runDoc(`# G\n\n${fence(`mkdir -p ${work} && cd ${work}`)}${fence(`rm -rf ${work}\nexit 0`)}${fence('echo next')}`, ['--keep-going'], dir);
+    expect(code).toBe(1);
+    expect(stdout).not.toContain('next\n');
+    expect(outcomes(text)).toEqual(['passed', 'passed', 'failed']);
+    expect(parseRunbook(text).blocks[2]!.result?.reason).toMatch(/^the session's working directory \//);
+    expect(stdout).toContain('no longer exists');
+    expect(existsSync(join(dir, 'r.md.lock'))).toBe(false);
+  });
+});
+
+describe('secrets a block creates', () => {
+  it('are masked in the journal and reports as in the document', () => {
+    const dir = folder();
+    writeFileSync(join(dir, 'vault.txt'), 'k3y-val-FROMVAULT\n');
+    const doc = `# S\n\n${fence('export DEPLOY_KEY="$(cat vault.txt)"\necho "auth failed with key $DEPLOY_KEY" >&2\nfalse')}`;
+    const { code, text } = runDoc(doc, ['--report', 'r.json', '--junit', 'j.xml'], dir);
+    expect(code).toBe(1);
+    expect(parseRunbook(text).blocks[0]!.result?.reason).toBe('auth failed with key ••••••');
+    for (const file of ['.runbook/r.md.journal.jsonl', 'r.json', 'j.xml']) {
+      const written = readFileSync(join(dir, file), 'utf8');
+      expect(written).toContain('auth failed with key ••••••');
+      expect(written).not.toContain('FROMVAULT');
+    }
+  });
+});
+
+describe('Ctrl-C twice', () => {
+  it('quits after recording the stopped step and closing the session', async () => {
+    const dir = folder();
+    mkdirSync(join(dir, 'x'));
+    writeFileSync(join(dir, 'r.md'), `# C\n\n${fence('echo started')}${fence("trap '' INT TERM; echo stubborn; sleep 30")}`);
+    const child = spawn(process.execPath, [BIN, 'run', 'r.md', '--yes', '--no-timeline'], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    while (!out.includes('stubborn')) await new Promise((resolve) => setTimeout(resolve, 50));
+    child.kill('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    child.kill('SIGINT');
+    expect(await code).toBe(1);
+    expect(err).toContain('quitting');
+    const text = readFileSync(join(dir, 'r.md'), 'utf8');
+    expect(outcomes(text)).toEqual(['passed', 'canceled']);
+    const events = readFileSync(join(dir, '.runbook', 'r.md.journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    expect(events.map((e) => e.type).slice(-2)).toEqual(['block-end', 'session-end']);
+    expect(existsSync(join(dir, 'r.md.lock'))).toBe(false);
+  }, 30_000);
+});
