@@ -113,6 +113,12 @@ describe('the GitHub Action on a pull request', () => {
     expect(summary).not.toContain('other.md');
   });
 
+  it('hands globs in paths to runbook as written (bash, without globstar, matches ** one folder deep)', () => {
+    const audit = ran(steps({ paths: '**/*.md' }), 'audit');
+    expect(audit.code).toBe(1);
+    expect(audit.stdout).toContain('file=docs/game-days/new-session.md');
+  });
+
   it('writes SARIF for code scanning and hands it to the upload action; fail-on never passes', () => {
     const results = steps({ paths: 'docs notes', sarif: 'true', 'fail-on': 'never', check: 'true' });
     expect(ran(results, 'audit').code).toBe(0);

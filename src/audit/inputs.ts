@@ -8,7 +8,14 @@ import type { AuditConfig } from './config.js';
 const SKIP = new Set(['node_modules', '.git', '.runbook']);
 
 function walk(dir: string, out: string[]): void {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(`${dir}: ${code === 'EACCES' ? "permission denied; check the folder's permissions" : `cannot list the folder (${code ?? 'unknown error'})`}`);
+  }
+  for (const entry of entries) {
     if (SKIP.has(entry.name)) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) walk(path, out);
@@ -96,7 +103,8 @@ export function changedFiles(ref: string, cwd: string, config: AuditConfig): str
     root = git('rev-parse', '--show-toplevel').trim();
     const base = git('merge-base', ref, 'HEAD').trim();
     // Paths relative to the repository root, whatever folder the audit runs in.
-    const changed = git('diff', '--name-only', '--diff-filter=AMR', '-z', base, '--', ':/');
+    // `--no-relative`: a user's diff.relative would otherwise give paths from the current folder.
+    const changed = git('diff', '--name-only', '--no-relative', '--diff-filter=AMR', '-z', base, '--', ':/');
     const untracked = git('ls-files', '--others', '--exclude-standard', '-z', '--full-name', '--', ':/');
     names = [...new Set([...changed.split('\0'), ...untracked.split('\0')])].filter(Boolean);
   } catch (error) {

@@ -67,8 +67,9 @@ export const shellcheck: Check = {
   description: 'ShellCheck reports a problem in a runnable block.',
   check({ model, shellcheck: available }) {
     if (!available) return [];
-    return parseable(model).flatMap((block) => {
-      const shell = block.lang === 'sh' ? 'sh' : 'bash';
+    // ShellCheck knows sh and bash, not zsh: it would read zsh's own syntax as errors.
+    return parseable(model).filter((block) => interpreter(block) !== 'zsh').flatMap((block) => {
+      const shell = interpreter(block);
       const run = spawnSync('shellcheck', ['--format=json1', `--shell=${shell}`, '--exclude=SC2154', '-'], { input: runnableScript(block.body), encoding: 'utf8' });
       let parsed: { comments?: Array<{ line: number; column: number; level: string; code: number; message: string }> };
       try {

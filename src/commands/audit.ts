@@ -52,6 +52,16 @@ function writeSummary(path: string, text: string): void {
  * the current folder (and how many other Markdown files were skipped).
  */
 function inputFiles(inputs: string[], changed: string | undefined, cwd: string, config: AuditConfig, cache: string | null): { files: string[]; skipped: number | null } {
+  // A session doc names its template in its front matter; a file that cannot be read as Markdown
+  // (empty, not UTF-8) is none: it is skipped here, and refused only when named.
+  const isSession = (file: string) => {
+    try {
+      return templateRef(cachedModel(readSource(resolve(cwd, file)).text, cache)) !== null;
+    } catch (error) {
+      if (error instanceof UserError) return false;
+      throw error;
+    }
+  };
   if (changed) {
     const files = changedFiles(changed, cwd, config);
     if (!inputs.length) return { files, skipped: null };
@@ -60,7 +70,7 @@ function inputFiles(inputs: string[], changed: string | undefined, cwd: string, 
   }
   if (inputs.length) return { files: expandInputs(inputs, cwd), skipped: null };
   // Without inputs: the session docs here, not the templates and fixtures beside them.
-  return sessionDocs(cwd, config, (file) => templateRef(cachedModel(readSource(resolve(cwd, file)).text, cache)) !== null);
+  return sessionDocs(cwd, config, isSession);
 }
 
 /**

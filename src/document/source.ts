@@ -47,10 +47,7 @@ export function readSource(path: string): Source {
   try {
     stat = statSync(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(`${path}: no such file; check the path`);
-    if (code === 'EACCES') throw new UserError(`${path}: permission denied; check the file's permissions`);
-    throw new UserError(`${path}: cannot read (${code ?? 'unknown error'})`);
+    throw unreadable(path, error);
   }
   if (stat.isDirectory()) throw new UserError(`${path}: is a directory; pass a Markdown file`);
   if (!stat.isFile()) throw new UserError(`${path}: not a regular file; pass a Markdown file`);
@@ -60,8 +57,21 @@ export function readSource(path: string): Source {
     );
   }
   const stamp = stampOf(path);
-  const bytes = readFileSync(path);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw unreadable(path, error);
+  }
   return decodeSource(path, bytes, stat.mode, stamp);
+}
+
+/** What to tell the user when `path` cannot be read. */
+function unreadable(path: string, error: unknown): UserError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new UserError(`${path}: no such file; check the path`);
+  if (code === 'EACCES') return new UserError(`${path}: permission denied; check the file's permissions`);
+  return new UserError(`${path}: cannot read (${code ?? 'unknown error'})`);
 }
 
 /** Decodes bytes read from `path`; shared by reads and by the re-read before each write. */

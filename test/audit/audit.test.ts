@@ -84,8 +84,9 @@ describe('runbook audit rules', () => {
 
   it('reports ticked tasks whose block has no result or did not pass', () => {
     const { findings } = audit(['fixtures/audit/results.md', '--format', 'json']);
-    expect(where(findings)).toEqual(['12:3 block-result', '21:1 block-result']);
+    expect(where(findings)).toEqual(['12:3 block-result', '21:1 block-result', '28:1 block-result']);
     expect(findings[1]!.message).toContain('failed (exit 1)');
+    expect(findings[2]!.message).toContain('says passed with exit 7');
   });
 
   it('reports times that run backwards, do not parse, or lie in the future', () => {

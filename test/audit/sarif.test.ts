@@ -93,4 +93,18 @@ describe('SARIF from runbook audit', () => {
     expect(lines(edited).filter((l, i) => l === lines(first)[i]! + 4).length).toBeGreaterThan(0);
     expect(prints(edited)).toEqual(prints(first));
   });
+
+  it('percent-encodes file URIs (RFC 3986), so names with spaces or accents still resolve', () => {
+    const dir = repository();
+    const odd = join(dir, 'docs', 'game days', 'café drill #1.md');
+    cpSync('fixtures/audit/unfilled.md', odd, { recursive: true });
+    const log = sarif(['docs'], dir);
+    const uris = new Set(log.runs[0]!.results!.map((r) => r.locations![0]!.physicalLocation!.artifactLocation!.uri!));
+    expect(uris).toContain('docs/game%20days/caf%C3%A9%20drill%20%231.md');
+    for (const uri of uris) {
+      expect(uri).toMatch(/^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-F]{2})+$/);
+      // Resolved against the root as code scanning does, each names the file on disk.
+      expect(decodeURIComponent(new URL(uri, `file://${dir}/`).pathname)).toBe(join(dir, decodeURIComponent(uri)));
+    }
+  });
 });

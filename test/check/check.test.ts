@@ -51,6 +51,21 @@ describe('runbook check', () => {
     expect(sc.map((f) => [f.line - 5, f.column - 3])).toEqual(direct.map((c: { line: number; column: number }) => [c.line, c.column]));
   });
 
+  it('leaves zsh blocks to zsh -n: ShellCheck reads zsh syntax as errors', () => {
+    expect(hasShellcheck).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-check-zsh-'));
+    const zsh = 'typeset -A map\nmap[a]=1\nfor f in *.md(.N); do print -r -- $f; done\nprint ${(k)map}';
+    // ShellCheck, asked to, does find "errors" in it; zsh itself parses it.
+    expect(JSON.parse(spawnSync('shellcheck', ['--format=json1', '--shell=bash', '-'], { input: zsh, encoding: 'utf8' }).stdout).comments.length).toBeGreaterThan(0);
+    expect(spawnSync('zsh', ['-n'], { input: zsh }).status).toBe(0);
+    writeFileSync(join(dir, 'z.md'), `# Z\n\n\`\`\`zsh\n${zsh}\n\`\`\`\n\n\`\`\`bash\nfor f in $(ls *.log); do echo $f; done\n\`\`\`\n`);
+    const { findings } = check(join(dir, 'z.md'));
+    const sc = findings.filter((f) => f.ruleId === 'shellcheck');
+    expect(sc.length).toBeGreaterThan(0);
+    expect(sc.every((f) => f.line > 9)).toBe(true);
+    expect(findings.filter((f) => f.ruleId === 'shell-syntax')).toEqual([]);
+  });
+
   it('reports links and local paths that do not exist, not the ones that do or leave the repository', () => {
     const { findings } = check('fixtures/check/links.md');
     expect(at(findings, 'dead-link')).toEqual(['3:57', '7:6']);

@@ -57,7 +57,7 @@ export function formatSarif(findings: Finding[], rules: Rule[], version: string,
     ruleIndex: ids.indexOf(f.ruleId),
     level: f.severity,
     message: { text: f.message },
-    locations: [{ physicalLocation: { artifactLocation: { uri: uris[i], uriBaseId: '%SRCROOT%' }, region: { startLine: f.line, startColumn: f.column } } }],
+    locations: [{ physicalLocation: { artifactLocation: { uri: uris[i]!.split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' }, region: { startLine: f.line, startColumn: f.column } } }],
     partialFingerprints: { 'runbookFinding/v1': prints[i]! },
   }));
   const log: Log = {
