@@ -7,7 +7,10 @@
  * returns from the sourced block instead, under the same conditions `set -e` would exit (not in
  * `if`, `while`, `&&`/`||` lists or negations). It acts for commands of the block's own file and
  * of whatever it runs (functions an earlier block defined, files it sources, which return their
- * failure to it in turn), so the session's own commands around the block never trigger it.
+ * failure to it in turn), so the session's own commands around the block never trigger it. A block
+ * that sets an ERR trap of its own gets it run first (`trap` is a function here that keeps the
+ * session's after it), as `set -e` still exits after a script's own ERR trap; a block whose
+ * errexit is off sets its traps as bash does.
  *
  * A check (no state file given) runs in a subshell: it cannot change the session, and nothing is
  * read back.
@@ -43,17 +46,39 @@ __rb_pre() {
   if [ "$3" = 1 ]; then set -o pipefail; else set +o pipefail; fi
   if [ "$2" = 1 ]; then
     set -E
-    trap '{ __rb_e=$?; for __rb_s in "${'${'}BASH_SOURCE[@]}"; do [ "$__rb_s" = "$__rb_file" ] && return $__rb_e; done; } 2>/dev/null' ERR
+    __rb_errexit=1 __rb_failed=
+    builtin trap "$__rb_stop" ERR
   fi
   __rb_running=1
   [[ $__rb_xt == *x* ]] && set -x
   return 0
 }
 __rb_post() {
-  __rb_running=
-  trap - ERR
+  __rb_running= __rb_errexit=
+  builtin trap - ERR
   set +E +o pipefail
   return $1
+}
+__rb_ours() {
+  local __rb_s
+  for __rb_s in "${'${'}BASH_SOURCE[@]}"; do [ "$__rb_s" = "$__rb_file" ] && return 0; done
+  return 1
+}
+__rb_stop='{ __rb_e=$?; __rb_ours && return $__rb_e; } 2>/dev/null'
+__rb_ret() { return $1; }
+trap() {
+  if [ -z "$__rb_errexit" ] || [ $# -lt 2 ] || [[ $1 == -[pl] ]]; then builtin trap "$@"; return; fi
+  [ "$1" = -- ] && shift
+  local __rb_h=$1 __rb_g __rb_others=()
+  shift
+  for __rb_g in "$@"; do
+    if [[ ${'${'}__rb_g^^} != ERR ]]; then __rb_others+=("$__rb_g")
+    elif [ "$__rb_h" = - ] || [ -z "$__rb_h" ]; then builtin trap "$__rb_stop" ERR
+    else builtin trap "{ __rb_e=\$?; __rb_uh=; [ -z \"\$__rb_failed\" ] && __rb_ours && __rb_failed=1 __rb_uh=1; } 2>/dev/null; if [ -n \"\$__rb_uh\" ]; then __rb_ret \$__rb_e; $__rb_h
+fi; { __rb_ours && return \$__rb_e; } 2>/dev/null" ERR
+    fi
+  done
+  [ ${'${'}#__rb_others[@]} -eq 0 ] || builtin trap -- "$__rb_h" "${'${'}__rb_others[@]}"
 }
 trap '{ __rb_x=$?; set +x; } 2>/dev/null; [ -n "$__rb_running" ] && [ -n "$__rb_current_state" ] && { builtin printf "%s\0" "$PWD"; builtin declare -p; } > "$__rb_current_state" 2>/dev/null; builtin printf "exit %s %s %s\n" "$$" "$__rb_x" "$((__rb_running + 0))" 1<> "$__rb_ctl"' EXIT`;
 

@@ -132,6 +132,19 @@ export class ProcessTracker {
     return [...this.ours.keys()].flatMap((pid) => this.describe(pid) ?? []);
   }
 
+  /**
+   * The session's processes still in its shells' sessions but outside the process group `group`:
+   * commands that made a group of their own (GNU `timeout` does), which a signal to the shell's
+   * group does not reach. Not the detached ones (`setsid`), which are left on purpose.
+   */
+  outside(group: number): number[] {
+    this.update();
+    return [...this.ours.keys()].filter((pid) => {
+      const stat = readStat(pid);
+      return stat !== null && stat.start === this.ours.get(pid) && stat.state !== 'Z' && stat.pgrp !== group && this.shells.has(stat.session);
+    });
+  }
+
   /** A process of the session as it is now, or null once it is gone (or its pid given to another). */
   private describe(pid: number): SessionProcess | null {
     const stat = readStat(pid);

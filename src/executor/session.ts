@@ -442,10 +442,15 @@ export class ShellSession {
     if (!group) return;
     // The escalation goes on after the shell itself has exited: processes a block put in the
     // background ignore SIGINT, and must not outlive it.
+    // So does what left the group but not the session (GNU `timeout` makes a group of its own).
     const grace = this.options.graceMs ?? 1000;
-    signalGroup(group, 'SIGINT');
-    setTimeout(() => signalGroup(group, 'SIGTERM'), grace).unref();
-    setTimeout(() => signalGroup(group, 'SIGKILL'), grace * 2).unref();
+    const signal = (name: NodeJS.Signals) => {
+      signalGroup(group, name);
+      for (const pid of this.tracker.outside(group)) signalProcess(pid, name);
+    };
+    signal('SIGINT');
+    setTimeout(() => signal('SIGTERM'), grace).unref();
+    setTimeout(() => signal('SIGKILL'), grace * 2).unref();
   }
 
   /**

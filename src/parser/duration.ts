@@ -24,8 +24,10 @@ export function unitSeconds(unit: string): number {
   return UNITS[unit.toLowerCase()] ?? 1;
 }
 
-// A number and its unit; the unit ends where letters do, so `4m30s` reads as two parts.
-const PART = new RegExp(`(\\d+(?:\\.\\d+)?)\\s*${UNIT}?(?![a-z])`, 'iy');
+// A number and its unit; the unit ends where letters do, so `4m30s` reads as two parts. The
+// number may have a decimal point or comma (`1.5 min`, `3,5 min`); a comma before exactly three
+// digits separates thousands (`1,500 ms`).
+const PART = new RegExp(`(\\d+(?:,\\d{3}(?![\\d,]))+|\\d+(?:[.,]\\d+)?)\\s*${UNIT}?(?![a-z])`, 'iy');
 // What may stand between two parts: spaces, a comma, `and`.
 const JOIN = /\s*,?\s*(?:and\s+)?/iy;
 const CLOCK = /(\d+):([0-5]\d)(?::([0-5]\d))?(?![\d:])/y;
@@ -49,20 +51,35 @@ function readAt(text: string, at: number): Reading | null {
   PART.lastIndex = at;
   const first = PART.exec(text);
   if (!first) return null;
-  if (first[2] === undefined) return { seconds: Number(first[1]), end: PART.lastIndex, bare: true };
-  let seconds = Number(first[1]) * unitSeconds(first[2]);
+  if (first[2] === undefined) return { seconds: numberOf(first[1]!), end: PART.lastIndex, bare: true };
+  let unit = unitSeconds(first[2]);
+  let seconds = numberOf(first[1]!) * unit;
   let end = PART.lastIndex;
-  // Further parts, each with its unit: `4m 30s`, `1 h, 5 min`, `1h and 5m`.
+  // Further parts, each with its unit: `4m 30s`, `1 h, 5 min`, `1h and 5m`; or right after an hour
+  // or a minute, a whole number of the next smaller unit (`1h45`, `1m30`).
   for (;;) {
     JOIN.lastIndex = end;
     JOIN.exec(text);
     PART.lastIndex = JOIN.lastIndex;
     const next = PART.exec(text);
-    if (!next || next[2] === undefined) break;
-    seconds += Number(next[1]) * unitSeconds(next[2]);
+    if (!next) break;
+    if (next[2] === undefined) {
+      const smaller = SMALLER[unit];
+      if (JOIN.lastIndex !== end || smaller === undefined || !/^\d{1,2}$/.test(next[1]!)) break;
+      unit = smaller;
+    } else unit = unitSeconds(next[2]);
+    seconds += numberOf(next[1]!) * unit;
     end = PART.lastIndex;
   }
   return { seconds, end, bare: false };
+}
+
+/** The unit a bare number right after an hour or a minute counts. */
+const SMALLER: Partial<Record<number, number>> = { 3600: 60, 60: 1 };
+
+/** A number as `PART` reads it: thousands separators dropped, a decimal comma made a point. */
+function numberOf(text: string): number {
+  return Number(/^\d+(?:,\d{3})+$/.test(text) ? text.replaceAll(',', '') : text.replace(',', '.'));
 }
 
 /**

@@ -21,6 +21,16 @@ describe('runbook audit rules', () => {
     expect(code).toBe(0);
   });
 
+  it('writes one line per finding in text, a wrapped task or CR LF line ends included', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-audit-text-'));
+    writeFileSync(join(dir, 's.md'), '# S\r\n\r\n- [ ] Restart the API\r\n  and watch the error rate\r\n- [ ] Page the on-call\r\n');
+    const { code, stdout } = audit(['s.md'], dir);
+    expect(code).toBe(1);
+    const lines = stdout.split('\n').filter((l) => l.startsWith('s.md:'));
+    expect(lines).toEqual(['s.md:3:3  error  task "Restart the API and watch the error rate" is not ticked  unticked-task', 's.md:5:3  error  task "Page the on-call" is not ticked  unticked-task']);
+    expect(stdout).not.toContain('\r');
+  });
+
   it('reports unticked tasks and checkbox cells at their boxes', () => {
     const { code, findings } = audit(['fixtures/audit/unticked.md', '--format', 'json']);
     expect(code).toBe(1);

@@ -13,11 +13,15 @@ describe('one duration grammar', () => {
     ['45', 45_000],
     ['1.5s', 1500],
     [' 2 min ', 120_000],
+    ['1m30', 90_000],
+    ['1h45', 6_300_000],
+    ['1,5s', 1500],
+    ['1,500ms', 1500],
   ])('reads the option %j as %d ms', (text, ms) => {
     expect(durationMs(text)).toBe(ms);
   });
 
-  it.each(['abc', '', '5 fortnights', '5m later', '-5s', 'm', '30s 5'])('reads no option duration in %j', (text) => {
+  it.each(['abc', '', '5 fortnights', '5m later', '-5s', 'm', '30s 5', '1m 30', '30s5', '1h450'])('reads no option duration in %j', (text) => {
     expect(durationMs(text)).toBeNull();
   });
 
@@ -31,6 +35,13 @@ describe('one duration grammar', () => {
   it('finds a measured duration among words, the way a cell holds it', () => {
     expect(parseDurationText('✅ took 4m 30s (by hand)')).toBe(270);
     expect(parseDurationText('~ 1:05 after the alert')).toBe(65);
+    // As people write them: the smaller unit left out, a decimal comma, thousands.
+    expect(parseDurationText('1m30 (stopwatch)')).toBe(90);
+    expect(parseDurationText('1h45')).toBe(6300);
+    expect(parseDurationText('3,5 min')).toBe(210);
+    expect(parseDurationText('1,500 ms')).toBe(1.5);
+    expect(parseDurationText('4m, 30s')).toBe(270);
+    expect(parseDurationText('3, 5 min')).toBe(3);
   });
 
   it('says how a duration is written', () => {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +40,19 @@ describe('a failing command stops its block wherever it runs', () => {
     expect(stdout).toContain('revoking old key');
     expect(stdout).not.toContain('issuing new key anyway');
     expect(outcomes(text)).toEqual(['failed']);
+    expect(code).toBe(1);
+  });
+
+  it('after a trap the block sets on ERR, which runs once, as under bash -e', () => {
+    const body = "trap 'echo \"trapped status $?\" >&2' ERR\nf() { echo in-f; false; echo after-false; }\nf\necho 'DROP TABLE'";
+    const { code, stdout, stderr, text } = runDoc(`# T\n\n${fence(body)}${fence("trap - ERR\ntrap 'echo int' INT\nfalse\necho not-here")}`, ['--keep-going']);
+    const bash = spawnSync('bash', ['-eE', '-c', body], { encoding: 'utf8' });
+    expect(bash.stdout).toBe('in-f\n');
+    expect(bash.stderr).toBe('trapped status 1\n');
+    expect(stdout).toContain('in-f');
+    expect(stdout).not.toMatch(/after-false|DROP TABLE|not-here/);
+    expect(stderr.match(/trapped status 1/g)).toHaveLength(1);
+    expect(outcomes(text)).toEqual(['failed', 'failed']);
     expect(code).toBe(1);
   });
 
@@ -97,6 +110,16 @@ describe('a session that cannot go on says so', () => {
     expect(parseRunbook(text).blocks[2]!.result?.reason).toMatch(/^the session's working directory \//);
     expect(stdout).toContain('no longer exists');
     expect(existsSync(join(dir, 'r.md.lock'))).toBe(false);
+  });
+});
+
+describe('a stopped block', () => {
+  it('leaves nothing running that made a process group of its own (GNU timeout)', () => {
+    const mark = `300.${process.pid}${Date.now() % 100000}`;
+    const { stdout, text } = runDoc(`# T\n\n${fence(`timeout 300 sleep ${mark}`, 'bash { timeout=1s }')}${fence(`sleep 0.5; if pgrep -f "sleep ${mark}" >/dev/null; then echo ALIVE; else echo GONE; fi`)}`, ['--keep-going']);
+    expect(outcomes(text)).toEqual(['timed out', 'passed']);
+    expect(stdout).toContain('GONE');
+    expect(stdout).not.toContain('ALIVE');
   });
 });
 

@@ -11,7 +11,8 @@ export function formatText(findings: Finding[], files: number, verb = 'audited')
       out.push(f.file);
       current = f.file;
     }
-    out.push(`${f.file}:${f.line}:${f.column}  ${f.severity}  ${f.message}  ${f.ruleId}`);
+    // One line per finding: a task's text may span lines (a wrapped list item, CR LF).
+    out.push(`${f.file}:${f.line}:${f.column}  ${f.severity}  ${f.message.replace(/\s*[\r\n]+\s*/g, ' ')}  ${f.ruleId}`);
   }
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.length - errors;
