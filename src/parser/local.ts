@@ -34,6 +34,7 @@ type Planned =
 export function updateLocally(old: Runbook, text: TextLike, changes: AppliedChange[]): Runbook | null {
   const oldLines = lineIndexes.get(old);
   if (!oldLines) return null;
+  if (!changes.length) return old;
   const sorted = [...changes].sort((a, b) => a.start - b.start);
   const plans: Planned[] = [];
   let previousEnd = -1;

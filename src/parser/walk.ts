@@ -305,10 +305,16 @@ export class Walker {
     return options;
   }
 
+  /**
+   * The result line under a block's closing fence: right under it, as runbook writes it, or after
+   * one blank line, as a Markdown formatter (Prettier) leaves it.
+   */
   private result(closeLine: number, prefix: string, after: Nodes | undefined): Block['result'] {
     if (!after || after.type !== 'paragraph') return null;
-    const line = closeLine + 1;
-    if (this.lines.line(this.start(after as Paragraph)) !== line) return null;
+    let line = closeLine + 1;
+    const at = this.lines.line(this.start(after as Paragraph));
+    if (at === line + 1 && /^[ \t>]*$/.test(this.text.slice(this.lines.lineStart(line), this.lines.lineEnd(line)))) line = at;
+    if (at !== line) return null;
     const lineStart = this.lines.lineStart(line);
     const lineEnd = this.lines.lineEnd(line);
     const raw = this.text.slice(lineStart, lineEnd);

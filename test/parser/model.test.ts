@@ -41,6 +41,13 @@ describe('parseRunbook: blocks', () => {
     expect(model.blocks.find((b) => b.name === 'ordered')!.result).toBeNull();
   });
 
+  it('reads a result line a blank line under its fence, as a Markdown formatter leaves it, and not two', () => {
+    const line = '*runbook:* ✅ passed · exit 0 · 0.05 s · 2026-11-01T10:00:00Z · alice';
+    const model = parseRunbook(`- [x] a\n\n  \`\`\`bash\n  true\n  \`\`\`\n\n  ${line}\n\n\`\`\`bash\ntrue\n\`\`\`\n\n\n${line}\n`);
+    expect(model.blocks[0]!.result).toMatchObject({ outcome: 'passed', operator: 'alice', line: 7 });
+    expect(model.blocks[1]!.result).toBeNull();
+  });
+
   it('reads options from info strings and from an HTML comment before the fence', () => {
     const { model } = parsed('parser/comments.md');
     expect(model.tasks).toEqual([]);

@@ -112,6 +112,8 @@ describe('result lines and ticks taken into the model without parsing', () => {
     ].join('\n'),
     'a fence closed at the very end of the file': '```bash\ntrue\n```',
     'a block whose next line is a heading inside a list': '- [ ] a\n  ```bash\n  x\n  ```\n  # not a section\n- [ ] b',
+    // As a Markdown formatter (Prettier) leaves a session doc: a blank line before each result line.
+    'result lines a blank line under their fences': `- [x] a\n\n  \`\`\`bash\n  x\n  \`\`\`\n\n  ${resultLine(1)}\n\n\`\`\`bash\ny\n\`\`\`\n\n${resultLine(3)}\n\nText.\n\n> \`\`\`bash\n> z\n> \`\`\`\n>\n> ${resultLine(2)}\n`,
   };
   for (const [name, text] of Object.entries(documents)) {
     it(`matches a fresh parse after every edit: ${name}`, () => {
