@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Document } from '../document/document.js';
 import { UserError } from '../errors.js';
@@ -333,10 +333,18 @@ function outputProblem(cwd: string, given: string, flag: string): string | null 
     dir = null;
   }
   if (!dir?.isDirectory()) return `${flag} ${given}: the folder ${dirname(path)} does not exist; create it or choose another path`;
+  let exists = false;
   try {
     if (statSync(path).isDirectory()) return `${flag} ${given} is a folder; give a file path`;
+    exists = true;
   } catch {
     // Not there yet: it will be written.
+  }
+  // Found now, not once the blocks have run: the file itself if it is there, else its folder.
+  try {
+    accessSync(exists ? path : dirname(path), constants.W_OK);
+  } catch {
+    return `${flag} ${given}: ${exists ? 'the file' : `the folder ${dirname(path)}`} cannot be written (permission denied); choose another path`;
   }
   return null;
 }

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -136,6 +136,28 @@ describe('secrets a block creates', () => {
       expect(written).toContain('auth failed with key ••••••');
       expect(written).not.toContain('FROMVAULT');
     }
+  });
+});
+
+describe('an output file it could not write', () => {
+  it('is refused before anything runs, with exit 2', () => {
+    const dir = folder();
+    chmodSync(dir, 0o777);
+    mkdirSync(join(dir, 'ro'), { mode: 0o555 });
+    chmodSync(join(dir, 'ro'), 0o555);
+    const doc = `# O\n\n${fence('echo ran > ran.txt')}`;
+    writeFileSync(join(dir, 'r.md'), doc);
+    chmodSync(join(dir, 'r.md'), 0o666);
+    // Root writes anywhere: the command runs as nobody there.
+    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const cache = mkdtempSync(join(tmpdir(), 'runbook-semantics-cache-'));
+    chmodSync(cache, 0o777);
+    const result = spawnSync(process.execPath, [BIN, 'run', 'r.md', '--yes', '--junit', 'ro/j.xml'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env, RUNBOOK_CACHE_DIR: cache, HOME: cache }, ...asUser });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('--junit ro/j.xml: the folder');
+    expect(result.stderr).toContain('cannot be written');
+    expect(existsSync(join(dir, 'ran.txt'))).toBe(false);
+    expect(readFileSync(join(dir, 'r.md'), 'utf8')).toBe(doc);
   });
 });
 
