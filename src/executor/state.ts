@@ -42,7 +42,9 @@ export function parseState(text: string): ShellState | null {
       continue;
     }
     const declared = declaredName(line);
-    if (declared === null || SHELL_OWNED.test(declared.name) || declared.readonly) continue;
+    // Read-only variables a block made are state too (a new shell makes them read-only again);
+    // bash's own read-only ones (BASHOPTS, UID…) are among those the shell owns.
+    if (declared === null || SHELL_OWNED.test(declared.name)) continue;
     vars.set(declared.name, line);
   }
   return { cwd: text.slice(0, nul), vars, withheld };

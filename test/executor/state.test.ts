@@ -71,7 +71,7 @@ function shellQuote(text: string): string {
 }
 
 describe('reading a state file', () => {
-  it('takes each variable bash declares, leaving out read-only ones and those the shell owns', () => {
+  it('takes each variable bash declares, read-only ones too, leaving out those the shell owns', () => {
     const setup = ['A1=one', 'export B_2="two words"', 'declare -a ARR=(x "y z")', 'declare -A MAP=([k]=v)', 'declare -i N=3', 'declare -r FIXED=1', 'declare -rx FIXED_EXPORT=2', 'declare EMPTY', '_under=1', "MULTI=$'line one\\nline two'"].join('\n');
     const path = join(mkdtempSync(join(tmpdir(), 'runbook-state-')), 'state');
     const dump = spawnSync('bash', ['--noprofile', '--norc', '-c', `${setup}\ncd /tmp\n{ printf '%s\\0' "$PWD"; declare -p; } > "$1"`, 'bash', path], { env: { PATH: '/usr/bin:/bin', LC_ALL: 'C.UTF-8' }, encoding: 'utf8' });
@@ -79,9 +79,10 @@ describe('reading a state file', () => {
     const state = readState(path)!;
     expect(state.cwd).toBe('/tmp');
     const names = [...state.vars.keys()];
-    expect(names).toEqual(expect.arrayContaining(['A1', 'B_2', 'ARR', 'MAP', 'N', 'EMPTY', '_under', 'MULTI', 'PATH', 'LC_ALL']));
-    // Read-only variables (ours and bash's own, such as BASHOPTS) and those the shell manages are not state.
-    for (const name of ['FIXED', 'FIXED_EXPORT', 'BASHOPTS', 'PPID', 'PWD', 'OLDPWD', 'SHLVL', 'BASH_VERSINFO', 'UID']) expect(names).not.toContain(name);
+    expect(names).toEqual(expect.arrayContaining(['A1', 'B_2', 'ARR', 'MAP', 'N', 'EMPTY', '_under', 'MULTI', 'PATH', 'LC_ALL', 'FIXED', 'FIXED_EXPORT']));
+    expect(state.vars.get('FIXED_EXPORT')).toBe('declare -rx FIXED_EXPORT="2"');
+    // Bash's own read-only variables (BASHOPTS, UID…) and those the shell manages are not state.
+    for (const name of ['BASHOPTS', 'PPID', 'PWD', 'OLDPWD', 'SHLVL', 'BASH_VERSINFO', 'UID', 'EUID', 'SHELLOPTS']) expect(names).not.toContain(name);
     expect(valuesOf(state, 'MULTI')).toEqual(['line one\nline two']);
     expect(valuesOf(state, 'ARR')).toEqual(['x', 'y z']);
     // Each variable keeps its whole line, which restores it.

@@ -70,6 +70,14 @@ describe('the session shell keeps what a prompt keeps', () => {
     expect(code).toBe(0);
   });
 
+  it('read-only variables stay, read-only, in the new shell after a block ran exit', () => {
+    const { code, stdout, text } = runDoc(`# R\n\n${fence('readonly RO=ro-value')}${fence('exit 3')}${fence('echo "RO=$RO"\n( RO=changed ) 2>/dev/null || echo still-read-only')}`, ['--keep-going']);
+    expect(outcomes(text)).toEqual(['passed', 'failed', 'passed']);
+    expect(stdout).toContain('RO=ro-value');
+    expect(stdout).toContain('still-read-only');
+    expect(code).toBe(1);
+  });
+
   it('tracing left on shows the blocks, never the session\'s own commands or tokens', () => {
     const { code, stdout, stderr, text, dir } = runDoc(`# X\n\n${fence('set -x\necho on')}${fence('echo doing\nfalse')}`);
     expect(code).toBe(1);
