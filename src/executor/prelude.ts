@@ -10,7 +10,8 @@
  * failure to it in turn), so the session's own commands around the block never trigger it. A block
  * that sets an ERR trap of its own gets it run first (`trap` is a function here that keeps the
  * session's after it), as `set -e` still exits after a script's own ERR trap; a block whose
- * errexit is off sets its traps as bash does.
+ * errexit is off sets its ERR trap as bash does. A block's EXIT trap runs between the session's
+ * saving of the state and its `exit` message, so both still happen when the shell exits.
  *
  * A check (no state file given) runs in a subshell: it cannot change the session, and nothing is
  * read back.
@@ -67,20 +68,33 @@ __rb_ours() {
 __rb_stop='{ __rb_e=$?; __rb_ours && return $__rb_e; } 2>/dev/null'
 __rb_ret() { return $1; }
 trap() {
-  if [ -z "$__rb_errexit" ] || [ $# -lt 2 ] || [[ $1 == -[pl] ]]; then builtin trap "$@"; return; fi
+  if [ $# -lt 2 ] || [[ $1 == -[pl] ]]; then builtin trap "$@"; return; fi
   [ "$1" = -- ] && shift
   local __rb_h=$1 __rb_g __rb_others=()
   shift
   for __rb_g in "$@"; do
-    if [[ ${'${'}__rb_g^^} != ERR ]]; then __rb_others+=("$__rb_g")
-    elif [ "$__rb_h" = - ] || [ -z "$__rb_h" ]; then builtin trap "$__rb_stop" ERR
-    else builtin trap "{ __rb_e=\$?; __rb_uh=; [ -z \"\$__rb_failed\" ] && __rb_ours && __rb_failed=1 __rb_uh=1; } 2>/dev/null; if [ -n \"\$__rb_uh\" ]; then __rb_ret \$__rb_e; $__rb_h
+    case ${'${'}__rb_g^^} in
+      ERR)
+        if [ -z "$__rb_errexit" ]; then __rb_others+=("$__rb_g")
+        elif [ "$__rb_h" = - ] || [ -z "$__rb_h" ]; then builtin trap "$__rb_stop" ERR
+        else builtin trap "{ __rb_e=\$?; __rb_uh=; [ -z \"\$__rb_failed\" ] && __rb_ours && __rb_failed=1 __rb_uh=1; } 2>/dev/null; if [ -n \"\$__rb_uh\" ]; then __rb_ret \$__rb_e; $__rb_h
 fi; { __rb_ours && return \$__rb_e; } 2>/dev/null" ERR
-    fi
+        fi ;;
+      EXIT|0)
+        if [ "$__rb_h" = - ] || [ -z "$__rb_h" ]; then builtin trap "$__rb_exit" EXIT
+        else builtin trap "$__rb_exit_save; __rb_ret \$__rb_x
+$__rb_h
+$__rb_exit_say" EXIT
+        fi ;;
+      *) __rb_others+=("$__rb_g") ;;
+    esac
   done
   [ ${'${'}#__rb_others[@]} -eq 0 ] || builtin trap -- "$__rb_h" "${'${'}__rb_others[@]}"
 }
-trap '{ __rb_x=$?; set +x; } 2>/dev/null; [ -n "$__rb_running" ] && [ -n "$__rb_current_state" ] && { builtin printf "%s\0" "$PWD"; builtin declare -p; } > "$__rb_current_state" 2>/dev/null; builtin printf "exit %s %s %s\n" "$$" "$__rb_x" "$((__rb_running + 0))" 1<> "$__rb_ctl"' EXIT`;
+__rb_exit_save='{ __rb_x=$?; set +x +E; builtin trap - ERR; } 2>/dev/null; [ -n "$__rb_running" ] && [ -n "$__rb_current_state" ] && { builtin printf "%s\0" "$PWD"; builtin declare -p; } > "$__rb_current_state" 2>/dev/null'
+__rb_exit_say='builtin printf "exit %s %s %s\n" "$$" "$__rb_x" "$((__rb_running + 0))" 1<> "$__rb_ctl"'
+__rb_exit="$__rb_exit_save; $__rb_exit_say"
+builtin trap "$__rb_exit" EXIT`;
 
 /**
  * The shell text that runs the block in `file` (a shell word) and leaves its status in `$?`.

@@ -37,7 +37,10 @@ __rb_done() {
   builtin printf '\036%s:o:%s\036' "$1" "$2" >&61
   builtin printf '\036%s:e:%s\036' "$1" "$2" >&62
 }
-trap '__rb_x=$?; builtin printf "\035x%s\035" "$__rb_x" >&61; rm -rf "$__rb_dir"' EXIT
+__rb_exit_save='__rb_x=$?'
+__rb_exit_say='builtin printf "\035x%s\035" "$__rb_x" >&61; rm -rf "$__rb_dir"'
+__rb_exit="$__rb_exit_save; $__rb_exit_say"
+builtin trap "$__rb_exit" EXIT
 builtin printf '\035r%s\035' "$$" >&61
 `;
 

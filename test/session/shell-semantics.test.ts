@@ -78,6 +78,20 @@ describe('the session shell keeps what a prompt keeps', () => {
     expect(code).toBe(1);
   });
 
+  it("a block's own EXIT trap runs when the shell exits, and what the exiting block changed carries on", () => {
+    const dir = folder();
+    const { code, stdout, text } = runDoc(
+      `# E\n\n${fence(`WORKDIR=$(mktemp -d ${dir}/w.XXXXXX); trap 'echo "exiting $?"; rm -rf "$WORKDIR"' EXIT; export STAGE=setup`)}${fence('export STAGE=fails; exit 3')}${fence('echo "STAGE=$STAGE"; [ -d "$WORKDIR" ] || echo workdir-removed; trap -p EXIT')}`,
+      ['--keep-going'],
+      dir,
+    );
+    expect(outcomes(text)).toEqual(['passed', 'failed', 'passed']);
+    expect(stdout).toContain('exiting 3');
+    expect(stdout).toContain('STAGE=fails');
+    expect(stdout).toContain('workdir-removed');
+    expect(code).toBe(1);
+  });
+
   it('tracing left on shows the blocks, never the session\'s own commands or tokens', () => {
     const { code, stdout, stderr, text, dir } = runDoc(`# X\n\n${fence('set -x\necho on')}${fence('echo doing\nfalse')}`);
     expect(code).toBe(1);
