@@ -1,5 +1,6 @@
 import { prepareExchange } from './exchange.js';
-import { close, closeSync } from 'node:fs';
+import { close, closeSync, lstatSync, realpathSync } from 'node:fs';
+import { relative } from 'node:path';
 import { UserError } from '../errors.js';
 import { monotonicMs } from '../clock.js';
 import { checkboxOf, NESTING_RULE, parseRunbook, rowName, updateRunbook, type CheckboxState, type Runbook, type TextLike } from '../parser/index.js';
@@ -78,7 +79,10 @@ export class Document {
   }
 
   /** Reads and parses `path`; with `lock`, also takes its advisory lock in that command's name. */
-  static open(path: string, options: { lock?: string } = {}): Document {
+  static open(given: string, options: { lock?: string } = {}): Document {
+    // A link is followed: the file it names is the document (written in place, as editors do),
+    // not a copy that would replace the link.
+    const path = linkTarget(given);
     const source = readSource(path);
     const doc = new Document(path, source, parseRunbook(source.text));
     // A document nested past the parser's limits was not read: nothing in it can be run or edited.
@@ -602,4 +606,17 @@ function plan(text: TextLike, model: Runbook, change: Change, path: string): Pla
   const after = change.kind === 'body' ? change.body : edits.length ? edits.map((edit) => edit.text).join('').trim() : before;
   const addsResult = change.kind === 'result' && model.blocks[found.index]!.result === null;
   return { edits, report: { line, what, before, after, changed: edits.length > 0 }, addsResult, missing, flip };
+}
+
+/** `path`, or the file it links to (relative to the link's folder) when it is a symbolic link. */
+function linkTarget(path: string): string {
+  try {
+    if (!lstatSync(path).isSymbolicLink()) return path;
+    const real = realpathSync(path);
+    const relativeToCwd = relative(process.cwd(), real);
+    return relativeToCwd.startsWith('..') ? real : relativeToCwd;
+  } catch {
+    // Missing or a broken link: reading it says so.
+    return path;
+  }
 }

@@ -46,7 +46,9 @@ function columnFamily(rows: Row[], column: number): CheckboxFamily | null {
 /** Refuses text that cannot live in one table cell. */
 export function cellText(value: string): string {
   if (/[\r\n]/.test(value)) throw new RangeError('a table cell holds one line: remove the line breaks');
-  return value.trim().replace(/(?<!\\)\|/g, '\\|');
+  const escaped = value.trim().replace(/(?<!\\)\|/g, '\\|');
+  // A backslash right before the cell's closing pipe would escape it.
+  return escaped.endsWith('\\') ? `${escaped} ` : escaped;
 }
 
 /**
@@ -75,7 +77,9 @@ export function fillCellEdits(text: TextLike, row: Row, column: number, value: s
 export function fillMissingCellsEdits(text: TextLike, row: Row, values: Map<number, string>): Edit[] {
   const real = row.cells.filter((c) => !c.missing).length;
   const last = Math.max(...values.keys());
-  const end = row.span.end;
+  // Spaces after the last pipe are not a cell: what is added goes right after that pipe.
+  let end = row.span.end;
+  while (end > row.span.start && (text.charCodeAt(end - 1) === 0x20 || text.charCodeAt(end - 1) === 0x09)) end--;
   const closed = text.charCodeAt(end - 1) === 0x7c;
   let insert = closed ? '' : ' |';
   for (let i = real; i <= last; i++) insert += values.has(i) && values.get(i) !== '' ? ` ${values.get(i)} |` : '  |';

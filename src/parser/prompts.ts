@@ -37,5 +37,6 @@ export function isTranscript(body: string): boolean {
 
 /** The script a block runs: its body, without the `$ ` prompts when every command has one. */
 export function runnableScript(body: string): string {
-  return read(body).script;
+  // Bash reads a CR as part of a word: a CR LF (or CR) runbook's lines end as LF for it.
+  return read(body.replace(/\r\n?/g, '\n')).script;
 }

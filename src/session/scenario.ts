@@ -87,13 +87,15 @@ export function rowChanges(model: Runbook, scenario: Scenario, record: ScenarioR
   if (record.recoveredAt) fill(columns.recovered, record.recoveredAt);
   else if (ended && record.measuredMs === null) fill(columns.recovered, NOT_MEASURED);
   // Only a measured value goes in the measured cell; a value from an earlier attempt is cleared.
+  // A row the session did not run (a manual one, say) keeps what the operator wrote in it.
+  const skipped = record.outcome === 'skipped';
   if (columns.measured !== -1) {
     if (record.measuredMs !== null) fill(columns.measured, formatSeconds(record.measuredMs));
     else if (ended) fill(columns.measured, NOT_MEASURED);
-    else if (row.cells[columns.measured]!.kind === 'text') fill(columns.measured, '');
+    else if (row.cells[columns.measured]!.kind === 'text' && !skipped) fill(columns.measured, '');
   }
   const outcomeAt = columns.outcome !== -1 ? columns.outcome : row.cells.findIndex((c, i) => NOTES.test(model.tables[scenario.table]!.header[i]!.trim()) && c.kind === 'fillable');
-  fill(outcomeAt, scenarioOutcomeText(record));
+  if (!skipped || row.cells[outcomeAt]?.kind !== 'text') fill(outcomeAt, scenarioOutcomeText(record));
   if (record.evidence) fill(record.evidence.column, record.evidence.text);
   const box = columns.box === -1 ? null : row.cells[columns.box]!;
   if (box?.kind === 'checkbox') {

@@ -128,6 +128,20 @@ const TROUBLE = `# Troubled game day
 | F | Two checks | \`true\` | \`true\` then \`false\` | < 30 s | | | ⬜ | |
 `;
 
+describe('a manual row (no inline code to run)', () => {
+  it('keeps what the operator recorded in it by hand', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-gameday-'));
+    const manual = '| A | kill the primary by hand | < 60 s | 14:02 | 42 s | [x] | replica promoted, verified by hand |';
+    const text = `# Game day\n\n| ID | Inject | Gate | Started | Measured | Pass | Outcome |\n|----|--------|------|---------|----------|------|---------|\n${manual}\n| B | \`true\` | < 10 s | | | [ ] | |\n`;
+    writeFileSync(join(dir, 'gd.md'), text);
+    const { code } = runCli(['run', 'gd.md', '--yes', '--no-timeline'], { cwd: dir, env });
+    expect(code).toBe(0);
+    const after = readFileSync(join(dir, 'gd.md'), 'utf8');
+    expect(after.split('\n')[4]).toBe(manual);
+    expect(after.split('\n')[5]).toMatch(/^\| B \| `true` \| < 10 s \| \S+ \| \d+\.\d\d s \| \[x\] \| ✅ passed/);
+  });
+});
+
 describe('scenarios that cannot pass', () => {
   it('records each in its row and the journal, never as a green box, and goes on with --keep-going', () => {
     const dir = mkdtempSync(join(tmpdir(), 'runbook-gameday-'));

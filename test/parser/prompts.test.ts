@@ -6,7 +6,9 @@ describe('blocks written with `$ ` prompts', () => {
     expect(runnableScript('$ export A=1\n$ echo "$A"')).toBe('export A=1\necho "$A"');
     // Comments, blank lines and continuation lines need no prompt; a continuation keeps its text.
     expect(runnableScript('# drain first\n$ kubectl drain node-1 \\\n    --ignore-daemonsets\n\n$ echo done')).toBe('# drain first\nkubectl drain node-1 \\\n    --ignore-daemonsets\n\necho done');
-    expect(runnableScript('$ echo a\r\n$ echo b\r\n')).toBe('echo a\r\necho b\r\n');
+    // Bash is given LF line ends, whatever the document's.
+    expect(runnableScript('$ echo a\r\n$ echo b\r\n')).toBe('echo a\necho b\n');
+    expect(runnableScript('echo a\recho b')).toBe('echo a\necho b');
   });
 
   it('leaves a block without prompts exactly as written', () => {
