@@ -55,10 +55,12 @@ __rb_pre() {
   return 0
 }
 __rb_post() {
+  local __rb_s=$?
+  __rb_xt=$-
+  set +x +E +o pipefail
   __rb_running= __rb_errexit=
   builtin trap - ERR
-  set +E +o pipefail
-  return $1
+  return $__rb_s
 }
 __rb_ours() {
   local __rb_s
@@ -103,11 +105,12 @@ builtin trap "$__rb_exit" EXIT`;
  * check, which runs in a subshell. Tracing (`set -x`) is off while the session's own commands
  * run, and on again for the next block if the last one left it on: the session's commands and
  * the block's token never reach the output (each of them runs with its error output, where
- * traces go, sent to /dev/null).
+ * traces go, sent to /dev/null). Bash reads its input a byte per system call: the line is kept
+ * short (the session's folder is `$__rb_d`, see session.ts).
  */
 export function runBlockLine(file: string, errexit: boolean, pipefail: boolean, state: string): string {
   const source = state === "''" ? `( builtin source ${file} < /dev/null )` : `builtin source ${file} < /dev/null`;
-  return `{ __rb_pre ${file} ${errexit ? 1 : 0} ${pipefail ? 1 : 0} ${state}; } 2>/dev/null; ${source}; { __rb_st=$? __rb_xt=$-; set +x; } 2>/dev/null; __rb_post $__rb_st`;
+  return `{ __rb_pre ${file} ${errexit ? 1 : 0} ${pipefail ? 1 : 0} ${state}; } 2>/dev/null; ${source}; { __rb_post; } 2>/dev/null`;
 }
 
 /** The line that ends a shell's start: `ready PID` on the control FIFO, once the tool reads it. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { monotonicMs } from '../clock.js';
 import { ControlChannel, NO_FIFO_STATUS, NO_MKFIFO } from './control.js';
 import { MarkerReader, type MarkerStream } from './marker.js';
@@ -95,6 +95,8 @@ export class ShellSession {
   private state: ShellState;
   private active: Active | null = null;
   private readonly dir = mkdtempSync(join(tmpdir(), 'runbook-session-'));
+  /** The control FIFO's path as the shell last heard it. */
+  private sentControl = '';
   private readonly id = randomBytes(8).toString('hex');
   private readonly control: ControlChannel;
   private ready: (() => void) | null = null;
@@ -189,7 +191,8 @@ export class ShellSession {
     // block's changes are told against that, with no block run for it.
     const boot = join(this.dir, 'boot.sh');
     const start = join(this.dir, 'start.state');
-    let script = `__rb_ctl=${quote(this.control.path)}\n${this.control.makeScript(this.fifoMarker)}\n${PRELUDE_SETUP}\n`;
+    let script = `__rb_ctl=${quote(this.control.path)} __rb_d=${quote(this.dir)}\n${this.control.makeScript(this.fifoMarker)}\n${PRELUDE_SETUP}\n`;
+    this.sentControl = this.control.path;
     if (restore) {
       const file = join(this.dir, 'restore.sh');
       writeFileSync(file, restoreScript(restore), { mode: 0o600 });
@@ -411,8 +414,12 @@ export class ShellSession {
           // whole line before it runs any of it, so the token is in no variable a block can see.
           send: () => {
             this.control.ensure();
-            const state = check ? "''" : quote(join(this.dir, `${name}.state`));
-            const runLine = `__rb_ctl=${quote(this.control.path)}; ${runBlockLine(quote(file), request.errexit, request.pipefail, state)}`;
+            const state = check ? "''" : `"$__rb_d"/${name}.state`;
+            // Bash reads this line a byte per system call: the session's folder is `$__rb_d`, and
+            // the control FIFO is named again only when it changed.
+            const ctl = this.control.path === this.sentControl ? '' : `__rb_ctl=${quote(this.control.path)}; `;
+            this.sentControl = this.control.path;
+            const runLine = `${ctl}${runBlockLine(`"$__rb_d"/${basename(file)}`, request.errexit, request.pipefail, state)}`;
             const line = request.cwd
               ? `builtin cd -- ${quote(request.cwd)} && { ${runLine}; }; __rb_status=$?; builtin cd -- ${quote(this.state.cwd)}; __rb_done ${token} $__rb_status ${state}\n`
               : `${runLine}; __rb_done ${token} $? ${state}\n`;
