@@ -21,14 +21,19 @@ function writerScript(name: string, source: string): string {
   return outfile;
 }
 
-/** Starts `script` with `args`, kills it with SIGKILL at a random moment within `maxDelayMs` of its first line. */
+/**
+ * Starts `script` with `args`, kills it with SIGKILL at a random moment within `maxDelayMs` of its
+ * first line, or within three of its writes when one takes longer on this machine (the line says
+ * how long its first write took): the kills land before and after a version is put in place
+ * however fast the machine is.
+ */
 async function killMidWrite(script: string, args: string[], maxDelayMs: number): Promise<void> {
   const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.once('data', () => resolve());
+  const firstWriteMs = await new Promise<number>((resolve, reject) => {
+    child.stdout.once('data', (line: Buffer) => resolve(Number(/ready ([\d.]+)/.exec(line.toString())?.[1] ?? 0)));
     child.once('exit', (code) => reject(new Error(`the writer exited (${code}) before it started`)));
   });
-  await new Promise((resolve) => setTimeout(resolve, Math.random() * maxDelayMs));
+  await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.max(maxDelayMs, Math.min(3 * firstWriteMs, 250))));
   child.kill('SIGKILL');
   await new Promise((resolve) => child.once('exit', resolve));
 }
@@ -46,8 +51,11 @@ async function killedWriter(name: string, imports: string, write: string, runs: 
     ${imports}
     const [path, a, b] = process.argv.slice(2);
     const texts = [a, b].map((f) => readFileSync(f));
-    process.stdout.write('ready\\n');
-    for (let i = 0; ; i++) ${write};`,
+    let i = 0;
+    const first = performance.now();
+    ${write};
+    process.stdout.write(\`ready \${performance.now() - first}\\n\`);
+    for (i = 1; ; i++) ${write};`,
   );
   const a = join(dir, `${name}-a.md`);
   const b = join(dir, `${name}-b.md`);
