@@ -52,6 +52,14 @@ function writeSummary(path: string, text: string): void {
  * the current folder (and how many other Markdown files were skipped).
  */
 function inputFiles(inputs: string[], changed: string | undefined, cwd: string, config: AuditConfig, cache: string | null): { files: string[]; skipped: number | null } {
+  if (changed) {
+    const files = changedFiles(changed, cwd, config);
+    if (!inputs.length) return { files, skipped: null };
+    const within = new Set(expandInputs(inputs, cwd).map((f) => resolve(cwd, f)));
+    return { files: files.filter((f) => within.has(resolve(cwd, f))), skipped: null };
+  }
+  if (inputs.length) return { files: expandInputs(inputs, cwd), skipped: null };
+  // Without inputs: the session docs here, not the templates and fixtures beside them.
   // A session doc names its template in its front matter; a file that cannot be read as Markdown
   // (empty, not UTF-8) is none: it is skipped here, and refused only when named.
   const isSession = (file: string) => {
@@ -62,14 +70,6 @@ function inputFiles(inputs: string[], changed: string | undefined, cwd: string, 
       throw error;
     }
   };
-  if (changed) {
-    const files = changedFiles(changed, cwd, config);
-    if (!inputs.length) return { files, skipped: null };
-    const within = new Set(expandInputs(inputs, cwd).map((f) => resolve(cwd, f)));
-    return { files: files.filter((f) => within.has(resolve(cwd, f))), skipped: null };
-  }
-  if (inputs.length) return { files: expandInputs(inputs, cwd), skipped: null };
-  // Without inputs: the session docs here, not the templates and fixtures beside them.
   return sessionDocs(cwd, config, isSession);
 }
 
