@@ -8,12 +8,13 @@ import { delimiter, dirname, join } from 'node:path';
  * a machine that may have two cores.
  *
  * Only the plain case is read: git at /usr/bin or /bin (whose system file is /etc/gitconfig), no
- * GIT_* variable in the environment, no include of another file, a repository found as a `.git`
+ * GIT_* variable in the environment but those that cannot change where git looks for its
+ * configuration (certificates, ssh, prompts, editors, tracing, identities), no include of another file, a repository found as a `.git`
  * folder owned by this user on the same file system, no per-worktree configuration, values with
  * no backslash. Anything else, or a line this reader does not know, is git's to answer.
  */
 export function gitUserName(env: NodeJS.ProcessEnv, cwd: string): string | undefined {
-  if (process.platform !== 'linux' || Object.keys(env).some((name) => name.startsWith('GIT_'))) return undefined;
+  if (process.platform !== 'linux' || Object.keys(env).some((name) => name.startsWith('GIT_') && !HARMLESS.test(name))) return undefined;
   const home = env.HOME;
   if (!home || !systemGit(env.PATH ?? '')) return undefined;
   const local = gitDir(cwd);
@@ -28,6 +29,13 @@ export function gitUserName(env: NodeJS.ProcessEnv, cwd: string): string | undef
   }
   return name;
 }
+
+/**
+ * GIT_* variables that say how git talks to remotes, asks, edits, traces or signs, and never where
+ * it finds a repository or its configuration (GIT_DIR, GIT_CONFIG_*, GIT_CEILING_DIRECTORIES…,
+ * which stay git's to answer). Machines behind a proxy commonly set GIT_SSL_CAINFO, say.
+ */
+const HARMLESS = /^GIT_(SSL_\w*|HTTP_\w*|CURL_VERBOSE|PROXY_\w*|SSH|SSH_COMMAND|SSH_VARIANT|ASKPASS|TERMINAL_PROMPT|EDITOR|SEQUENCE_EDITOR|PAGER|TRACE\w*|AUTHOR_\w*|COMMITTER_\w*|MERGE_AUTOEDIT|MERGE_VERBOSITY|PS1_\w*|ALLOW_PROTOCOL|PROTOCOL_FROM_USER|LFS_\w*|FLUSH)$/;
 
 /** Whether the first `git` on PATH is the system's, whose system file is /etc/gitconfig. */
 function systemGit(path: string): boolean {

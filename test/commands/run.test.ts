@@ -233,6 +233,17 @@ describe('runbook run', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/no journal to resume from/);
   });
+
+  it('hands a slow reader of its output every line a block printed before it ends', () => {
+    const dir = workspace();
+    write(dir, 'big.md', '# Big\n\n```bash\nseq 1 100000\n```\n');
+    // The reader starts reading only after a pause: the tool's writes to the pipe queue up meanwhile.
+    const result = spawnSync('bash', ['-c', `"$0" "$1" run big.md --yes | { sleep 0.5; cat; } > out.txt; echo "\${PIPESTATUS[0]}"`, process.execPath, BIN], { cwd: dir, env: { ...process.env, ...env }, encoding: 'utf8' });
+    expect(result.stdout.trim()).toBe('0');
+    const lines = readFileSync(join(dir, 'out.txt'), 'utf8').split('\n');
+    expect(lines.filter((line) => /^\d+$/.test(line))).toHaveLength(100000);
+    expect(lines.at(-2)).toMatch(/1 passed, 0 failed/);
+  });
 });
 
 describe('in GitHub Actions', () => {

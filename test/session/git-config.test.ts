@@ -70,6 +70,15 @@ describe('user.name read from git configuration files', () => {
     });
   }
 
+  it('reads past GIT_ variables that do not move the configuration, as git does', () => {
+    const { env, repo } = setup('[user]\n\tname = Behind A Proxy\n', '[user]\n\tname = In The Repo\n');
+    const withHarmless = { ...env, GIT_SSL_CAINFO: '/etc/ssl/certs/ca-certificates.crt', GIT_TERMINAL_PROMPT: '0', GIT_SSH_COMMAND: 'ssh -o BatchMode=yes', GIT_AUTHOR_NAME: 'Someone Else', GIT_EDITOR: 'vi', GIT_PS1_SHOWDIRTYSTATE: '1' };
+    for (const cwd of [env.HOME, repo]) {
+      expect(gitUserName(withHarmless, cwd)).toBeTypeOf('string');
+      expect(gitUserName(withHarmless, cwd)).toBe(git(withHarmless, cwd));
+    }
+  });
+
   const unsure: Array<[string, () => { env: NodeJS.ProcessEnv; cwd: string }]> = [
     ['an include', () => ({ ...cwdOf(setup('[include]\n\tpath = other\n[user]\n\tname = X\n', null)) })],
     ['a conditional include', () => cwdOf(setup('[includeIf "gitdir:~/"]\n\tpath = other\n', null))],
@@ -77,7 +86,10 @@ describe('user.name read from git configuration files', () => {
     ['an unclosed quote', () => cwdOf(setup('[user]\n\tname = "open\n', null))],
     ['a line git cannot read', () => cwdOf(setup('[user\n\tname = X\n', null))],
     ['per-worktree configuration', () => { const c = setup(null, '[extensions]\n\tworktreeConfig = true\n'); return { env: c.env, cwd: c.repo }; }],
-    ['a GIT_ variable', () => { const c = cwdOf(setup('[user]\n\tname = X\n', null)); return { ...c, env: { ...c.env, GIT_CONFIG_GLOBAL: '/dev/null' } }; }],
+    ...['GIT_CONFIG_GLOBAL', 'GIT_CONFIG_NOSYSTEM', 'GIT_CONFIG_COUNT', 'GIT_DIR', 'GIT_CEILING_DIRECTORIES', 'GIT_DISCOVERY_ACROSS_FILESYSTEM', 'GIT_SOMETHING_NEW'].map((name): [string, () => { env: NodeJS.ProcessEnv; cwd: string }] => [
+      `${name} set`,
+      () => { const c = cwdOf(setup('[user]\n\tname = X\n', null)); return { ...c, env: { ...c.env, [name]: '/dev/null' } }; },
+    ]),
     ['git elsewhere on PATH', () => { const c = cwdOf(setup('[user]\n\tname = X\n', null)); const bin = join(c.cwd, 'bin'); mkdirSync(bin); symlinkSync('/usr/bin/git', join(bin, 'git')); return { ...c, env: { ...c.env, PATH: `${bin}:/usr/bin` } }; }],
     ['a .git file (a worktree or submodule)', () => { const c = setup('[user]\n\tname = X\n', null); mkdirSync(join(c.home, 'wt')); writeFileSync(join(c.home, 'wt', '.git'), `gitdir: ${join(c.home, 'elsewhere')}\n`); return { env: c.env, cwd: join(c.home, 'wt') }; }],
   ];
