@@ -14,7 +14,7 @@ const ALLOWED: Record<string, string[]> = {
   report: ['parser', 'document', 'executor', 'session'],
   commands: ['parser', 'document', 'executor', 'session', 'audit', 'check', 'tui', 'report'],
 };
-const SHARED = new Set(['errors', 'io', 'clock', 'cache-dir']);
+const SHARED = new Set(['errors', 'io', 'clock', 'cache-dir', 'random']);
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));

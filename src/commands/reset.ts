@@ -4,7 +4,7 @@ import { resetEdits } from '../document/ops.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { evidenceRoot } from '../session/evidence.js';
-import { sha256 } from '../document/source.js';
+import { sha256 } from '../random.js';
 import { EXIT, UserError } from '../errors.js';
 import { println, type Io } from '../io.js';
 import { LineIndex } from '../parser/index.js';

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { UserError } from '../errors.js';
+import { sha256 } from '../random.js';
 import { dominantLineEnding, type LineEnding } from '../parser/index.js';
 import { Pieces } from './pieces.js';
 import { stampOf } from './stamp.js';
@@ -29,13 +29,7 @@ export interface Source {
   stamp: string;
 }
 
-
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-/** SHA-256 of some bytes, hex. */
-export function sha256(bytes: Uint8Array | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 /**
  * Reads a Markdown file, refusing with a one-line message what cannot be a runbook: a missing

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { monotonicMs } from '../clock.js';
+import { randomHex } from '../random.js';
 import { FrameReader, type Frame } from './frames.js';
 import { MarkerReader } from './marker.js';
 import { PRELUDE, runBlockLine, SESSION_VAR } from './prelude.js';
@@ -46,7 +46,7 @@ builtin printf '\035r%s\035' "$$" >&61
 
 /** Text sent to the remote shell as a here-document: read by builtins, never parsed as shell. */
 function heredoc(variable: string, text: string): string {
-  const end = `RB_END_${randomBytes(8).toString('hex')}`;
+  const end = `RB_END_${randomHex(8)}`;
   return `IFS= builtin read -r -d '' ${variable} <<'${end}'\n${text}\n${end}\n${variable}=\${${variable}%$'\\n'}\n`;
 }
 
@@ -85,7 +85,7 @@ interface RemoteShell {
  */
 export class RemoteSession {
   private shell: RemoteShell | null = null;
-  private readonly id = randomBytes(8).toString('hex');
+  private readonly id = randomHex(8);
   private state: ShellState;
   private active: Active | null = null;
   private counter = 0;
@@ -249,7 +249,7 @@ export class RemoteSession {
           return { exitCode: null, signal: null, timedOut: false, canceled: false, durationMs: 0, changedVars: [], cwd: this.state.cwd, cwdChanged: false, tail: '', error: this.reason() ? `${lost} (${(error as Error).message})` : lost, left: [] };
         }
       }
-      const token = `rb${randomBytes(8).toString('hex')}${this.counter++}`;
+      const token = `rb${randomHex(8)}${this.counter++}`;
       const check = request.check === true;
       const file = `"$__rb_dir/block-${this.counter}.sh"`;
       const body = request.script.endsWith('\n') || request.script === '' ? request.script : `${request.script}\n`;

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { monotonicMs } from '../clock.js';
+import { randomHex } from '../random.js';
 import { ControlChannel, NO_FIFO_STATUS, NO_MKFIFO } from './control.js';
 import { MarkerReader, type MarkerStream } from './marker.js';
 import { PRELUDE_SETUP, READY, runBlockLine, SESSION_VAR } from './prelude.js';
@@ -97,7 +97,7 @@ export class ShellSession {
   private readonly dir = mkdtempSync(join(tmpdir(), 'runbook-session-'));
   /** The control FIFO's path as the shell last heard it. */
   private sentControl = '';
-  private readonly id = randomBytes(8).toString('hex');
+  private readonly id = randomHex(8);
   private readonly control: ControlChannel;
   private ready: (() => void) | null = null;
   /** The marker the shell prints once its control FIFO is there (a new one per shell). */
@@ -183,7 +183,7 @@ export class ShellSession {
     const started = new Promise<void>((resolve) => (this.ready = resolve));
     // The shell makes the control FIFO (unless a former shell did) and says so with a marker of
     // its own; the FIFO is opened then (see ControlChannel). It reads its input only once started.
-    this.fifoMarker = `rb${randomBytes(8).toString('hex')}0`;
+    this.fifoMarker = `rb${randomHex(8)}0`;
     // The prelude is sourced from a file rather than written down the shell's input: bash reads
     // a pipe one byte per system call (so as not to read past a command that reads it too), and a
     // file in blocks; that is the start of every block's wait. Before it says it is ready, it
@@ -378,7 +378,7 @@ export class ShellSession {
       }
       // Files are named by number: their paths are in variables a block can print, the token is not.
       const name = `block-${this.counter}`;
-      const token = `rb${randomBytes(8).toString('hex')}${this.counter++}`;
+      const token = `rb${randomHex(8)}${this.counter++}`;
       const check = request.check === true;
       // A check polled many times is written once.
       let file = check ? this.checks.get(request.script) : undefined;

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, readSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { sha256 } from '../random.js';
 import { redact } from '../executor/redact.js';
 import { valuesOf, type ShellState } from '../executor/state.js';
 import { EVIDENCE_FOLDER, formatSize, wordText, writtenFiles, type EvidenceText, type WordPart } from '../parser/index.js';
@@ -173,7 +173,7 @@ export class EvidenceStore {
     } finally {
       closeSync(fd);
     }
-    const sha256Full = createHash('sha256').update(kept).digest('hex');
+    const sha256Full = sha256(kept);
     const cut = total > this.cap;
     const detail = cut ? `${formatSize(total)}, first ${formatSize(this.cap)} kept (size cap)` : formatSize(kept.length);
     return { name: `${this.session}/${file}`, detail, sha256: sha256Full.slice(0, 16), source, bytes: total, sha256Full, stored: join(this.dir, file) };

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { monotonicMs } from '../clock.js';
+import { randomHex } from '../random.js';
 import { blockAnchor, taskAnchor, type Anchor } from '../document/anchors.js';
 import { ConflictError } from '../document/conflict.js';
 import { UserError } from '../errors.js';
@@ -176,7 +176,7 @@ export class Player {
     doc.prepareWrites();
     const [shell, operator] = await Promise.all([starting, naming]);
     makeRecordDir(doc.path);
-    const journal = new Journal(journalPath(doc.path), randomBytes(6).toString('hex'));
+    const journal = new Journal(journalPath(doc.path), randomHex(6));
     journal.append('session-start', {
       document: doc.path,
       sha256: doc.source.hash,

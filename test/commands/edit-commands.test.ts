@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRunbook } from '../../src/parser/index.js';
-import { sha256 } from '../../src/document/source.js';
+import { sha256 } from '../../src/random.js';
 import { runCli } from '../support/cli.js';
 import { lineOf } from '../support/fixtures.js';
 
