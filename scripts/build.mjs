@@ -37,6 +37,10 @@ const common = {
   legalComments: 'none',
   minifyWhitespace: true,
   minifySyntax: true,
+  // Short names make a third less source to read and a smaller code cache to load at each start
+  // (about 3 % of a short run). Nothing in the tool reads a function's or class's name (errors
+  // name themselves); a stack trace under RUNBOOK_DEBUG names places in the bundle by line and column.
+  minifyIdentifiers: true,
   metafile: true,
   define: { __VERSION__: JSON.stringify(pkg.version), __BUILD__: JSON.stringify(`${pkg.version}-${sourceHash()}`), 'process.env.NODE_ENV': '"production"' },
 };

@@ -48,9 +48,14 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   // output is not (a slow reader leaves writes queued), so those are waited for.
   void main(argv, io).then(async (code) => {
     await Promise.all([process.stdout, process.stderr].map(flushed));
+    // A signal that ends the tool decides how it ends (see listenForSignals).
+    await ending;
     process.exit(code);
   });
 }
+
+/** Set once a signal ends the tool: it exits with 1 once the session has recorded the stop. */
+let ending: Promise<unknown> | null = null;
 
 /**
  * The only signal handlers: a first Ctrl-C goes to the session (it stops the running step); a
@@ -61,7 +66,7 @@ function listenForSignals(handler: (signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP') => 
   const on = (signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP') => {
     const answer = Promise.resolve(handler(signal));
     if (signal === 'SIGINT' && ++interrupts === 1) return;
-    void answer.finally(() => process.exit(1));
+    ending ??= answer.finally(() => process.exit(1));
   };
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   for (const signal of signals) process.on(signal, on);
