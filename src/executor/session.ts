@@ -48,6 +48,8 @@ interface Active {
   token: string;
   /** The name of the block's script and state files. */
   name: string;
+  /** The block's script file. */
+  script: string;
   onEvent: (event: ExecEvent) => void;
   started: number;
   status: number | null;
@@ -343,6 +345,7 @@ export class ShellSession {
       cwdChanged,
       tail: active.tail,
       error: null,
+      script: active.script,
       left: [],
     };
     // What the block started and left running; a stopped block's own group is being ended, so
@@ -391,6 +394,7 @@ export class ShellSession {
         const active: Active = {
           token,
           name,
+          script: file,
           onEvent,
           started: monotonicMs(),
           status: null,

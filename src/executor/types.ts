@@ -32,6 +32,11 @@ export interface BlockOutcome {
   /** Set when the block could not start (its `cwd` does not exist, say). */
   error: string | null;
   /**
+   * The file the shell read the block from, as its own error messages name it
+   * (`FILE: line 3: curl: command not found`); set by a local shell.
+   */
+  script?: string;
+  /**
    * Processes the block started that were still running when it ended (a background service, a
    * `nohup`ed or `disown`ed job, a `setsid` child). Of a timed-out or canceled block, only those
    * that left its process group: the rest are being stopped. Always set by `ShellSession`.

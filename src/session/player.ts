@@ -12,7 +12,7 @@ import { redact } from '../executor/redact.js';
 import { ShellSession } from '../executor/session.js';
 import { stateForDisk, type ShellState } from '../executor/state.js';
 import type { BlockOutcome, SessionProcess } from '../executor/types.js';
-import { evidenceColumn, formatEvidence, formatResultLine, formatSeconds, meetsGate, runnableScript, type Block, type BlockResult, type Scenario } from '../parser/index.js';
+import { evidenceColumn, formatEvidence, formatResultLine, formatSeconds, isTranscript, meetsGate, runnableScript, type Block, type BlockResult, type Scenario } from '../parser/index.js';
 import { fanOut, HostPrefixer, summarize, type HostRecord } from './fanout.js';
 import type { RemoteHosts } from './hosts.js';
 import type { HostEntry } from './inventory.js';
@@ -23,7 +23,7 @@ import { keepsEvidence } from './steps.js';
 import { ganttChart } from './gantt.js';
 import { Journal, journalPath, logPath, makeRecordDir, readJournal, statePath } from './journal.js';
 import { buildTimeline } from './timeline.js';
-import { LastLines } from './reason.js';
+import { LastLines, placeReason } from './reason.js';
 import { runbookSecrets } from './secrets.js';
 
 /** What a finished block came to, as reports and the journal tell it. */
@@ -60,6 +60,8 @@ export interface BlockEdit {
 /** What the player runs: a script, and optionally a check to poll until recovery. */
 interface StepSpec {
   script: string;
+  /** The document line of the script's first line, when the script is as the document has it. */
+  firstLine: number | null;
   cwd?: string;
   timeoutMs: number | null;
   errexit: boolean;
@@ -240,6 +242,7 @@ export class Player {
       block.parallel,
       {
         script: runs,
+        firstLine: runs === runnableScript(block.body) && !isTranscript(block.body) ? block.line + 1 : null,
         // On another host, `cwd=` names a folder there, as written.
         cwd: hosts ? (block.cwd ?? undefined) : cwd,
         timeoutMs,
@@ -451,7 +454,10 @@ export class Player {
       this.journal.append('poll', { ...subject, check: this.mask(spec.until), passed: poll.passed, recoveredMs, polls: poll.polls, commandMs });
     }
     if (!reason && result.timedOut) reason = spec.timeoutMs === null ? 'timed out' : `timed out after ${formatSeconds(spec.timeoutMs)}`;
-    else if (!reason && !result.canceled && outcomeOf(result) === 'failed') reason = last.reason();
+    else if (!reason && !result.canceled && outcomeOf(result) === 'failed') {
+      const said = last.reason();
+      reason = said === null ? null : placeReason(said, result.script, spec.firstLine);
+    }
     return { result, recoveredMs, reason: reason === null ? null : this.mask(reason) };
   }
 
@@ -489,7 +495,7 @@ export class Player {
       const output = evidenceAt === -1 ? null : new OutputCapture(this.evidence.cap);
       const startCwd = this.shell.cwd;
       const { result, recoveredMs, reason } = await this.perform(
-        { script: scenario.command, timeoutMs: this.options.timeoutMs, errexit: true, pipefail: true, until: scenario.until, everyMs: polling.everyMs, withinMs },
+        { script: scenario.command, firstLine: null, timeoutMs: this.options.timeoutMs, errexit: true, pipefail: true, until: scenario.until, everyMs: polling.everyMs, withinMs },
         { scenario: index },
         output ? (event) => (output.push(event), onEvent(event)) : onEvent,
       );

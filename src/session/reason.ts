@@ -40,6 +40,22 @@ export class LastLines {
   }
 }
 
+/**
+ * Bash names the file it read a step from in its errors (`/tmp/runbook-session-…/block-3.sh:
+ * line 2: curl: command not found`): that file is the tool's, gone after the session, and means
+ * nothing to a reader of the document. The reason names the document's line instead (`line 14:
+ * curl: command not found`), `firstLine` being the document line of the script's first line; with
+ * none (a command in a table cell, a block the operator edited), no line.
+ */
+export function placeReason(reason: string, script: string | undefined, firstLine: number | null): string {
+  if (!script || !reason.startsWith(`${script}: `)) return reason;
+  const rest = reason.slice(script.length + 2);
+  const at = /^line (\d+): /.exec(rest);
+  if (!at) return rest;
+  const said = rest.slice(at[0].length);
+  return firstLine === null ? said : `line ${firstLine + Number(at[1]) - 1}: ${said}`;
+}
+
 /** Where the last line break (`\n` or `\r`) before `before` is, or -1. */
 function lastBreak(text: string, before: number): number {
   for (let i = before - 1; i >= 0; i--) {

@@ -234,6 +234,46 @@ describe('runbook run', () => {
     expect(stderr).toMatch(/no journal to resume from/);
   });
 
+  it("names the document's line in a failure's reason, never the shell's temporary file", () => {
+    const dir = workspace();
+    const text = [
+      '# Errors',
+      '',
+      '- [ ] Missing tool',
+      '',
+      '  ```bash',
+      '  echo checking',
+      '  no-such-tool-here --version',
+      '  ```',
+      '',
+      '```bash',
+      'echo start',
+      'if true; then',
+      '  echo never closed',
+      '```',
+      '',
+      '| ID | Inject | Gate | Outcome |',
+      '|---|---|---|---|',
+      '| A | `no-such-tool-either` | < 5 s | |',
+      '',
+    ].join('\n');
+    const path = write(dir, 'errors.md', text);
+    const { code, stdout } = runCli(['run', 'errors.md', '--yes', '--keep-going'], { cwd: dir, env });
+    expect(code).toBe(1);
+    const written = readFileSync(path, 'utf8');
+    expect(written).not.toContain('runbook-session-');
+    expect(stdout).not.toMatch(/✘.*runbook-session-/);
+    const model = parseRunbook(written);
+    // Line 7 of the document is the block's second line; bash ran it as line 2 of its file.
+    expect(model.blocks[0]!.result!.reason).toBe('line 7: no-such-tool-here: command not found');
+    // The unclosed `if` runs to the end of the block: bash reports the line after its last, the
+    // closing fence (one line lower than first written: the first block's result line is above).
+    expect(model.blocks[1]!.line).toBe(11);
+    expect(model.blocks[1]!.result!.reason).toBe('line 15: syntax error: unexpected end of file');
+    // A command in a table cell has no line of its own to name.
+    expect(written).toContain('| ❌ failed: no-such-tool-either: command not found |');
+  });
+
   it('hands a slow reader of its output every line a block printed before it ends', () => {
     const dir = workspace();
     write(dir, 'big.md', '# Big\n\n```bash\nseq 1 100000\n```\n');

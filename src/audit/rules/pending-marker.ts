@@ -1,10 +1,11 @@
+import type { Table } from '../../parser/index.js';
 import type { Rule } from '../types.js';
 
 /**
  * Words and signs that say "not done yet", left in the document outside code: fenced blocks,
  * inline code spans (`PENDING` there names a value, such as a job state) and HTML comments (not
- * rendered) are skipped, and so is a line that shows 🟢, 🟡 and 🔴 side by side outside a table:
- * a legend explaining the signs, not a status.
+ * rendered) are skipped, and so is a legend explaining the signs rather than a status: a line that
+ * shows 🟢, 🟡 and 🔴 side by side outside a table, or a table of the signs and what they mean.
  */
 export const pendingMarker: Rule = {
   id: 'pending-marker',
@@ -16,6 +17,7 @@ export const pendingMarker: Rule = {
     const blocks = model.blocks.map((b) => [b.span.start, b.span.end] as const);
     const skipped = [...blocks, ...inlineCode(text, blocks), ...comments(text)];
     const tableLines = new Set(model.tables.flatMap((t) => [t.line, ...t.rows.map((r) => r.line)]));
+    const legendLines = new Set(model.tables.filter(isLegendTable).flatMap((t) => t.rows.map((r) => r.line)));
     const hits = [];
     let line = 1;
     let lineStart = 0;
@@ -23,7 +25,7 @@ export const pendingMarker: Rule = {
       const at = match.index!;
       if (skipped.some(([s, e]) => at >= s && at < e)) continue;
       for (let i = lineStart; i < at; i++) if (text[i] === '\n') (line++, (lineStart = i + 1));
-      if (match[0] === '🟡' && !tableLines.has(line) && isLegend(text, lineStart)) continue;
+      if (match[0] === '🟡' && (legendLines.has(line) || (!tableLines.has(line) && isLegend(text, lineStart)))) continue;
       hits.push({ line, column: at - lineStart + 1, message: `pending marker "${match[0]}"` });
     }
     return hits;
@@ -74,4 +76,20 @@ function isLegend(text: string, lineStart: number): boolean {
   const end = text.indexOf('\n', lineStart);
   const lineText = text.slice(lineStart, end === -1 ? text.length : end);
   return lineText.includes('🟢') && lineText.includes('🔴');
+}
+
+const SIGN = /^(🟢|🟡|🔴)(?:\s.*)?$/u;
+/** Headers that say a column explains something. */
+const EXPLAINS = /\b(mean(s|ing)?|descri(bes?|ption)|definition|signifies|stands? for|legend|key)\b/i;
+
+/**
+ * A table whose first column gives 🟢, 🟡 and 🔴 once each (each cell the sign, maybe with a word)
+ * and whose header says another column explains them (`| Sign | Meaning |`). A status table
+ * (`| 🟡 | cache |` under `| Status | Service |`) is not one: its 🟡 is a status left open.
+ */
+function isLegendTable(table: Table): boolean {
+  const signs = table.rows.map((row) => SIGN.exec(row.cells[0]?.text ?? '')?.[1] ?? null);
+  const given = signs.filter((sign) => sign !== null);
+  if (new Set(given).size !== 3 || given.length !== 3) return false;
+  return table.header.some((cell, i) => i > 0 && EXPLAINS.test(cell)) || EXPLAINS.test(table.header[0] ?? '');
 }
