@@ -1,5 +1,5 @@
 import type { Block, Cell, CheckboxFamily, CheckboxState, LineEnding, Row, Runbook, Task, TextLike } from '../parser/index.js';
-import { DURATION_COLUMN, evidenceColumn, pairedSign, TIME_COLUMN } from '../parser/index.js';
+import { DURATION_COLUMN, evidenceColumn, pairedSign, parseCellTime, TIME_COLUMN } from '../parser/index.js';
 
 export { DURATION_COLUMN, TIME_COLUMN };
 import type { Edit } from './edits.js';
@@ -176,26 +176,54 @@ export function removeResultEdits(block: Block): Edit[] {
 
 /**
  * Puts a filled document back to its template state: every task and checkbox cell unticked,
- * every result and evidence line and the session timeline removed (the stored copies stay: see docs/syntax.md); with `cells`, also the time, duration, scenario outcome and Evidence cells emptied.
+ * every result and evidence line and the session timeline removed (the stored copies stay: see
+ * docs/syntax.md); with `cells`, also what a session writes into cells emptied (see `filledCell`).
  */
 export function resetEdits(text: string, model: Runbook, options: { cells?: boolean } = {}): Edit[] {
   const edits: Edit[] = [];
   for (const task of model.tasks) edits.push(...tickTaskEdits(text, task, false));
   for (const table of model.tables) {
+    const scenario = model.scenarios.some((s) => s.table === table.index);
     // In a scenario table, the outcome column is the engine's too, as is an Evidence column.
     const outcome = model.scenarios.find((s) => s.table === table.index)?.columns.outcome ?? -1;
     const evidence = evidenceColumn(table.header);
-    table.header.forEach((name, column) => {
-      const clear = options.cells && (TIME_COLUMN.test(name.trim()) || DURATION_COLUMN.test(name.trim()) || column === outcome || column === evidence);
-      for (const row of table.rows) {
-        const cell = row.cells[column]!;
-        if (cell.kind === 'checkbox') edits.push(...setCheckboxEdits(cell, 'unchecked', table.rows, column));
-        // Emptied back to `| |`: the content and the padding after it go, the space before stays.
-        else if (clear && !cell.missing && cell.span.end > cell.span.start) edits.push({ start: cell.span.start, end: cell.outer.end, text: '' });
-      }
+    const kinds = table.header.map((name, column): ColumnKind => {
+      if (column === outcome || column === evidence) return 'engine';
+      if (TIME_COLUMN.test(name.trim())) return 'time';
+      return DURATION_COLUMN.test(name.trim()) ? 'duration' : 'other';
     });
+    for (const row of table.rows) {
+      // A row with a time of day in a time column was filled during a session; its durations too.
+      const filled = scenario || row.cells.some((cell, column) => kinds[column] === 'time' && isTimeOfDay(cell.text));
+      kinds.forEach((kind, column) => {
+        const cell = row.cells[column]!;
+        if (cell.kind === 'checkbox') return void edits.push(...setCheckboxEdits(cell, 'unchecked', table.rows, column));
+        if (!options.cells || cell.missing || cell.span.end === cell.span.start || !filledCell(cell, kind, filled)) return;
+        // Emptied back to `| |`: the content and the padding after it go, the space before stays.
+        edits.push({ start: cell.span.start, end: cell.outer.end, text: '' });
+      });
+    }
   }
   for (const block of model.blocks) edits.push(...removeResultEdits(block), ...removeEvidenceEdits(block));
   edits.push(...removeTimelineEdits(text));
   return edits;
+}
+
+type ColumnKind = 'engine' | 'time' | 'duration' | 'other';
+
+/**
+ * Whether `reset --cells` empties a cell: the engine's outcome and Evidence cells, a time column's
+ * time of day or date (`fill --now` writes one; an operator types `14:03`) or placeholder (`TBD`),
+ * and a duration column's cell in a row filled during a session (`filled`). What a template says
+ * ahead of any session stays: a planned `T-24h` in a `When` column, `4 h` in a plan's `Duration`.
+ */
+function filledCell(cell: Cell, kind: ColumnKind, filled: boolean): boolean {
+  if (kind === 'engine') return true;
+  if (kind === 'time') return cell.kind === 'fillable' || isTimeOfDay(cell.text);
+  return kind === 'duration' && filled;
+}
+
+function isTimeOfDay(text: string): boolean {
+  const time = parseCellTime(text);
+  return time !== null && time.kind !== 'relative';
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isTimeColumn } from '../../src/audit/rules/place.js';
-import { parseCellTime, runsBackwards } from '../../src/audit/time.js';
+import { parseCellTime, runsBackwards } from '../../src/parser/index.js';
 
 const clock = (h: number, m: number, s = 0) => ({ kind: 'clock', seconds: h * 3600 + m * 60 + s });
 const instant = (iso: string) => ({ kind: 'instant', ms: Date.parse(iso) });

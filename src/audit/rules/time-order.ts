@@ -1,5 +1,5 @@
 import { rowName } from '../../parser/index.js';
-import { parseCellTime, runsBackwards, type CellTime } from '../time.js';
+import { parseCellTime, runsBackwards, type CellTime } from '../../parser/index.js';
 import type { Hit, Rule } from '../types.js';
 import { cellColumn, isHint, isTimeColumn } from './place.js';
 

@@ -1,4 +1,4 @@
-import { wholeDuration } from '../parser/index.js';
+import { wholeDuration } from './duration.js';
 
 /**
  * A time read from a cell: an instant when it has a date, seconds since midnight for a clock
