@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { findPlaceholders, parseRunbook, placeholderVariable, runnableScript, scenarioReferences, type Block, type Runbook } from '../parser/index.js';
 import type { Hit, Rule, Severity } from '../audit/types.js';
@@ -83,6 +84,42 @@ export const shellcheck: Check = {
 };
 
 const LOCAL_PATH = /(?:^|[\s"'=(])((?:\.\.?\/|scripts\/)[\w.\/-]+)/g;
+/** `cd DIR` or `pushd DIR` where a command starts; `popd` (no folder). */
+const CD = /(?:^|[;&|({]\s*|\b(?:then|do|else)\s+)(cd|pushd|popd)\b(?:[ \t]+(?!-[LPe@]*\s)("[^"$`]*"|'[^']*'|[^\s;&|)]+))?/g;
+/** Commands whose arguments run on another host or in a container. */
+const REMOTE = /(?:^|[\s;&|(])(?:ssh|kubectl\s+(?:exec|debug|run)|oc\s+(?:exec|rsh)|(?:docker|podman|nerdctl)\s+(?:exec|run)|gcloud\s+compute\s+ssh|vagrant\s+ssh|lxc\s+exec)\b/;
+/** The start of a here-document: `<<EOF`, `<<-'EOF'`, `<< "EOF"`. */
+const HEREDOC = /<<(-?)[ \t]*["']?([A-Za-z_][\w-]*)["']?/;
+
+/** Where `cd`/`pushd` (`move`) leaves the shell that was in `folder`; null where that cannot be told. */
+function moveTo(folder: string | null, move: RegExpMatchArray): string | null {
+  if (folder === null || move[1] === 'popd') return null;
+  const raw = move[2];
+  if (raw === undefined) return homedir();
+  const target = raw.replace(/^(["'])(.*)\1$/, '$2');
+  if (target === '-' || target.includes('$') || target.includes('`') || /^~\w/.test(target)) return null;
+  return resolve(folder, target.replace(/^~(?=\/|$)/, homedir()));
+}
+
+/** Whether the subshell `from` is in (if any) closes before `to`: a `cd` in it moves nothing after. */
+function closedBetween(row: string, from: number, to: number): boolean {
+  let depth = 0;
+  for (let i = from; i < to; i++) {
+    if (row[i] === '(') depth++;
+    else if (row[i] === ')' && --depth < 0) return true;
+  }
+  return false;
+}
+
+/** Whether `at` in `row` is inside an open `(` or `$(` (a subshell) that does not close before it. */
+function insideParens(row: string, at: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < at; i++) {
+    if (row[i] === '(') depth++;
+    else if (row[i] === ')' && depth > 0) depth--;
+  }
+  return depth > 0;
+}
 
 /**
  * Relative links (from the document's folder), and local paths blocks use (`./x`, `scripts/x`,
@@ -114,16 +151,37 @@ export const deadLink: Check = {
       const target = path.startsWith('/') ? rootLinkTarget(path, dir) : resolve(dir, path);
       if (target !== null && !existsSync(target) && !isCreated(target, all)) hits.push({ line: link.line, column: link.column, message: `${link.kind} to ${link.url}: no such file` });
     }
+    // The session's shell keeps its folder from block to block: a `cd` moves where later paths
+    // are read from; one this cannot follow (`cd "$DIR"`, `popd`) ends the check of paths.
+    let here: string | null = start;
     blocks.forEach((block, b) => {
-      const from = block.cwd === null ? start : resolve(dir, block.cwd);
+      let from: string | null = block.cwd === null ? here : resolve(dir, block.cwd);
       const before = created.slice(0, b + 1).flat();
+      let heredoc: RegExp | null = null;
       block.body.split('\n').forEach((row, i) => {
-        for (const match of row.matchAll(LOCAL_PATH)) {
-          const path = match[1]!.replace(/[.,;:)]+$/, '');
-          if (path.includes('$') || existsSync(resolve(from, path)) || isCreated(resolve(from, path), before)) continue;
-          hits.push({ line: block.line + 1 + i, column: block.prefix.length + match.index! + match[0].indexOf(match[1]!) + 1, message: `the block uses ${path}, which does not exist` });
+        // A here-document is data (a config written out, a script sent to a host), not paths used here.
+        if (heredoc) {
+          if (heredoc.test(row)) heredoc = null;
+          return;
         }
+        const opens = HEREDOC.exec(row);
+        if (opens) heredoc = new RegExp(`^${opens[1] === '-' ? '\\t*' : ''}${opens[2]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+        // What follows `ssh host`, `kubectl exec pod --` and the like runs elsewhere.
+        const remoteAt = REMOTE.exec(row)?.index ?? Infinity;
+        // Each `cd` with where its word stands (a match starts with what comes before the word).
+        const moves = [...row.matchAll(CD)].map((move) => Object.assign(move, { index: move.index! + move[0].indexOf(move[1]!) }));
+        for (const match of row.matchAll(LOCAL_PATH)) {
+          const at = match.index!;
+          if (at >= remoteAt) break;
+          const base = moves.filter((move) => move.index! < at && !closedBetween(row, move.index!, at)).reduce<string | null>((folder, move) => moveTo(folder, move), from);
+          const path = match[1]!.replace(/[.,;:)]+$/, '');
+          if (base === null || path.includes('$') || existsSync(resolve(base, path)) || isCreated(resolve(base, path), before)) continue;
+          hits.push({ line: block.line + 1 + i, column: block.prefix.length + at + match[0].indexOf(match[1]!) + 1, message: `the block uses ${path}, which does not exist` });
+        }
+        // A `cd` in a subshell, `( cd x && make )`, moves that subshell only.
+        for (const move of moves) if (!insideParens(row, move.index!)) from = moveTo(from, move);
       });
+      if (block.cwd === null) here = from;
     });
     return hits;
   },

@@ -100,6 +100,37 @@ describe('runbook check', () => {
     ]);
   });
 
+  it('reads paths from where a cd left the shell, and leaves alone what runs on another host or is data', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-check-'));
+    mkdirSync(join(dir, 'app', 'bin'), { recursive: true });
+    writeFileSync(join(dir, 'app', 'bin', 'health'), '');
+    const doc = [
+      '# Moves',
+      '',
+      '```bash',
+      'cd app',
+      './bin/health',
+      '```',
+      '',
+      '```bash',
+      './bin/health && ./bin/missing',
+      '( cd bin && ./health ) && ./bin/health',
+      'ssh db-1 ./bin/remote-only',
+      'kubectl exec api-0 -- ./bin/in-the-pod',
+      'cat > conf.yaml <<EOF',
+      'path: ./not/a/command',
+      'EOF',
+      'cd "$WORKDIR"',
+      './anything/after/an/unknown/cd',
+      '```',
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, 'moves.md'), doc);
+    const { findings } = check(join(dir, 'moves.md'));
+    // Only the one missing path in the folder the shell is really in.
+    expect(findings.filter((f) => f.ruleId === 'dead-link').map((f) => `${f.line}:${f.column} ${f.message}`)).toEqual(['9:17 the block uses ./bin/missing, which does not exist']);
+  });
+
   it('reads a root-relative link from the repository top, and leaves a site-root link alone', () => {
     const repo = mkdtempSync(join(tmpdir(), 'runbook-check-'));
     execFileSync('git', ['init', '-q'], { cwd: repo });
