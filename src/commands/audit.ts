@@ -64,7 +64,11 @@ function inputFiles(inputs: string[], changed: string | undefined, cwd: string, 
   // (empty, not UTF-8) is none: it is skipped here, and refused only when named.
   const isSession = (file: string) => {
     try {
-      return templateRef(cachedModel(readSource(resolve(cwd, file)).text, cache)) !== null;
+      const { text } = readSource(resolve(cwd, file));
+      const model = cachedModel(text, cache);
+      // Front matter that does not read as YAML but holds a `runbook:` record is a session doc
+      // whose record is broken: audited (and reported), not passed over as another file.
+      return templateRef(model) !== null || (model.frontMatter !== null && model.problems.some((p) => p.ruleId === 'front-matter') && /^runbook:/m.test(text.slice(model.frontMatter.span.start, model.frontMatter.span.end)));
     } catch (error) {
       if (error instanceof UserError) return false;
       throw error;

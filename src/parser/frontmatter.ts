@@ -49,5 +49,5 @@ export function readFrontMatter(
 }
 
 function firstLine(message: string): string {
-  return message.split('\n')[0] ?? message;
+  return (message.split('\n')[0] ?? message).replace(/:\s*$/, '');
 }

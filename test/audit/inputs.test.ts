@@ -27,6 +27,19 @@ describe('which files audit reads', () => {
     expect(named.stderr).toContain('latin1.md: is not valid UTF-8');
   });
 
+  it('audits a session doc whose front matter is broken, and says so, rather than passing it over', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-inputs-'));
+    writeFileSync(join(dir, 'broken.md'), '---\nrunbook:\n  template: template.md\n  created: [2026-11-23\n---\n# Game day\n\n- [x] Page the on-call\n');
+    // A note whose front matter is just as broken but is no session record stays someone else's.
+    writeFileSync(join(dir, 'notes.md'), '---\ntitle: [draft\n---\n# Notes\n');
+    const all = runCli(['audit', '--format', 'json'], { cwd: dir });
+    expect(all.code).toBe(1);
+    const findings = JSON.parse(all.stdout) as Array<{ file: string; line: number; ruleId: string; message: string }>;
+    expect(findings.map((f) => `${f.file}:${f.line} ${f.ruleId}`)).toEqual(['broken.md:1 front-matter']);
+    expect(findings[0]!.message).toMatch(/^front matter is not valid YAML: .*[^:]$/);
+    expect(all.stderr).toContain('audited 1 session doc, skipped 1 other Markdown file');
+  });
+
   it('says a file or folder it may not read is permission denied, not an internal error', () => {
     const dir = mkdtempSync(join(tmpdir(), 'runbook-inputs-'));
     chmodSync(dir, 0o755);

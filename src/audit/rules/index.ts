@@ -1,6 +1,7 @@
 import type { Rule } from '../types.js';
 import { blockResult } from './block-result.js';
 import { evidenceChanged, evidenceMissing } from './evidence.js';
+import { frontMatter } from './front-matter.js';
 import { gateBreach } from './gate-breach.js';
 import { inlineLimit } from './inline-limit.js';
 import { nestingLimit } from './nesting-limit.js';
@@ -12,4 +13,4 @@ import { untickedCell } from './unticked-cell.js';
 import { untickedTask } from './unticked-task.js';
 
 /** Every audit rule, in the order their findings are reported for a line. */
-export const RULES: Rule[] = [nestingLimit, inlineLimit, untickedTask, untickedCell, unfilledCell, pendingMarker, blockResult, timeOrder, gateBreach, templateDrift, evidenceChanged, evidenceMissing];
+export const RULES: Rule[] = [frontMatter, nestingLimit, inlineLimit, untickedTask, untickedCell, unfilledCell, pendingMarker, blockResult, timeOrder, gateBreach, templateDrift, evidenceChanged, evidenceMissing];
