@@ -27,12 +27,22 @@ function offsetOf(zone: string | undefined): number | undefined {
 }
 
 /**
+ * The zone a column's header names for its times, `Time (CET)` or `At (+01:00)`, as an offset
+ * from UTC in minutes; undefined when it names none (or one this does not know).
+ */
+export function headerZone(header: string): number | undefined {
+  const zone = /\((Z|UTC|GMT|[+-]\d\d:?\d\d|[A-Za-z]{3,4})\)\s*$/.exec(header.trim());
+  return zone ? offsetOf(zone[1]!.toUpperCase()) : undefined;
+}
+
+/**
  * Reads the times operators write: ISO 8601 (`2026-11-23T19:20:01Z`), `2026-11-23 19:20`, and a
  * bare clock time: `19:20`, `19:20:05`, `7:20 pm`, `19h20`; with `Z`, `UTC`, an offset (`+01:00`)
- * or a common zone name (`CET`, `BST`, `PDT`, …), else taken as UTC. Clock times are kept in
- * UTC, so a column that mixes zones still reads in order.
+ * or a common zone name (`CET`, `BST`, `PDT`, …), else in the zone `zone` (minutes from UTC: the
+ * column header's, see `headerZone`), else taken as UTC. Clock times are kept in UTC, so a column
+ * that mixes zones still reads in order.
  */
-export function parseCellTime(text: string): CellTime | null {
+export function parseCellTime(text: string, zone = 0): CellTime | null {
   let t = text
     .replace(/[`*_]/g, '')
     .trim()
@@ -45,8 +55,8 @@ export function parseCellTime(text: string): CellTime | null {
   if (date) t = t.slice(date[0].length);
   const clock = CLOCK.exec(t);
   if (!clock) return null;
-  const zone = ZONE.exec(t.slice(clock[0].length));
-  if (!zone) return null;
+  const named = ZONE.exec(t.slice(clock[0].length));
+  if (!named) return null;
   let hours = Number(clock[1]);
   const minutes = Number(clock[2] ?? clock[4]);
   const seconds = Number(clock[3] ?? 0);
@@ -56,7 +66,7 @@ export function parseCellTime(text: string): CellTime | null {
     hours = (hours % 12) + (half === 'p' ? 12 : 0);
   }
   if (hours > 23 || minutes > 59 || seconds > 60) return null;
-  const offset = offsetOf(zone[1]);
+  const offset = named[1] ? offsetOf(named[1]) : zone;
   if (offset === undefined) return null;
   const local = hours * 3600 + minutes * 60 + seconds;
   if (!date) return { kind: 'clock', seconds: (((local - offset * 60) % 86400) + 86400) % 86400 };
@@ -81,11 +91,20 @@ function relativeTime(t: string): number | null | undefined {
 
 /**
  * Whether `later` comes before `earlier`. Clock times carry no date: one that is more than
- * twelve hours "earlier" is read as the next day (a drill that runs past midnight).
+ * twelve hours "earlier" is read as the next day (a drill that runs past midnight). A dated time
+ * and a clock time are compared by their time of day (both in UTC), the same way.
  */
 export function runsBackwards(earlier: CellTime, later: CellTime): boolean {
   if (earlier.kind === 'instant' && later.kind === 'instant') return later.ms < earlier.ms;
-  if (earlier.kind === 'clock' && later.kind === 'clock') return later.seconds < earlier.seconds && earlier.seconds - later.seconds <= 12 * 3600;
+  const first = ofDay(earlier);
+  const then = ofDay(later);
+  if (first !== null && then !== null) return then < first && first - then <= 12 * 3600;
   if (earlier.kind === 'relative' && later.kind === 'relative') return later.seconds < earlier.seconds;
   return false;
+}
+
+/** Seconds since midnight UTC of a clock time or a dated one; null for a relative time. */
+function ofDay(time: CellTime): number | null {
+  if (time.kind === 'clock') return time.seconds;
+  return time.kind === 'instant' ? (((Math.floor(time.ms / 1000) % 86400) + 86400) % 86400) : null;
 }

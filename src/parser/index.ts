@@ -22,4 +22,4 @@ export { blockProblems, describeProblem } from './problems.js';
 export { writtenFiles, wordText, type WordPart } from './words.js';
 export { EVIDENCE_FOLDER, EVIDENCE_LABEL, evidenceColumn, formatEvidence, formatSize, readEvidence, type EvidenceText } from './evidence.js';
 export { TIMELINE_CLOSE, TIMELINE_CLOSE_LINE, TIMELINE_OPEN, TIMELINE_OPEN_LINE } from './timeline.js';
-export { parseCellTime, runsBackwards, type CellTime } from './cell-time.js';
+export { headerZone, parseCellTime, runsBackwards, type CellTime } from './cell-time.js';

@@ -112,6 +112,25 @@ describe('runbook audit rules', () => {
     expect(findings[0]!.message).toBe('"Ended" of row "recover" (12:06 a.m.) is earlier than its "Started"');
   });
 
+  it('reads a time in the zone its column names, and a dated time against a clock time', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-audit-zones-'));
+    const doc = [
+      '# Drill',
+      '',
+      '| Step | Started | Ended (CET) |',
+      '|---|---|---|',
+      // 14:10 CET is 13:10 UTC: before the start, though the digits read later.
+      '| drain | 2026-11-23T13:20:00Z | 14:10 |',
+      '| fail over | 2026-11-23T13:30:00Z | 14:35 |',
+      // Filled by `fill --now` and by hand: a dated start after a clock-time end.
+      '| verify | 2026-11-23T13:50:00Z | 13:45 UTC |',
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, 'zones.md'), doc);
+    const { findings } = audit([join(dir, 'zones.md'), '--format', 'json']);
+    expect(findings.filter((f) => f.ruleId === 'time-order').map((f) => `${f.line}:${f.column}`)).toEqual(['5:34', '7:35']);
+  });
+
   it('reports measured values that break the gate in their row', () => {
     const { findings } = audit(['fixtures/audit/gates.md', '--format', 'json']);
     // G's "1h 5m" is 65 minutes: every part of a compound duration counts.

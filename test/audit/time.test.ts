@@ -56,6 +56,11 @@ describe('reading the times operators write', () => {
     expect(runsBackwards(at('T+2m'), at('T+9m'))).toBe(false);
     expect(runsBackwards(at('T+9m'), at('T+2m'))).toBe(true);
     expect(runsBackwards(at('T+9m'), at('14:00'))).toBe(false);
+    // A dated time and a clock time: by their time of day, in UTC.
+    expect(runsBackwards(at('2026-11-23T14:10:00Z'), at('14:05'))).toBe(true);
+    expect(runsBackwards(at('2026-11-23T14:10:00Z'), at('14:12'))).toBe(false);
+    expect(runsBackwards(at('14:10'), at('2026-11-23T14:05:00Z'))).toBe(true);
+    expect(runsBackwards(at('23:58'), at('2026-11-24T00:03:00Z'))).toBe(false);
   });
 });
 

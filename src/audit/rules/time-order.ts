@@ -1,5 +1,5 @@
 import { rowName } from '../../parser/index.js';
-import { parseCellTime, runsBackwards, type CellTime } from '../../parser/index.js';
+import { headerZone, parseCellTime, runsBackwards, type CellTime } from '../../parser/index.js';
 import type { Hit, Rule } from '../types.js';
 import { cellColumn, isHint, isTimeColumn } from './place.js';
 
@@ -29,7 +29,8 @@ export const timeOrder: Rule = {
           // An empty cell or a template's hint is unfilled-cell's to report.
           if (cell.kind !== 'text' || isHint(cell.text)) continue;
           const place = { line: row.line, column: cellColumn(text, cell.span.start) };
-          const time = parseCellTime(cell.text);
+          // A time with no zone of its own is in the zone its header names (`Time (CET)`).
+          const time = parseCellTime(cell.text, headerZone(name) ?? 0);
           if (!time) {
             hits.push({ ...place, message: `"${name}" of row "${id}" is not a time: "${cell.text}" (write 2026-11-23T19:20:01Z, 19:20 or T+5m)` });
             continue;
