@@ -56,7 +56,9 @@ export function splitRow(text: string, start: number, end: number): Cell[] {
   const pipes: number[] = [];
   for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
-    if (c === 92 /* \ */) i++;
+    // As GitHub splits a row: a pipe right after a backslash is the cell's, even when that
+    // backslash follows another (`\\|` is a backslash and a pipe in one cell, not a cell's end).
+    if (c === 92 /* \ */ && text.charCodeAt(i + 1) === 124) i++;
     else if (c === 124 /* | */) pipes.push(i);
   }
   let from = start;

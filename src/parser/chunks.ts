@@ -208,3 +208,17 @@ export function hasClosingFence(text: string, start: number, end: number, fence:
   // The fence characters must be the first thing on the line after container prefixes.
   return /^[ \t>]*$/.test(lastLine.slice(0, close.index));
 }
+
+/**
+ * The code spans of a table cell's content read on its own, as GFM reads a cell once its row is
+ * split: every `\\|` already a plain pipe. (For a row micromark splits elsewhere than GitHub.)
+ */
+export function cellCodeSpans(content: string): string[] {
+  const out: string[] = [];
+  const walk = (node: RootContent | Root): void => {
+    if (node.type === 'inlineCode') out.push(node.value);
+    else if ('children' in node) for (const child of node.children) walk(child);
+  };
+  walk(processor.parse(content.replace(/\\\|/g, '|')));
+  return out;
+}

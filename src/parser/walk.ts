@@ -1,7 +1,7 @@
 import type { Code, Heading, Html, ListItem, Nodes, Paragraph, Parents, Table as MdTable } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import type { Chunk } from './chunks.js';
-import { fenceOf, hasClosingFence } from './chunks.js';
+import { cellCodeSpans, fenceOf, hasClosingFence } from './chunks.js';
 import { inlineProblem } from './inline.js';
 import type { LineIndex } from './lines.js';
 import { commentOptions, parseOptions } from './options.js';
@@ -357,10 +357,16 @@ export class Walker {
       const start = this.start(row);
       const end = this.end(row);
       const cells = splitRow(this.text, start, end);
-      // The code spans of each cell, as GFM reads them (escapes, backtick runs, `\|`).
-      row.children.forEach((cell, i) => {
-        if (cells[i]) cells[i].code = codeSpans(cell);
-      });
+      // The code spans of each cell, as GFM reads them (escapes, backtick runs, `\|`). Where a
+      // backslash stands before `\|`, micromark ends the cell at that pipe and GitHub does not
+      // (see splitRow): each cell of such a row is read on its own.
+      if (/\\\\\|/.test(this.text.slice(start, end))) {
+        for (const cell of cells) cell.code = cellCodeSpans(cell.raw);
+      } else {
+        row.children.forEach((cell, i) => {
+          if (cells[i]) cells[i].code = codeSpans(cell);
+        });
+      }
       return { line: this.lines.line(start), span: { start, end }, cells };
     });
     const headerRow = rows.shift()!;

@@ -9,7 +9,7 @@ const model = parseRunbook(text);
 describe('scenario rows', () => {
   it('reads the code spans of table cells exactly as GitHub renders them', () => {
     expect(haveCmark()).toBe(true);
-    for (const file of ['fixtures/parser/scenario-table.md', 'docs/runbooks/game-day.md', 'fixtures/runbooks/game-day-template.md', 'fixtures/runbooks/chaos-experiments.md']) {
+    for (const file of ['fixtures/parser/scenario-table.md', 'fixtures/parser/escaped-pipes.md', 'docs/runbooks/game-day.md', 'fixtures/runbooks/game-day-template.md', 'fixtures/runbooks/chaos-experiments.md']) {
       const source = readFileSync(file, 'utf8');
       const parsed = parseRunbook(source);
       const oracle = cmarkCellCode(parsed.frontMatter ? blankFrontMatter(source, parsed.frontMatter.span.end) : source);
