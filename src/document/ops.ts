@@ -204,8 +204,10 @@ export function resetEdits(text: string, model: Runbook, options: { cells?: bool
       });
     }
   }
-  for (const block of model.blocks) edits.push(...removeResultEdits(block), ...removeEvidenceEdits(block));
-  edits.push(...removeTimelineEdits(text));
+  // Removed lines, merged where they touch: the timeline's removal takes the line endings before
+  // it, which may end the result line above it.
+  const removals = [...model.blocks.flatMap((block) => [...removeResultEdits(block), ...removeEvidenceEdits(block)]), ...removeTimelineEdits(text)];
+  edits.push(...atTheEnd(text, mergeRemovals(removals)));
   return edits;
 }
 
@@ -226,4 +228,30 @@ function filledCell(cell: Cell, kind: ColumnKind, filled: boolean): boolean {
 function isTimeOfDay(text: string): boolean {
   const time = parseCellTime(text);
   return time !== null && time.kind !== 'relative';
+}
+
+/**
+ * Removals of whole lines, the last of which may end the file with no line ending: the line
+ * ending before the first of them goes too, so that the file ends as it did before they were
+ * added (`run` adds a result line under a fence that ends the file with a line ending before it).
+ */
+function atTheEnd(text: string, removals: Edit[]): Edit[] {
+  if (!removals.length || /[\r\n]$/.test(text) || removals[removals.length - 1]!.end !== text.length) return removals;
+  let first = removals.length - 1;
+  while (first > 0 && removals[first - 1]!.end === removals[first]!.start) first--;
+  const start = removals[first]!.start;
+  if (start === 0 || !/[\r\n]/.test(text[start - 1]!)) return removals;
+  const eol = text.slice(start - 2, start) === '\r\n' ? 2 : 1;
+  return removals.map((edit, i) => (i === first ? { ...edit, start: start - eol } : edit));
+}
+
+/** Removals in order, those that overlap made one. */
+function mergeRemovals(removals: Edit[]): Edit[] {
+  const merged: Edit[] = [];
+  for (const edit of [...removals].sort((a, b) => a.start - b.start)) {
+    const last = merged[merged.length - 1];
+    if (last && edit.start < last.end) last.end = Math.max(last.end, edit.end);
+    else merged.push({ ...edit });
+  }
+  return merged;
 }

@@ -147,6 +147,20 @@ describe('runbook reset', () => {
     expect(runCli(['reset', path, '--cells']).stdout).toBe(`${path}: nothing to reset\n`);
   });
 
+  it('gives back the bytes a run started from, when the document ended in a fence with no final newline', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-reset-'));
+    const path = join(dir, 'end.md');
+    const original = '# End\n\nText first.\n\n```bash\necho last\n```';
+    writeFileSync(path, original);
+    expect(runCli(['run', path, '--yes'], { env: { RUNBOOK_OPERATOR: 'ci' } }).code).toBe(0);
+    // The run wrote a result line and the session timeline after the fence.
+    expect(readFileSync(path, 'utf8')).toContain('<!-- /session timeline -->');
+    const reset = runCli(['reset', path]);
+    expect(reset.stderr).toBe('');
+    expect(reset.code).toBe(0);
+    expect(readFileSync(path, 'utf8')).toBe(original);
+  });
+
   it('empties with --cells what a session filled, and leaves what the template planned', () => {
     const dir = mkdtempSync(join(tmpdir(), 'runbook-reset-'));
     const plan = ['## Plan', '', '| Phase | When | Duration | Owner |', '|---|---|---|---|', '| Announce | T-24h | 10 min | comms |', '| Soak | after the deploy | 4 h | sre |', ''];
