@@ -36,7 +36,7 @@ export function readResultLine(line: string): ResultFields | null {
     exitCode,
     durationMs: Math.round(Number(amount) * factor),
     at: at!,
-    operator: operator!,
+    operator: readReason(operator!),
     reason: reason ? readReason(reason) : null,
     ...(on ? { on: readReason(on) } : {}),
   };
@@ -50,7 +50,7 @@ export function formatResultLine(result: ResultFields & { signal?: string | null
   const exit = result.exitCode ?? result.signal ?? '—';
   const reason = result.reason ? ` · ${reasonText(result.reason)}` : '';
   const on = result.on ? ` on ${reasonText(result.on)}` : '';
-  return `*runbook:* ${RESULT_ICONS[result.outcome]} ${result.outcome}${on}${result.edited ? ' · edited' : ''} · exit ${exit} · ${formatSeconds(result.durationMs)} · ${result.at} · ${result.operator}${reason}`;
+  return `*runbook:* ${RESULT_ICONS[result.outcome]} ${result.outcome}${on}${result.edited ? ' · edited' : ''} · exit ${exit} · ${formatSeconds(result.durationMs)} · ${result.at} · ${operatorText(result.operator)}${reason}`;
 }
 
 /** The longest reason a result line carries, in characters. */
@@ -68,6 +68,16 @@ export function reasonText(reason: string): string {
   const chars = [...plain];
   const cut = chars.length > REASON_LENGTH ? `${chars.slice(0, REASON_LENGTH - 1).join('')}…` : plain;
   return cut.replace(/[\\`|*_<[\]]/g, (c) => `\\${c}`);
+}
+
+/**
+ * An operator's name as a result line carries it: like a reason (`·` is the line's separator, and
+ * `*x*` would render as emphasis), but never cut.
+ */
+function operatorText(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  const plain = name.replace(/[\x00-\x1f\x7f]+/g, ' ').replace(/\s+/g, ' ').replace(/·/g, '-').trim() || 'unknown';
+  return plain.replace(/[\\`|*_<[\]]/g, (c) => `\\${c}`);
 }
 
 /** A reason as a result line carries it, unescaped. */

@@ -164,3 +164,16 @@ describe('result lines and ticks taken into the model without parsing', () => {
     expect(local).toBeGreaterThan(total / 2);
   });
 });
+
+describe("an operator's name on a result line", () => {
+  it.each(['Ann · Ops', 'ann_ops *lead*', 'pipe | name', 'back\\slash [x]', 'new\nline\ttab'])('renders as written and reads back: %j', (operator) => {
+    const line = formatResultLine({ outcome: 'failed', exitCode: 1, durationMs: 310, at: '2026-11-23T10:00:00Z', operator, reason: 'curl: (7) Failed to connect' });
+    const model = parseRunbook(`# R\n\n\`\`\`bash\nfalse\n\`\`\`\n${line}\n`);
+    const result = model.blocks[0]!.result!;
+    // The separator and control characters become plain: the rest is exactly the name.
+    expect(result.operator).toBe(operator.replace(/·/g, '-').replace(/\s+/g, ' '));
+    expect(result.reason).toBe('curl: (7) Failed to connect');
+    // Nothing in it reads as Markdown: no emphasis, no table cell, no link.
+    expect(line.slice(line.indexOf('2026-11-23T10:00:00Z'))).not.toMatch(/(?<!\\)[*_|[\]]/);
+  });
+});
