@@ -27,8 +27,14 @@ export function resetCommand(file: string, options: { cells?: boolean }, io: Io)
     for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
       const raw = text.slice(edit.start, edit.end);
       const before = raw.trim();
-      const removed = edit.text === '' ? (/^\*runbook:\*/.test(before) ? 'result line removed' : /^\*evidence:\*/.test(before) ? 'evidence line removed' : /^<!-- session timeline/.test(before) ? 'timeline removed' : null) : null;
-      const what = removed ?? `${before || '(empty)'} → ${edit.text.trim() || '(empty)'}`;
+      // What a removal took (in a block quote or list item, after its prefix; one removal may take
+      // a result line and the timeline under it).
+      const took = [
+        [/(?:^|\n)[ \t>]*\*runbook:\*/, 'result line removed'],
+        [/(?:^|\n)[ \t>]*\*evidence:\*/, 'evidence line removed'],
+        [/<!-- session timeline/, 'timeline removed'],
+      ].flatMap(([pattern, said]) => (edit.text === '' && (pattern as RegExp).test(raw) ? [said as string] : []));
+      const what = took.length ? took.join(', ') : `${before || '(empty)'} → ${edit.text.trim() || '(empty)'}`;
       println(io.stdout, `${file}:${lines.line(edit.start + raw.length - raw.trimStart().length)}  ${what}`);
     }
     // The copies are the record of what was seen: a reset of the document never deletes them.

@@ -158,6 +158,7 @@ describe('runbook reset', () => {
     const reset = runCli(['reset', path]);
     expect(reset.stderr).toBe('');
     expect(reset.code).toBe(0);
+    expect(reset.stdout).toContain(`${path}:8  result line removed, timeline removed`);
     expect(readFileSync(path, 'utf8')).toBe(original);
   });
 
