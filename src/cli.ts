@@ -66,7 +66,12 @@ function listenForSignals(handler: (signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP') => 
   const on = (signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP') => {
     const answer = Promise.resolve(handler(signal));
     if (signal === 'SIGINT' && ++interrupts === 1) return;
-    ending ??= answer.finally(() => process.exit(1));
+    // What was printed before the stop still reaches its reader, for a few seconds at most: a
+    // reader that stopped reading must not keep a stopped tool running.
+    ending ??= answer.finally(async () => {
+      await Promise.all([process.stdout, process.stderr].map((stream) => flushed(stream, Date.now() + 3000)));
+      process.exit(1);
+    });
   };
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   for (const signal of signals) process.on(signal, on);
@@ -75,10 +80,13 @@ function listenForSignals(handler: (signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP') => 
   };
 }
 
-/** Resolves once nothing written to `stream` is still queued (or it can no longer be written). */
-function flushed(stream: NodeJS.WriteStream): Promise<void> {
+/**
+ * Resolves once nothing written to `stream` is still queued (or it can no longer be written), or
+ * at `deadline` (ms since the epoch) when there is one.
+ */
+function flushed(stream: NodeJS.WriteStream, deadline = Infinity): Promise<void> {
   return new Promise((resolve) => {
-    const check = () => (stream.writableLength === 0 || stream.destroyed ? resolve() : setTimeout(check, 1));
+    const check = () => (stream.writableLength === 0 || stream.destroyed || Date.now() >= deadline ? resolve() : setTimeout(check, 1));
     check();
   });
 }

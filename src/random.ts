@@ -1,4 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { sha256 as jsSha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 
@@ -9,9 +11,9 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 
 let crypto: typeof import('node:crypto') | undefined;
 
-/** node:crypto, loaded on first use. */
+/** node:crypto, loaded on first use (through `require` on a Node older than 20.16). */
 function nodeCrypto(): typeof import('node:crypto') {
-  return (crypto ??= process.getBuiltinModule('node:crypto'));
+  return (crypto ??= typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule('node:crypto') : (createRequire(join(process.cwd(), 'noop.js'))('node:crypto') as typeof import('node:crypto')));
 }
 
 /** Past this many bytes a hash is worth loading node:crypto for. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { randomHex, sha256 } from '../src/random.js';
 
 describe('hashes and random ids', () => {
@@ -8,6 +8,20 @@ describe('hashes and random ids', () => {
     for (const input of ['', 'runbook', 'Zoë ✅\n', 'x'.repeat(100_000), large, 'after the large one']) {
       expect(sha256(input)).toBe(createHash('sha256').update(input).digest('hex'));
       expect(sha256(Buffer.from(input))).toBe(createHash('sha256').update(input).digest('hex'));
+    }
+  });
+
+  it('loads node:crypto for a large input where Node has no getBuiltinModule (before 20.16)', async () => {
+    const saved = process.getBuiltinModule;
+    Reflect.deleteProperty(process, 'getBuiltinModule');
+    try {
+      expect(typeof process.getBuiltinModule).toBe('undefined');
+      vi.resetModules();
+      const fresh = await import('../src/random.js');
+      const big = 'y'.repeat(300_000);
+      expect(fresh.sha256(big)).toBe(createHash('sha256').update(big).digest('hex'));
+    } finally {
+      process.getBuiltinModule = saved;
     }
   });
 

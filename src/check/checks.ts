@@ -84,12 +84,12 @@ export const shellcheck: Check = {
 };
 
 const LOCAL_PATH = /(?:^|[\s"'=(])((?:\.\.?\/|scripts\/)[\w.\/-]+)/g;
-/** `cd DIR` or `pushd DIR` where a command starts; `popd` (no folder). */
-const CD = /(?:^|[;&|({]\s*|\b(?:then|do|else)\s+)(cd|pushd|popd)\b(?:[ \t]+(?!-[LPe@]*\s)("[^"$`]*"|'[^']*'|[^\s;&|)]+))?/g;
+/** `cd DIR` or `pushd DIR` where a command starts, after options (`-P`, `--`); `popd` (no folder). */
+const CD = /(?:^|[;&|({]\s*|\b(?:then|do|else)\s+)(cd|pushd|popd)(?=[\s;&|)]|$)(?:[ \t]+-[LPe@]+)*(?:[ \t]+--)?(?:[ \t]+("[^"$`]*"|'[^']*'|[^\s;&|)]+))?/g;
 /** Commands whose arguments run on another host or in a container. */
-const REMOTE = /(?:^|[\s;&|(])(?:ssh|kubectl\s+(?:exec|debug|run)|oc\s+(?:exec|rsh)|(?:docker|podman|nerdctl)\s+(?:exec|run)|gcloud\s+compute\s+ssh|vagrant\s+ssh|lxc\s+exec)\b/;
-/** The start of a here-document: `<<EOF`, `<<-'EOF'`, `<< "EOF"`. */
-const HEREDOC = /<<(-?)[ \t]*["']?([A-Za-z_][\w-]*)["']?/;
+const REMOTE = /(?:^|[\s;&|(])(?:ssh|kubectl\s+(?:exec|debug|run)|oc\s+(?:exec|rsh)|(?:docker|podman|nerdctl)\s+(?:exec|run)|gcloud\s+compute\s+ssh|vagrant\s+ssh|lxc\s+exec)(?=\s)/;
+/** The start of a here-document: `<<EOF`, `<<-'EOF'`, `<< "EOF"` (not a `<<<` here-string). */
+const HEREDOC = /(?<!<)<<(?!<)(-?)[ \t]*["']?([A-Za-z_][\w-]*)["']?/;
 
 /** Where `cd`/`pushd` (`move`) leaves the shell that was in `folder`; null where that cannot be told. */
 function moveTo(folder: string | null, move: RegExpMatchArray): string | null {
@@ -155,6 +155,8 @@ export const deadLink: Check = {
     // are read from; one this cannot follow (`cd "$DIR"`, `popd`) ends the check of paths.
     let here: string | null = start;
     blocks.forEach((block, b) => {
+      // A block on another host uses that host's paths, in that host's shell: neither is checked here.
+      if (block.target !== null) return;
       let from: string | null = block.cwd === null ? here : resolve(dir, block.cwd);
       const before = created.slice(0, b + 1).flat();
       let heredoc: RegExp | null = null;
@@ -166,20 +168,23 @@ export const deadLink: Check = {
         }
         const opens = HEREDOC.exec(row);
         if (opens) heredoc = new RegExp(`^${opens[1] === '-' ? '\\t*' : ''}${opens[2]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-        // What follows `ssh host`, `kubectl exec pod --` and the like runs elsewhere.
+        // What follows `ssh host`, `kubectl exec pod --` and the like runs elsewhere, its `cd`s too.
         const remoteAt = REMOTE.exec(row)?.index ?? Infinity;
-        // Each `cd` with where its word stands (a match starts with what comes before the word).
-        const moves = [...row.matchAll(CD)].map((move) => Object.assign(move, { index: move.index! + move[0].indexOf(move[1]!) }));
+        // Each `cd` with where its word stands (a match starts with what comes before the word)
+        // and where its folder ends: a path up to there is the folder it moves to.
+        const moves = [...row.matchAll(CD)]
+          .map((move) => Object.assign(move, { index: move.index! + move[0].indexOf(move[1]!), end: move.index! + move[0].length }))
+          .filter((move) => move.index < remoteAt);
         for (const match of row.matchAll(LOCAL_PATH)) {
           const at = match.index!;
           if (at >= remoteAt) break;
-          const base = moves.filter((move) => move.index! < at && !closedBetween(row, move.index!, at)).reduce<string | null>((folder, move) => moveTo(folder, move), from);
+          const base = moves.filter((move) => move.end <= at && !closedBetween(row, move.index, at)).reduce<string | null>((folder, move) => moveTo(folder, move), from);
           const path = match[1]!.replace(/[.,;:)]+$/, '');
           if (base === null || path.includes('$') || existsSync(resolve(base, path)) || isCreated(resolve(base, path), before)) continue;
           hits.push({ line: block.line + 1 + i, column: block.prefix.length + at + match[0].indexOf(match[1]!) + 1, message: `the block uses ${path}, which does not exist` });
         }
         // A `cd` in a subshell, `( cd x && make )`, moves that subshell only.
-        for (const move of moves) if (!insideParens(row, move.index!)) from = moveTo(from, move);
+        for (const move of moves) if (!insideParens(row, move.index)) from = moveTo(from, move);
       });
       if (block.cwd === null) here = from;
     });

@@ -193,8 +193,9 @@ export function resetEdits(text: string, model: Runbook, options: { cells?: bool
       return DURATION_COLUMN.test(name.trim()) ? 'duration' : 'other';
     });
     for (const row of table.rows) {
-      // A row with a time of day in a time column was filled during a session; its durations too.
-      const filled = scenario || row.cells.some((cell, column) => kinds[column] === 'time' && isTimeOfDay(cell.text));
+      // A row with a time of day in a time column, or a box ticked, was filled during a session;
+      // its durations too.
+      const filled = scenario || row.cells.some((cell, column) => (kinds[column] === 'time' && isTimeOfDay(cell.text)) || (cell.kind === 'checkbox' && cell.checkbox !== 'unchecked'));
       kinds.forEach((kind, column) => {
         const cell = row.cells[column]!;
         if (cell.kind === 'checkbox') return void edits.push(...setCheckboxEdits(cell, 'unchecked', table.rows, column));
@@ -225,9 +226,10 @@ function filledCell(cell: Cell, kind: ColumnKind, filled: boolean): boolean {
   return kind === 'duration' && filled;
 }
 
+/** A time of day or a date, in a zone this may not know (`14:03 IST`); not a relative `T-24h`. */
 function isTimeOfDay(text: string): boolean {
   const time = parseCellTime(text);
-  return time !== null && time.kind !== 'relative';
+  return time !== null ? time.kind !== 'relative' : /^[~≈]?\s*(?:\d{4}-\d\d-\d\d\b|\d{1,2}(?::\d\d|h\d\d)\b)/.test(text.replace(/[`*_]/g, '').trim());
 }
 
 /**

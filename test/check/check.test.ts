@@ -131,6 +131,36 @@ describe('runbook check', () => {
     expect(findings.filter((f) => f.ruleId === 'dead-link').map((f) => `${f.line}:${f.column} ${f.message}`)).toEqual(['9:17 the block uses ./bin/missing, which does not exist']);
   });
 
+  it('reads cd as bash does: its options, its own folder, and not a cd that runs on another host', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-check-'));
+    mkdirSync(join(dir, 'app', 'bin'), { recursive: true });
+    writeFileSync(join(dir, 'app', 'bin', 'health'), '');
+    const doc = [
+      '# Moves',
+      '',
+      '```bash { host=db-1 }',
+      'cd /opt/elsewhere',
+      '```',
+      '',
+      '```bash',
+      'cd ./app',
+      './bin/health',
+      'cd -P .. && cd -- app && ./bin/health',
+      "ssh db-1 'cd /opt; ls' && ./bin/health",
+      'grep ok <<< "fine"',
+      './bin/gone',
+      'ssh-keygen -f ./missing.key',
+      '```',
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, 'moves.md'), doc);
+    const { findings } = check(join(dir, 'moves.md'));
+    expect(findings.filter((f) => f.ruleId === 'dead-link').map((f) => `${f.line}:${f.column} ${f.message}`)).toEqual([
+      '13:1 the block uses ./bin/gone, which does not exist',
+      '14:15 the block uses ./missing.key, which does not exist',
+    ]);
+  });
+
   it('reads a root-relative link from the repository top, and leaves a site-root link alone', () => {
     const repo = mkdtempSync(join(tmpdir(), 'runbook-check-'));
     execFileSync('git', ['init', '-q'], { cwd: repo });

@@ -165,14 +165,16 @@ describe('runbook reset', () => {
   it('empties with --cells what a session filled, and leaves what the template planned', () => {
     const dir = mkdtempSync(join(tmpdir(), 'runbook-reset-'));
     const plan = ['## Plan', '', '| Phase | When | Duration | Owner |', '|---|---|---|---|', '| Announce | T-24h | 10 min | comms |', '| Soak | after the deploy | 4 h | sre |', ''];
-    const log = ['## Log', '', '| Step | Started | Finished | Took |', '|---|---|---|---|', '| Drain | 14:03 | 2026-11-23T14:05:10Z | 2m10 |', '| Fail over | TBD | | |', ''];
+    const log = ['## Log', '', '| Step | Started | Finished | Took |', '|---|---|---|---|', '| Drain | 14:03 | 2026-11-23T14:05:10Z | 2m10 |', '| Fail over | TBD | | |', '| Page | 14:20 IST | | 30 s |', '', '| Check | Done | Took |', '|---|---|---|', '| ping | [x] | 12.3 s |', '| soak | [ ] | 4 h |', ''];
     const path = join(dir, 'day.md');
     writeFileSync(path, [...plan, ...log].join('\n'));
     expect(runCli(['reset', path, '--cells']).code).toBe(0);
     const after = readFileSync(path, 'utf8');
     // The plan's times and durations are the template's: untouched, byte for byte.
     expect(after.startsWith(plan.join('\n'))).toBe(true);
-    expect(after).toContain('| Drain | | | |\n| Fail over | | | |\n');
+    expect(after).toContain('| Drain | | | |\n| Fail over | | | |\n| Page | | | |\n');
+    // A ticked box says the row was done in a session: its duration goes; a plan's stays.
+    expect(after).toContain('| ping | [ ] | |\n| soak | [ ] | 4 h |\n');
   });
 
   it('refuses while another session holds the lock', () => {

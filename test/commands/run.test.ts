@@ -274,6 +274,24 @@ describe('runbook run', () => {
     expect(written).toContain('| ❌ failed: no-such-tool-either: command not found |');
   });
 
+  it('hands a slow reader every line printed before a SIGTERM, then exits 1', async () => {
+    const dir = workspace();
+    write(dir, 'stop.md', '# Stop\n\n```bash\nseq 1 100000\nsleep 30\n```\n');
+    const child = spawn(process.execPath, [BIN, 'run', 'stop.md', '--yes'], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const closed = new Promise((resolve) => child.stdout.once('close', resolve));
+    // Nothing is read for a while: the tool's writes queue up behind a full pipe.
+    child.stdout.pause();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    child.kill('SIGTERM');
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    child.stdout.resume();
+    expect(await exited).toBe(1);
+    await closed;
+    expect(out.split('\n').filter((line) => /^\d+$/.test(line))).toHaveLength(100000);
+  });
+
   it('hands a slow reader of its output every line a block printed before it ends', () => {
     const dir = workspace();
     write(dir, 'big.md', '# Big\n\n```bash\nseq 1 100000\n```\n');

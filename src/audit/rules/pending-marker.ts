@@ -79,17 +79,21 @@ function isLegend(text: string, lineStart: number): boolean {
 }
 
 const SIGN = /^(🟢|🟡|🔴)(?:\s.*)?$/u;
+/** Headers of a column of signs: what a legend's first column is called (or nothing at all). */
+const SIGNS = /^(?:signs?|symbols?|icons?|emoji|colou?rs?|legend|key|markers?|indicators?|)$/i;
 /** Headers that say a column explains something. */
-const EXPLAINS = /\b(mean(s|ing)?|descri(bes?|ption)|definition|signifies|stands? for|legend|key)\b/i;
+const EXPLAINS = /\b(mean(s|ing)?|descri(bes?|ption)|definition|signifies|stands? for)\b/i;
 
 /**
- * A table whose first column gives 🟢, 🟡 and 🔴 once each (each cell the sign, maybe with a word)
- * and whose header says another column explains them (`| Sign | Meaning |`). A status table
- * (`| 🟡 | cache |` under `| Status | Service |`) is not one: its 🟡 is a status left open.
+ * A table whose first column, headed as a column of signs (`Sign`, `Symbol`, `Legend`, or nothing),
+ * gives 🟢, 🟡 and 🔴 once each (each cell the sign, maybe with a word), and whose other header
+ * says it explains them (`| Sign | Meaning |`). A status table (`| Status | Description |`,
+ * `| 🟡 | cache degraded |`) is not one: its 🟡 is a status left open.
  */
 function isLegendTable(table: Table): boolean {
+  if (!SIGNS.test(table.header[0]?.replace(/[*_`]/g, '').trim() ?? '')) return false;
   const signs = table.rows.map((row) => SIGN.exec(row.cells[0]?.text ?? '')?.[1] ?? null);
   const given = signs.filter((sign) => sign !== null);
   if (new Set(given).size !== 3 || given.length !== 3) return false;
-  return table.header.some((cell, i) => i > 0 && EXPLAINS.test(cell)) || EXPLAINS.test(table.header[0] ?? '');
+  return table.header.some((cell, i) => i > 0 && EXPLAINS.test(cell));
 }
