@@ -7,6 +7,15 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 
 type F = { line: number; column: number; severity: string; ruleId: string; message: string };
+/** A folder holding `app/bin/health` and the document `moves.md`: its path. */
+function withApp(doc: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-check-'));
+  mkdirSync(join(dir, 'app', 'bin'), { recursive: true });
+  writeFileSync(join(dir, 'app', 'bin', 'health'), '');
+  writeFileSync(join(dir, 'moves.md'), doc);
+  return join(dir, 'moves.md');
+}
+
 const check = (file: string) => {
   const result = runCli(['check', file, '--format', 'json']);
   return { code: result.code, findings: JSON.parse(result.stdout) as F[] };
@@ -101,9 +110,6 @@ describe('runbook check', () => {
   });
 
   it('reads paths from where a cd left the shell, and leaves alone what runs on another host or is data', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'runbook-check-'));
-    mkdirSync(join(dir, 'app', 'bin'), { recursive: true });
-    writeFileSync(join(dir, 'app', 'bin', 'health'), '');
     const doc = [
       '# Moves',
       '',
@@ -125,16 +131,12 @@ describe('runbook check', () => {
       '```',
       '',
     ].join('\n');
-    writeFileSync(join(dir, 'moves.md'), doc);
-    const { findings } = check(join(dir, 'moves.md'));
+    const { findings } = check(withApp(doc));
     // Only the one missing path in the folder the shell is really in.
     expect(findings.filter((f) => f.ruleId === 'dead-link').map((f) => `${f.line}:${f.column} ${f.message}`)).toEqual(['9:17 the block uses ./bin/missing, which does not exist']);
   });
 
   it('reads cd as bash does: its options, its own folder, and not a cd that runs on another host', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'runbook-check-'));
-    mkdirSync(join(dir, 'app', 'bin'), { recursive: true });
-    writeFileSync(join(dir, 'app', 'bin', 'health'), '');
     const doc = [
       '# Moves',
       '',
@@ -153,8 +155,7 @@ describe('runbook check', () => {
       '```',
       '',
     ].join('\n');
-    writeFileSync(join(dir, 'moves.md'), doc);
-    const { findings } = check(join(dir, 'moves.md'));
+    const { findings } = check(withApp(doc));
     expect(findings.filter((f) => f.ruleId === 'dead-link').map((f) => `${f.line}:${f.column} ${f.message}`)).toEqual([
       '13:1 the block uses ./bin/gone, which does not exist',
       '14:15 the block uses ./missing.key, which does not exist',
