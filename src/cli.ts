@@ -47,7 +47,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   // block that printed a lot). The session's files are written synchronously; a pipe on standard
   // output is not (a slow reader leaves writes queued), so those are waited for.
   void main(argv, io).then(async (code) => {
-    await Promise.all([process.stdout, process.stderr].map(flushed));
+    await Promise.all([process.stdout, process.stderr].map((stream) => flushed(stream)));
     // A signal that ends the tool decides how it ends (see listenForSignals).
     await ending;
     process.exit(code);
