@@ -63,11 +63,21 @@ export const REASON_LENGTH = 80;
  * the line's own separator), so the line renders as written and reads back the same.
  */
 export function reasonText(reason: string): string {
-  // eslint-disable-next-line no-control-regex
-  const plain = reason.replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '').replace(/[\x00-\x1f\x7f]+/g, ' ').replace(/\s+/g, ' ').replace(/·/g, '-').trim();
+  const plain = oneLine(reason);
   const chars = [...plain];
   const cut = chars.length > REASON_LENGTH ? `${chars.slice(0, REASON_LENGTH - 1).join('')}…` : plain;
-  return cut.replace(/[\\`|*_<[\]]/g, (c) => `\\${c}`);
+  return escapeMarkdown(cut);
+}
+
+/** Text on one line: terminal escapes and control characters dropped, `·` (the separator) made `-`. */
+function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '').replace(/[\x00-\x1f\x7f]+/g, ' ').replace(/\s+/g, ' ').replace(/·/g, '-').trim();
+}
+
+/** What Markdown would read as syntax on a result line, escaped with a backslash. */
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`|*_<[\]]/g, (c) => `\\${c}`);
 }
 
 /**
@@ -75,9 +85,7 @@ export function reasonText(reason: string): string {
  * `*x*` would render as emphasis), but never cut.
  */
 function operatorText(name: string): string {
-  // eslint-disable-next-line no-control-regex
-  const plain = name.replace(/[\x00-\x1f\x7f]+/g, ' ').replace(/\s+/g, ' ').replace(/·/g, '-').trim() || 'unknown';
-  return plain.replace(/[\\`|*_<[\]]/g, (c) => `\\${c}`);
+  return escapeMarkdown(oneLine(name) || 'unknown');
 }
 
 /** A reason as a result line carries it, unescaped. */
