@@ -2,7 +2,7 @@
 // taken in the same run, printed as a table and written to docs/benchmarks.md.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleForBench } from './bundle.mjs';
@@ -119,8 +119,9 @@ if (!only || only === 'run') {
     return ['sh', '-c', 'read n < "$1/next" && [ -f "$1/doc-$n.md" ] && echo $((n + 1)) > "$1/next" && exec "$2" bin/runbook.js run "$1/doc-$n.md" --yes', 'sh', dir, node];
   };
   const bashLoop = (n) => ['bash', '-c', `for i in $(seq 1 ${n}); do bash -c true; done`];
+  const thousandRun = fresh(blocks(1000));
   const [loop200, loop1000, one, two, thousand, headed] = timeInTurns(
-    [{ argv: bashLoop(200) }, { argv: bashLoop(1000) }, { argv: fresh(blocks(1)) }, { argv: fresh(blocks(200)) }, { argv: fresh(blocks(1000)) }, { argv: fresh(blocks(200, true)) }],
+    [{ argv: bashLoop(200) }, { argv: bashLoop(1000) }, { argv: fresh(blocks(1)) }, { argv: fresh(blocks(200)) }, { argv: thousandRun }, { argv: fresh(blocks(200, true)) }],
     { runs: 5 },
   );
   const perBlock = (total, n) => (total - one) / (n - 1);
@@ -129,6 +130,18 @@ if (!only || only === 'run') {
   record({ issue: 15, name: 'the same, 1 000 blocks in one section', value: perBlock(thousand, 1000) - loop1000 / 1000, unit: 'ms', limit: 1.5 });
   record({ issue: 15, name: 'the same, 200 blocks each under its own heading', value: perBlock(headed, 200) - loop200 / 200, unit: 'ms', limit: 1.5 });
   record({ issue: 15, name: '`runbook run`: ms per block at 1 000 blocks vs at 200 (flat cost)', value: perBlock(thousand, 1000), baseline: perBlock(two, 200), baselineName: 'per block at 200', unit: 'ms', limit: 1.2 });
+  // The same question inside each timed 1 000-block process, from the times its own journal
+  // wrote: the pace of its last hundred blocks against that of its second hundred (the first
+  // hundred include the compiler warming up), in every run, the median of the ratios.
+  const paces = readdirSync(join(thousandRun[4], '.runbook'))
+    .filter((name) => name.endsWith('.journal.jsonl'))
+    .map((name) => {
+      const ends = readFileSync(join(thousandRun[4], '.runbook', name), 'utf8').trim().split('\n').map((line) => JSON.parse(line)).filter((e) => e.type === 'block-end').map((e) => Date.parse(e.t));
+      return { early: (ends[199] - ends[99]) / 100, late: (ends[999] - ends[899]) / 100 };
+    });
+  const [early, late] = [median(paces.map((p) => p.early)), median(paces.map((p) => p.late))];
+  console.log(`      inside the 1 000-block runs (their journals): ${early.toFixed(2)} ms per block over blocks 101–200, ${late.toFixed(2)} over blocks 901–1 000 (${paces.length} runs)`);
+  record({ issue: 15, name: 'the same inside one `runbook run` of 1 000 blocks: ms per block over its last 100 blocks vs over blocks 101–200 (from its journal)', value: late, baseline: early, baselineName: 'blocks 101–200', unit: 'ms', limit: 1.2 });
   const rssOne = peakRssMb(fresh(blocks(1)));
   const rssThousand = peakRssMb(fresh(blocks(1000)));
   if (rssOne !== null) {

@@ -133,15 +133,16 @@ export class ProcessTracker {
   }
 
   /**
-   * The session's processes still in its shells' sessions but outside the process group `group`:
+   * The session's processes in the shell `shell`'s session but outside its process group:
    * commands that made a group of their own (GNU `timeout` does), which a signal to the shell's
-   * group does not reach. Not the detached ones (`setsid`), which are left on purpose.
+   * group does not reach. Not the detached ones (`setsid`), which are left on purpose, and not
+   * those of another shell of the session (the one started after `shell` was stopped).
    */
-  outside(group: number): number[] {
+  outside(shell: number): number[] {
     this.update();
     return [...this.ours.keys()].filter((pid) => {
       const stat = readStat(pid);
-      return stat !== null && stat.start === this.ours.get(pid) && stat.state !== 'Z' && stat.pgrp !== group && this.shells.has(stat.session);
+      return stat !== null && stat.start === this.ours.get(pid) && stat.state !== 'Z' && stat.pgrp !== shell && stat.session === shell;
     });
   }
 

@@ -284,7 +284,12 @@ export class ShellSession {
       void this.spawn(this.state).then(active.send, () => this.finish(signal));
       return;
     }
-    if (active.status === null && !active.canceled && !active.timedOut) active.status = code;
+    if (!active.canceled && !active.timedOut) {
+      // A shell a signal ended (`kill $$`, `kill 0`, a SIGTERM from outside) ran its EXIT trap
+      // first, which reported the status of whatever command ran last: the signal is the outcome.
+      if (signal !== null) active.status = null;
+      else if (active.status === null) active.status = code;
+    }
     active.exitSignal = signal;
     // What the shell wrote before it exited may still be in the pipes; wait for their end, but
     // not for longer than the drain bound (a process left running may hold them).
@@ -453,7 +458,8 @@ export class ShellSession {
     if (!group) return;
     // The escalation goes on after the shell itself has exited: processes a block put in the
     // background ignore SIGINT, and must not outlive it.
-    // So does what left the group but not the session (GNU `timeout` makes a group of its own).
+    // So does what left the group but not the shell's session (GNU `timeout` makes a group of its
+    // own); never what the shell started after it (the next block's) has.
     const grace = this.options.graceMs ?? 1000;
     const signal = (name: NodeJS.Signals) => {
       signalGroup(group, name);

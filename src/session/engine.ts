@@ -12,6 +12,7 @@ import { RemoteHosts } from './hosts.js';
 import { Player, type BlockEdit, type BlockRecord } from './player.js';
 import type { Prepared } from './prepare.js';
 import { resumePoint } from './resume.js';
+import { LOST, Places } from './places.js';
 import { outcomeGivesReason, scenarioOutcomeText, type ScenarioRecord } from './scenario.js';
 import { scenarioLabel, type RunStep, type Step } from './steps.js';
 
@@ -62,6 +63,8 @@ export class Session {
   private readonly latest = new Map<string, StepReport>();
   private interrupted = false;
   private lastDurationMs: number | null = null;
+  /** Each step found again in the document as it is now (see `Places`). */
+  private readonly places: Places;
 
   private constructor(
     readonly prepared: Prepared,
@@ -69,7 +72,9 @@ export class Session {
     /** Steps left after a resume: the ones the resumed sessions completed are not run again. */
     readonly steps: RunStep[],
     readonly resumedFrom: { session: string; done: number } | null,
-  ) {}
+  ) {
+    this.places = new Places(prepared.doc.model, [...prepared.steps, ...prepared.rollback]);
+  }
 
   /** Takes the document's lock, restores the shell state when resuming, starts the shell and journal. */
   static async start(prepared: Prepared, options: StartOptions): Promise<Session> {
@@ -144,17 +149,21 @@ export class Session {
   /** Runs one step (a block, optionally as the operator edited it, or a scenario row) and records it. */
   async run(step: RunStep, onEvent: (event: StepEvent) => void, edit?: BlockEdit): Promise<StepReport> {
     let report: StepReport;
-    if (step.kind === 'block') {
+    const at = this.places.find(this.prepared.doc.model, step);
+    if (at === null) {
+      this.player.journal.append(step.kind === 'block' ? 'block-lost' : 'scenario-lost', step.kind === 'block' ? { block: step.block.index, name: step.block.name, line: step.block.line } : { scenario: step.scenario.index, id: step.scenario.id, line: step.scenario.line });
+      report = { step, status: 'failed', outcome: 'failed', failed: true, reason: LOST, durationMs: 0, exitCode: null, cwd: this.player.shell.cwd, changedVars: [], evidence: [] };
+    } else if (step.kind === 'block') {
       const skip = this.prepared.skips.get(step.block.index);
       if (skip) {
-        this.player.skip(step.block.index, skip);
+        this.player.skip(at, skip);
         report = { step, status: 'skipped', outcome: 'skipped', failed: false, reason: skip, durationMs: 0, exitCode: null, cwd: this.player.shell.cwd, changedVars: [], evidence: [] };
       } else {
-        const record = await this.player.runBlock(step.block.index, onEvent, edit);
+        const record = await this.player.runBlock(at, onEvent, edit);
         report = blockReport(step, record);
       }
     } else {
-      const record = await this.player.runScenario(step.scenario.index, onEvent);
+      const record = await this.player.runScenario(at, onEvent);
       report = scenarioReport(step, record, this.player.shell.cwd);
     }
     if (report.durationMs && report.outcome !== 'skipped') this.lastDurationMs = report.scenario?.measuredMs ?? report.durationMs;
@@ -169,12 +178,15 @@ export class Session {
    */
   saveEdit(step: RunStep, script: string): void {
     if (step.kind !== 'block') throw new UserError('only a block can be edited');
-    this.player.saveEdit(step.block.index, script);
+    const at = this.places.find(this.prepared.doc.model, step);
+    if (at === null) throw new UserError(`the edit was not saved: ${LOST.replace(/^not run: /, '')}`);
+    this.player.saveEdit(at, script);
+    this.places.replan(this.prepared.doc.model, step, at);
   }
 
   /** Records a step the operator skipped. */
   skip(step: RunStep, reason: string): void {
-    if (step.kind === 'block') this.player.skip(step.block.index, reason);
+    if (step.kind === 'block') this.player.skip(this.places.find(this.prepared.doc.model, step) ?? step.block.index, reason);
     else this.player.journal.append('scenario-skip', { scenario: step.scenario.index, id: step.scenario.id, line: step.scenario.line, reason });
     this.latest.delete(keyOf(step));
   }
@@ -204,7 +216,7 @@ export class Session {
    */
   failed(): boolean {
     if (this.interrupted || this.prepared.doc.conflicts.length || this.reports().some((r) => r.failed)) return true;
-    return this.steps.some((s) => !this.latest.has(keyOf(s)) && recordedFailure(this.prepared.doc.model, s));
+    return this.steps.some((s) => !this.latest.has(keyOf(s)) && recordedFailure(this.prepared.doc.model, s, this.places.find(this.prepared.doc.model, s)));
   }
 
   /** The exit code: 0 when nothing failed, 1 when something did (see docs/execution.md). */
@@ -216,7 +228,7 @@ export class Session {
   outcome(): 'passed' | 'failed' | 'canceled' | 'incomplete' {
     if (this.interrupted) return 'canceled';
     if (this.failed()) return 'failed';
-    const left = this.steps.filter((s) => !this.latest.has(keyOf(s)) && !done(this, s));
+    const left = this.steps.filter((s) => !this.latest.has(keyOf(s)) && !done(this.prepared.doc.model, s, this.places.find(this.prepared.doc.model, s)));
     return left.length ? 'incomplete' : 'passed';
   }
 
@@ -310,9 +322,10 @@ export class Session {
 }
 
 /** Whether the document records a step as failed: its result line, or its scenario row's ❌. */
-function recordedFailure(model: Runbook, step: RunStep): boolean {
-  if (step.kind === 'block') return FAILED.has(model.blocks[step.block.index]?.result?.outcome ?? '');
-  const scenario = model.scenarios[step.scenario.index];
+function recordedFailure(model: Runbook, step: RunStep, at: number | null): boolean {
+  if (at === null) return false;
+  if (step.kind === 'block') return FAILED.has(model.blocks[at]?.result?.outcome ?? '');
+  const scenario = model.scenarios[at];
   if (!scenario || scenario.columns.box === -1) return false;
   return model.tables[scenario.table]?.rows[scenario.row]?.cells[scenario.columns.box]?.checkbox === 'failed';
 }
@@ -322,9 +335,9 @@ function keyOf(step: RunStep): string {
 }
 
 /** Whether the document already records a step as done (a resumed or earlier session's pass). */
-function done(session: Session, step: RunStep): boolean {
-  const model = session.prepared.doc.model;
-  if (step.kind === 'block') return model.blocks[step.block.index]?.result?.outcome === 'passed';
+function done(model: Runbook, step: RunStep, at: number | null): boolean {
+  if (at === null) return false;
+  if (step.kind === 'block') return model.blocks[at]?.result?.outcome === 'passed';
   return false;
 }
 

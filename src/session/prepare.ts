@@ -8,7 +8,7 @@ import { blockProblems, durationMs, INLINE_RULE, findPlaceholders, notADuration,
 import { loadInventory, resolveTarget, type HostEntry, type Inventory } from './inventory.js';
 import { scenarioPolling } from './poll.js';
 import { lastSession, withheldSecrets, type LastSession } from './resume.js';
-import { runSteps, type RunStep } from './steps.js';
+import { rollbackHeading, runSteps, type RunStep } from './steps.js';
 import { parseSets, resolveVariables, scenarioMissing, secretValues, type ResolvedVariables } from './variables.js';
 import { startDir } from './workdir.js';
 import { evidenceCap } from './evidence.js';
@@ -156,6 +156,10 @@ function check(doc: Document, request: SessionRequest, dryRun: boolean): Prepare
   const timelineKey = model.frontMatter?.data.timeline;
   if (timelineKey !== undefined && typeof timelineKey !== 'boolean') plan(null, `front matter \`timeline: ${String(timelineKey)}\` must be true or false (false: no timeline is written at the end of a session)`);
   const { steps, rollback } = choose(all, request, flag);
+  // Everything on the rollback path and nothing else: a run would pass having run nothing.
+  if (request.mode === 'run' && !steps.length && rollback.length && !request.only?.length && !request.from) {
+    plan(null, `every step is on the rollback path, which runs only after a failure (${rollbackWhy(model, rollback)}); run one with --only NAME, or give the main steps a section of their own`);
+  }
   const blocks = steps.concat(rollback).flatMap((s) => (s.kind === 'block' ? [s.block] : []));
   // Option values were read once by the parser; one it could not read, or one runbook cannot do
   // (`host=`: a block for another machine must never run on this one), stops the session.
@@ -312,6 +316,20 @@ export function pick(steps: RunStep[], key: string): RunStep | undefined {
     (/^\d+$/.test(key) ? steps.find((s) => s.kind === 'block' && s.block.index + 1 === Number(key)) : undefined) ??
     steps.find((s) => s.kind === 'scenario' && (s.scenario.id === key || s.scenario.name === key))
   );
+}
+
+/** What put `steps` on the rollback path: the headings that name it, or the blocks' own option. */
+function rollbackWhy(model: Runbook, steps: RunStep[]): string {
+  const headings = new Set<string>();
+  let marked = 0;
+  for (const step of steps) {
+    const section = step.kind === 'block' ? step.block.section : model.tables[step.scenario.table]!.section;
+    const heading = rollbackHeading(model, section);
+    if (heading !== null) headings.add(`"${heading}"`);
+    else marked++;
+  }
+  const parts = [...(headings.size ? [`under ${[...headings].join(', ')}`] : []), ...(marked ? [`${marked} marked \`rollback\``] : [])];
+  return parts.join('; ');
 }
 
 /**

@@ -26,10 +26,33 @@ export type RunStep = { kind: 'block'; block: Block; offset: number; rollback: b
 /** Heading words that mark a section, and everything under it, as the rollback path. */
 const ROLLBACK_HEADING = /\broll(?:ing)?[ -]?back\b/i;
 
-/** Whether a section (or one it is nested in) is a rollback section by its heading. */
+/**
+ * Whether a section (or one it is nested in) is a rollback section by its heading. The
+ * document's title is not a section heading here: a runbook titled "Upgrade and rollback plan"
+ * (or "Rollback of release 42") has its own main path.
+ */
 export function inRollbackSection(model: Runbook, section: number | null): boolean {
-  return underHeading(model, section, ROLLBACK_HEADING);
+  return rollbackHeading(model, section) !== null;
 }
+
+/** The heading that puts a section on the rollback path (its own or one it is nested in), or null. */
+export function rollbackHeading(model: Runbook, section: number | null): string | null {
+  const title = titleSection(model);
+  for (let s = section; s !== null; s = model.sections[s]!.parent) if (s !== title && ROLLBACK_HEADING.test(model.sections[s]!.text)) return model.sections[s]!.text;
+  return null;
+}
+
+/** The section of the document's title: its only level-1 heading, when it has one and only one. */
+function titleSection(model: Runbook): number | null {
+  const known = titles.get(model.sections);
+  if (known !== undefined) return known;
+  const level1 = model.sections.flatMap((section, s) => (section.depth === 1 ? [s] : []));
+  const title = level1.length === 1 ? level1[0]! : null;
+  titles.set(model.sections, title);
+  return title;
+}
+
+const titles = new WeakMap<object, number | null>();
 
 /** Whether a section, or one it is nested in, has a heading that says `words`. */
 function underHeading(model: Runbook, section: number | null, words: RegExp): boolean {

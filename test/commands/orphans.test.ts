@@ -23,7 +23,9 @@ const blocks: Record<string, string> = {
   'exec 3>&1': 'exec 3>&1\necho touched',
   'exec 63>&- and 255>&-': 'exec 63>&- 255>&- 62>&- 61>&- 60>&-\necho touched',
   'every descriptor closed': 'for fd in /proc/self/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done 2>/dev/null\necho touched',
-  'descriptors listed and written to': 'ls -l /proc/$$/fd /proc/self/fd\nfor fd in /proc/self/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && { echo hello >&"$n"; } 2>/dev/null || true; done\necho touched',
+  // A descriptor the tool inherited may be a pipe nobody reads: SIGPIPE would end the shell, and
+  // the block would fail (rightly). Ignored, the write fails instead and the block goes on.
+  'descriptors listed and written to': 'trap \'\' PIPE\nls -l /proc/$$/fd /proc/self/fd\nfor fd in /proc/self/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && { echo hello >&"$n"; } 2>/dev/null || true; done\necho touched',
   'stderr merged into stdout': 'exec 2>&1\necho touched',
   'stdout sent away': 'exec >/dev/null\necho gone',
   'every variable printed': 'declare -p; declare -f; trap -p; set',

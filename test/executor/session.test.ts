@@ -90,6 +90,28 @@ describe('a shell session', () => {
     expect(next.out).toBe('still here\n');
   });
 
+  it('ends the escalation of a stopped block with its shell: the next block, started within the grace periods, runs to its end', async () => {
+    const { session } = await start([], 400);
+    const slow = await run(session, 'sleep 60', { timeoutMs: 200 });
+    expect(slow.outcome.timedOut).toBe(true);
+    // The next block (in a new shell) outlives both the SIGTERM (at one grace period) and the
+    // SIGKILL (at two) that the stopped block's shell was given.
+    const next = await run(session, 'sleep 1.2\necho survived');
+    expect(next.outcome).toMatchObject({ exitCode: 0, signal: null });
+    expect(next.out).toBe('survived\n');
+  });
+
+  it('fails a block whose shell a signal ended, whatever ran last before it', async () => {
+    const { session } = await start();
+    for (const [script, signal] of [['true; kill -TERM $$\necho not reached', 'SIGTERM'], ['sleep 60 &\nkill -HUP $$', 'SIGHUP'], ['kill 0\necho not reached', 'SIGTERM']] as const) {
+      const ended = await run(session, script);
+      expect(ended.out).toBe('');
+      expect(ended.outcome.signal).toBe(signal);
+      expect(ended.outcome.exitCode).toBeNull();
+    }
+    expect((await run(session, 'echo next')).outcome).toMatchObject({ exitCode: 0, signal: null });
+  });
+
   it('cancels a running block on request', async () => {
     const { session } = await start();
     const running = session.run(request('echo started; sleep 60'), () => undefined);

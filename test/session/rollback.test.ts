@@ -42,6 +42,30 @@ function workspace(failing: boolean): string {
 const rolledBack = (dir: string) => ['undo-flag.txt', 'undone.txt'].map((f) => existsSync(join(dir, f)));
 
 describe('the rollback path', () => {
+  it('is not set by the title of the document: a plan titled "upgrade and rollback" runs its main steps', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-rollback-'));
+    writeFileSync(join(dir, 't.md'), '# Postgres upgrade and rollback plan\n\n## Upgrade\n\n```bash\necho upgraded > upgraded.txt\n```\n\n## Roll back\n\n```bash\necho restored > restored.txt\n```\n');
+    const { code, stdout } = runCli(['run', 't.md', '--yes'], { cwd: dir, env });
+    expect(code).toBe(0);
+    expect(stdout).toContain('1 passed, 0 failed');
+    expect(['upgraded.txt', 'restored.txt'].map((f) => existsSync(join(dir, f)))).toEqual([true, false]);
+  });
+
+  it('alone is refused by run (exit 2, nothing run), naming the heading that made it so', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-rollback-'));
+    const text = '# Release 42\n\n## Rolling back release 42\n\n```bash\necho restored > restored.txt\n```\n';
+    writeFileSync(join(dir, 'r.md'), text);
+    const { code, stderr } = runCli(['run', 'r.md', '--yes'], { cwd: dir, env });
+    expect(code).toBe(2);
+    expect(stderr).toContain('every step is on the rollback path');
+    expect(stderr).toContain('"Rolling back release 42"');
+    expect(existsSync(join(dir, 'restored.txt'))).toBe(false);
+    expect(readFileSync(join(dir, 'r.md'), 'utf8')).toBe(text);
+    // Named, it runs.
+    expect(runCli(['run', 'r.md', '--yes', '--only', '1'], { cwd: dir, env }).code).toBe(0);
+    expect(existsSync(join(dir, 'restored.txt'))).toBe(true);
+  });
+
   it('never runs after success', () => {
     const dir = workspace(false);
     const { code, stdout } = runCli(['run', 'd.md', '--yes', '--on-failure', 'rollback'], { cwd: dir, env });
