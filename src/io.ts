@@ -20,3 +20,9 @@ export interface Io {
 export function println(stream: NodeJS.WritableStream, line = ''): void {
   stream.write(`${line}\n`);
 }
+
+/**
+ * Files larger than this are refused rather than parsed for minutes: reading takes about 65 MB
+ * of memory per MB of Markdown (docs/syntax.md, "Limits"), so 6 MB stays under 500 MB.
+ */
+export const MAX_BYTES = Number(process.env.RUNBOOK_MAX_BYTES) || 6 * 1024 * 1024;

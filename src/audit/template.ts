@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { MAX_BYTES } from '../io.js';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { parseRunbook, type Runbook } from '../parser/index.js';
 import type { AuditContext } from './types.js';
@@ -59,6 +60,29 @@ function readAt(path: string, commit: string): string | null {
  * it is today when its SHA-256 is still the pinned one. Otherwise nothing is compared, and `note`
  * says why, without guessing what changed.
  */
+/**
+ * The bytes of the template file at `path`, or null when it is not a regular file of at most the
+ * size a runbook may be. A session doc comes from a pull request: the path it names is opened
+ * without waiting (a FIFO named there would hang the audit) and checked once open (a device
+ * would be read for ever, a folder cannot be).
+ */
+function readTemplate(path: string): Buffer | null {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return null;
+  }
+  try {
+    const stat = fstatSync(fd);
+    return stat.isFile() && stat.size <= MAX_BYTES ? readFileSync(fd) : null;
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function pinnedTemplate(file: string, model: Runbook): Pick<AuditContext, 'template' | 'templateRef' | 'templateNote'> {
   const pin = pinOf(model);
   if (!pin) return { template: null, templateRef: null, templateNote: null };
@@ -66,8 +90,8 @@ export function pinnedTemplate(file: string, model: Runbook): Pick<AuditContext,
   const found = (text: string) => ({ template: { path, text, model: parseRunbook(text) }, templateRef: pin.template, templateNote: null });
   const pinned = pin.commit ? textAt(path, pin.commit) : null;
   if (pinned !== null) return found(pinned);
-  if (!existsSync(path)) return { template: null, templateRef: pin.template, templateNote: { field: 'template', message: `the template ${pin.template} named in front matter cannot be read` } };
-  const bytes = readFileSync(path);
+  const bytes = readTemplate(path);
+  if (bytes === null) return { template: null, templateRef: pin.template, templateNote: { field: 'template', message: `the template ${pin.template} named in front matter cannot be read (it must be a Markdown file of at most ${Math.round(MAX_BYTES / 1048576)} MB)` } };
   const today = createHash('sha256').update(bytes).digest('hex');
   if (!pin.sha256 || pin.sha256 === today) return found(bytes.toString('utf8'));
   const where = pin.commit ? `its pinned commit ${pin.commit.slice(0, 12)} is not in this repository` : 'no commit is pinned';

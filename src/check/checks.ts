@@ -146,7 +146,7 @@ export const deadLink: Check = {
     const all = created.flat();
     for (const link of model.links) {
       if (/^(?:[a-z][a-z0-9+.-]*:|#|\/\/)/i.test(link.url) || link.url === '') continue;
-      const path = decodeURI(link.url.split('#')[0]!.split('?')[0]!);
+      const path = decodePercents(link.url.split('#')[0]!.split('?')[0]!);
       if (!path) continue;
       const target = path.startsWith('/') ? rootLinkTarget(path, dir) : resolve(dir, path);
       if (target !== null && !existsSync(target) && !isCreated(target, all)) hits.push({ line: link.line, column: link.column, message: `${link.kind} to ${link.url}: no such file` });
@@ -426,4 +426,18 @@ export function checkDocuments(docs: Array<{ file: string; text: string }>, shel
     }
   }
   return out;
+}
+
+/**
+ * A link's path with its percent-escapes decoded, as a browser does: a `%` that starts no valid
+ * escape (`rollout-50%.md`) is a `%` in the file's name, not an error.
+ */
+function decodePercents(path: string): string {
+  return path.replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
+    try {
+      return decodeURI(run);
+    } catch {
+      return run;
+    }
+  });
 }

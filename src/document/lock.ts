@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { UserError } from '../errors.js';
 
@@ -49,13 +49,12 @@ export function acquireLock(path: string, command: string): () => void {
         }
       };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') throw new UserError(`${path}: cannot create its lock file ${file} (${code ?? 'unknown error'}); check the folder's permissions`);
+      if (!lstatSync(file).isFile()) throw new UserError(`${path}: ${file} is in the way of its lock file (it is not a file); remove it and try again`);
       const holder = readHolder(file);
-      if (holder && holder.host === me.host && !alive(holder.pid)) {
-        unlinkSync(file);
-        continue;
-      }
-      if (!holder) {
+      // A stale lock (its process gone from this host) or one that holds no lock record.
+      if (!holder || (holder.host === me.host && !alive(holder.pid))) {
         unlinkSync(file);
         continue;
       }

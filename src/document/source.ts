@@ -1,15 +1,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { UserError } from '../errors.js';
+import { MAX_BYTES } from '../io.js';
 import { sha256 } from '../random.js';
 import { dominantLineEnding, type LineEnding } from '../parser/index.js';
 import { Pieces } from './pieces.js';
 import { stampOf } from './stamp.js';
-
-/**
- * Files larger than this are refused rather than parsed for minutes: reading takes about 65 MB
- * of memory per MB of Markdown (docs/syntax.md, "Limits"), so 6 MB stays under 500 MB.
- */
-export const MAX_BYTES = Number(process.env.RUNBOOK_MAX_BYTES) || 6 * 1024 * 1024;
 
 /** A document as read from disk. */
 export interface Source {

@@ -44,6 +44,15 @@ describe('runbook audit rules', () => {
     expect(findings[2]!.message).toBe('"Gap" of row "B" holds "<describe the gap>"');
   });
 
+  it('takes an autolink in a cell for an answer, as GitHub renders it a link, but still flags <a hint>', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-audit-'));
+    writeFileSync(join(dir, 'l.md'), '| Item | Link |\n|---|---|\n| Dashboard | <https://grafana.example.com/d/abc> |\n| Contact | <oncall@example.com> |\n| Ticket | <ticket URL> |\n| Runbook | <mailto:ops@example.com> |\n');
+    const { findings } = audit(['l.md', '--format', 'json'], dir);
+    expect(findings.map((f) => `${f.line} ${f.ruleId} ${f.message}`)).toEqual(['5 unfilled-cell "Link" of row "Ticket" holds "<ticket URL>"']);
+    const html = execFileSync('cmark-gfm', ['-e', 'table', join(dir, 'l.md')], { encoding: 'utf8' });
+    expect(html.match(/<a href=/g)).toHaveLength(3);
+  });
+
   it('reports question marks standing for a value still unknown (??, ?mins, ? s, ?%), not a question in text', () => {
     const { findings } = audit(['fixtures/audit/unknown-values.md', '--format', 'json']);
     expect(findings.map((f) => `${f.line}:${f.column} ${f.ruleId} ${f.message}`)).toEqual([

@@ -99,3 +99,18 @@ describe('template drift against the pinned commit', () => {
     expect(drift(dir, 'sessions/2026-11-20.md')).toEqual([expect.stringMatching(/checklist item "Backup of the session store taken" of the template \(line 6\) is missing$/)]);
   });
 });
+
+describe('a template path from a pull request', () => {
+  it('that names a FIFO, a device or a folder is a finding, never a hang, an unbounded read or a crash', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-drift-'));
+    execFileSync('mkfifo', [join(dir, 'pipe.md')]);
+    mkdirSync(join(dir, 'folder.md'));
+    for (const template of ['pipe.md', '/dev/zero', 'folder.md']) {
+      writeFileSync(join(dir, 's.md'), `---\nrunbook:\n  template: ${template}\n---\n# Session\n\n- [x] done\n`);
+      const { code, stdout, stderr } = runCli(['audit', 's.md', '--jobs', '1', '--no-cache'], { cwd: dir, timeoutMs: 20_000 });
+      expect(stderr).toBe('');
+      expect(code).toBe(1);
+      expect(stdout).toContain(`the template ${template} named in front matter cannot be read`);
+    }
+  });
+});

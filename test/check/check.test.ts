@@ -75,6 +75,15 @@ describe('runbook check', () => {
     expect(findings.filter((f) => f.ruleId === 'shell-syntax')).toEqual([]);
   });
 
+  it('reads a % that starts no escape as part of a linked file name, and decodes the escapes around it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-check-pct-'));
+    writeFileSync(join(dir, 'rollout-50%.md'), '# 50\n');
+    writeFileSync(join(dir, 'a b.md'), '# ab\n');
+    writeFileSync(join(dir, 'p.md'), '# Rollout\n\nSee [half](rollout-50%.md), [spaced](a%20b.md), [gone](rollout-75%.md) and [odd](x%E2%28.md).\n');
+    const { findings } = check(join(dir, 'p.md'));
+    expect(findings.filter((f) => f.ruleId === 'dead-link').map((f) => f.message)).toEqual(['link to rollout-75%.md: no such file', 'link to x%E2%28.md: no such file']);
+  });
+
   it('reports links and local paths that do not exist, not the ones that do or leave the repository', () => {
     const { findings } = check('fixtures/check/links.md');
     expect(at(findings, 'dead-link')).toEqual(['3:57', '7:6']);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -183,5 +183,17 @@ describe('runbook reset', () => {
     const { code, stderr } = runCli(['reset', path]);
     expect(code).toBe(2);
     expect(stderr).toMatch(/is being edited by `runbook play`/);
+  });
+
+  it('says so in one line, changing nothing, when a folder is where the lock file goes', () => {
+    const path = copy('edits/reset-cells/input.md');
+    const before = readFileSync(path, 'utf8');
+    mkdirSync(`${path}.lock`);
+    for (const args of [['tick', path, '--line', '1'], ['reset', path], ['run', path, '--yes']]) {
+      const { code, stderr } = runCli(args);
+      expect(code).toBe(2);
+      expect(stderr).toBe(`runbook: ${path}: ${path}.lock is in the way of its lock file (it is not a file); remove it and try again\n`);
+    }
+    expect(readFileSync(path, 'utf8')).toBe(before);
   });
 });

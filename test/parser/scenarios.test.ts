@@ -52,6 +52,19 @@ describe('scenario rows', () => {
       ['no more than 1 h', '<=', 3600],
       ['Reads succeed, self-heal completes', null],
       ['No 5xx', null],
+      // An operator word inside another word is no operator.
+      ['Failover 30 s', null],
+      ['Handover 2 min', null],
+      ['recovered in 30 s', null],
+      // A negated bound is the opposite bound: "no run over 30 s" asks for 30 s at most.
+      ['No 5xx run > 30 s', '<=', 30],
+      ['not more than 30 s', '<=', 30],
+      ['never above 60 s', '<=', 60],
+      ['not under 10 s', '>=', 10],
+      ['latency never < 2 s', '>=', 2],
+      // …only in its own clause.
+      ['No data loss, RTO < 60 s', '<', 60],
+      ['no page; failover under 2 min', '<', 120],
     ];
     for (const [written, op, seconds] of cases) {
       const gate = parseGate(written);

@@ -5,7 +5,8 @@ import { resolve } from 'node:path';
 export const BIN = resolve('bin/runbook.js');
 
 /** Runs `runbook ...args` as a real process and collects its output. */
-export function runCli(args: string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}) {
+/** Runs the built CLI; one that outlives `timeoutMs` is killed, and its code is null. */
+export function runCli(args: string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}) {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? process.cwd(),
     input: options.input ?? '',
@@ -13,6 +14,7 @@ export function runCli(args: string[], options: { cwd?: string; input?: string; 
     // The CLI writes GitHub Actions' workflow commands when it runs there; tests ask for them.
     env: { ...process.env, FORCE_COLOR: '0', GITHUB_ACTIONS: '', ...options.env },
     maxBuffer: 1 << 28,
+    timeout: options.timeoutMs,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }

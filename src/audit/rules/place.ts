@@ -21,7 +21,8 @@ export const isTimeColumn = (header: string) => TIME_COLUMN.test(header.replace(
  * yet (`pending`, `WIP`, `in progress`).
  */
 const HINTS = [
-  /^<[^>]+>$/,
+  // `<hostname>`, `<your name>`; not an autolink, which renders as a link (`<https://…>`, `<oncall@example.com>`).
+  /^<(?![A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>$)(?![A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*>$)[^>]+>$/,
   /^\{\{[^}]*\}\}$/,
   /^_?\(?e\.g\.[,:]?\s/i,
   /^_{3,}$/,
