@@ -2,6 +2,7 @@ import { appendFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { readSource } from '../document/source.js';
+import { foundReader, skippedNote } from './found.js';
 import { templateRef } from '../audit/audit.js';
 import { ruleConfig } from './rule-config.js';
 import { FORMATS, formatFindings, formatSummary } from '../audit/format/index.js';
@@ -91,13 +92,16 @@ export async function auditCommand(inputs: string[], options: AuditOptions, io: 
   if (!FAIL_ON.includes(failOn)) throw new UserError(`--fail-on ${failOn}: use one of ${FAIL_ON.join(', ')}`);
   const cache = options.cache === false ? null : modelCacheDir(cacheDir(io.env));
   const { files, skipped } = inputFiles(inputs, options.changed, io.cwd, config, cache);
-  const findings = await auditAll(files, (file) => readSource(file).text, config, { jobs, now: new Date(), cache });
+  const { read, skipped: unread } = foundReader(inputs, io.cwd);
+  const findings = await auditAll(files, read, config, { jobs, now: new Date(), cache });
+  const audited = files.length - unread.length;
+  io.stderr.write(skippedNote(unread));
   const place = { root: repositoryRoot(io.cwd), cwd: io.cwd, docPage: 'audit.md' };
-  io.stdout.write(formatFindings(format, findings, RULES, files.length, __VERSION__, place));
-  if (options.summary) writeSummary(options.summary, formatSummary(findings, files.length, place));
+  io.stdout.write(formatFindings(format, findings, RULES, audited, __VERSION__, place));
+  if (options.summary) writeSummary(options.summary, formatSummary(findings, audited, place));
   if (skipped !== null) {
     const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
-    io.stderr.write(`runbook: audited ${count(files.length, 'session doc')}, skipped ${count(skipped, 'other Markdown file')} (a session doc names its template in its front matter, as \`runbook new\` writes it; name files to audit them anyway)\n`);
+    io.stderr.write(`runbook: audited ${count(audited, 'session doc')}, skipped ${count(skipped, 'other Markdown file')} (a session doc names its template in its front matter, as \`runbook new\` writes it; name files to audit them anyway)\n`);
   }
   const failing = failOn === 'never' ? [] : findings.filter((f) => f.severity === 'error' || failOn === 'warning');
   return failing.length ? EXIT.failure : EXIT.ok;

@@ -305,3 +305,28 @@ describe('runbook audit in a repository', () => {
     expect(existsSync(join(dir, '.runbook'))).toBe(false);
   });
 });
+
+describe('files found, not named, that cannot be read as Markdown', () => {
+  it('are skipped with a note, by audit (on one thread or several) and check, and the rest are still read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-audit-found-'));
+    mkdirSync(join(dir, 'd'));
+    for (let i = 0; i < 20; i++) writeFileSync(join(dir, 'd', `s${String(i).padStart(2, '0')}.md`), i % 7 === 3 ? '' : i % 7 === 5 ? Buffer.from([0x2d, 0x20, 0x5b, 0x20, 0x5d, 0x20, 0xff, 0x0a]) : `# S${i}\n\n- [ ] open item ${i}\n`);
+    const one = runCli(['audit', 'd', '--format', 'json', '--jobs', '1', '--no-cache'], { cwd: dir });
+    const two = runCli(['audit', 'd', '--format', 'json', '--jobs', '2', '--no-cache'], { cwd: dir });
+    for (const result of [one, two]) {
+      expect(result.code).toBe(1);
+      expect((JSON.parse(result.stdout) as F[]).map((f) => f.file)).toEqual([0, 1, 2, 4, 6, 7, 8, 9, 11, 13, 14, 15, 16, 18].map((i) => `d/s${String(i).padStart(2, '0')}.md`));
+      expect(result.stderr).toContain('runbook: skipped d/s03.md: the file is empty');
+      expect(result.stderr.match(/^runbook: skipped /gm)).toHaveLength(6);
+    }
+    expect(two.stdout).toBe(one.stdout);
+    const check = runCli(['check'], { cwd: join(dir, 'd') });
+    expect(check.code).toBe(0);
+    expect(check.stdout).toContain('in 14 files checked');
+    expect(check.stderr).toContain('runbook: skipped s10.md:');
+    // Named, it is refused as before.
+    const named = runCli(['audit', 'd/s03.md', 'd/s00.md'], { cwd: dir });
+    expect(named.code).toBe(2);
+    expect(named.stderr).toBe('runbook: d/s03.md: the file is empty; nothing to read\n');
+  });
+});
