@@ -1,5 +1,6 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { sha256 } from '../random.js';
 
 /** Where a document's session records live: `.runbook/` beside it. */
 export function recordDir(docPath: string): string {
@@ -98,4 +99,13 @@ export function readJournal(path: string): JournalEvent[] {
     }
   }
   return events;
+}
+
+/**
+ * A short digest of a block's code as the document holds it, kept in its `block-end` event: a
+ * resume finds the block that passed last by it (and its name), not by its number, which an
+ * edit above it changes.
+ */
+export function codeDigest(body: string): string {
+  return sha256(body).slice(0, 16);
 }

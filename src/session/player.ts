@@ -21,7 +21,7 @@ import { rowChanges, type ScenarioRecord } from './scenario.js';
 import { EvidenceStore, evidenceCap, evidenceLines, namedFiles, type EvidenceItem } from './evidence.js';
 import { keepsEvidence } from './steps.js';
 import { ganttChart } from './gantt.js';
-import { Journal, journalPath, logPath, makeRecordDir, readJournal, statePath } from './journal.js';
+import { codeDigest, Journal, journalPath, logPath, makeRecordDir, readJournal, statePath } from './journal.js';
 import { buildTimeline } from './timeline.js';
 import { LastLines, placeReason } from './reason.js';
 import { runbookSecrets } from './secrets.js';
@@ -281,7 +281,7 @@ export class Player {
       evidenceLines: [],
       ...(records ? { hosts: records.map((r) => ({ ...r, reason: masked(r.reason) })), on } : {}),
     };
-    this.journal.append('block-end', { block: index, name: block.name, line: block.line, ...(record.hosts ? { on, hosts: record.hosts } : {}), outcome: record.outcome, exitCode: record.exitCode, signal: record.signal, durationMs: record.durationMs, changedVars: record.changedVars, cwd: record.cwd, error: record.reason, recoveredMs, left: record.left });
+    this.journal.append('block-end', { block: index, name: block.name, line: block.line, code: codeDigest(block.body), ...(record.hosts ? { on, hosts: record.hosts } : {}), outcome: record.outcome, exitCode: record.exitCode, signal: record.signal, durationMs: record.durationMs, changedVars: record.changedVars, cwd: record.cwd, error: record.reason, recoveredMs, left: record.left });
     if (output) this.keepEvidence(block, record, output, command, startCwd, startedAt);
     this.record(anchor, block, record);
     return record;

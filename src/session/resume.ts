@@ -4,7 +4,8 @@ import type { Document } from '../document/document.js';
 import { alive } from '../executor/session.js';
 import { UserError } from '../errors.js';
 import { readState } from '../executor/state.js';
-import { journalPath, readJournal, statePath, type JournalEvent } from './journal.js';
+import { codeDigest, journalPath, readJournal, statePath, type JournalEvent } from './journal.js';
+import type { Block } from '../parser/index.js';
 import { askAgain } from './secrets.js';
 import type { RunStep } from './steps.js';
 
@@ -94,12 +95,21 @@ export function resumePoint(file: string, doc: Document, selected: RunStep[]): {
   if (!lastPassed) return { rest: selected, session: last.session, done: 0 };
   let offset: number;
   if (lastPassed.type === 'block-end') {
+    // Found by what it is: its name and code (journals before the code was kept: its name and
+    // number). Blocks added or moved above it since do not move the resume point.
     const index = Number(lastPassed.block);
-    const block = doc.model.blocks[index];
-    if (!block || (lastPassed.name && block.name !== lastPassed.name)) {
-      throw new UserError(`${file} changed since the journal was written: block ${index + 1} is no longer "${String(lastPassed.name)}"; run without --resume`);
+    const code = typeof lastPassed.code === 'string' ? lastPassed.code : null;
+    const same = (b: Block | undefined) => b !== undefined && (!lastPassed.name || b.name === lastPassed.name) && (code === null || codeDigest(b.body) === code);
+    let block = doc.model.blocks[index];
+    if (!same(block)) {
+      const matches = code === null ? [] : doc.model.blocks.filter(same);
+      if (matches.length !== 1) {
+        const what = lastPassed.name ? `"${String(lastPassed.name)}"` : `the block at line ${String(lastPassed.line)}`;
+        throw new UserError(`${file} changed since the journal was written: ${what}, the last step that passed, ${matches.length ? 'is no longer one block' : 'is no longer in it as it ran'}; run without --resume`);
+      }
+      block = matches[0];
     }
-    offset = block.span.start;
+    offset = block!.span.start;
   } else {
     const scenario = doc.model.scenarios[Number(lastPassed.scenario)];
     if (!scenario || scenario.id !== lastPassed.id) {

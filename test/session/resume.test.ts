@@ -60,4 +60,29 @@ describe('resuming a session that did not finish', () => {
     expect(again.stderr).toMatch(/runbook: note: the last session \(\w+, failed, 1 step\(s\) done\) did not finish; this run starts over — `runbook run r\.md --resume` continues it instead/);
     expect(again.stdout).toContain('▶ one');
   });
+
+  it('finds the last step that passed by its code, not its number, after a block was added above it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-resume-'));
+    const first = '# Fix and resume\n\n- [ ] create the database (not idempotent)\n  ```bash\n  echo "ran: create" >> ran.log\n  ```\n\n- [ ] migrate\n  ```bash\n  echo "ran: migrate" >> ran.log; test -f fixed\n  ```\n';
+    writeFileSync(join(dir, 'f.md'), first);
+    expect(runCli(['run', 'f.md', '--yes'], { cwd: dir, env }).code).toBe(1);
+    // The operator fixes what failed and adds a check above everything, then resumes.
+    const text = readFileSync(join(dir, 'f.md'), 'utf8');
+    writeFileSync(join(dir, 'f.md'), text.replace('# Fix and resume\n', '# Fix and resume\n\n- [ ] check credentials\n  ```bash\n  echo "ran: check" >> ran.log\n  ```\n'));
+    writeFileSync(join(dir, 'fixed'), '');
+    const resumed = runCli(['run', 'f.md', '--yes', '--resume'], { cwd: dir, env });
+    expect(resumed.code).toBe(0);
+    // Nothing that passed ran again: after the first run's two lines, only the migration.
+    expect(readFileSync(join(dir, 'ran.log'), 'utf8')).toBe('ran: create\nran: migrate\nran: migrate\n');
+  });
+
+  it('refuses to resume when the last step that passed is gone from the document', () => {
+    const dir = workspace();
+    writeFileSync(join(dir, 'plain.md'), '# P\n\n```bash\necho one\n```\n\n```bash\nexit 3\n```\n');
+    expect(runCli(['run', 'plain.md', '--yes'], { cwd: dir, env }).code).toBe(1);
+    writeFileSync(join(dir, 'plain.md'), '# P\n\n```bash\necho uno\n```\n\n```bash\nexit 3\n```\n');
+    const refused = runCli(['run', 'plain.md', '--yes', '--resume'], { cwd: dir, env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe('runbook: plain.md changed since the journal was written: the block at line 3, the last step that passed, is no longer in it as it ran; run without --resume\n');
+  });
 });
