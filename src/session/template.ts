@@ -84,10 +84,20 @@ export function recordEdit(text: string, record: SessionRecord, eol: LineEnding)
   if ('runbook' in model.frontMatter.data) {
     throw new RangeError('the template already has a `runbook:` session record in its front matter; is it a session doc rather than a template?');
   }
-  // Insert before the closing `---` line.
+  // Insert before the closing `---` line, in the line ending the front matter's lines use (which
+  // may not be the document's).
   const fm = text.slice(model.frontMatter.span.start, model.frontMatter.span.end);
-  const closeAt = model.frontMatter.span.start + Math.max(fm.lastIndexOf(`${eol}---`), fm.lastIndexOf(`${eol}...`)) + eol.length;
-  return { start: closeAt, end: closeAt, text: `${yaml}${eol}` };
+  const close = [...fm.matchAll(/(\r\n|\r|\n)(?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|$)/g)].at(-1);
+  if (!close) throw new RangeError('its front matter has no closing `---` line');
+  const body = fm.slice(fm.search(/\r\n|\r|\n/), close.index).replace(/^\s*#.*$/gm, '').trim();
+  // The record is added as a `key: value` line: front matter in flow style (`{title: …}`) or a
+  // lone value would not read as YAML any more.
+  if (body !== '' && (/^[{[]/.test(body) || !/^[^\s#][^:]*:(?:\s|$)/m.test(body))) {
+    throw new RangeError('its front matter is not a list of `key: value` lines (YAML block style), so the session record cannot be added to it; rewrite it in block style');
+  }
+  const fmEol = close[1]!;
+  const closeAt = model.frontMatter.span.start + close.index + fmEol.length;
+  return { start: closeAt, end: closeAt, text: `${yaml.split(eol).join(fmEol)}${fmEol}` };
 }
 
 /** Builds the session record for a template created now. */

@@ -126,6 +126,23 @@ describe('runbook new', () => {
     expect(readFileSync(join(repo, `${day}.md`), 'utf8')).toBe(session);
   });
 
+  it('puts the record before the closing --- whatever line ending the front matter uses, and refuses front matter it cannot extend', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-new-'));
+    writeFileSync(join(dir, 'mixed.md'), '---\ntitle: Mixed\n---\n- [ ] step 1\r\n- [ ] step 2\r\n- [ ] step 3\r\n');
+    expect(runCli(['new', 'mixed.md', 'out.md'], { cwd: dir, env: { RUNBOOK_OPERATOR: 'ci' } }).code).toBe(0);
+    const out = readFileSync(join(dir, 'out.md'), 'utf8');
+    expect(out).toMatch(/^---\ntitle: Mixed\nrunbook:\n {2}template: mixed\.md\n[^\r]*\n---\n- \[ \] step 1\r\n/);
+    expect(parseRunbook(out).frontMatter!.data.runbook).toMatchObject({ template: 'mixed.md', operator: 'ci' });
+    expect(parseRunbook(out).tasks).toHaveLength(3);
+    for (const [name, front] of [['flow.md', '{title: Drill, env: {REGION: eu}}'], ['scalar.md', 'hello']]) {
+      writeFileSync(join(dir, name), `---\n${front}\n---\n- [ ] a\n`);
+      const refused = runCli(['new', name, `s-${name}`], { cwd: dir });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(`runbook: ${name}: its front matter is not a list of \`key: value\` lines`);
+      expect(existsSync(join(dir, `s-${name}`))).toBe(false);
+    }
+  });
+
   it('adds front matter to a template that has none, keeping CRLF and the BOM', () => {
     const dir = mkdtempSync(join(tmpdir(), 'runbook-new-'));
     copyFileSync('fixtures/parser/crlf-bom.md', join(dir, 'tpl.md'));
