@@ -32,6 +32,16 @@ export function checkboxOf(text: string): { state: CheckboxState; family: Checkb
   return CHECKBOXES[text] ?? null;
 }
 
+/** A cell that renders empty: nothing, or only spaces written as entities (`&nbsp;`). */
+const BLANK = /^(?:\s|\u00a0|&nbsp;|&#160;|&#x0*a0;|&ensp;|&emsp;|&thinsp;)*$/i;
+
+/** A cell's text without the emphasis around all of it: `**TBD**`, `_TODO_` are placeholders too. */
+function unemphasized(text: string): string {
+  let bare = text;
+  for (let m = /^([*_]{1,3})(.+)\1$/.exec(bare); m; m = /^([*_]{1,3})(.+)\1$/.exec(bare)) bare = m[2]!.trim();
+  return bare;
+}
+
 /**
  * Question marks standing for a value still unknown, alone or before a unit: `??`, `?mins`,
  * `? s`, `?%` — as templates write "fill in the minutes".
@@ -41,7 +51,8 @@ const UNKNOWN_VALUE = /^\?+[ \t]*(?:%|(?:ms|s|secs?|seconds?|m|mins?|minutes?|h|
 /** Classifies a cell's trimmed, unescaped content. */
 export function classifyCell(text: string): CellKind {
   if (checkboxOf(text)) return 'checkbox';
-  if (text === '' || PLACEHOLDERS.includes(text) || PLACEHOLDERS.includes(text.toUpperCase()) || UNKNOWN_VALUE.test(text)) {
+  const bare = unemphasized(text);
+  if (BLANK.test(text) || PLACEHOLDERS.includes(bare) || PLACEHOLDERS.includes(bare.toUpperCase()) || UNKNOWN_VALUE.test(bare)) {
     return 'fillable';
   }
   if (NOT_APPLICABLE.includes(text) || /^~~.*~~$/.test(text)) return 'na';

@@ -44,6 +44,14 @@ describe('runbook audit rules', () => {
     expect(findings[2]!.message).toBe('"Gap" of row "B" holds "<describe the gap>"');
   });
 
+  it('reads an emphasized placeholder (**TBD**, _TODO_) as a placeholder and a cell of &nbsp; as empty, as they render', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-audit-'));
+    writeFileSync(join(dir, 'p.md'), '| Item | Value |\n|---|---|\n| a | **TBD** |\n| b | _TODO_ |\n| c | &nbsp; |\n| d | ***tbc*** |\n| e | **done** |\n| f | _12 s_ |\n');
+    const { code, findings } = audit(['p.md', '--format', 'json'], dir);
+    expect(code).toBe(1);
+    expect(findings.map((f) => `${f.line} ${f.ruleId}`)).toEqual(['3 unfilled-cell', '4 unfilled-cell', '5 unfilled-cell', '6 unfilled-cell']);
+  });
+
   it('takes an autolink in a cell for an answer, as GitHub renders it a link, but still flags <a hint>', () => {
     const dir = mkdtempSync(join(tmpdir(), 'runbook-audit-'));
     writeFileSync(join(dir, 'l.md'), '| Item | Link |\n|---|---|\n| Dashboard | <https://grafana.example.com/d/abc> |\n| Contact | <oncall@example.com> |\n| Ticket | <ticket URL> |\n| Runbook | <mailto:ops@example.com> |\n');

@@ -134,7 +134,7 @@ describe('runbook new', () => {
     expect(out).toMatch(/^---\ntitle: Mixed\nrunbook:\n {2}template: mixed\.md\n[^\r]*\n---\n- \[ \] step 1\r\n/);
     expect(parseRunbook(out).frontMatter!.data.runbook).toMatchObject({ template: 'mixed.md', operator: 'ci' });
     expect(parseRunbook(out).tasks).toHaveLength(3);
-    for (const [name, front] of [['flow.md', '{title: Drill, env: {REGION: eu}}'], ['scalar.md', 'hello']]) {
+    for (const [name, front] of [['flow.md', '{title: Drill, env: {REGION: eu}}'], ['scalar.md', 'hello']] as const) {
       writeFileSync(join(dir, name), `---\n${front}\n---\n- [ ] a\n`);
       const refused = runCli(['new', name, `s-${name}`], { cwd: dir });
       expect(refused.code).toBe(2);
