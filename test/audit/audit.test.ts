@@ -113,6 +113,13 @@ describe('runbook audit rules', () => {
     ]);
   });
 
+  it('leaves pending words in link and image destinations alone, but not in the text they show', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-audit-'));
+    writeFileSync(join(dir, 'm.md'), '# Notes\n\nSee [the doc](https://example.com/PENDING-jobs.md) and [WIP list](wip.md).\n\n![chart](img/WIP.png)\n\n[ref]: https://example.com/WIP "the WIP page"\n');
+    const { findings } = audit(['m.md', '--format', 'json'], dir);
+    expect(where(findings)).toEqual(['3:57 pending-marker']);
+  });
+
   it('reports ticked tasks whose block has no result or did not pass', () => {
     const { findings } = audit(['fixtures/audit/results.md', '--format', 'json']);
     expect(where(findings)).toEqual(['12:3 block-result', '21:1 block-result', '28:1 block-result']);
