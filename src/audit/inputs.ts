@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { UserError } from '../errors.js';
 import type { AuditConfig } from './config.js';
@@ -38,11 +38,15 @@ export function expandInputs(inputs: string[], cwd: string): string[] {
       } else found.add(input);
       continue;
     }
-    if (!picomatch.scan(input).isGlob) throw new UserError(`${input}: no such file or folder`);
-    const match = picomatch(input, { dot: false });
+    const scan = picomatch.scan(input);
+    if (!scan.isGlob) throw new UserError(`${input}: no such file or folder`);
+    // Walked from the pattern's own folder (`docs/` of `docs/**/*.md`, `../x` or an absolute one),
+    // not the whole current folder: nothing else is read, and `..` or `/…` patterns match too.
+    const base = resolve(cwd, scan.base || '.');
+    const match = picomatch(scan.glob, { dot: false });
     const files: string[] = [];
-    walk(cwd, files);
-    const hits = files.map((f) => toPosix(relative(cwd, f))).filter((f) => match(f));
+    if (existsSync(base) && statSync(base).isDirectory()) walk(base, files);
+    const hits = files.filter((f) => match(toPosix(relative(base, f)))).map((f) => (isAbsolute(input) ? f : toPosix(relative(cwd, f))));
     if (!hits.length) throw new UserError(`${input}: the pattern matches no Markdown file`);
     for (const f of hits) found.add(f);
   }

@@ -61,6 +61,26 @@ describe('which files audit reads', () => {
     }
   });
 
+  it('matches a glob from its own folder: absolute and ../ patterns match, and no unrelated folder is read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-inputs-'));
+    chmodSync(dir, 0o755);
+    mkdirSync(join(dir, 'docs'));
+    writeFileSync(join(dir, 'docs', 's.md'), SESSION);
+    mkdirSync(join(dir, 'private'));
+    chmodSync(join(dir, 'private'), 0o000);
+    const cache = mkdtempSync(join(tmpdir(), 'runbook-inputs-cache-'));
+    chmodSync(cache, 0o777);
+    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const run = (cwd: string, ...args: string[]) => spawnSync(process.execPath, [BIN, 'audit', '--format', 'json', ...args], { cwd, encoding: 'utf8', env: { ...process.env, RUNBOOK_CACHE_DIR: cache, HOME: cache }, ...asUser });
+    for (const [cwd, pattern, file] of [[dir, 'docs/*.md', 'docs/s.md'], [dir, `${dir}/docs/*.md`, `${dir}/docs/s.md`], [join(dir, 'docs'), '../docs/*.md', 's.md'], [dir, 'docs/**/*.md', 'docs/s.md']] as const) {
+      const result = run(cwd, pattern);
+      expect(result.stderr, pattern).toBe('');
+      expect(result.status, pattern).toBe(1);
+      expect(new Set((JSON.parse(result.stdout) as Array<{ file: string }>).map((f) => f.file)), pattern).toEqual(new Set([file]));
+    }
+    expect(run(dir, 'nowhere/*.md').stderr).toBe('runbook: nowhere/*.md: the pattern matches no Markdown file\n');
+  });
+
   it('--changed lists the changes from the repository root, whatever diff.relative says', () => {
     const repo = mkdtempSync(join(tmpdir(), 'runbook-inputs-git-'));
     git(repo, 'init', '-q', '-b', 'main');
