@@ -114,3 +114,25 @@ describe('a template path from a pull request', () => {
     }
   });
 });
+
+describe('template drift and the blanks a template leaves', () => {
+  it('takes a filled blank (____, YYYY-MM-DD, an empty row) for the template text, and still finds what was removed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-drift-'));
+    git(dir, 'init', '-q', '-b', 'main');
+    writeFileSync(join(dir, 'TEMPLATE.md'), '# Game day — YYYY-MM-DD\n\n- [ ] Backup taken at ____\n- [ ] Owner: <name>\n- [ ] Announce start\n\n## Timeline\n\n| Time (UTC) | Event |\n|---|---|\n| | |\n| | |\n| HH:MM | Kick-off |\n');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-q', '-m', 'template');
+    expect(runCli(['new', 'TEMPLATE.md', 'session.md'], { cwd: dir, env: { RUNBOOK_OPERATOR: 'ci' } }).code).toBe(0);
+    const filled = readFileSync(join(dir, 'session.md'), 'utf8')
+      .replace('YYYY-MM-DD', '2026-11-20')
+      .replace('- [ ] Backup taken at ____', '- [x] Backup taken at 14:02')
+      .replace('- [ ] Owner: <name>', '- [x] Owner: Ada')
+      .replace('| | |\n| | |\n| HH:MM | Kick-off |', '| 14:05 | Primary killed |\n| 14:07 | Failover done |\n| 14:00 | Kick-off |')
+      .replace('- [ ] Announce start\n', '');
+    writeFileSync(join(dir, 'session.md'), filled);
+    const { code, stdout } = runCli(['audit', 'session.md', '--format', 'json'], { cwd: dir });
+    expect(code).toBe(1);
+    const drift = (JSON.parse(stdout) as Array<{ ruleId: string; message: string }>).filter((f) => f.ruleId === 'template-drift');
+    expect(drift.map((f) => f.message)).toEqual(['checklist item "Announce start" of the template (line 5) is missing']);
+  });
+});

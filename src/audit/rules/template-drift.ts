@@ -4,6 +4,20 @@ import type { Hit, Rule } from '../types.js';
 const strip = (text: string) => text.replace(/~~/g, '').trim();
 
 /**
+ * Blanks a template leaves for the session to fill: `____`, `{{value}}`, `<name>`, `YYYY-MM-DD`,
+ * `HH:MM`, `TBD`. Filled in, a task, heading or row name that held one is still the template's.
+ */
+const BLANK = /_{3,}|\{\{[^}]*\}\}|<[^<>]+>|(?<![A-Za-z])(?:YYYY|yyyy)(?:[-/.](?:MM|mm)(?:[-/.](?:DD|dd))?)?(?![A-Za-z])|(?<![A-Za-z])(?:HH|hh):(?:MM|mm)(?::(?:SS|ss))?(?![A-Za-z])|(?<![A-Za-z])(?:TBD|TODO|TBC)(?![A-Za-z])/;
+
+/** Whether a text of the session doc is the template's `text`, its blanks filled with anything. */
+function sameAs(text: string): (other: string) => boolean {
+  if (!BLANK.test(text)) return (other) => other === text;
+  const parts = text.split(new RegExp(BLANK.source, 'g')).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const pattern = new RegExp(`^${parts.join('.+?')}$`, 's');
+  return (other) => other === text || pattern.test(other);
+}
+
+/**
  * Where something of the template would stand in the session doc: the doc's heading of the same
  * name, else that of the closest section before it in the template that the doc still has, else
  * the doc's first heading.
@@ -37,18 +51,21 @@ export const templateDrift: Rule = {
     if (!template) return [];
     const pinned = template.model;
     const hits: Hit[] = [];
-    const sections = new Set(model.sections.map((s) => s.text));
     for (const s of pinned.sections) {
-      if (!sections.has(s.text)) {
+      const same = sameAs(s.text);
+      if (!model.sections.some((o) => same(o.text))) {
         hits.push({ line: sectionLine(model, pinned, s.index - 1), column: 1, message: `section "${s.text}" of the template (line ${s.line}) is missing` });
       }
     }
-    const tasks = new Map(model.tasks.map((t) => [strip(t.text), t]));
+    const taskIn = (text: string) => {
+      const same = sameAs(strip(text));
+      return model.tasks.find((o) => same(strip(o.text)));
+    };
     pinned.tasks.forEach((t, i) => {
-      if (tasks.has(strip(t.text))) return;
+      if (taskIn(t.text)) return;
       // After the task that came before it in the template, when the doc has it in the same section.
-      const before = pinned.tasks.slice(0, i).reverse().find((o) => o.section === t.section && tasks.has(strip(o.text)));
-      const line = before ? tasks.get(strip(before.text))!.line : sectionLine(model, pinned, t.section);
+      const before = pinned.tasks.slice(0, i).reverse().find((o) => o.section === t.section && taskIn(o.text));
+      const line = before ? taskIn(before.text)!.line : sectionLine(model, pinned, t.section);
       hits.push({ line, column: 1, message: `checklist item "${t.text}" of the template (line ${t.line}) is missing` });
     });
     for (const t of pinned.tables) {
@@ -57,12 +74,16 @@ export const templateDrift: Rule = {
         hits.push({ line: sectionLine(model, pinned, t.section), column: 1, message: `the table with columns ${t.header.join(', ')} of the template (line ${t.line}) is missing` });
         continue;
       }
-      const rows = new Map(same.rows.map((r) => [rowName(same, r), r]));
+      const rowIn = (name: string) => {
+        const like = sameAs(name);
+        return same.rows.find((o) => like(rowName(same, o)));
+      };
       t.rows.forEach((r, i) => {
         const name = rowName(t, r);
-        if (rows.has(name)) return;
-        const before = t.rows.slice(0, i).reverse().find((o) => rows.has(rowName(t, o)));
-        hits.push({ line: before ? rows.get(rowName(t, before))!.line : same.line, column: 1, message: `row "${name}" of the template's table (line ${r.line}) is missing` });
+        // A row with nothing in it is a place to fill, not a row that must keep its name.
+        if (name === '' || rowIn(name)) return;
+        const before = t.rows.slice(0, i).reverse().find((o) => rowName(t, o) !== '' && rowIn(rowName(t, o)));
+        hits.push({ line: before ? rowIn(rowName(t, before))!.line : same.line, column: 1, message: `row "${name}" of the template's table (line ${r.line}) is missing` });
       });
     }
     return hits;
