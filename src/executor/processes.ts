@@ -185,6 +185,31 @@ export class ProcessTracker {
 }
 
 /**
+ * The processes still running that carry `RUNBOOK_SESSION=mark` (see `ProcessTracker`): what a
+ * session whose tool was killed outright left behind. Linux only (/proc); elsewhere none.
+ */
+export function markedProcesses(mark: string): Array<{ pid: number; command: string }> {
+  const cookie = `\0${SESSION_VAR}=${mark}\0`;
+  let pids: number[];
+  try {
+    pids = readdirSync('/proc').map(Number).filter(Number.isInteger);
+  } catch {
+    return [];
+  }
+  return pids.flatMap((pid) => {
+    if (pid === process.pid) return [];
+    let environ: string;
+    try {
+      environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
+    } catch {
+      return [];
+    }
+    if (!`\0${environ}`.includes(cookie) || readStat(pid)?.state === 'Z') return [];
+    return [{ pid, command: (readCommand(pid) ?? '?').slice(0, 200) }];
+  });
+}
+
+/**
  * True while the process `pid` runs (not a zombie). With `command` (as `processes()` reported
  * it, masked parts matching anything), a process that has since been given the same pid is told
  * apart: its command line must still match.

@@ -100,6 +100,11 @@ export class ShellSession {
   /** The control FIFO's path as the shell last heard it. */
   private sentControl = '';
   private readonly id = randomHex(8);
+
+  /** The value of `RUNBOOK_SESSION` in the environment of every process this session starts. */
+  get mark(): string {
+    return this.id;
+  }
   private readonly control: ControlChannel;
   private ready: (() => void) | null = null;
   /** The marker the shell prints once its control FIFO is there (a new one per shell). */

@@ -3,6 +3,7 @@ import { formatTime } from '../document/time.js';
 import { conflictText } from '../document/conflict.js';
 import { EXIT, UserError } from '../errors.js';
 import { isDirectory } from '../executor/session.js';
+import { redact } from '../executor/redact.js';
 import { readState } from '../executor/state.js';
 import type { SessionProcess } from '../executor/types.js';
 import type { StepEvent } from './poll.js';
@@ -89,6 +90,13 @@ export class Session {
     }
     try {
       doc.lock(`runbook ${options.command}`);
+      // Holding the lock, the last session's tool is gone; if that session never ended, what it
+      // started may still run (the block it was in among them): never start it again beside itself.
+      const stray = prepared.unfinished?.ended === null ? prepared.unfinished.running : [];
+      if (stray.length) {
+        const listed = stray.map((p) => `pid ${p.pid} (${redact(p.command, prepared.secrets)})`).join(', ');
+        throw new UserError(`${file}: the last session (${prepared.unfinished!.id}) never ended, and what it started is still running: ${listed}; stop those processes (kill PID) or let them finish, then start again`);
+      }
     } catch (error) {
       await remote?.close();
       doc.close();

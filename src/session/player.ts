@@ -186,6 +186,9 @@ export class Player {
       operator,
       version: options.version,
       resumeOf,
+      // The mark every process the session starts carries: a session that never ended (the tool
+      // killed) is known by it to have processes still running.
+      mark: shell.mark,
     });
     return new Player(doc, shell, journal, { ...options, operator });
   }

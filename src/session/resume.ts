@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { Document } from '../document/document.js';
 import { alive } from '../executor/session.js';
+import { markedProcesses } from '../executor/processes.js';
 import { UserError } from '../errors.js';
 import { readState } from '../executor/state.js';
 import { codeDigest, journalPath, readJournal, statePath, type JournalEvent } from './journal.js';
@@ -28,6 +29,11 @@ export interface LastSession {
   hasState: boolean;
   /** Processes it left running, with whether each is still alive. */
   left: Array<LeftProcess & { alive: boolean }>;
+  /**
+   * When it never ended (its tool was killed outright): the processes it started that still run,
+   * a block among them perhaps, which must not be started a second time beside itself.
+   */
+  running: Array<{ pid: number; command: string }>;
 }
 
 /** Session-end outcomes that mean nothing is left to resume. */
@@ -75,6 +81,7 @@ export function lastSession(file: string): LastSession | null {
     done,
     hasState: existsSync(statePath(file)),
     left: left.map((p) => ({ ...p, alive: alive(p.pid, p.command) })),
+    running: ended === null && typeof last.mark === 'string' ? markedProcesses(last.mark) : [],
   };
 }
 
