@@ -7,7 +7,7 @@ import { redact } from '../executor/redact.js';
 import { readState } from '../executor/state.js';
 import type { SessionProcess } from '../executor/types.js';
 import type { StepEvent } from './poll.js';
-import { DURATION_COLUMN, formatSeconds, TIME_COLUMN, type Runbook } from '../parser/index.js';
+import { DURATION_COLUMN, formatSeconds, TIME_COLUMN, type Block, type Runbook } from '../parser/index.js';
 import { statePath } from './journal.js';
 import { RemoteHosts } from './hosts.js';
 import { Player, type BlockEdit, type BlockRecord } from './player.js';
@@ -190,6 +190,17 @@ export class Session {
     if (at === null) throw new UserError(`the edit was not saved: ${LOST.replace(/^not run: /, '')}`);
     this.player.saveEdit(at, script);
     this.places.replan(this.prepared.doc.model, step, at);
+  }
+
+  /**
+   * The block a step runs, as the document has it now (found again after someone else's edit,
+   * see `Places`), or null when it is no longer there as planned: what the screen shows and the
+   * operator edits is then what would run.
+   */
+  blockOf(step: RunStep): Block | null {
+    if (step.kind !== 'block') return null;
+    const at = this.places.find(this.prepared.doc.model, step);
+    return at === null ? null : this.prepared.doc.model.blocks[at]!;
   }
 
   /** Records a step the operator skipped. */

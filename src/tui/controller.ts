@@ -36,11 +36,12 @@ export function sessionController(session: Session, io: ScreenIo): Controller {
     color: !io.env.NO_COLOR,
     describe: (step) => describeStep(session, step),
     confirmWord(step) {
-      if (step.kind !== 'block') return null;
-      return doc.model.blocks[step.ref]?.confirm ?? null;
+      const target = runStep(step);
+      return target ? (session.blockOf(target)?.confirm ?? null) : null;
     },
     edit(step) {
-      const block = step.kind === 'block' ? doc.model.blocks[step.ref] : undefined;
+      const target = runStep(step);
+      const block = target ? session.blockOf(target) : null;
       const script = block ? editInEditor(block.name ?? `block-${block.index + 1}`, block.body, io) : null;
       if (!block || script === null) return null;
       const mask = (text: string) => session.player.mask(text);
@@ -120,12 +121,13 @@ function describeStep(session: Session, step: Step): ReturnType<Controller['desc
   const values = session.prepared.variables.values;
   const model = doc.model;
   if (step.kind === 'block') {
-    const block = model.blocks[step.ref]!;
+    const planned = [...session.prepared.steps, ...session.prepared.rollback].find((s) => s.kind === 'block' && s.block.index === step.ref);
+    const block = (planned && session.blockOf(planned)) ?? model.blocks[step.ref]!;
     const opts = Object.entries(block.options.values).map(([k, v]) => (v === true ? k : `${k}=${String(v)}`));
     const vars = usedVariables(block, values, show);
     const placeholders = findPlaceholders(block.body).filter((p) => p.bare).map((p) => p.text);
     const warn = placeholders.length ? [`⚠ ${placeholders.join(' ')}: replace by hand before running (e edits the block)`] : [];
-    const skip = session.prepared.skips.get(block.index);
+    const skip = session.prepared.skips.get(step.ref);
     const info = [`${block.lang} · line ${block.line}`, ...opts, ...(vars.length ? [`with ${vars.join(' ')}`] : []), ...warn, ...(skip ? [`will be skipped: ${skip}`] : [])].join(' · ');
     return { prose: prose(session, step), code: resolvedCode(block, values, show).split('\n'), options: info, columns: [] };
   }
