@@ -39,7 +39,8 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
   if (options.dryRun) {
     printPlan(io, prepared, (text) => redact(text, prepared.secrets));
     prepared.doc.close();
-    return EXIT.ok;
+    // Exit as the run would: 2 when something listed stops it.
+    return prepared.notes.length ? EXIT.usage : EXIT.ok;
   }
   const last = prepared.unfinished;
   if (last && !options.resume) println(io.stderr, `runbook: note: the last session (${last.id}, ${last.ended ?? 'never ended'}, ${last.done} step(s) done) did not finish; this run starts over — \`runbook run ${file} --resume\` continues it instead`);

@@ -193,8 +193,9 @@ function check(doc: Document, request: SessionRequest, dryRun: boolean): Prepare
   }
   if (!dryRun && blocks.some((b) => b.lang !== 'zsh') && !onPath('bash', request.env.PATH)) flag('bash is not on PATH; runbook runs shell blocks with bash');
 
-  const stopping = problems.filter((p) => p.stops === 'plan' || !dryRun);
-  if (stopping.length) throw new UserError(describeProblems(file, stopping));
+  // A dry run prints the plan with what stops it from running below; one that cannot even be
+  // planned says everything at once, as the run would.
+  if (problems.some((p) => p.stops === 'plan' || !dryRun)) throw new UserError(describeProblems(file, problems));
 
   const skips = new Map<number, string>();
   const hasZsh = blocks.some((b) => b.lang === 'zsh') && onPath('zsh', request.env.PATH);

@@ -372,8 +372,12 @@ describe('a fence that is never closed', () => {
     expect(stdout).toBe('');
     expect(existsSync(join(dir, 'first-ran'))).toBe(false);
     expect(readFileSync(join(dir, 'open.md'), 'utf8')).toBe(text);
-    // The plan can still be read, and the block before it can still be run on its own.
-    expect(runCli(['run', 'open.md', '--dry-run'], { cwd: dir, env }).code).toBe(0);
+    // The plan can still be read (exiting 2, as the run would), and the block before it can still
+    // be run on its own.
+    const dry = runCli(['run', 'open.md', '--dry-run'], { cwd: dir, env });
+    expect(dry.code).toBe(2);
+    expect(dry.stdout).toContain('touch first-ran');
+    expect(dry.stdout).toContain('before this can run:\n  open.md:9: this code fence is never closed');
     expect(runCli(['run', 'open.md', '--yes', '--only', '1'], { cwd: dir, env }).code).toBe(0);
     expect(existsSync(join(dir, 'first-ran'))).toBe(true);
     expect(existsSync(join(dir, 'second-ran'))).toBe(false);
@@ -472,5 +476,22 @@ describe('waiting for recovery', () => {
     const model = parseRunbook(readFileSync(join(dir, 'never.md'), 'utf8'));
     expect(model.blocks[0]!.result?.outcome).toBe('failed');
     expect(model.tasks[0]!.checked).toBe(false);
+  });
+});
+
+describe('--dry-run', () => {
+  it('exits as the run would, and lists every problem at once when it cannot even plan', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-run-'));
+    write(dir, 'v.md', '# V\n\n```bash\necho $NEEDED\n```\n');
+    const missing = runCli(['run', 'v.md', '--dry-run'], { cwd: dir, env });
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toContain('no value for NEEDED');
+    expect(runCli(['run', 'v.md', '--dry-run', '--set', 'NEEDED=1'], { cwd: dir, env }).code).toBe(0);
+    write(dir, 'bad.md', '# U\n\n```bash { timeout=abc }\necho $MISSING_VAR\n```\n\n```bash\necho unclosed\n');
+    const bad = runCli(['run', 'bad.md', '--dry-run'], { cwd: dir, env });
+    const real = runCli(['run', 'bad.md', '--yes'], { cwd: dir, env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(real.stderr);
+    expect(bad.stderr).toMatch(/^runbook: 3 problems stop this session/);
   });
 });
