@@ -188,8 +188,12 @@ function prose(session: Session, step: Step): string[] {
     from = section ? section.span.end : (model.frontMatter?.span.end ?? 0);
     to = item.span.start;
     // Stop at the previous step in the same section, so the text shown is this step's own.
+    // A block's own lines run on past its fence: its result line and evidence line are its, not
+    // the next step's prose.
+    const ends = (other: (typeof model.blocks)[number] | (typeof model.tasks)[number]) =>
+      'result' in other ? Math.max(other.span.end, other.result?.lineSpan.end ?? 0, other.evidence?.lineSpan.end ?? 0) : other.span.end;
     for (const other of [...model.blocks.filter((b) => b.runnable), ...model.tasks]) {
-      if (other.span.end <= to && other.span.end > from && other !== item) from = other.span.end;
+      if (other.span.end <= to && ends(other) > from && other !== item) from = Math.min(ends(other), to);
     }
   }
   const lines = renderProse(doc.source.text, from, Math.max(from, to)).filter((l) => !/^\*runbook:\*/.test(l) && l.trim() !== '');

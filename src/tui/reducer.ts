@@ -147,7 +147,8 @@ export function reduce(state: PlayState, action: Action): PlayState {
         changedVars: [...new Set([...state.changedVars, ...action.changedVars])],
         mode: failed ? { name: 'failed', exitCode: action.exitCode, outcome: action.outcome } : { name: 'browse' },
         selected: failed ? state.selected : nextAfter(steps, state.selected),
-        message: action.message ?? (failed ? null : `${action.outcome}${action.edited ? ' · edited' : ''} in ${(action.durationMs / 1000).toFixed(2)} s`),
+        // The cursor moves on after a pass: the line names the step that ran, whose output stays above.
+        message: action.message ?? (failed ? null : `✔ ${state.steps[state.selected]!.label} (line ${state.steps[state.selected]!.line}): ${action.outcome}${action.edited ? ' · edited' : ''} in ${(action.durationMs / 1000).toFixed(2)} s`),
       };
     }
     case 'skip': {

@@ -73,7 +73,9 @@ describe('the play reducer', () => {
     expect(s.selected).toBe(4);
     expect(s.cwd).toBe('/w/sub');
     expect(s.changedVars).toEqual(['A']);
-    expect(s.message).toBe('passed in 1.50 s');
+    // The cursor moved on: the line names the step that ran (its label), not the one now shown.
+    expect(s.message).toBe(`✔ ${s.steps[2]!.label} (line ${s.steps[2]!.line}): passed in 1.50 s`);
+    expect(s.steps[2]!.label).not.toBe(s.steps[4]!.label);
   });
 
   it('ends a step\'s output with what it kept as evidence', () => {
