@@ -146,6 +146,11 @@ export class Player {
   private running: { cancel(): void } | null = null;
   /** The block under way, so an abort can wait for it to be recorded. */
   private current: Promise<unknown> | null = null;
+  /**
+   * Whether this session ran a step or changed the document: one that only looked (a template
+   * opened in `play` and quit) leaves the file as it was, with no timeline of nothing.
+   */
+  private acted = false;
   private closed = false;
   /** Set by `cancel`, so a wait for recovery stops too. */
   private stopped = false;
@@ -222,6 +227,7 @@ export class Player {
   }
 
   private async execute(index: number, onEvent: (event: StepEvent) => void, edit?: BlockEdit): Promise<BlockRecord> {
+    this.acted = true;
     const block = this.doc.model.blocks[index]!;
     const anchor = blockAnchor(this.doc.model, index) as Anchor & { kind: 'block' };
     const edited = edit !== undefined && (edit.saved || edit.script !== block.body);
@@ -480,6 +486,7 @@ export class Player {
   }
 
   private async playScenario(index: number, onEvent: (event: StepEvent) => void): Promise<ScenarioRecord> {
+    this.acted = true;
     const scenario = this.doc.model.scenarios[index]!;
     const started = new Date();
     const base = { index, id: scenario.id, name: scenario.name, line: scenario.line, gate: scenario.gateText, gateRule: scenario.gate?.text ?? null, startedAt: formatTime(started) };
@@ -568,6 +575,7 @@ export class Player {
    * journals the conflict and goes on (it fails at the end: see `Session.failed`).
    */
   write(changes: Change[]): ChangeReport[] {
+    this.acted = true;
     try {
       return this.doc.apply(changes);
     } catch (error) {
@@ -620,7 +628,7 @@ export class Player {
    */
   private writeTimeline(): void {
     // After a conflict, their version stays as they left it (see `write`).
-    if (this.doc.conflicts.length) return;
+    if (this.doc.conflicts.length || !this.acted) return;
     const timeline = buildTimeline(readJournal(this.journal.path), this.doc.model);
     try {
       this.doc.writeTimeline('mermaid', ganttChart(timeline));

@@ -43,3 +43,15 @@ describe('play, when someone else adds a block above while it is open', () => {
     expect(text).toContain('## Context\n\n```bash\nuptime\n```\n');
   });
 });
+
+describe('play, opened and quit without doing anything', () => {
+  it('leaves the document byte for byte as it was: no timeline of nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-moved-'));
+    writeFileSync(join(dir, 'doc.md'), DOC);
+    terminal.start('look', dir, `node ${BIN} play doc.md`, { columns: 110, rows: 32 });
+    await terminal.waitFor('look', 'echo harmless check');
+    terminal.keys('look', 'q');
+    await terminal.waitFor('look', /EXITED 0/);
+    expect(readFileSync(join(dir, 'doc.md'), 'utf8')).toBe(DOC);
+  });
+});
