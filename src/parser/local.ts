@@ -131,6 +131,7 @@ export function updateLocally(old: Runbook, text: TextLike, changes: AppliedChan
     link.line = lineAt(link.line);
     move(link.span);
   }
+  for (const span of old.unrendered) if (span.end >= first) move(span);
   for (const section of old.sections) {
     section.line = lineAt(section.line);
     move(section.span);

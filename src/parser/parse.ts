@@ -49,7 +49,7 @@ export function assemble(
   chunkStarts: number[],
   reuse: { refs?: VariableReference[]; eol?: LineEnding; sections?: Section[]; declarations?: VariableDeclaration[] } = {},
 ): Runbook {
-  const { headings, blocks, tasks, tables, links } = found;
+  const { headings, blocks, tasks, tables, links, unrendered } = found;
   const sections = reuse.sections ?? buildSections(headings, lines, text.length);
   assignSections(sections, blocks);
   assignSections(sections, tables);
@@ -68,6 +68,7 @@ export function assemble(
     tasks,
     tables,
     links,
+    unrendered,
     scenarios: scenarios(tables, frontMatter),
     declarations: reuse.declarations ?? declarations(frontMatter, frontMatter ? lines.line(frontMatter.span.start) : 1, tables),
     references: reuse.refs ?? references(blocks),

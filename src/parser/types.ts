@@ -361,6 +361,8 @@ export interface Runbook {
   tasks: Task[];
   tables: Table[];
   links: Link[];
+  /** Written but never shown as text: indented code blocks, and the tags and comments of raw HTML. */
+  unrendered: Span[];
   /** Playable table rows, in document order. */
   scenarios: Scenario[];
   declarations: VariableDeclaration[];

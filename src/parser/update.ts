@@ -132,6 +132,10 @@ export function updateRunbook(old: Runbook, next: TextLike, changes: AppliedChan
   }
   const links = [...oldLinks.before, ...region.links, ...oldLinks.after];
 
+  const oldUnrendered = split(old.unrendered.map((span) => ({ span })));
+  if (delta) for (const { span } of oldUnrendered.after) shift(span);
+  const unrendered = [...oldUnrendered.before.map((u) => u.span), ...region.unrendered, ...oldUnrendered.after.map((u) => u.span)];
+
   const oldSections = split(old.sections);
   const sameHeadings =
     region.headings.length === oldSections.inside.length &&
@@ -185,7 +189,7 @@ export function updateRunbook(old: Runbook, next: TextLike, changes: AppliedChan
   const chunkStarts = [...starts.slice(0, i), ...regionStarts, ...starts.slice(j).map((s) => s + delta)];
   // The dominant line ending can only change when a change adds or removes line breaks.
   const eol = lineDelta === 0 && changes.every((c) => !/[\r\n]/.test(c.text) && !/[\r\n]/.test(c.removed)) ? old.eol : undefined;
-  return assemble(text, lines, old.frontMatter, { headings, tasks, blocks, tables, links }, mergedProblems, chunkStarts, {
+  return assemble(text, lines, old.frontMatter, { headings, tasks, blocks, tables, links, unrendered }, mergedProblems, chunkStarts, {
     refs,
     eol,
     sections,

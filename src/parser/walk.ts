@@ -11,7 +11,7 @@ import { readResultLine } from './results.js';
 import { readEvidence } from './evidence.js';
 import { readBlock } from './settings.js';
 import { TIMELINE_OPEN_LINE } from './timeline.js';
-import type { Block, BlockOptions, Link, Problem, Row, Table, Task } from './types.js';
+import type { Block, BlockOptions, Link, Problem, Row, Span, Table, Task } from './types.js';
 
 /** Shell languages whose fenced blocks run. */
 export const SHELLS = new Set(['bash', 'sh', 'shell', 'zsh', 'console-bash']);
@@ -36,11 +36,12 @@ export interface Collected {
   tasks: Task[];
   tables: Table[];
   links: Link[];
+  unrendered: Span[];
 }
 
 /** Reads blocks, tasks, tables and headings from parsed chunks; the only place that reads mdast. */
 export class Walker {
-  readonly out: Collected = { headings: [], blocks: [], tasks: [], tables: [], links: [] };
+  readonly out: Collected = { headings: [], blocks: [], tasks: [], tables: [], links: [], unrendered: [] };
   private base = 0;
   /** The signs of the glyph items of the list being walked: how that list pairs them. */
   private listSigns: string[] = [];
@@ -93,6 +94,9 @@ export class Walker {
         case 'footnoteDefinition':
           this.children(node, task);
           break;
+        case 'html':
+          this.tags(node);
+          break;
         default:
           break;
       }
@@ -102,7 +106,20 @@ export class Walker {
   /** Links and images inside a paragraph, heading or table cell. */
   private inline(node: Nodes): void {
     if (node.type === 'link' || node.type === 'image') this.link(node, node.type);
+    else if (node.type === 'html') this.tags(node);
     if ('children' in node) for (const child of node.children as Nodes[]) this.inline(child);
+  }
+
+  /**
+   * The tags and comments of raw HTML, never shown as text (what stands between two tags of an
+   * HTML block is, and stays out of these spans).
+   */
+  private tags(node: Html): void {
+    const start = this.start(node);
+    const written = this.text.slice(start, this.end(node));
+    for (const tag of written.matchAll(/<!--[\s\S]*?(?:-->|$)|<[^>]*>?/g)) {
+      this.out.unrendered.push({ start: start + tag.index!, end: start + tag.index! + tag[0].length });
+    }
   }
 
   private link(node: Nodes & { url: string }, kind: Link['kind']): void {
@@ -232,7 +249,8 @@ export class Walker {
     const end = this.end(node);
     const text = this.text;
     const fence = fenceOf(node, text, start);
-    if (fence === null) return; // Indented code: never a block.
+    // Indented code: never a block, and never prose.
+    if (fence === null) return void this.out.unrendered.push({ start, end });
     // The session timeline's chart is the record's, not a block of the runbook.
     if (before?.type === 'html' && TIMELINE_OPEN_LINE.test((before as Html).value.trim())) return;
     const line = this.lines.line(start);

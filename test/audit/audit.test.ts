@@ -120,6 +120,32 @@ describe('runbook audit rules', () => {
     expect(where(findings)).toEqual(['3:57 pending-marker']);
   });
 
+  it('leaves pending words in indented code and in HTML tags and attributes alone, but not in text between tags', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-audit-'));
+    const doc = [
+      '# Notes', // 1
+      '', // 2
+      'The job list printed:', // 3
+      '', // 4
+      '    job-17  PENDING', // 5
+      '    job-18  WIP', // 6
+      '', // 7
+      '<details title="WIP notes">', // 8
+      '<summary>WIP</summary>', // 9
+      '', // 10
+      '</details>', // 11
+      '', // 12
+      'Status: <span class="PENDING">done</span> and <img alt="⏳" src="x.png">.', // 13
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, 'h.md'), doc);
+    const { findings } = audit(['h.md', '--format', 'json'], dir);
+    // What GitHub shows as text: only the summary's word.
+    const shown = execFileSync('cmark-gfm', ['--unsafe'], { input: doc, encoding: 'utf8' });
+    expect(shown).toContain('<pre><code>job-17  PENDING');
+    expect(where(findings)).toEqual(['9:10 pending-marker']);
+  });
+
   it('reports ticked tasks whose block has no result or did not pass', () => {
     const { findings } = audit(['fixtures/audit/results.md', '--format', 'json']);
     expect(where(findings)).toEqual(['12:3 block-result', '21:1 block-result', '28:1 block-result']);

@@ -2,10 +2,11 @@ import type { Link, Table } from '../../parser/index.js';
 import type { Rule } from '../types.js';
 
 /**
- * Words and signs that say "not done yet", left in the document outside code: fenced blocks,
- * inline code spans (`PENDING` there names a value, such as a job state), HTML comments and link
- * and image destinations (not rendered) are skipped, and so is a legend explaining the signs rather than a status: a line that
- * shows 🟢, 🟡 and 🔴 side by side outside a table, or a table of the signs and what they mean.
+ * Words and signs that say "not done yet", left in the document outside code: fenced and indented
+ * code blocks, inline code spans (`PENDING` there names a value, such as a job state), HTML tags,
+ * attributes and comments and link and image destinations (not rendered) are skipped, and so is
+ * a legend explaining the signs rather than a status: a line that shows 🟢, 🟡 and 🔴 side by
+ * side outside a table, or a table of the signs and what they mean.
  */
 export const pendingMarker: Rule = {
   id: 'pending-marker',
@@ -15,7 +16,7 @@ export const pendingMarker: Rule = {
     const escaped = pendingWords.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     const pattern = new RegExp(`(?:${escaped.map((w) => (/^\w/.test(w) ? `\\b${w}\\b` : w)).join('|')})`, 'gu');
     const blocks = model.blocks.map((b) => [b.span.start, b.span.end] as const);
-    const skipped = [...blocks, ...inlineCode(text, blocks), ...comments(text), ...destinations(text, model.links)];
+    const skipped = [...blocks, ...inlineCode(text, blocks), ...model.unrendered.map((u) => [u.start, u.end] as const), ...destinations(text, model.links)];
     const tableLines = new Set(model.tables.flatMap((t) => [t.line, ...t.rows.map((r) => r.line)]));
     const legendLines = new Set(model.tables.filter(isLegendTable).flatMap((t) => t.rows.map((r) => r.line)));
     const hits = [];
@@ -75,10 +76,6 @@ function destinations(text: string, links: readonly Link[]): (readonly [number, 
     const at = link.kind === 'definition' ? written.indexOf(']:') + 2 : written.lastIndexOf('](') + 2;
     return at > 1 ? [[link.span.start + at, link.span.end] as const] : [];
   });
-}
-
-function comments(text: string): (readonly [number, number])[] {
-  return [...text.matchAll(/<!--[\s\S]*?-->/g)].map((m) => [m.index!, m.index! + m[0].length]);
 }
 
 function isLegend(text: string, lineStart: number): boolean {
