@@ -23,7 +23,12 @@ export function cachedModel(text: string, dir: string | null): Runbook {
   const folder = join(dir, key.slice(0, 2));
   const path = join(folder, `${key}.model`);
   try {
-    return JSON.parse(readFileSync(path, 'latin1')) as Runbook;
+    const entry = readFileSync(path, 'latin1');
+    // An entry starts with its own key: one copied from another document's is not believed.
+    if (entry.startsWith(`${key}\n`)) {
+      const cached: unknown = JSON.parse(entry.slice(key.length + 1));
+      if (isModelOf(cached, text)) return cached;
+    }
   } catch {
     // Not cached yet, or unreadable: parse it.
   }
@@ -32,12 +37,21 @@ export function cachedModel(text: string, dir: string | null): Runbook {
     mkdirSync(folder, { recursive: true });
     // A temporary file renamed into place: a concurrent reader never sees half an entry.
     const temp = join(folder, `.${key}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-    writeFileSync(temp, asciiJson(model), 'latin1');
+    writeFileSync(temp, `${key}\n${asciiJson(model)}`, 'latin1');
     renameSync(temp, path);
   } catch {
     // A read-only or full disk: the next run parses again.
   }
   return model;
+}
+
+const LISTS = ['sections', 'blocks', 'tasks', 'tables', 'links', 'unrendered', 'scenarios', 'declarations', 'references', 'problems', 'chunkStarts'] as const;
+
+/** Whether a cached value has a model's shape, for a text of this length (a damaged entry has not). */
+function isModelOf(value: unknown, text: string): value is Runbook {
+  if (typeof value !== 'object' || value === null) return false;
+  const model = value as Partial<Record<keyof Runbook, unknown>>;
+  return model.length === text.length && typeof model.bom === 'boolean' && LISTS.every((name) => Array.isArray(model[name]));
 }
 
 /**

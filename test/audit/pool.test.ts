@@ -73,12 +73,18 @@ describe('runbook audit over many documents', () => {
     const expected = runCli(['audit', one, '--format', 'json', '--no-cache']).stdout;
     runCli(['audit', one], { env: { RUNBOOK_CACHE_DIR: cache } });
     const [entry] = filesIn(join(cache, 'audit'));
-    // The model of another document in clean.md's entry: audit believes the cache, so it is read.
+    // The model of another document put in clean.md's entry is not believed: parsed again.
     const other = mkdtempSync(join(tmpdir(), 'runbook-other-'));
     runCli(['audit', join(dir, 'alpha', 'unfilled.md')], { env: { RUNBOOK_CACHE_DIR: other } });
     writeFileSync(entry!, readFileSync(filesIn(join(other, 'audit'))[0]!));
-    const fooled = runCli(['audit', one, '--format', 'json'], { env: { RUNBOOK_CACHE_DIR: cache } });
-    expect(fooled.stdout).not.toBe(expected);
+    expect(runCli(['audit', one, '--format', 'json'], { env: { RUNBOOK_CACHE_DIR: cache } }).stdout).toBe(expected);
+    // Nor is an entry cut short, or one that is JSON of another shape under the right key.
+    const key = entry!.split('/').pop()!.replace(/\.model$/, '');
+    for (const damaged of [readFileSync(entry!, 'latin1').slice(0, 200), `${key}\n{}`, `${key}\nnull`, `${key}\n[1,2]`, `${key}\n{"length":0,"blocks":{}}`]) {
+      writeFileSync(entry!, damaged, 'latin1');
+      const again = runCli(['audit', one, '--format', 'json'], { env: { RUNBOOK_CACHE_DIR: cache } });
+      expect([again.code, again.stderr, again.stdout]).toEqual([0, '', expected]);
+    }
     // A damaged entry is parsed again (and rewritten); the output is the uncached one.
     writeFileSync(entry!, 'not a model');
     expect(runCli(['audit', one, '--format', 'json'], { env: { RUNBOOK_CACHE_DIR: cache } }).stdout).toBe(expected);
