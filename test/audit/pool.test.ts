@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,6 +92,19 @@ describe('runbook audit over many documents', () => {
     expect(runCli(['audit', one, '--format', 'json'], { env: { RUNBOOK_CACHE_DIR: cache } }).stdout).toBe(expected);
     // Deleting the whole cache is safe.
     expect(runCli(['audit', one, '--format', 'json'], { env: { RUNBOOK_CACHE_DIR: join(cache, 'gone', 'entirely') } }).stdout).toBe(expected);
+  });
+
+  it('names in the summary table, as GitHub renders it, a file whose name holds backticks and a pipe', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-summary-'));
+    for (const name of ['`old` | ops.md', 'ends-with-`.md']) writeFileSync(join(dir, name), '# Drill\n\n- [ ] Page the on-call\n');
+    const result = runCli(['audit', '.', '--summary', 'summary.md'], { cwd: dir });
+    expect(result.code).toBe(1);
+    const shown = execFileSync('cmark-gfm', ['-e', 'table'], { input: readFileSync(join(dir, 'summary.md')), encoding: 'utf8' });
+    const rows = [...shown.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].slice(1).map((m) => [...m[1]!.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => c[1]));
+    expect(rows.map((cells) => [cells.length, cells[0]])).toEqual([
+      [4, '<code>`old` | ops.md</code>'],
+      [4, '<code>ends-with-`.md</code>'],
+    ]);
   });
 
   it('says in one line when the summary file cannot be written', () => {

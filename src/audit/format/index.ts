@@ -42,6 +42,13 @@ export function formatGithub(findings: Finding[], place: OutputPlace): string {
 /** A table cell's text: pipes escaped and line breaks folded, so the table stays one row. */
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
+/** `s` as a code span, whatever backticks it holds: fenced by a longer run, spaced when it starts or ends with one. */
+function codeSpan(s: string): string {
+  const fence = '`'.repeat(Math.max(0, ...[...s.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
+  const pad = s.startsWith('`') || s.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${s}${pad}${fence}`;
+}
+
 /**
  * A Markdown job summary (for `$GITHUB_STEP_SUMMARY`): the totals, then one table row per file
  * with findings — its error and warning counts and each finding with its line.
@@ -59,7 +66,7 @@ export function formatSummary(findings: Finding[], files: number, place: OutputP
     for (const [file, list] of byFile) {
       const fileErrors = list.filter((f) => f.severity === 'error').length;
       const items = list.map((f) => `${f.severity === 'error' ? '❌' : '⚠️'} line ${f.line}: ${cell(f.message)} (\`${f.ruleId}\`)`);
-      out.push(`| \`${cell(file)}\` | ${fileErrors} | ${list.length - fileErrors} | ${items.join('<br>')} |`);
+      out.push(`| ${codeSpan(cell(file))} | ${fileErrors} | ${list.length - fileErrors} | ${items.join('<br>')} |`);
     }
     out.push('');
   }
