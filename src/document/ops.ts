@@ -1,5 +1,5 @@
 import type { Block, Cell, CheckboxFamily, CheckboxState, LineEnding, Row, Runbook, Task, TextLike } from '../parser/index.js';
-import { DURATION_COLUMN, evidenceColumn, pairedSign, parseCellTime, TIME_COLUMN } from '../parser/index.js';
+import { DURATION_COLUMN, endsParagraph, evidenceColumn, pairedSign, parseCellTime, TIME_COLUMN } from '../parser/index.js';
 
 export { DURATION_COLUMN, TIME_COLUMN };
 import type { Edit } from './edits.js';
@@ -103,7 +103,10 @@ export function resultLineEdits(text: TextLike, block: Block, line: string, eol:
 
 /**
  * What keeps a line inserted at the end of the line ending at `at` a paragraph of its own: a
- * blank line (with the container's prefix) when the next line is not blank.
+ * blank line (with the container's prefix) when the next line would otherwise join it — as lazy
+ * continuation text, or as the underline of a heading — and nothing when the next line is blank or
+ * starts a block that ends a paragraph anyway (see `endsParagraph`), so that a tight list stays
+ * tight and `reset` gives back the bytes of the template.
  */
 function separator(text: TextLike, at: number, prefix: string, eol: LineEnding): string {
   // The line ends at `at`; the next line is read from there, not by indexing the file.
@@ -112,7 +115,8 @@ function separator(text: TextLike, at: number, prefix: string, eol: LineEnding):
   let nextEnd = nextStart;
   while (nextEnd < text.length && text.charCodeAt(nextEnd) !== 10 && text.charCodeAt(nextEnd) !== 13) nextEnd++;
   const nextLine = hasNext ? text.slice(nextStart, nextEnd) : '';
-  return hasNext && nextLine.replace(/[ \t>]/g, '') !== '' ? `${eol}${prefix.trimEnd()}` : '';
+  if (!hasNext || nextLine.replace(/[ \t>]/g, '') === '') return '';
+  return endsParagraph(nextLine, prefix) ? '' : `${eol}${prefix.trimEnd()}`;
 }
 
 /**

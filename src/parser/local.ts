@@ -1,6 +1,6 @@
 import { LineIndex } from './lines.js';
 import { lineIndexes } from './parse.js';
-import { readResultLine } from './results.js';
+import { endsParagraph, readResultLine } from './results.js';
 import type { Runbook, Span, TextLike } from './types.js';
 import type { AppliedChange } from './update.js';
 
@@ -210,7 +210,8 @@ function planResult(old: Runbook, lines: LineIndex, change: AppliedChange, all: 
   if (after !== '' && !/^[\r\n]/.test(after)) return null;
   const next = /^(?:\r\n|\r|\n)?([^\r\n]*)/.exec(after)![1]!;
   if (separator === null) {
-    if (after !== '' && !BLANKISH.test(next)) return null;
+    // Written alone: the next line is blank, or starts a block that ends the paragraph anyway.
+    if (after !== '' && !BLANKISH.test(next) && !endsParagraph(next, block.prefix)) return null;
   } else {
     if (after === '' || BLANKISH.test(next) || separator !== `${eol}${block.prefix.trimEnd()}`) return null;
     // A lone CR before a line feed would become one line ending.

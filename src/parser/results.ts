@@ -97,3 +97,20 @@ function readReason(text: string): string {
 export function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(2)} s`;
 }
+
+/** A bullet item with content, an item numbered 1, an ATX heading, a fence, `***` or `___`, a block quote, an HTML comment. */
+const INTERRUPTS = /^ {0,3}(?:[-+*][ \t]+\S|1[.)][ \t]+\S|#{1,6}(?:[ \t]|$)|`{3,}[^`]*$|~{3,}|(?:\*[ \t]*){3,}$|(?:_[ \t]*){3,}$|>|<!--)/;
+
+/**
+ * Whether `line`, right after a paragraph written in a container whose lines start with `prefix`,
+ * starts a block that ends that paragraph (CommonMark's rules for what may interrupt a paragraph).
+ * Read inside the same container when the line carries its prefix, else as written: a line of an
+ * outer container (the next item of the list the block's item is in) is read from its start.
+ */
+export function endsParagraph(line: string, prefix: string): boolean {
+  const inside = prefix !== '' && line.startsWith(prefix) ? line.slice(prefix.length) : null;
+  if (inside !== null) return INTERRUPTS.test(inside);
+  // Outside the block's container: a quote marker opens a new quote only where the block is in none.
+  if (/^ {0,3}>/.test(line)) return !prefix.includes('>');
+  return INTERRUPTS.test(line);
+}

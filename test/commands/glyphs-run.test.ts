@@ -30,13 +30,13 @@ describe('run with glyph boxes', () => {
     const { code, stderr } = runCli(['run', file, '--yes'], { cwd: dir, env: { RUNBOOK_OPERATOR: 'ci' } });
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    // The list pairs ☐ with ☒: the item ticks to ☒; the result line goes under the fence, a blank
-    // line after it keeping it its own paragraph.
+    // The list pairs ☐ with ☒: the item ticks to ☒; the result line goes under the fence, alone
+    // (the next item ends its paragraph: the list stays tight).
     expect(splitTimeline(readFileSync(file, 'utf8')).rest.replace(TIMES, '· T ·')).toBe(
-      text.replace('- ☐ Health endpoint answers', '- ☒ Health endpoint answers').replace('  echo healthy\n  ```\n', '  echo healthy\n  ```\n  *runbook:* ✅ passed · exit 0 · T · ci\n\n'),
+      text.replace('- ☐ Health endpoint answers', '- ☒ Health endpoint answers').replace('  echo healthy\n  ```\n', '  echo healthy\n  ```\n  *runbook:* ✅ passed · exit 0 · T · ci\n'),
     );
     // The fenced checklist is still open: audit says so, line by line.
     const findings = JSON.parse(runCli(['audit', file, '--format', 'json'], { cwd: dir }).stdout) as Array<{ line: number; ruleId: string }>;
-    expect(findings.map((f) => `${f.line} ${f.ruleId}`)).toEqual(['12 unticked-task', '13 unticked-task']);
+    expect(findings.map((f) => `${f.line} ${f.ruleId}`)).toEqual(['11 unticked-task', '12 unticked-task']);
   });
 });
