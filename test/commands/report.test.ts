@@ -47,6 +47,24 @@ describe('runbook report', () => {
     expect(unwritable.stderr).toContain('cannot write the report');
   });
 
+  it('never writes its page over the session doc, its journal or any file that is not a report; a report written before is replaced', () => {
+    const dir = workspace();
+    cpSync('fixtures/report/gameday', dir, { recursive: true });
+    writeFileSync(join(dir, 'notes.txt'), 'keep me\n');
+    const kept = ['2026-11-20.md', join('.runbook', '2026-11-20.md.journal.jsonl'), 'notes.txt'].map((name) => [name, readFileSync(join(dir, name))] as const);
+    for (const [name, bytes] of kept) {
+      for (const format of ['html', 'svg']) {
+        const result = runCli(['report', '2026-11-20.md', '--format', format, '-o', name], { cwd: dir, env });
+        expect([result.code, result.stderr], name).toEqual([2, `runbook: ${name}: exists and is not a report; give --output a new file (or a report written before)\n`]);
+        expect(readFileSync(join(dir, name)).equals(bytes), name).toBe(true);
+      }
+    }
+    for (const format of ['html', 'svg']) {
+      expect(runCli(['report', '2026-11-20.md', '--format', format, '-o', `again.${format}`], { cwd: dir, env }).code).toBe(0);
+      expect(runCli(['report', '2026-11-20.md', '--format', format, '-o', `again.${format}`], { cwd: dir, env }).code).toBe(0);
+    }
+  });
+
   it('says where there is no browser to open it, and still writes it', () => {
     const dir = workspace();
     cpSync('fixtures/report/gameday', dir, { recursive: true });
