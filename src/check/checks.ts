@@ -83,7 +83,12 @@ export const shellcheck: Check = {
   },
 };
 
-const LOCAL_PATH = /(?:^|[\s"'=(])((?:\.\.?\/|scripts\/)[\w.\/-]+)/g;
+/**
+ * A local path a command line uses (`./x`, `../x`, `scripts/x`) as the shell reads the word: in
+ * double or single quotes up to the closing quote (spaces and all), else up to a space, quote,
+ * operator or glob character, a backslash keeping the character after it (`my\ file.md`).
+ */
+const LOCAL_PATH = /(?:^|(?<=[\s=(]))(?:"(?<double>(?:\.\.?\/|scripts\/)[^"]*)"|'(?<single>(?:\.\.?\/|scripts\/)[^']*)'|(?<bare>(?:\.\.?\/|scripts\/)(?:[^\s"'`;&|<>()$\\*?[{]|\\.)+))/g;
 /** `cd DIR` or `pushd DIR` where a command starts, after options (`-P`, `--`); `popd` (no folder). */
 const CD = /(?:^|[;&|({]\s*|\b(?:then|do|else)\s+)(cd|pushd|popd)(?=[\s;&|)]|$)(?:[ \t]+-[LPe@]+)*(?:[ \t]+--)?(?:[ \t]+("[^"$`]*"|'[^']*'|[^\s;&|)]+))?/g;
 /** Commands whose arguments run on another host or in a container. */
@@ -179,9 +184,10 @@ export const deadLink: Check = {
           const at = match.index!;
           if (at >= remoteAt) break;
           const base = moves.filter((move) => move.end <= at && !closedBetween(row, move.index, at)).reduce<string | null>((folder, move) => moveTo(folder, move), from);
-          const path = match[1]!.replace(/[.,;:)]+$/, '');
+          const { double, single, bare } = match.groups!;
+          const path = double ?? single ?? bare!.replace(/\\(.)/g, '$1').replace(/[.,;:)]+$/, '');
           if (base === null || path.includes('$') || existsSync(resolve(base, path)) || isCreated(resolve(base, path), before)) continue;
-          hits.push({ line: block.line + 1 + i, column: block.prefix.length + at + match[0].indexOf(match[1]!) + 1, message: `the block uses ${path}, which does not exist` });
+          hits.push({ line: block.line + 1 + i, column: block.prefix.length + at + (bare === undefined ? 1 : 0) + 1, message: `the block uses ${path}, which does not exist` });
         }
         // A `cd` in a subshell, `( cd x && make )`, moves that subshell only.
         for (const move of moves) if (!insideParens(row, move.index)) from = moveTo(from, move);

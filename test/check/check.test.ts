@@ -145,6 +145,28 @@ describe('runbook check', () => {
     expect(findings.filter((f) => f.ruleId === 'dead-link').map((f) => `${f.line}:${f.column} ${f.message}`)).toEqual(['9:17 the block uses ./bin/missing, which does not exist']);
   });
 
+  it('reads a path as the shell does: quoted or escaped spaces, a % in its name, a glob stops it', () => {
+    const file = withApp(
+      [
+        '# Paths',
+        '',
+        '```bash',
+        'cat "./app/my notes.md" \'./app/my notes.md\' ./app/my\\ notes.md ./app/50%.md',
+        'ls ./app/*.md "./app/gone file.md" ./app/gone\\ too.md ./app/75%.md',
+        '```',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(join(file, '..', 'app', 'my notes.md'), '');
+    writeFileSync(join(file, '..', 'app', '50%.md'), '');
+    const { findings } = check(file);
+    expect(findings.filter((f) => f.ruleId === 'dead-link').map((f) => `${f.line}:${f.column} ${f.message}`)).toEqual([
+      '5:16 the block uses ./app/gone file.md, which does not exist',
+      '5:36 the block uses ./app/gone too.md, which does not exist',
+      '5:55 the block uses ./app/75%.md, which does not exist',
+    ]);
+  });
+
   it('reads cd as bash does: its options, its own folder, and not a cd that runs on another host', () => {
     const doc = [
       '# Moves',
