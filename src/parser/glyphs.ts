@@ -10,12 +10,16 @@ const UNTICKED = new Set(['□', '☐', '⬜']);
 /** Signs that stand for a ticked box. */
 const TICKED = new Set(['☑', '☒', '■', '✓', '✅']);
 
-/** A sign followed by a space or tab: how a glyph checkbox starts its item or line. */
-export const GLYPH_START = /^([□☐⬜☑☒■✓✅])[ \t]+(?=\S)/u;
+/**
+ * A sign followed by a space or tab: how a glyph checkbox starts its item or line. The sign may
+ * carry the emoji variation selector (U+FE0F), as emoji pickers type it: `⬜️` is the same box.
+ */
+export const GLYPH_START = /^([□☐⬜☑☒■✓✅]\uFE0F?)[ \t]+(?=\S)/u;
 
-/** Whether `sign` is a glyph checkbox, and ticked. */
+/** Whether `sign` (with or without the variation selector) is a glyph checkbox, and ticked. */
 export function glyphState(sign: string): 'unticked' | 'ticked' | null {
-  return UNTICKED.has(sign) ? 'unticked' : TICKED.has(sign) ? 'ticked' : null;
+  const plain = sign.replace(/\uFE0F/g, '');
+  return UNTICKED.has(plain) ? 'unticked' : TICKED.has(plain) ? 'ticked' : null;
 }
 
 /** The signs a glyph box writes when ticked and when unticked. */

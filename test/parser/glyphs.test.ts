@@ -27,6 +27,17 @@ describe('glyph checkboxes', () => {
     expect(cmarkFacts(text).tasks).toEqual([[6, false]]);
   });
 
+  it('reads a sign typed with the emoji variation selector as the same box, in lists and fences, and ticks it', () => {
+    const text = '- ⬜\uFE0F item one\n- ✅\uFE0F item two\n\n```\n⬜\uFE0F a\n☐\uFE0F b\n```\n';
+    expect(boxes(text)).toEqual([
+      [1, 'glyph-item', false, 'item one', '⬜\uFE0F'],
+      [2, 'glyph-item', true, 'item two', '✅\uFE0F'],
+      [5, 'glyph-line', false, 'a', '⬜\uFE0F'],
+      [6, 'glyph-line', false, 'b', '☐\uFE0F'],
+    ]);
+    expect(tickAll(text, true)).toBe('- ✅ item one\n- ✅\uFE0F item two\n\n```\n✅ a\n☑ b\n```\n');
+  });
+
   it('reads the lines of a plain fenced checklist, labels and notes between them', () => {
     const text = '```\nPRE-GAME:\n  □ Experiment reviewed\n  ■ Abort conditions defined\n\nGAME DAY:\n  □ Inject fault\n```\n';
     expect(boxes(text)).toEqual([
