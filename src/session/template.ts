@@ -81,6 +81,9 @@ export function recordEdit(text: string, record: SessionRecord, eol: LineEnding)
   const model = parseRunbook(text);
   const start = model.bom ? 1 : 0;
   if (!model.frontMatter) return { start, end: start, text: `---${eol}${yaml}${eol}---${eol}` };
+  const invalid = model.problems.find((p) => p.ruleId === 'front-matter');
+  // A record added to front matter that does not read would never be read back either.
+  if (invalid) throw new RangeError(`its ${invalid.message}; fix it first, so the session record can be read back`);
   if ('runbook' in model.frontMatter.data) {
     throw new RangeError('the template already has a `runbook:` session record in its front matter; is it a session doc rather than a template?');
   }

@@ -141,6 +141,14 @@ describe('runbook new', () => {
       expect(refused.stderr).toContain(`runbook: ${name}: its front matter is not a list of \`key: value\` lines`);
       expect(existsSync(join(dir, `s-${name}`))).toBe(false);
     }
+    // Front matter that is not valid YAML would never give the record back: refused, nothing written.
+    for (const [name, front] of [['unclosed.md', 'title: [unclosed'], ['prose.md', 'Warning: read this first.\n\n- [ ] Confirm you are on call']] as const) {
+      writeFileSync(join(dir, name), `---\n${front}\n---\n- [ ] a\n`);
+      const refused = runCli(['new', name, `s-${name}`], { cwd: dir });
+      expect([refused.code, refused.stderr.split('\n').length], name).toEqual([2, 2]);
+      expect(refused.stderr).toMatch(new RegExp(`^runbook: ${name}: its front matter is not valid YAML: .*; fix it first`));
+      expect(existsSync(join(dir, `s-${name}`))).toBe(false);
+    }
   });
 
   it('adds front matter to a template that has none, keeping CRLF and the BOM', () => {
