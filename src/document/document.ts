@@ -1,5 +1,5 @@
 import { prepareExchange } from './exchange.js';
-import { close, closeSync, lstatSync, realpathSync } from 'node:fs';
+import { accessSync, close, closeSync, constants, lstatSync, realpathSync } from 'node:fs';
 import { relative } from 'node:path';
 import { UserError } from '../errors.js';
 import { monotonicMs } from '../clock.js';
@@ -101,9 +101,25 @@ export class Document {
    */
   lock(command: string): void {
     if (this.release) return;
+    this.refuseReadOnly();
     this.release = acquireLock(this.path, command);
     // Holding the lock, no other writer of this file is running: leftovers of killed ones go.
     sweepTemporaries(this.path);
+  }
+
+  /**
+   * A document made read-only (`chmod a-w`: a signed-off record, a frozen template) is not written:
+   * a new version renamed into place would pass over the permission its owner set. Refused before
+   * anything runs or changes, even where the user could write it anyway (root).
+   */
+  private refuseReadOnly(): void {
+    let writable = (this.source.mode & 0o222) !== 0;
+    try {
+      accessSync(this.path, constants.W_OK);
+    } catch {
+      writable = false;
+    }
+    if (!writable) throw new UserError(`${this.path}: the file is read-only (mode ${(this.source.mode & 0o7777).toString(8).padStart(4, '0')}); nothing was run or changed: make it writable (chmod u+w) to record in it`);
   }
 
   /**

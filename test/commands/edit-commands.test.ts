@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -220,5 +220,23 @@ describe('runbook reset', () => {
       expect(stderr).toBe(`runbook: ${path}: ${path}.lock is in the way of its lock file (it is not a file); remove it and try again\n`);
     }
     expect(readFileSync(path, 'utf8')).toBe(before);
+  });
+});
+
+describe('a read-only document', () => {
+  it('is refused by every command that writes it, before anything runs: one line, exit 2, the file and its mode untouched', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-readonly-'));
+    const doc = '# Signed off\n\n- [ ] Page the on-call\n\n```bash\necho ran > ran.txt\n```\n\n| Step | When |\n|---|---|\n| one |  |\n';
+    writeFileSync(join(dir, 'ro.md'), doc);
+    chmodSync(join(dir, 'ro.md'), 0o444);
+    for (const args of [['run', 'ro.md', '--yes'], ['tick', 'ro.md', '--line', '3'], ['fill', 'ro.md', '--line', '11', '--column', 'When', '--value', '10:00'], ['reset', 'ro.md']]) {
+      const result = runCli(args, { cwd: dir });
+      expect([result.code, result.stderr], args.join(' ')).toEqual([2, 'runbook: ro.md: the file is read-only (mode 0444); nothing was run or changed: make it writable (chmod u+w) to record in it\n']);
+    }
+    expect(readFileSync(join(dir, 'ro.md'), 'utf8')).toBe(doc);
+    expect(statSync(join(dir, 'ro.md')).mode & 0o777).toBe(0o444);
+    // Nothing ran, and no session was started: no lock, no journal.
+    expect(readdirSync(dir).filter((name) => name !== 'ro.md' && name !== '.runbook')).toEqual([]);
+    expect(existsSync(join(dir, '.runbook')) ? readdirSync(join(dir, '.runbook')) : []).toEqual([]);
   });
 });
