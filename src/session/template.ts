@@ -54,12 +54,13 @@ export function templateCommit(path: string): string | null {
 }
 
 /**
- * Where a session doc goes by default: beside the template, named for today (`2026-11-23.md`),
- * with `-2`, `-3`, … when a session of that day already exists. Never an existing file.
+ * Where a session doc goes by default: beside the template, named for the operator's today, in
+ * their time zone (`2026-11-23.md`: a morning game day in Sydney is not named for the UTC day
+ * before), with `-2`, `-3`, … when a session of that day already exists. Never an existing file.
  */
 export function defaultSessionPath(template: string, now: Date): string {
   const dir = dirname(template);
-  const day = now.toISOString().slice(0, 10);
+  const day = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
   const ext = extname(template) || '.md';
   for (let n = 1; ; n++) {
     const candidate = join(dir, `${day}${n === 1 ? '' : `-${n}`}${ext}`);

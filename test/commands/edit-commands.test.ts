@@ -8,6 +8,11 @@ import { sha256 } from '../../src/random.js';
 import { runCli } from '../support/cli.js';
 import { lineOf } from '../support/fixtures.js';
 
+/** The date where this process is (`YYYY-MM-DD`), in time zone `tz` when given. */
+function localDay(now: Date, tz?: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
 function copy(fixture: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'runbook-cmd-'));
   const path = join(dir, 'doc.md');
@@ -109,7 +114,7 @@ describe('runbook new', () => {
     const template = readFileSync(join(repo, 'TEMPLATE.md'));
     const { code, stdout } = runCli(['new', 'TEMPLATE.md'], { cwd: repo, env: { RUNBOOK_OPERATOR: '' } });
     expect(code).toBe(0);
-    const day = new Date().toISOString().slice(0, 10);
+    const day = localDay(new Date());
     expect(stdout).toBe(`${day}.md: new session doc from TEMPLATE.md\n`);
     const session = readFileSync(join(repo, `${day}.md`), 'utf8');
     const model = parseRunbook(session);
@@ -124,6 +129,20 @@ describe('runbook new', () => {
     expect(clash.code).toBe(2);
     expect(clash.stderr).toMatch(/already exists; it is never overwritten/);
     expect(readFileSync(join(repo, `${day}.md`), 'utf8')).toBe(session);
+  });
+
+  it('names a session doc for the day where the operator is, not the UTC day', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-new-'));
+    writeFileSync(join(dir, 'tpl.md'), '# Drill\n\n- [ ] step\n');
+    // Kiritimati is 14 hours ahead of UTC, Niue 11 hours behind: for ten hours a day they are two
+    // dates apart, and at least one of them is on another date than UTC.
+    for (const tz of ['Pacific/Kiritimati', 'Pacific/Niue']) {
+      const before = localDay(new Date(), tz);
+      const { code, stdout } = runCli(['new', 'tpl.md'], { cwd: dir, env: { TZ: tz } });
+      const after = localDay(new Date(), tz);
+      expect(code).toBe(0);
+      expect([`${before}.md: new session doc from tpl.md\n`, `${after}.md: new session doc from tpl.md\n`]).toContain(stdout);
+    }
   });
 
   it('puts the record before the closing --- whatever line ending the front matter uses, and refuses front matter it cannot extend', () => {

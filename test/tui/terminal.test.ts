@@ -129,7 +129,8 @@ describe('runbook play, other ways in', () => {
     await waitFor('new', '✔ First step');
     keys('new', 'q');
     await waitFor('new', 'EXITED 0');
-    const day = new Date().toISOString().slice(0, 10);
+    const now = new Date();
+    const day = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
     const session = parseRunbook(readFileSync(join(dir, `${day}.md`), 'utf8'));
     expect(session.frontMatter!.data.runbook).toMatchObject({ template: 'TEMPLATE.md', operator: 'tmux-op' });
     expect(session.blocks[0]!.result?.outcome).toBe('passed');
