@@ -65,3 +65,14 @@ export function formatSize(bytes: number): string {
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
+
+/** The most bytes of one file kept as evidence, unless `RUNBOOK_EVIDENCE_MAX_BYTES` says otherwise. */
+export const EVIDENCE_CAP = 10 * 1024 * 1024;
+
+/** The size cap in force: `RUNBOOK_EVIDENCE_MAX_BYTES` (a whole number of bytes above zero), else 10 MiB. */
+export function evidenceCap(env: Readonly<Record<string, string | undefined>> = process.env): number {
+  const value = env.RUNBOOK_EVIDENCE_MAX_BYTES?.trim();
+  if (!value) return EVIDENCE_CAP;
+  if (!/^\d+$/.test(value) || Number(value) === 0) throw new RangeError(`RUNBOOK_EVIDENCE_MAX_BYTES=${value} is not a number of bytes above zero (10485760 is 10 MiB)`);
+  return Number(value);
+}

@@ -20,6 +20,6 @@ export { DURATION_COLUMN, GATE_COLUMN, gateColumns, scenarioColumns, TIME_COLUMN
 export { rowName } from './rows.js';
 export { blockProblems, describeProblem } from './problems.js';
 export { writtenFiles, wordText, type WordPart } from './words.js';
-export { EVIDENCE_FOLDER, EVIDENCE_LABEL, evidenceColumn, formatEvidence, formatSize, readEvidence, type EvidenceText } from './evidence.js';
+export { EVIDENCE_CAP, evidenceCap, EVIDENCE_FOLDER, EVIDENCE_LABEL, evidenceColumn, formatEvidence, formatSize, readEvidence, type EvidenceText } from './evidence.js';
 export { TIMELINE_CLOSE, TIMELINE_CLOSE_LINE, TIMELINE_OPEN, TIMELINE_OPEN_LINE } from './timeline.js';
 export { headerZone, parseCellTime, runsBackwards, type CellTime } from './cell-time.js';

@@ -5,17 +5,6 @@ import { redact } from '../executor/redact.js';
 import { valuesOf, type ShellState } from '../executor/state.js';
 import { EVIDENCE_FOLDER, formatSize, wordText, writtenFiles, type EvidenceText, type WordPart } from '../parser/index.js';
 
-/** The most bytes of one file kept as evidence, unless `RUNBOOK_EVIDENCE_MAX_BYTES` says otherwise. */
-export const EVIDENCE_CAP = 10 * 1024 * 1024;
-
-/** The size cap in force: `RUNBOOK_EVIDENCE_MAX_BYTES` (a whole number of bytes above zero), else 10 MiB. */
-export function evidenceCap(env: Readonly<Record<string, string | undefined>> = process.env): number {
-  const value = env.RUNBOOK_EVIDENCE_MAX_BYTES?.trim();
-  if (!value) return EVIDENCE_CAP;
-  if (!/^\d+$/.test(value) || Number(value) === 0) throw new RangeError(`RUNBOOK_EVIDENCE_MAX_BYTES=${value} is not a number of bytes above zero (10485760 is 10 MiB)`);
-  return Number(value);
-}
-
 /** Where a document's stored evidence lives: `.runbook/evidence/` beside it. */
 export function evidenceRoot(docPath: string): string {
   return join(dirname(docPath), EVIDENCE_FOLDER);

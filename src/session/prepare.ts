@@ -4,14 +4,13 @@ import { Document } from '../document/document.js';
 import { UserError } from '../errors.js';
 import { MASK } from '../executor/redact.js';
 import { onPath } from '../executor/which.js';
-import { blockProblems, durationMs, INLINE_RULE, findPlaceholders, notADuration, type Block, type Runbook } from '../parser/index.js';
+import { blockProblems, durationMs, evidenceCap, INLINE_RULE, findPlaceholders, notADuration, type Block, type Runbook } from '../parser/index.js';
 import { loadInventory, resolveTarget, type HostEntry, type Inventory } from './inventory.js';
 import { scenarioPolling } from './poll.js';
 import { lastSession, withheldSecrets, type LastSession } from './resume.js';
 import { rollbackHeading, runSteps, type RunStep } from './steps.js';
 import { parseSets, resolveVariables, scenarioMissing, secretValues, type ResolvedVariables } from './variables.js';
 import { startDir } from './workdir.js';
-import { evidenceCap } from './evidence.js';
 
 /** What a command asks of a session before it starts. */
 export interface SessionRequest {

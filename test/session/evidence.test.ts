@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -102,6 +102,29 @@ describe('evidence with a chain of custody', () => {
     const strict = runCli(['audit', '--evidence', doc], { cwd: dir });
     expect(strict.code).toBe(1);
     expect(strict.stdout).toContain('error  evidence');
+  });
+
+  it('audit reads no link, device or folder put where a copy should be: a finding each, in bounded time, and no fingerprint of what they point to', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-evidence-links-'));
+    const outside = join(dir, 'secret.txt');
+    writeFileSync(outside, 's3cr3t\n');
+    const folder = join(dir, '.runbook', 'evidence', 'abc');
+    mkdirSync(join(folder, 'dir.log'), { recursive: true });
+    symlinkSync('/dev/zero', join(folder, 'zero.log'));
+    symlinkSync(outside, join(folder, 'secret.log'));
+    symlinkSync(join(dir, '.runbook'), join(dir, '.runbook', 'evidence', 'up'));
+    writeFileSync(join(folder, 'real.log'), 'kept\n');
+    const real = sha256(join(folder, 'real.log')).slice(0, 16);
+    const names = ['abc/zero.log', 'abc/secret.log', 'abc/dir.log', 'up/evidence/abc/real.log', 'abc/real.log'];
+    const doc = `# Incident\n\n\`\`\`bash\ntrue\n\`\`\`\n*runbook:* ✅ passed · exit 0 · 0.12 s · 2026-11-23T19:20:01Z · alice\n\n*evidence:* ${names.map((n) => `\`${n}\` · 1 KB · sha256 ${real}`).join('; ')}\n`;
+    writeFileSync(join(dir, 'incident.md'), doc);
+    const result = runCli(['audit', 'incident.md', '--format', 'json'], { cwd: dir, timeoutMs: 30_000 });
+    expect(result.code).toBe(1);
+    const findings = JSON.parse(result.stdout) as Array<{ ruleId: string; message: string }>;
+    expect(findings.map((f) => [f.ruleId, f.message])).toEqual(
+      names.slice(0, 3).map((n) => ['evidence-changed', `evidence \`${n}\` is not a stored copy (a link, a device or a folder, or past the size cap): not read`]),
+    );
+    expect(result.stdout).not.toContain(createHash('sha256').update('s3cr3t\n').digest('hex').slice(0, 16));
   });
 
   it('a second run replaces the lines and keeps the first run\'s copies as they were; reset --cells removes the lines and cells and keeps every copy', () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, normalize } from 'node:path';
-import { EVIDENCE_FOLDER, evidenceColumn, readEvidence, type EvidenceEntry } from '../../parser/index.js';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
+import { EVIDENCE_CAP, evidenceCap, EVIDENCE_FOLDER, evidenceColumn, readEvidence, type EvidenceEntry } from '../../parser/index.js';
 import { cellColumn } from './place.js';
 import type { AuditContext, Hit, Rule } from '../types.js';
 
@@ -20,8 +20,9 @@ function verdict(context: AuditContext): { missing: Hit[]; changed: Hit[] } {
       found.changed.push(hit(`evidence \`${entry.name}\` names no file under ${EVIDENCE_FOLDER}/`));
       continue;
     }
-    const sha256 = hashOf(join(folder, entry.name));
-    if (sha256 === null) found.missing.push(hit(`evidence \`${entry.name}\` is not stored in ${EVIDENCE_FOLDER}/`));
+    const sha256 = hashOf(folder, entry.name);
+    if (sha256 === NOT_A_COPY) found.changed.push(hit(`evidence \`${entry.name}\` is not a stored copy (a link, a device or a folder, or past the size cap): not read`));
+    else if (sha256 === null) found.missing.push(hit(`evidence \`${entry.name}\` is not stored in ${EVIDENCE_FOLDER}/`));
     else if (!sha256.startsWith(entry.sha256)) found.changed.push(hit(`evidence \`${entry.name}\` changed since it was kept: sha256 ${sha256.slice(0, entry.sha256.length)}, the line says ${entry.sha256}`));
   }
   verdicts.set(context, found);
@@ -44,11 +45,46 @@ function entries({ model, text }: AuditContext): Array<Pick<EvidenceEntry, 'name
   return found.sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
-function hashOf(path: string): string | null {
+const NOT_A_COPY = Symbol('not a stored copy');
+
+/**
+ * The SHA-256 of the stored copy `name` under `folder`; null when there is none, NOT_A_COPY when
+ * what is there is not one runbook could have kept: a document from a pull request must not make
+ * `audit` read a device for ever, or read (and fingerprint in its log) a file outside the folder
+ * through a link. A copy is a regular file inside the folder, at most the evidence size cap.
+ */
+function hashOf(folder: string, name: string): string | null | typeof NOT_A_COPY {
+  let fd: number;
   try {
-    return createHash('sha256').update(readFileSync(path)).digest('hex');
+    const inside = realpathSync(join(folder, name));
+    if (!inside.startsWith(realpathSync(folder) + sep)) return NOT_A_COPY;
+    fd = openSync(join(folder, name), constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? null : NOT_A_COPY;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.size > cap()) return NOT_A_COPY;
+    const hash = createHash('sha256');
+    const chunk = Buffer.alloc(64 * 1024);
+    for (let read = 0, total = 0; (read = readSync(fd, chunk, 0, chunk.length, null)) > 0; ) {
+      if ((total += read) > stat.size) return NOT_A_COPY;
+      hash.update(chunk.subarray(0, read));
+    }
+    return hash.digest('hex');
   } catch {
-    return null;
+    return NOT_A_COPY;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The evidence size cap in force (the default where the variable is not a size). */
+function cap(): number {
+  try {
+    return Math.max(evidenceCap(process.env), EVIDENCE_CAP);
+  } catch {
+    return EVIDENCE_CAP;
   }
 }
 
