@@ -35,7 +35,8 @@ const ENTRY = /`([^`]+)`[ \t]+·[ \t]+([^·;`]*?)(?:[ \t]+·[ \t]+sha256[ \t]+([
 export function readEvidence(text: string, cell = false): Array<EvidenceText & { offset: number }> | null {
   let at = 0;
   if (!cell) {
-    if (!text.startsWith(EVIDENCE_LABEL)) return null;
+    // As written, or as a Markdown formatter (Prettier) rewrites the emphasis: `_evidence:_`.
+    if (!text.startsWith(EVIDENCE_LABEL) && !text.startsWith('_evidence:_')) return null;
     at = EVIDENCE_LABEL.length;
     while (text[at] === ' ' || text[at] === '\t') at++;
   }

@@ -10,7 +10,7 @@ import type { BlockResult } from './types.js';
  * A block on a group says where: `✅ passed on 3/3 hosts`, `❌ failed on db-2 (1 of 3)`.
  */
 export const RESULT_PATTERN =
-  /^\*runbook:\*[ \t]+(?:\S+[ \t]+)?(passed|failed|timed out|canceled|skipped)(?:[ \t]+on[ \t]+([^·]*?))?[ \t]+·[ \t]+(?:(edited)[ \t]+·[ \t]+)?exit[ \t]+(\S+)[ \t]+·[ \t]+(\d+(?:\.\d+)?)[ \t]*(ms|s|min)[ \t]+·[ \t]+(\S+)[ \t]+·[ \t]*([^·]*?)(?:[ \t]+·[ \t]+(.*?))?[ \t]*$/;
+  /^(?:\*runbook:\*|_runbook:_)[ \t]+(?:\S+[ \t]+)?(passed|failed|timed out|canceled|skipped)(?:[ \t]+on[ \t]+([^·]*?))?[ \t]+·[ \t]+(?:(edited)[ \t]+·[ \t]+)?exit[ \t]+(\S+)[ \t]+·[ \t]+(\d+(?:\.\d+)?)[ \t]*(ms|s|min)[ \t]+·[ \t]+(\S+)[ \t]+·[ \t]*([^·]*?)(?:[ \t]+·[ \t]+(.*?))?[ \t]*$/;
 
 /** The icon a result line shows before each outcome. */
 export const RESULT_ICONS: Record<BlockResult['outcome'], string> = {
