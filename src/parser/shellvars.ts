@@ -31,8 +31,9 @@ const SPECIAL = new Set([
 
 // Tried only where a word starts, so a plain `NAME=` there is an assignment.
 const ASSIGN = /(?:(?:export|local|declare|readonly|typeset)(?:\s+-\w+)*\s+)?([A-Za-z_]\w*)(?:\[[^\]]*\])?\+?=/y;
-// `for X in`, `select X in`; `read [-ers] [-a NAME] [-d|-i|-n|-N|-p|-t|-u ARG] NAME…`.
-const WORD_LIST = /\b(?:for|select)\s+([A-Za-z_]\w*)\s+in\b|\bread\s+((?:-[ersa]*[dinNptu]\s*(?:'[^']*'|"[^"]*"|\S+)\s+|-[ers]+\s+|-a\s+)*)([A-Za-z_]\w*(?:\s+[A-Za-z_]\w*)*)/y;
+// `for X in`, `select X in`; `read [-ers] [-a NAME] [-d|-i|-n|-N|-p|-t|-u ARG] NAME…`, flags
+// bundled as bash takes them (`-ra NAME`, `-rp PROMPT`).
+const WORD_LIST = /\b(?:for|select)\s+([A-Za-z_]\w*)\s+in\b|\bread\s+((?:-[ersa]*[dinNptu]\s*(?:'[^']*'|"[^"]*"|\S+)\s+|-[ersa]+\s+)*)([A-Za-z_]\w*(?:\s+[A-Za-z_]\w*)*)/y;
 // `printf -v NAME`, `getopts OPTSTRING NAME`, `mapfile`/`readarray [options] NAME`.
 const NAMED_BY_OPTION = /\bprintf\s+-v\s+([A-Za-z_]\w*)|\bgetopts\s+\S+\s+([A-Za-z_]\w*)|\b(?:mapfile|readarray)\s+(?:-(?:t|[dnOsuCc]\s*\S+)\s+)*([A-Za-z_]\w*)/y;
 
@@ -141,7 +142,13 @@ export function scanShell(text: string): ShellScan {
       atWordStart = false;
       continue;
     }
-    if (!inDouble && c === '<' && text[i + 1] === '<' && text[i + 2] !== '<') {
+    if (!inDouble && c === '<' && text[i + 1] === '<' && text[i + 2] === '<') {
+      // A here-string: the word after it is read as any other (its last two `<` open no here-document).
+      i += 3;
+      atWordStart = true;
+      continue;
+    }
+    if (!inDouble && c === '<' && text[i + 1] === '<') {
       const heredoc = /^<<(-?)\s*(['"]?)([A-Za-z_][\w.-]*)\2/.exec(text.slice(i, i + 80));
       if (heredoc) {
         heredocs.push({ tag: heredoc[3]!, expand: heredoc[2] === '', strip: heredoc[1] === '-' });

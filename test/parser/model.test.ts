@@ -230,7 +230,7 @@ describe('parseRunbook: sections, front matter and variables', () => {
 
   it('knows the names read, printf -v, getopts and mapfile assign, and that ${!prefix@} uses none', () => {
     const model = parseRunbook(
-      "```bash\nwhile IFS=: read -r user _ uid _; do echo \"$user $uid\"; done\nread -rp 'Proceed? ' -t 5 ANSWER; echo $ANSWER\nread -a PARTS <<< 'a b'; echo ${PARTS[0]}\nprintf -v STAMP '%s' x; echo $STAMP\ngetopts 'ab' OPT; echo $OPT\nmapfile -t -d '' FILES < list; echo ${FILES[0]}\necho ${!prefix@} $MISSING\n```\n",
+      "```bash\nwhile IFS=: read -r user _ uid _; do echo \"$user $uid\"; done\nread -rp 'Proceed? ' -t 5 ANSWER; echo $ANSWER\nread -a PARTS <<< 'a b'; echo ${PARTS[0]}\nIFS=, read -ra HOSTS <<< 'a,b'; echo ${HOSTS[@]}\nread -ar ZONES <<< 'z'; echo ${ZONES[0]}\nprintf -v STAMP '%s' x; echo $STAMP\ngetopts 'ab' OPT; echo $OPT\nmapfile -t -d '' FILES < list; echo ${FILES[0]}\necho ${!prefix@} $MISSING\n```\n",
     );
     expect(model.references.filter((r) => !r.assignedBefore).map((r) => r.name)).toEqual(['MISSING']);
   });
