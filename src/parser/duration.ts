@@ -41,7 +41,7 @@ interface Reading {
 }
 
 /** Reads the duration that starts exactly at `at`, or null. */
-function readAt(text: string, at: number): Reading | null {
+export function readAt(text: string, at: number): Reading | null {
   CLOCK.lastIndex = at;
   const clock = CLOCK.exec(text);
   if (clock) {

@@ -65,6 +65,14 @@ describe('scenario rows', () => {
       // …only in its own clause.
       ['No data loss, RTO < 60 s', '<', 60],
       ['no page; failover under 2 min', '<', 120],
+      // The bound is read as every duration is: in parts, glued, with a decimal comma, as a clock.
+      ['< 2 min 30 s', '<', 150],
+      ['RTO < 1h30m', '<', 5400],
+      ['< 1,5 min', '<', 90],
+      ['within 4m30s', '<=', 270],
+      ['< 2:30', '<', 150],
+      // A number with no unit bounds nothing; the next operator may.
+      ['< 5 retries, < 30 s', '<', 30],
     ];
     for (const [written, op, seconds] of cases) {
       const gate = parseGate(written);
