@@ -455,8 +455,10 @@ export class Player {
       if (poll.passed) recoveredMs = poll.recoveredMs;
       else if (poll.canceled) result.canceled = true;
       else {
+        // The step failed because recovery did not come in time, whether the last check had
+        // ended or was cut short by the deadline: one outcome, one reason, whatever the load.
         result.exitCode = poll.last?.exitCode ?? null;
-        result.timedOut = poll.last?.timedOut ?? false;
+        result.timedOut = false;
         const said = poll.last ? lastLine(poll.last.tail) : null;
         reason = `the check \`${this.mask(spec.until)}\` did not pass within ${formatSeconds(spec.withinMs)} (${poll.polls} ${poll.polls === 1 ? 'try' : 'tries'})${said ? `; it last said: ${said}` : ''}`;
       }
