@@ -69,10 +69,10 @@ describe('runbook watch: the live page', () => {
     });
     const run = runCli(['run', doc, '--yes', '--only', 'second', '--no-timeline']);
     expect(run.code).toBe(0);
-    await page.waitForFunction(() => (window as unknown as { seenAt?: number }).seenAt !== undefined, undefined, { timeout: 2000 });
+    await page.waitForFunction(() => (window as unknown as { seenAt?: number }).seenAt !== undefined, undefined, { timeout: 30_000 });
     expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
     // The session that started after the page did has ended: so does the page, and the server.
-    await page.waitForFunction(() => document.body.dataset.ended === 'true', undefined, { timeout: 5000 });
+    await page.waitForFunction(() => document.body.dataset.ended === 'true', undefined, { timeout: 30_000 });
     expect(await watch.exited).toBe(0);
     const seenAt = await page.evaluate(() => (window as unknown as { seenAt: number }).seenAt);
     const events = readFileSync(join(dir, '.runbook', 'drill.md.journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; t: string; name?: string });
