@@ -98,12 +98,16 @@ const HEREDOC = /(?<!<)<<(?!<)(-?)[ \t]*["']?([A-Za-z_][\w-]*)["']?/;
 
 /** Where `cd`/`pushd` (`move`) leaves the shell that was in `folder`; null where that cannot be told. */
 function moveTo(folder: string | null, move: RegExpMatchArray): string | null {
-  if (folder === null || move[1] === 'popd') return null;
+  if (move[1] === 'popd') return null;
   const raw = move[2];
   if (raw === undefined) return homedir();
   const target = raw.replace(/^(["'])(.*)\1$/, '$2');
   if (target === '-' || target.includes('$') || target.includes('`') || /^~\w/.test(target)) return null;
-  return resolve(folder, target.replace(/^~(?=\/|$)/, homedir()));
+  const home = target.replace(/^~(?=\/|$)/, homedir());
+  // An absolute folder (or one under ~) is known wherever the shell was; one that is not on this
+  // machine is the server's, not this checkout's: what the block uses from there cannot be looked at.
+  if (home.startsWith('/')) return existsSync(home) ? resolve(home) : null;
+  return folder === null ? null : resolve(folder, home);
 }
 
 /** Whether the subshell `from` is in (if any) closes before `to`: a `cd` in it moves nothing after. */

@@ -193,6 +193,12 @@ describe('runbook check', () => {
     ]);
   });
 
+  it('stops checking paths after a cd into an absolute or home folder this machine does not have, and goes on after one it has', () => {
+    const file = withApp(['# Servers', '', '```bash', 'cd /srv/no-such-app-here', './bin/migrate --dry-run', 'cd ~/no-such-checkout-here && ./scripts/plan.sh', '```', '', '```bash', `cd ${tmpdir()}`, './no-such-file-in-tmp', '```', ''].join('\n'));
+    const { findings } = check(file);
+    expect(findings.filter((f) => f.ruleId === 'dead-link').map((f) => `${f.line}:${f.column} ${f.message}`)).toEqual(['11:1 the block uses ./no-such-file-in-tmp, which does not exist']);
+  });
+
   it('reads a root-relative link from the repository top, and leaves a site-root link alone', () => {
     const repo = mkdtempSync(join(tmpdir(), 'runbook-check-'));
     execFileSync('git', ['init', '-q'], { cwd: repo });
