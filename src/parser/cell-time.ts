@@ -9,20 +9,25 @@ export type CellTime = { kind: 'instant'; ms: number } | { kind: 'clock'; second
 const DATE = /^(\d{4}-\d\d-\d\d)(?:T|\s+)/i;
 // 19:20, 19:20:05, 19:20:05.123, 7:20 pm, 7:20:05 P.M., 19h20
 const CLOCK = /^(\d{1,2})(?::(\d\d)(?::(\d\d)(?:[.,]\d+)?)?|h(\d\d))\s*(?:([ap])\.?\s?m\.?)?/i;
-const ZONE = /^\s*(Z|UTC|GMT|[+-]\d\d:?\d\d|[A-Z]{3,4})?\s*$/i;
+/** A zone as written after a time or in a header: a name, `+01:00`, `UTC+1`, `GMT-05:30`. */
+const ZONE_TEXT = '(?:UTC|GMT)?\\s*[+-]\\d{1,2}(?::?\\d\\d)?|Z|UTC|GMT|[A-Z]{2,4}';
+const ZONE = new RegExp(`^\\s*(${ZONE_TEXT})?\\s*$`, 'i');
 
 /** Zone abbreviations operators write after a time, as offsets from UTC in minutes. */
 const ZONES: Record<string, number> = {
   Z: 0, UTC: 0, GMT: 0, WET: 0, WEST: 60, BST: 60, CET: 60, CEST: 120, EET: 120, EEST: 180, MSK: 180,
   EST: -300, EDT: -240, CST: -360, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420,
   JST: 540, KST: 540, AEST: 600, AEDT: 660, NZST: 720, NZDT: 780,
+  IST: 330, SGT: 480, HKT: 480, PHT: 480, AWST: 480, ACST: 570, ACDT: 630, WIB: 420, ICT: 420, SAST: 120, BRT: -180, ART: -180,
+  // Without daylight saving's letter, the standard offset (one table keeps to one of them).
+  PT: -480, MT: -420, CT: -360, ET: -300,
 };
 
 /** The offset a zone names, in minutes; undefined for one this does not know. */
 function offsetOf(zone: string | undefined): number | undefined {
   if (!zone) return 0;
-  const numeric = /^([+-])(\d\d):?(\d\d)$/.exec(zone);
-  if (numeric) return (numeric[1] === '-' ? -1 : 1) * (Number(numeric[2]) * 60 + Number(numeric[3]));
+  const numeric = /^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d\d))?$/i.exec(zone);
+  if (numeric) return (numeric[1] === '-' ? -1 : 1) * (Number(numeric[2]) * 60 + Number(numeric[3] ?? 0));
   return ZONES[zone.toUpperCase()];
 }
 
@@ -31,7 +36,7 @@ function offsetOf(zone: string | undefined): number | undefined {
  * from UTC in minutes; undefined when it names none (or one this does not know).
  */
 export function headerZone(header: string): number | undefined {
-  const zone = /\((Z|UTC|GMT|[+-]\d\d:?\d\d|[A-Za-z]{3,4})\)\s*$/.exec(header.trim());
+  const zone = new RegExp(`\\((${ZONE_TEXT})\\)\\s*$`, 'i').exec(header.trim());
   return zone ? offsetOf(zone[1]!.toUpperCase()) : undefined;
 }
 

@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
 import { isTimeColumn } from '../../src/audit/rules/place.js';
 import { parseCellTime, runsBackwards } from '../../src/parser/index.js';
 
@@ -23,6 +27,13 @@ describe('reading the times operators write', () => {
     ['00:30 CEST', clock(22, 30)],
     ['2026-11-23 11:20 PST', instant('2026-11-23T19:20:00Z')],
     ['2026-07-01 09:00 BST', instant('2026-07-01T08:00:00Z')],
+    // Zones as on-call engineers type them: India, UTC±N, the US zones without their season.
+    ['14:00 IST', clock(8, 30)],
+    ['14:11 UTC+1', clock(13, 11)],
+    ['2026-11-23 14:11 UTC+05:30', instant('2026-11-23T08:41:00Z')],
+    ['09:00 GMT-3', clock(12, 0)],
+    ['2026-11-23 06:00 PT', instant('2026-11-23T14:00:00Z')],
+    ['09:00 ET', clock(14, 0)],
     // A remark after the time, and a sign that it is approximate.
     ['14:25 (alert fired)', clock(14, 25)],
     ['~14:40', clock(14, 40)],
@@ -65,6 +76,17 @@ describe('reading the times operators write', () => {
 });
 
 describe('time columns', () => {
+  it('reads a zone in the header (IST, UTC+1) for the times that carry none, and leaves a plan\'s words alone', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-time-'));
+    writeFileSync(
+      join(dir, 'day.md'),
+      '# Day\n\n| Time (IST) | Event |\n|---|---|\n| 14:00 | paged |\n| 08:45 UTC | mitigated |\n\n| At (UTC+1) | Event |\n|---|---|\n| 10:00 | a |\n| 09:30 Z | b |\n\n| When | Task | Done |\n|---|---|---|\n| T-24h | Announce | [x] |\n| Day before | Freeze deploys | [x] |\n| Morning of | Check dashboards | [x] |\n',
+    );
+    const result = runCli(['audit', 'day.md', '--format', 'json'], { cwd: dir });
+    expect(JSON.parse(result.stdout)).toEqual([]);
+    expect(result.code).toBe(0);
+  });
+
   it.each(['Started', 'Time (UTC)', 'Timestamp (CET)', 'At (+01:00)', 'Resolved at', 'Mitigated at (UTC)', '**Detected**', 'Recovered'])('reads %j as a time column', (header) => {
     expect(isTimeColumn(header)).toBe(true);
   });

@@ -26,8 +26,9 @@ export const timeOrder: Rule = {
         for (const i of columns) {
           const name = table.header[i]!;
           const cell = row.cells[i]!;
-          // An empty cell or a template's hint is unfilled-cell's to report.
-          if (cell.kind !== 'text' || isHint(cell.text)) continue;
+          // An empty cell or a template's hint is unfilled-cell's to report; words with no number
+          // (`Day before`, `Morning of`) are a plan's, not a time anyone wrote down.
+          if (cell.kind !== 'text' || isHint(cell.text) || !/\d/.test(cell.text)) continue;
           const place = { line: row.line, column: cellColumn(text, cell.span.start) };
           // A time with no zone of its own is in the zone its header names (`Time (CET)`).
           const time = parseCellTime(cell.text, headerZone(name) ?? 0);
