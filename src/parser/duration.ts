@@ -109,15 +109,24 @@ export function notADuration(text: string): string {
 
 /**
  * A duration in seconds written somewhere in a cell, as operators measure them: `42 s`,
- * `1.5 min`, `850ms`, `12` (seconds), `4m 30s`, `✅ 1.46 s`, `3 min (manual)`, `2:30`. Markdown
- * emphasis and code marks are ignored; null when no number is there.
+ * `1.5 min`, `850ms`, `12` (seconds, or `bareUnit` seconds each: see `headerUnit`), `4m 30s`,
+ * `✅ 1.46 s`, `3 min (manual)`, `2:30`. Markdown emphasis and code marks are ignored; null when
+ * no number is there.
  */
-export function parseDurationText(text: string): number | null {
+export function parseDurationText(text: string, bareUnit = 1): number | null {
   const t = text.replace(/[`*_]/g, '');
   // The first number that is not inside a longer one starts the duration.
   for (const start of t.matchAll(/(?<![\d.:])\d/g)) {
     const reading = readAt(t, start.index);
-    if (reading) return reading.seconds;
+    if (reading) return reading.bare ? reading.seconds * bareUnit : reading.seconds;
   }
   return null;
+}
+
+const HEADER_UNIT = new RegExp(`\\(\\s*${UNIT}\\s*\\)\\s*$`, 'i');
+
+/** The unit a column's header gives its bare numbers (`Duration (ms)`, `RTO (min)`), in seconds; 1 when it names none. */
+export function headerUnit(header: string): number {
+  const unit = HEADER_UNIT.exec(header.replace(/[`*_]/g, '').trim());
+  return unit ? unitSeconds(unit[1]!) : 1;
 }

@@ -15,7 +15,7 @@ export { findPlaceholders } from './shellvars.js';
 export { updateRunbook, type AppliedChange } from './update.js';
 export { renderProse } from './prose.js';
 export { meetsGate, parseGate, type Gate } from './gates.js';
-export { DURATION_EXAMPLES, durationMs, notADuration, parseDurationText, wholeDuration } from './duration.js';
+export { DURATION_EXAMPLES, durationMs, headerUnit, notADuration, parseDurationText, wholeDuration } from './duration.js';
 export { DURATION_COLUMN, GATE_COLUMN, gateColumns, scenarioColumns, TIME_COLUMN } from './scenarios.js';
 export { rowName } from './rows.js';
 export { blockProblems, describeProblem } from './problems.js';

@@ -190,6 +190,31 @@ describe('runbook audit rules', () => {
     expect(findings[0]!.message).toBe('row "B" measured 31 s, which breaks its gate "< 30 s"');
   });
 
+  it('reads a bare measured number in the unit its header names, and in seconds where it names none', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-audit-'));
+    const doc = [
+      '# Game day', // 1
+      '', // 2
+      '| Scenario | Gate | Duration (ms) |', // 3
+      '|---|---|---|', // 4
+      '| cache flush | < 1 s | 300 |', // 5
+      '| slow flush | < 1 s | 1500 |', // 6
+      '', // 7
+      '| Scenario | Gate | RTO (min) |', // 8
+      '|---|---|---|', // 9
+      '| region evacuation | < 15 min | 22 |', // 10
+      '| zone drain | < 15 min | 40 s |', // 11
+      '', // 12
+      '| Scenario | Gate | Measured |', // 13
+      '|---|---|---|', // 14
+      '| restart | < 30 s | 31 |', // 15
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, 'g.md'), doc);
+    const { findings } = audit(['g.md', '--format', 'json'], dir);
+    expect(where(findings)).toEqual(['6:24 gate-breach', '10:34 gate-breach', '15:22 gate-breach']);
+  });
+
   it('names a timeline row by its first cell that is not a time', () => {
     const { findings } = audit(['fixtures/audit/timeline.md', '--format', 'json']);
     expect(findings.map((f) => `${f.line}:${f.column} ${f.message}`)).toEqual([

@@ -10,6 +10,9 @@ const SKEW_MS = 5 * 60_000;
  * Times that do not parse, run backwards (down a column, or left to right along a row: a row's
  * time columns read as the order things happened, `Started` before `Ended`), or lie in the future.
  */
+/** The column a plan says when each step happens in. */
+const PLAN_COLUMN = /^when\b/i;
+
 export const timeOrder: Rule = {
   id: 'time-order',
   severity: 'error',
@@ -26,9 +29,10 @@ export const timeOrder: Rule = {
         for (const i of columns) {
           const name = table.header[i]!;
           const cell = row.cells[i]!;
-          // An empty cell or a template's hint is unfilled-cell's to report; words with no number
-          // (`Day before`, `Morning of`) are a plan's, not a time anyone wrote down.
-          if (cell.kind !== 'text' || isHint(cell.text) || !/\d/.test(cell.text)) continue;
+          // An empty cell or a template's hint is unfilled-cell's to report; in a plan's `When`
+          // column, words with no number (`Day before`, `Morning of`) are the plan's, not a time
+          // anyone wrote down.
+          if (cell.kind !== 'text' || isHint(cell.text) || (PLAN_COLUMN.test(name.replace(/[*_`]/g, '').trim()) && !/\d/.test(cell.text))) continue;
           const place = { line: row.line, column: cellColumn(text, cell.span.start) };
           // A time with no zone of its own is in the zone its header names (`Time (CET)`).
           const time = parseCellTime(cell.text, headerZone(name) ?? 0);
