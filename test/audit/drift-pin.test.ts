@@ -135,4 +135,22 @@ describe('template drift and the blanks a template leaves', () => {
     const drift = (JSON.parse(stdout) as Array<{ ruleId: string; message: string }>).filter((f) => f.ruleId === 'template-drift');
     expect(drift.map((f) => f.message)).toEqual(['checklist item "Announce start" of the template (line 5) is missing']);
   });
+
+  it('takes an item with a note written after it for the template item, and not an item that only starts with its words', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-drift-'));
+    git(dir, 'init', '-q', '-b', 'main');
+    writeFileSync(join(dir, 'TEMPLATE.md'), '# Postmortem\n\n- [ ] Open a ticket\n- [ ] Page the owner\n- [ ] Backup taken at ____\n- [ ] Announce\n');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-q', '-m', 'template');
+    expect(runCli(['new', 'TEMPLATE.md', 'session.md'], { cwd: dir, env: { RUNBOOK_OPERATOR: 'ci' } }).code).toBe(0);
+    const filled = readFileSync(join(dir, 'session.md'), 'utf8')
+      .replace('- [ ] Open a ticket', '- [x] Open a ticket — INC-4411')
+      .replace('- [ ] Page the owner', '- [x] Page the owner (Ada, 14:02)')
+      .replace('- [ ] Backup taken at ____', '- [x] Backup taken at 14:02: s3://backups/db')
+      .replace('- [ ] Announce', '- [x] Announcement sent');
+    writeFileSync(join(dir, 'session.md'), filled);
+    const { stdout } = runCli(['audit', 'session.md', '--format', 'json'], { cwd: dir });
+    const drift = (JSON.parse(stdout) as Array<{ ruleId: string; message: string }>).filter((f) => f.ruleId === 'template-drift');
+    expect(drift.map((f) => f.message)).toEqual(['checklist item "Announce" of the template (line 6) is missing']);
+  });
 });

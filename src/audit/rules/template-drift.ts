@@ -9,11 +9,18 @@ const strip = (text: string) => text.replace(/~~/g, '').trim();
  */
 const BLANK = /_{3,}|\{\{[^}]*\}\}|<[^<>]+>|(?<![A-Za-z])(?:YYYY|yyyy)(?:[-/.](?:MM|mm)(?:[-/.](?:DD|dd))?)?(?![A-Za-z])|(?<![A-Za-z])(?:HH|hh):(?:MM|mm)(?::(?:SS|ss))?(?![A-Za-z])|(?<![A-Za-z])(?:TBD|TODO|TBC)(?![A-Za-z])/;
 
-/** Whether a text of the session doc is the template's `text`, its blanks filled with anything. */
-function sameAs(text: string): (other: string) => boolean {
-  if (!BLANK.test(text)) return (other) => other === text;
+/** What starts a note written after an item: a space, a dash, a colon, a bracket, a comma. */
+const NOTE = /^[\s—–:(,;-]/;
+
+/**
+ * Whether a text of the session doc is the template's `text`, its blanks filled with anything;
+ * with `noted`, also with a note the operator wrote after it (`Open a ticket — INC-4411`).
+ */
+function sameAs(text: string, noted = false): (other: string) => boolean {
+  if (!BLANK.test(text)) return (other) => other === text || (noted && other.startsWith(text) && NOTE.test(other.slice(text.length)));
+  const note = noted ? `(?:${NOTE.source.slice(1)}.*)?` : '';
   const parts = text.split(new RegExp(BLANK.source, 'g')).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  const pattern = new RegExp(`^${parts.join('.+?')}$`, 's');
+  const pattern = new RegExp(`^${parts.join('.+?')}${note}$`, 's');
   return (other) => other === text || pattern.test(other);
 }
 
@@ -58,7 +65,7 @@ export const templateDrift: Rule = {
       }
     }
     const taskIn = (text: string) => {
-      const same = sameAs(strip(text));
+      const same = sameAs(strip(text), true);
       return model.tasks.find((o) => same(strip(o.text)));
     };
     pinned.tasks.forEach((t, i) => {
