@@ -55,7 +55,7 @@ export function classifyCell(text: string): CellKind {
   if (BLANK.test(text) || PLACEHOLDERS.includes(bare) || PLACEHOLDERS.includes(bare.toUpperCase()) || UNKNOWN_VALUE.test(bare)) {
     return 'fillable';
   }
-  if (NOT_APPLICABLE.includes(text) || /^~~.*~~$/.test(text)) return 'na';
+  if (NOT_APPLICABLE.includes(text) || /^(~~?)(?!~)(?!\s).*(?<![\s~])\1$/.test(text)) return 'na';
   return 'text';
 }
 

@@ -120,6 +120,17 @@ describe('runbook audit rules', () => {
     expect(where(findings)).toEqual(['3:57 pending-marker']);
   });
 
+  it('counts struck-through text as answered, with two tildes or one as GFM allows', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-audit-'));
+    const doc = ['# R', '', '- [x] Deploy done', '- [ ] ~Skipped~ not needed', '- [ ] ~~Skipped~~ not needed', '- [ ] ~5 min wait', '', 'Status: ~~WIP~~ done, ~PENDING~ cleared, still WIP here.', '', '| Check | Done |', '|---|---|', '| a | ~N/A~ |', '| b | |', ''].join('\n');
+    writeFileSync(join(dir, 's.md'), doc);
+    // GitHub strikes through what runbook takes as struck.
+    const shown = execFileSync('cmark-gfm', ['-e', 'strikethrough', '-e', 'tasklist', '-e', 'table'], { input: doc, encoding: 'utf8' });
+    expect(shown.match(/<del>/g)).toHaveLength(5);
+    const { findings } = audit(['s.md', '--format', 'json'], dir);
+    expect(where(findings)).toEqual(['6:3 unticked-task', '8:48 pending-marker', '13:7 unfilled-cell']);
+  });
+
   it('leaves pending words in indented code and in HTML tags and attributes alone, but not in text between tags', () => {
     const dir = mkdtempSync(join(tmpdir(), 'runbook-audit-'));
     const doc = [

@@ -4,9 +4,10 @@ import type { Rule } from '../types.js';
 /**
  * Words and signs that say "not done yet", left in the document outside code: fenced and indented
  * code blocks, inline code spans (`PENDING` there names a value, such as a job state), HTML tags,
- * attributes and comments and link and image destinations (not rendered) are skipped, and so is
- * a legend explaining the signs rather than a status: a line that shows 🟢, 🟡 and 🔴 side by
- * side outside a table, or a table of the signs and what they mean.
+ * attributes and comments and link and image destinations (not rendered) are skipped, and so are
+ * struck-through text (`~~WIP~~`, a status crossed out) and a legend explaining the signs rather
+ * than a status: a line that shows 🟢, 🟡 and 🔴 side by side outside a table, or a table of the
+ * signs and what they mean.
  */
 export const pendingMarker: Rule = {
   id: 'pending-marker',
@@ -16,7 +17,7 @@ export const pendingMarker: Rule = {
     const escaped = pendingWords.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     const pattern = new RegExp(`(?:${escaped.map((w) => (/^\w/.test(w) ? `\\b${w}\\b` : w)).join('|')})`, 'gu');
     const blocks = model.blocks.map((b) => [b.span.start, b.span.end] as const);
-    const skipped = [...blocks, ...inlineCode(text, blocks), ...model.unrendered.map((u) => [u.start, u.end] as const), ...destinations(text, model.links)];
+    const skipped = [...blocks, ...inlineCode(text, blocks), ...model.unrendered.map((u) => [u.start, u.end] as const), ...destinations(text, model.links), ...struck(text)];
     const tableLines = new Set(model.tables.flatMap((t) => [t.line, ...t.rows.map((r) => r.line)]));
     const legendLines = new Set(model.tables.filter(isLegendTable).flatMap((t) => t.rows.map((r) => r.line)));
     const hits = [];
@@ -67,6 +68,11 @@ function inlineCode(text: string, blocks: readonly (readonly [number, number])[]
     runs.lastIndex = found.index + length;
   }
   return spans;
+}
+
+/** Struck-through text (`~~WIP~~`, `~WIP~`): a status crossed out is one that no longer holds. */
+function struck(text: string): (readonly [number, number])[] {
+  return [...text.matchAll(/(?<!~)(~~?)(?!~)(?!\s)[^\n]*?(?<![\s~])\1(?!~)/g)].map((m) => [m.index!, m.index! + m[0].length] as const);
 }
 
 /** Where link and image destinations are written (`](…)`, a definition's `: …`): never shown as text. */
