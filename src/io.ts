@@ -17,6 +17,15 @@ export interface Io {
 }
 
 /** Writes a line to a stream. */
+/**
+ * Text quoted from a document, safe to print to a terminal: control characters (an escape
+ * sequence that would clear the screen, retitle the window or hide the lines around it) shown as
+ * `\xNN` instead of acted on. Tabs stay.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 export function println(stream: NodeJS.WritableStream, line = ''): void {
   stream.write(`${line}\n`);
 }

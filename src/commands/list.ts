@@ -1,6 +1,6 @@
 import { readSource } from '../document/source.js';
 import { EXIT } from '../errors.js';
-import { println, type Io } from '../io.js';
+import { printable, println, type Io } from '../io.js';
 import { parseRunbook, type Runbook } from '../parser/index.js';
 import { documentTargets, targetText } from '../session/inventory.js';
 import { isRollback, keepsEvidence } from '../session/steps.js';
@@ -14,7 +14,7 @@ export function listCommand(file: string, options: { json?: boolean }, io: Io): 
     println(io.stdout, JSON.stringify(toListJson(file, model, source.text), null, 2));
     return EXIT.ok;
   }
-  for (const line of outline(file, model, source.text)) println(io.stdout, line);
+  for (const line of outline(file, model, source.text)) println(io.stdout, printable(line));
   return EXIT.ok;
 }
 

@@ -31,6 +31,17 @@ describe('runbook audit rules', () => {
     expect(stdout).not.toContain('\r');
   });
 
+  it('prints the control characters a document holds as \\xNN, in audit and list, never as terminal escapes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-audit-'));
+    writeFileSync(join(dir, 'esc.md'), '# T\n\n- [ ] evil \x1b[2J\x1b]0;pwned\x07 task\n');
+    const { code, stdout } = audit(['esc.md'], dir);
+    expect(code).toBe(1);
+    expect(stdout).toContain('task "evil \\x1b[2J\\x1b]0;pwned\\x07 task" is not ticked');
+    const listed = runCli(['list', 'esc.md'], { cwd: dir }).stdout;
+    expect(listed).toContain('evil \\x1b[2J');
+    for (const out of [stdout, listed]) expect(out).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+  });
+
   it('reports unticked tasks and checkbox cells at their boxes', () => {
     const { code, findings } = audit(['fixtures/audit/unticked.md', '--format', 'json']);
     expect(code).toBe(1);

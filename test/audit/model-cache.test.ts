@@ -21,9 +21,12 @@ describe('a model read back from the cache', () => {
       const [entry, ...more] = readdirSync(cache, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
       expect(more).toEqual([]);
       const bytes = readFileSync(join(entry!.parentPath, entry!.name));
-      // ASCII alone, so it is read without decoding; and what it holds is the model, exactly.
+      // ASCII alone, so it is read without decoding; its own key on the first line, then the
+      // model, exactly.
       expect(bytes.every((b) => b < 0x80)).toBe(true);
-      expect(JSON.parse(bytes.toString('latin1'))).toStrictEqual(parsed);
+      const [key, json] = bytes.toString('latin1').split(/\n(.*)/s);
+      expect(`${key}.model`).toBe(entry!.name);
+      expect(JSON.parse(json!)).toStrictEqual(parsed);
       expect(cachedModel(text, cache)).toStrictEqual(parsed);
     }
   });

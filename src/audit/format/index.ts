@@ -1,3 +1,4 @@
+import { printable } from '../../io.js';
 import type { Rule, Finding } from '../types.js';
 import { formatSarif, rootPath, type OutputPlace } from './sarif.js';
 
@@ -8,11 +9,12 @@ export function formatText(findings: Finding[], files: number, verb = 'audited')
   for (const f of findings) {
     if (f.file !== current) {
       if (current) out.push('');
-      out.push(f.file);
+      out.push(printable(f.file));
       current = f.file;
     }
     // One line per finding: a task's text may span lines (a wrapped list item, CR LF).
-    out.push(`${f.file}:${f.line}:${f.column}  ${f.severity}  ${f.message.replace(/\s*[\r\n]+\s*/g, ' ')}  ${f.ruleId}`);
+    // Quoted document text never drives the terminal (see `printable`).
+    out.push(printable(`${f.file}:${f.line}:${f.column}  ${f.severity}  ${f.message.replace(/\s*[\r\n]+\s*/g, ' ')}  ${f.ruleId}`));
   }
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.length - errors;
