@@ -85,7 +85,12 @@ export function lastSession(file: string): LastSession | null {
   };
 }
 
-/** Where a resumed session picks up: the steps after the last one its chain of sessions completed. */
+/**
+ * Where a resumed session picks up: the steps of `selected` after the last of them its chain of
+ * sessions completed (a rollback step that ran after a failure is not progress on the main path),
+ * and before that one, every step whose last run in the chain failed, timed out or was canceled —
+ * the step an operator fixed and resumes for is run again, not passed over.
+ */
 export function resumePoint(file: string, doc: Document, selected: RunStep[]): { rest: RunStep[]; session: string; done: number } {
   const path = journalPath(file);
   if (!existsSync(path)) throw new UserError(`${file}: no journal to resume from (${path} does not exist)`);
@@ -97,32 +102,56 @@ export function resumePoint(file: string, doc: Document, selected: RunStep[]): {
     throw new UserError(`${path} is the journal of ${String(last.document)}, not of ${file}`);
   }
   const chain = chainOf(events, last.session);
-  const passed = events.filter((e) => chain.has(e.session) && completes(e) && e.type !== 'block-skip');
-  const lastPassed = passed[passed.length - 1];
-  if (!lastPassed) return { rest: selected, session: last.session, done: 0 };
-  let offset: number;
-  if (lastPassed.type === 'block-end') {
-    // Found by what it is: its name and code (journals before the code was kept: its name and
-    // number). Blocks added or moved above it since do not move the resume point.
-    const index = Number(lastPassed.block);
-    const code = typeof lastPassed.code === 'string' ? lastPassed.code : null;
-    const same = (b: Block | undefined) => b !== undefined && (!lastPassed.name || b.name === lastPassed.name) && (code === null || codeDigest(b.body) === code);
+  const ends = events.filter((e) => chain.has(e.session) && (e.type === 'block-end' || e.type === 'scenario-end' || e.type === 'block-skip'));
+  const passed = ends.filter((e) => completes(e) && e.type !== 'block-skip');
+  const offsets = new Set(selected.filter((s) => !s.rollback).map((s) => s.offset));
+  // The last completed step that is one of the selected: where the main path got to.
+  let offset = -1;
+  for (let k = passed.length - 1; k >= 0 && offset === -1; k--) {
+    const at = placeOf(file, doc, passed[k]!, k === passed.length - 1);
+    if (at !== null && offsets.has(at)) offset = at;
+  }
+  if (offset === -1) return { rest: selected, session: last.session, done: passed.length };
+  // How each step before it last ended in the chain.
+  const lastEnd = new Map<number, JournalEvent>();
+  for (const e of ends) {
+    const at = placeOf(file, doc, e, false);
+    if (at !== null) lastEnd.set(at, e);
+  }
+  const unfinished = (s: RunStep) => {
+    const end = lastEnd.get(s.offset);
+    return end !== undefined && !completes(end);
+  };
+  return { rest: selected.filter((s) => s.offset > offset || unfinished(s)), session: last.session, done: passed.length };
+}
+
+/**
+ * Where the step a journal event names stands in the document now: a block found by its name and
+ * code (journals before the code was kept: its name and number), so that blocks added or moved
+ * above it do not move it; a scenario by its row and id. Null when it is no longer there — or,
+ * with `strict`, a clear error (the step a resume starts after must be found).
+ */
+function placeOf(file: string, doc: Document, e: JournalEvent, strict: boolean): number | null {
+  if (e.type === 'block-end' || e.type === 'block-skip') {
+    const index = Number(e.block);
+    const code = typeof e.code === 'string' ? e.code : null;
+    const same = (b: Block | undefined) => b !== undefined && (!e.name || b.name === e.name) && (code === null || codeDigest(b.body) === code);
     let block = doc.model.blocks[index];
     if (!same(block)) {
       const matches = code === null ? [] : doc.model.blocks.filter(same);
       if (matches.length !== 1) {
-        const what = lastPassed.name ? `"${String(lastPassed.name)}"` : `the block at line ${String(lastPassed.line)}`;
+        if (!strict) return null;
+        const what = e.name ? `"${String(e.name)}"` : `the block at line ${String(e.line)}`;
         throw new UserError(`${file} changed since the journal was written: ${what}, the last step that passed, ${matches.length ? 'is no longer one block' : 'is no longer in it as it ran'}; run without --resume`);
       }
       block = matches[0];
     }
-    offset = block!.span.start;
-  } else {
-    const scenario = doc.model.scenarios[Number(lastPassed.scenario)];
-    if (!scenario || scenario.id !== lastPassed.id) {
-      throw new UserError(`${file} changed since the journal was written: scenario ${String(lastPassed.id)} is no longer where it was; run without --resume`);
-    }
-    offset = doc.model.tables[scenario.table]!.rows[scenario.row]!.span.start;
+    return block!.span.start;
   }
-  return { rest: selected.filter((s) => s.offset > offset), session: last.session, done: passed.length };
+  const scenario = doc.model.scenarios[Number(e.scenario)];
+  if (!scenario || scenario.id !== e.id) {
+    if (!strict) return null;
+    throw new UserError(`${file} changed since the journal was written: scenario ${String(e.id)} is no longer where it was; run without --resume`);
+  }
+  return doc.model.tables[scenario.table]!.rows[scenario.row]!.span.start;
 }

@@ -85,4 +85,26 @@ describe('resuming a session that did not finish', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toBe('runbook: plain.md changed since the journal was written: the block at line 3, the last step that passed, is no longer in it as it ran; run without --resume\n');
   });
+
+  it('runs again a step that failed before the last one that passed (--keep-going), and then goes on', () => {
+    const dir = workspace();
+    writeFileSync(join(dir, 'kg.md'), '# KG\n\n```bash { name=first }\necho "ran: first" >> ran.log; test -e fixed\n```\n\n```bash { name=second }\necho "ran: second" >> ran.log\n```\n');
+    expect(runCli(['run', 'kg.md', '--yes', '--keep-going'], { cwd: dir, env }).code).toBe(1);
+    writeFileSync(join(dir, 'fixed'), '');
+    const resumed = runCli(['run', 'kg.md', '--yes', '--resume'], { cwd: dir, env });
+    expect([resumed.code, resumed.stdout]).toEqual([0, expect.stringContaining('1 passed, 0 failed')]);
+    expect(readFileSync(join(dir, 'ran.log'), 'utf8')).toBe('ran: first\nran: second\nran: first\n');
+    expect(parseRunbook(readFileSync(join(dir, 'kg.md'), 'utf8')).blocks.map((b) => b.result?.outcome)).toEqual(['passed', 'passed']);
+  });
+
+  it('does not take a rollback that ran after a failure as progress: the failed step and the rest of the main path run on resume', () => {
+    const dir = workspace();
+    const text = '# Deploy\n\n## Steps\n\n```bash { name=deploy }\necho "ran: deploy" >> ran.log; test -e fixed\n```\n\n```bash { name=verify }\necho "ran: verify" >> ran.log\n```\n\n## Rollback\n\n```bash { name=undo }\necho "ran: undo" >> ran.log\n```\n';
+    writeFileSync(join(dir, 'd.md'), text);
+    expect(runCli(['run', 'd.md', '--yes', '--on-failure', 'rollback'], { cwd: dir, env }).code).toBe(1);
+    writeFileSync(join(dir, 'fixed'), '');
+    const resumed = runCli(['run', 'd.md', '--yes', '--resume'], { cwd: dir, env });
+    expect([resumed.code, resumed.stdout]).toEqual([0, expect.stringContaining('2 passed, 0 failed')]);
+    expect(readFileSync(join(dir, 'ran.log'), 'utf8')).toBe('ran: deploy\nran: undo\nran: deploy\nran: verify\n');
+  });
 });
