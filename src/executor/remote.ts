@@ -8,6 +8,7 @@ import { StreamRedactor } from './redact.js';
 import type { SshConnections, SshHost } from './ssh.js';
 import { changedVars, parseState, restoreScript, type ShellState } from './state.js';
 import type { BlockOutcome, ExecEvent, RunRequest, Running } from './types.js';
+import { LONGEST_TIMER_MS } from './types.js';
 import { keepTail } from './tail.js';
 
 type Stream = 'stdout' | 'stderr';
@@ -273,7 +274,7 @@ export class RemoteSession {
         };
         this.active = active;
         cancel = () => this.interrupt(active, 'canceled');
-        if (request.timeoutMs !== null) active.timer = setTimeout(() => this.interrupt(active, 'timedOut'), request.timeoutMs);
+        if (request.timeoutMs !== null && request.timeoutMs <= LONGEST_TIMER_MS) active.timer = setTimeout(() => this.interrupt(active, 'timedOut'), request.timeoutMs);
         onEvent({ type: 'start', at: Date.now() });
         const cd = request.cwd ? `${heredoc('__rb_s', request.cwd)}` : '';
         const state = check ? "''" : '1';

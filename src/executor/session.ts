@@ -11,6 +11,7 @@ import { redact, StreamRedactor } from './redact.js';
 import { exitWithin, release, signalGroup, signalProcess, spawnShell, type Shell, type Stream } from './shell.js';
 import { changedVars, readState, restoreScript, type ShellState } from './state.js';
 import type { BlockOutcome, ExecEvent, RunRequest, Running, SessionProcess } from './types.js';
+import { LONGEST_TIMER_MS } from './types.js';
 import { keepTail } from './tail.js';
 
 export { alive } from './processes.js';
@@ -442,7 +443,7 @@ export class ShellSession {
         };
         this.active = active;
         cancel = () => this.interrupt(active, 'canceled');
-        if (request.timeoutMs !== null) active.timer = setTimeout(() => this.interrupt(active, 'timedOut'), request.timeoutMs);
+        if (request.timeoutMs !== null && request.timeoutMs <= LONGEST_TIMER_MS) active.timer = setTimeout(() => this.interrupt(active, 'timedOut'), request.timeoutMs);
         onEvent({ type: 'start', at: Date.now() });
         active.send();
       });

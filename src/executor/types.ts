@@ -69,3 +69,9 @@ export interface Running {
   /** Stops the block: SIGINT, then SIGTERM, then SIGKILL to every process the session started. */
   cancel(): void;
 }
+
+/**
+ * The longest a timer waits (2^31 − 1 ms, about 24.8 days): a time limit beyond it would fire at
+ * once, so it is no limit at all — what someone writing `timeout=1000h` means.
+ */
+export const LONGEST_TIMER_MS = 2 ** 31 - 1;

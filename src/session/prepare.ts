@@ -1,5 +1,5 @@
-import { accessSync, constants, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { Document } from '../document/document.js';
 import { UserError } from '../errors.js';
 import { MASK } from '../executor/redact.js';
@@ -187,7 +187,7 @@ function check(doc: Document, request: SessionRequest, dryRun: boolean): Prepare
     }
   }
   for (const output of request.outputs ?? []) {
-    const problem = outputProblem(request.cwd, output.path, output.flag);
+    const problem = outputProblem(request.cwd, output.path, output.flag, doc.path);
     if (problem) flag(problem);
   }
   if (!dryRun && blocks.some((b) => b.lang !== 'zsh') && !onPath('bash', request.env.PATH)) flag('bash is not on PATH; runbook runs shell blocks with bash');
@@ -342,8 +342,22 @@ function nothingToRun(file: string, model: Runbook): string {
   return `${file} has nothing to run: no fenced block in bash, sh, shell or zsh and no scenario table${others ? ` (${others} other block${others === 1 ? '' : 's'}: another language, a transcript or marked to skip)` : ''}`;
 }
 
-function outputProblem(cwd: string, given: string, flag: string): string | null {
+function outputProblem(cwd: string, given: string, flag: string, document: string): string | null {
   const path = resolve(cwd, given);
+  // The session's own files are never written over by a report: the document, its lock, and what
+  // `.runbook/` keeps beside it (journal, state, output log, evidence).
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  const doc = real(document);
+  const target = existsSync(path) ? real(path) : join(real(dirname(path)), basename(path));
+  if (target === doc || target === `${doc}.lock` || target.startsWith(join(dirname(doc), '.runbook') + sep)) {
+    return `${flag} ${given}: that is ${target === doc ? 'the runbook itself' : target.endsWith('.lock') ? "the runbook's lock" : "one of the session's own files (.runbook/)"}; choose another path`;
+  }
   let dir: ReturnType<typeof statSync> | null = null;
   try {
     dir = statSync(dirname(path));
