@@ -66,8 +66,10 @@ export function blockAnchor(model: Runbook, index: number): Anchor {
 export function resolve(model: Runbook, anchor: Anchor): Found {
   if (anchor.kind === 'task') {
     const at = nthIndex(model.tasks, anchor.nth, (t) => sectionKey(model, t.section) === anchor.section && t.text === anchor.text);
-    if (at === -1) return { problem: 'missing' };
-    return { index: model.tasks[at]!.index };
+    if (at !== -1) return { index: model.tasks[at]!.index };
+    // Its heading retitled, or a section of the same name added above: still the one task with its text.
+    const only = onlyOne(model.tasks, (t) => t.text === anchor.text);
+    return only === null ? { problem: 'missing' } : { index: only.index };
   }
   if (anchor.kind === 'cell') {
     const at = nthIndex(model.tables, anchor.tableNth, (t) => sectionKey(model, t.section) === anchor.section && t.header.join('|') === anchor.header);
@@ -84,11 +86,25 @@ export function resolve(model: Runbook, anchor: Anchor): Found {
   const at = anchor.name
     ? nthIndex(model.blocks, anchor.nth, (b) => b.name === anchor.name)
     : nthIndex(model.blocks, anchor.nth, (b) => !b.name && sectionKey(model, b.section) === anchor.section);
-  if (at === -1) return { problem: 'missing' };
-  const block = model.blocks[at]!;
-  // An unnamed block found by position must still be the same code.
-  if (!anchor.name && block.body !== anchor.body) return { problem: 'ambiguous' };
-  return { index: block.index };
+  const block = at === -1 ? null : model.blocks[at]!;
+  // An unnamed block found by position must still be the same code; where it is not (a fence
+  // pasted above it, its heading retitled), the one unnamed block with its code is.
+  if (anchor.name) return block ? { index: block.index } : { problem: 'missing' };
+  if (block && block.body === anchor.body) return { index: block.index };
+  const only = onlyOne(model.blocks, (b) => !b.name && b.body === anchor.body);
+  if (only) return { index: only.index };
+  return { problem: block ? 'ambiguous' : 'missing' };
+}
+
+/** The one item that `test` picks, or null when none or several do. */
+function onlyOne<T>(items: readonly T[], test: (item: T) => boolean): T | null {
+  let found: T | null = null;
+  for (const item of items) {
+    if (!test(item)) continue;
+    if (found !== null) return null;
+    found = item;
+  }
+  return found;
 }
 
 /** A short description of what an anchor points at, for messages. */

@@ -22,3 +22,21 @@ describe('an edit the session cannot merge', () => {
     expect(events.at(-1)).toMatchObject({ type: 'session-end', outcome: 'failed' });
   });
 });
+
+describe('an edit the session can merge', () => {
+  it('keeps the running block\'s record when someone pastes a fence above it and retitles its heading', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-merge-'));
+    const doc = '# Edit\n\n- [ ] one\n\n  ```bash\n  sh edit.sh\n  ```\n\n- [ ] two\n\n  ```bash\n  echo two\n  ```\n';
+    writeFileSync(join(dir, 'doc.md'), doc);
+    // What a colleague does while the first block runs: a note with a snippet above it, a new title.
+    const pasted = "Bob: the dashboard says\n\n```text\ncurl -s http://grafana/d/abc\n```\n\n";
+    writeFileSync(join(dir, 'edit.sh'), `python3 - <<'PY'\np = 'doc.md'\ns = open(p).read().replace('# Edit\\n\\n', '# Edit (paged bob)\\n\\n' + ${JSON.stringify(pasted)}, 1)\nopen(p + '.new', 'w').write(s)\nimport os\nos.replace(p + '.new', p)\nPY\n`);
+    const { code, stderr } = runCli(['run', 'doc.md', '--yes', '--no-timeline'], { cwd: dir, env: { RUNBOOK_OPERATOR: 'ci' } });
+    expect([code, stderr]).toEqual([0, '']);
+    expect(readdirSync(dir).filter((f) => f.includes('.conflict-'))).toEqual([]);
+    const after = readFileSync(join(dir, 'doc.md'), 'utf8');
+    expect(after.startsWith(`# Edit (paged bob)\n\n${pasted}- [x] one\n`)).toBe(true);
+    expect(after.match(/\*runbook:\* ✅ passed/g)).toHaveLength(2);
+    expect(after).toContain('- [x] two');
+  });
+});
