@@ -228,6 +228,11 @@ describe('parseRunbook: sections, front matter and variables', () => {
     ]);
   });
 
+  it('never asks for what the block\'s own shell sets: bash\'s PS4 and GROUPS, zsh\'s ZSH_VERSION', () => {
+    const model = parseRunbook('```bash\necho "$BASH_VERSION $PS4 ${GROUPS[0]} $RANDOM $MISSING"\n```\n\n```zsh\necho $ZSH_VERSION $HOST $ALSO_MISSING\n```\n');
+    expect(model.references.filter((r) => !r.assignedBefore).map((r) => r.name)).toEqual(['MISSING', 'ALSO_MISSING']);
+  });
+
   it('knows the names read, printf -v, getopts and mapfile assign, and that ${!prefix@} uses none', () => {
     const model = parseRunbook(
       "```bash\nwhile IFS=: read -r user _ uid _; do echo \"$user $uid\"; done\nread -rp 'Proceed? ' -t 5 ANSWER; echo $ANSWER\nread -a PARTS <<< 'a b'; echo ${PARTS[0]}\nIFS=, read -ra HOSTS <<< 'a,b'; echo ${HOSTS[@]}\nread -ar ZONES <<< 'z'; echo ${ZONES[0]}\nprintf -v STAMP '%s' x; echo $STAMP\ngetopts 'ab' OPT; echo $OPT\nmapfile -t -d '' FILES < list; echo ${FILES[0]}\necho ${!prefix@} $MISSING\n```\n",
