@@ -348,6 +348,9 @@ export class Document {
       if (error instanceof UserError) throw error;
       throw new UserError(`${this.path} was removed or became unreadable during the session; no timeline was written`);
     }
+    // A fence left open runs to the end of the document: a timeline written there would be its
+    // text, and its closing fence would close that one. None is written (`check` reports the fence).
+    if (this.model.blocks.some((b) => b.closeSpan === null)) return false;
     const { text, pieces } = this.source;
     const edit = timelineEdit(text, lang, body, this.source.eol);
     if (text.slice(edit.start, edit.end) === edit.text) return false;

@@ -1,4 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
 import { applyEdits } from '../../src/document/edits.js';
 import { findTimeline, removeTimelineEdits, timelineEdit } from '../../src/document/timeline.js';
 import { parseRunbook } from '../../src/parser/index.js';
@@ -47,5 +52,19 @@ describe('the timeline block in a document', () => {
   it('is found only as whole lines of its own', () => {
     expect(findTimeline('# Drill\n\nsee `<!-- session timeline -->` here\n<!-- /session timeline -->\n')).toBeNull();
     expect(findTimeline('<!-- session timeline: x -->\n```mermaid\ngantt\n```\n')).toBeNull();
+  });
+});
+
+describe('the session timeline after a run', () => {
+  it('is not written into a fence left open at the end of the document, which GitHub would render it inside', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-timeline-open-'));
+    const doc = '# TL\n\n```bash\necho hi\n```\n\nNotes:\n\n```text\nfree-form notes never closed\n';
+    writeFileSync(join(dir, 'doc.md'), doc);
+    expect(runCli(['run', 'doc.md', '--yes'], { cwd: dir }).code).toBe(0);
+    const after = readFileSync(join(dir, 'doc.md'), 'utf8');
+    expect(after).not.toContain('session timeline');
+    // What GitHub shows is the document as it was, with the result line under the block.
+    const render = (text: string) => execFileSync('cmark-gfm', [], { input: text, encoding: 'utf8' });
+    expect(render(after).replace(/<p><em>runbook:<\/em>[^\n]*<\/p>\n/, '')).toBe(render(doc));
   });
 });
