@@ -77,7 +77,8 @@ function oneLine(text: string): string {
 
 /** What Markdown would read as syntax on a result line, escaped with a backslash. */
 function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`|*_<[\]]/g, (c) => `\\${c}`);
+  // `&` would start an entity (`&copy;`), `~` strike through; both are escaped like the rest.
+  return text.replace(/[\\`|*_<[\]&~]/g, (c) => `\\${c}`);
 }
 
 /**
@@ -90,7 +91,7 @@ function operatorText(name: string): string {
 
 /** A reason as a result line carries it, unescaped. */
 function readReason(text: string): string {
-  return text.replace(/\\([\\`|*_<[\]])/g, '$1');
+  return text.replace(/\\([\\`|*_<[\]&~])/g, '$1');
 }
 
 /** A duration as seconds with two decimals (`1.24 s`), the form result lines and cells use. */

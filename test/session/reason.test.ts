@@ -24,15 +24,15 @@ function renderedParagraphs(text: string): string[] {
 
 describe('a failed block says why', () => {
   it('ends its result line with the last stderr line, escaped so the Markdown renders it as written', () => {
-    const line = 'curl: (7) a | b `c` *d* _e_ <f> [g]';
+    const line = 'curl: (7) a | b `c` *d* _e_ <f> [g] &copy; ~~h~~';
     const { code, text, stdout } = runDoc(`# R\n\n\`\`\`bash\necho "to stdout"\necho '${line}' >&2\nexit 7\n\`\`\`\n\n- [ ] In a list\n\n  \`\`\`bash\n  echo only-stdout\n  false\n  \`\`\`\n`);
     expect(code).toBe(1);
     const model = parseRunbook(text);
     expect(model.blocks.map((b) => b.result?.reason)).toEqual([line, 'only-stdout']);
-    expect(text).toContain('· curl: (7) a \\| b \\`c\\` \\*d\\* \\_e\\_ \\<f> \\[g\\]\n');
+    expect(text).toContain('· curl: (7) a \\| b \\`c\\` \\*d\\* \\_e\\_ \\<f> \\[g\\] \\&copy; \\~\\~h\\~\\~\n');
     const shown = renderedParagraphs(text).filter((p) => p.startsWith('runbook:'));
     expect(shown).toHaveLength(2);
-    expect(shown[0]).toMatch(new RegExp(`· ci · ${line.replace(/[|\\`*()[\]]/g, '\\$&')}$`));
+    expect(shown[0]!.endsWith(`· ci · ${line}`)).toBe(true);
     expect(shown[1]).toMatch(/· ci · only-stdout$/);
     expect(stdout).toContain(`· ${line}`);
   });
