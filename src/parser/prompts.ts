@@ -8,23 +8,34 @@
 
 const PROMPT = /^\$ /;
 
+/** A here-document a command line opens: `<<EOF`, `<<-'EOF'`, `<< "EOF"` (not a `<<<` here-string). */
+const HEREDOC = /(?<!<)<<(-?)\s*(['"]?)([A-Za-z_][\w.-]*)\2/;
+
 /**
  * Reads a block's lines once: whether it is a transcript, and its script without prompts when
- * every command line has one. Comments, blank lines and `\` continuation lines need no prompt.
+ * every command line has one. Comments, blank lines, `\` continuation lines and the lines of a
+ * here-document a prompted command opens (its input, up to its terminator) need no prompt.
  */
 function read(body: string): { transcript: boolean; script: string } {
   let prompted = false;
   let other = false;
   let continued = false;
+  let heredoc: { end: string; tabs: boolean } | null = null;
   const lines = body.split('\n').map((raw) => {
     const continuation = continued;
     continued = /\\\r?$/.test(raw);
+    if (heredoc) {
+      if ((heredoc.tabs ? raw.replace(/^\t+/, '') : raw).replace(/\r$/, '') === heredoc.end) heredoc = null;
+      return raw;
+    }
     if (continuation || raw.trim() === '' || /^\s*#/.test(raw)) return raw;
     if (!PROMPT.test(raw)) {
       other = true;
       return raw;
     }
     prompted = true;
+    const opens = HEREDOC.exec(raw);
+    if (opens) heredoc = { end: opens[3]!, tabs: opens[1] === '-' };
     return raw.replace(PROMPT, '');
   });
   return { transcript: prompted && other, script: prompted && !other ? lines.join('\n') : body };

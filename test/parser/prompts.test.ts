@@ -27,4 +27,13 @@ describe('blocks written with `$ ` prompts', () => {
       [true, null],
     ]);
   });
+
+  it('reads the lines of a here-document a prompted command opens as its input, not as output', () => {
+    expect(runnableScript("$ cat > app.conf <<EOF\nlisten 8080\nEOF\n$ cat app.conf")).toBe("cat > app.conf <<EOF\nlisten 8080\nEOF\ncat app.conf");
+    expect(runnableScript("$ cat <<-'END' > x\n\tkeep $HOME\n\tEND\n$ wc -l x")).toBe("cat <<-'END' > x\n\tkeep $HOME\n\tEND\nwc -l x");
+    // A here-string opens nothing: the line after it is output.
+    expect(isTranscript('$ grep -c a <<< "abc"\n1')).toBe(true);
+    // Output after the terminator still makes a transcript.
+    expect(isTranscript('$ cat <<EOF\nhello\nEOF\nhello')).toBe(true);
+  });
 });
