@@ -42,14 +42,15 @@ export async function runCommand(file: string, options: RunOptions, io: Io): Pro
     // Exit as the run would: 2 when something listed stops it.
     return prepared.notes.length ? EXIT.usage : EXIT.ok;
   }
-  const last = prepared.unfinished;
-  if (last && !options.resume) println(io.stderr, `runbook: note: the last session (${last.id}, ${last.ended ?? 'never ended'}, ${last.done} step(s) done) did not finish; this run starts over — \`runbook run ${file} --resume\` continues it instead`);
   if (!options.yes && !(await confirmed(io, file, prepared.steps.length))) {
     prepared.doc.close();
     println(io.stdout, 'nothing run');
     return EXIT.ok;
   }
   const session = await Session.start(prepared, { command: 'run', operator: () => operatorName(io.env, io.cwd), version: __VERSION__, resume: !!options.resume, env: io.env, onStray: (stream, text) => (stream === 'stdout' ? io.stdout : io.stderr).write(text) });
+  // Said once the lock is held: a run the lock refuses starts nothing over.
+  const last = prepared.unfinished;
+  if (last && !options.resume) println(io.stderr, `runbook: note: the last session (${last.id}, ${last.ended ?? 'never ended'}, ${last.done} step(s) done) did not finish; this run starts over — \`runbook run ${file} --resume\` continues it instead`);
   if (session.resumedFrom) println(io.stdout, `resuming ${session.resumedFrom.session}: ${session.resumedFrom.done} step(s) already done, ${session.steps.length} to go`);
   let interrupts = 0;
   const stop = io.onSignal?.((signal) => {

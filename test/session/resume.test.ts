@@ -1,6 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRunbook } from '../../src/parser/index.js';
 import { runCli } from '../support/cli.js';
@@ -106,5 +107,18 @@ describe('resuming a session that did not finish', () => {
     const resumed = runCli(['run', 'd.md', '--yes', '--resume'], { cwd: dir, env });
     expect([resumed.code, resumed.stdout]).toEqual([0, expect.stringContaining('2 passed, 0 failed')]);
     expect(readFileSync(join(dir, 'ran.log'), 'utf8')).toBe('ran: deploy\nran: undo\nran: deploy\nran: verify\n');
+  });
+
+  it('says nothing about starting over when the lock refuses the run: the one line is why', async () => {
+    const dir = workspace();
+    writeFileSync(join(dir, 'l.md'), '# L\n\n```bash\ntouch started; sleep 3\n```\n');
+    const first = spawn(process.execPath, [resolve('bin/runbook.js'), 'run', 'l.md', '--yes'], { cwd: dir, stdio: 'ignore' });
+    const ended = new Promise((done) => first.on('exit', done));
+    for (let i = 0; i < 200 && !existsSync(join(dir, 'started')); i++) await new Promise((r) => setTimeout(r, 50));
+    const second = runCli(['run', 'l.md', '--yes'], { cwd: dir, env });
+    await ended;
+    expect(second.code).toBe(2);
+    expect(second.stderr.trim().split('\n')).toHaveLength(1);
+    expect(second.stderr).toMatch(/^runbook: l\.md is being edited by `runbook run`/);
   });
 });
