@@ -26,14 +26,24 @@ describe('steps found again after someone else edits the document mid-session', 
     expect(text).toMatch(/- \[ \] wipe\n {2}```bash \{ name=wipe confirm=production \}\n {2}echo DANGER\n {2}```\n\n- \[x\] step two\n {2}```bash \{ name=two \}\n {2}echo ran two\n {2}```\n {2}\*runbook:\* ✅ passed/);
   });
 
-  it('does not run an unnamed block that is no longer where and what it was: the run fails and says why', () => {
+  it('runs an unnamed block moved by a block added above it, found by its code, and never the added one', () => {
     const added = '```bash\\necho added\\n```\\n\\n';
-    const { code, stdout, stderr, text, journal } = session(`# Moves\n\n\`\`\`bash\n${insert('- \\[ \\] first', added)}\necho ran first\n\`\`\`\n\n- [ ] first\n\n\`\`\`bash\necho ran second\n\`\`\`\n`);
+    const { code, stdout, text } = session(`# Moves\n\n\`\`\`bash\n${insert('- \\[ \\] first', added)}\necho ran first\n\`\`\`\n\n- [ ] first\n\n\`\`\`bash\necho ran second\n\`\`\`\n`);
+    expect(code).toBe(0);
+    expect(stdout.match(/ran first/g)).toHaveLength(1);
+    expect(stdout.match(/ran second/g)).toHaveLength(1);
+    expect(stdout).not.toMatch(/^added/m);
+    expect(text).toContain('echo ran second\n```\n*runbook:* ✅ passed');
+    expect(text).toMatch(/echo added\n```\n\n- \[ \] first/);
+  });
+
+  it('does not run an unnamed block whose code someone changed meanwhile: the run fails and says why', () => {
+    const { code, stdout, stderr, text, journal } = session(`# Moves\n\n\`\`\`bash\nperl -0pi -e 's/\\necho ran second/\\necho changed second/' doc.md\necho ran first\n\`\`\`\n\n- [ ] first\n\n\`\`\`bash\necho ran second\n\`\`\`\n`);
     expect(code).toBe(1);
     expect(stdout.match(/ran first/g)).toHaveLength(1);
-    expect(stdout).not.toMatch(/ran second|^added/m);
+    expect(stdout).not.toMatch(/ran second|changed second/);
     expect(`${stdout}${stderr}`).toContain('no longer where and what it was');
-    expect(text).not.toContain('echo ran second\n```\n*runbook:*');
+    expect(text).not.toContain('second\n```\n*runbook:*');
     expect(journal.map((e) => e.type)).toContain('block-lost');
     expect(journal.at(-1)).toMatchObject({ type: 'session-end', outcome: 'failed' });
   });
