@@ -47,7 +47,7 @@ export function parseState(text: string): ShellState | null {
     if (declared === null || SHELL_OWNED.test(declared.name)) continue;
     vars.set(declared.name, line);
   }
-  return { cwd: text.slice(0, nul), vars, withheld };
+  return { cwd: own(text.slice(0, nul)), vars, withheld };
 }
 
 /**
@@ -68,7 +68,16 @@ function declaredName(line: string): { name: string; readonly: boolean } | null 
 /** Names whose declaration differs between two states (set, changed or unset). */
 export function changedVars(before: ShellState, after: ShellState): string[] {
   const names = new Set([...before.vars.keys(), ...after.vars.keys()]);
-  return [...names].filter((name) => before.vars.get(name) !== after.vars.get(name)).sort();
+  return [...names].filter((name) => before.vars.get(name) !== after.vars.get(name)).map(own).sort();
+}
+
+/**
+ * `part` as a string of its own. A part cut from a longer string keeps all of it alive, and what a
+ * block's outcome says (its directory, the names it changed) is kept for the whole session while
+ * the state it was read from is some kilobytes of `declare -p`: 1 000 blocks kept 4 MB of them.
+ */
+function own(part: string): string {
+  return Buffer.from(part, 'utf16le').toString('utf16le');
 }
 
 /** A script that recreates a state's variables in a new shell (`declare` at top level is global). */
