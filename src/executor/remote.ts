@@ -9,7 +9,7 @@ import type { SshConnections, SshHost } from './ssh.js';
 import { changedVars, parseState, restoreScript, type ShellState } from './state.js';
 import type { BlockOutcome, ExecEvent, RunRequest, Running } from './types.js';
 import { LONGEST_TIMER_MS } from './types.js';
-import { keepTail } from './tail.js';
+import { keepTail, own } from './tail.js';
 
 type Stream = 'stdout' | 'stderr';
 
@@ -232,7 +232,7 @@ export class RemoteSession {
       changedVars: changed,
       cwd: this.state.cwd,
       cwdChanged,
-      tail: active.tail,
+      tail: own(active.tail),
       error,
       left: [],
     });

@@ -12,7 +12,7 @@ import { exitWithin, release, signalGroup, signalProcess, spawnShell, type Shell
 import { changedVars, readState, restoreScript, type ShellState } from './state.js';
 import type { BlockOutcome, ExecEvent, RunRequest, Running, SessionProcess } from './types.js';
 import { LONGEST_TIMER_MS } from './types.js';
-import { keepTail } from './tail.js';
+import { keepTail, own } from './tail.js';
 
 export { alive } from './processes.js';
 export type { SessionProcess } from './types.js';
@@ -354,7 +354,7 @@ export class ShellSession {
       changedVars: changed,
       cwd: this.state.cwd,
       cwdChanged,
-      tail: active.tail,
+      tail: own(active.tail),
       error: null,
       script: active.script,
       left: [],

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { declaredValues } from './declare.js';
 import { SHELL_OWNED } from './prelude.js';
 import { SecretMatcher } from './redact.js';
+import { own } from './tail.js';
 
 /** The shell's working directory and variables after a block, as `declare -p` printed them. */
 export interface ShellState {
@@ -69,15 +70,6 @@ function declaredName(line: string): { name: string; readonly: boolean } | null 
 export function changedVars(before: ShellState, after: ShellState): string[] {
   const names = new Set([...before.vars.keys(), ...after.vars.keys()]);
   return [...names].filter((name) => before.vars.get(name) !== after.vars.get(name)).map(own).sort();
-}
-
-/**
- * `part` as a string of its own. A part cut from a longer string keeps all of it alive, and what a
- * block's outcome says (its directory, the names it changed) is kept for the whole session while
- * the state it was read from is some kilobytes of `declare -p`: 1 000 blocks kept 4 MB of them.
- */
-function own(part: string): string {
-  return Buffer.from(part, 'utf16le').toString('utf16le');
 }
 
 /** A script that recreates a state's variables in a new shell (`declare` at top level is global). */
