@@ -1,3 +1,4 @@
+import { isStruck } from './inline.js';
 import type { Cell, CellKind, CheckboxFamily, CheckboxState, Span } from './types.js';
 
 const CHECKBOXES: Record<string, { state: CheckboxState; family: CheckboxFamily }> = {
@@ -55,7 +56,7 @@ export function classifyCell(text: string): CellKind {
   if (BLANK.test(text) || PLACEHOLDERS.includes(bare) || PLACEHOLDERS.includes(bare.toUpperCase()) || UNKNOWN_VALUE.test(bare)) {
     return 'fillable';
   }
-  if (NOT_APPLICABLE.includes(text) || /^(~~?)(?!~)(?!\s).*(?<![\s~])\1$/.test(text)) return 'na';
+  if (NOT_APPLICABLE.includes(text) || isStruck(text)) return 'na';
   return 'text';
 }
 

@@ -8,7 +8,7 @@ export { declaredSecrets, isSecretName, knobColumns, scenarioReferences, SECRET_
 export { SHELLS } from './walk.js';
 export { parseRunbook } from './parse.js';
 export { NESTING_RULE } from './nesting.js';
-export { INLINE_RULE } from './inline.js';
+export { INLINE_RULE, isStruck, startsStruck, struckSpans } from './inline.js';
 export { isTranscript, runnableScript } from './prompts.js';
 export { placeholderVariable, type Placeholder } from './placeholders.js';
 export { findPlaceholders } from './shellvars.js';

@@ -26,6 +26,29 @@ export const DOCUMENT_MARKERS = 300_000;
 export const CODE_SPAN_REACH = 10_000;
 export const PARAGRAPH_REACH = 100_000;
 
+/**
+ * Struck-through text as GFM reads it: one or two tildes (three open a fence) around text on one
+ * line that neither starts nor ends with a space, closed by as many tildes as opened it.
+ */
+const STRUCK = String.raw`(~~?)(?!~)(?!\s)[^\n]*?(?<![\s~])\1(?!~)`;
+const STRUCK_START = new RegExp(`^${STRUCK}`);
+const STRUCK_WHOLE = new RegExp(`^${STRUCK}$`);
+
+/** Whether `text` starts with struck-through text (`~~done~~ but…`). */
+export function startsStruck(text: string): boolean {
+  return STRUCK_START.test(text);
+}
+
+/** Whether `text` is struck through from its first character to its last (`~~n/a~~`). */
+export function isStruck(text: string): boolean {
+  return STRUCK_WHOLE.test(text);
+}
+
+/** Where `text` is struck through, as [start, end) offsets. */
+export function struckSpans(text: string): (readonly [number, number])[] {
+  return [...text.matchAll(new RegExp(`(?<!~)${STRUCK}`, 'g'))].map((m) => [m.index!, m.index! + m[0].length] as const);
+}
+
 /** The rule id of the warning that says where inline markup stopped being read. */
 export const INLINE_RULE = 'inline-limit';
 

@@ -1,4 +1,4 @@
-import type { Link, Table } from '../../parser/index.js';
+import { struckSpans, type Link, type Table } from '../../parser/index.js';
 import type { Rule } from '../types.js';
 
 /**
@@ -17,7 +17,7 @@ export const pendingMarker: Rule = {
     const escaped = pendingWords.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     const pattern = new RegExp(`(?:${escaped.map((w) => (/^\w/.test(w) ? `\\b${w}\\b` : w)).join('|')})`, 'gu');
     const blocks = model.blocks.map((b) => [b.span.start, b.span.end] as const);
-    const skipped = [...blocks, ...inlineCode(text, blocks), ...model.unrendered.map((u) => [u.start, u.end] as const), ...destinations(text, model.links), ...struck(text)];
+    const skipped = [...blocks, ...inlineCode(text, blocks), ...model.unrendered.map((u) => [u.start, u.end] as const), ...destinations(text, model.links), ...struckSpans(text)];
     const tableLines = new Set(model.tables.flatMap((t) => [t.line, ...t.rows.map((r) => r.line)]));
     const legendLines = new Set(model.tables.filter(isLegendTable).flatMap((t) => t.rows.map((r) => r.line)));
     const hits = [];
@@ -68,11 +68,6 @@ function inlineCode(text: string, blocks: readonly (readonly [number, number])[]
     runs.lastIndex = found.index + length;
   }
   return spans;
-}
-
-/** Struck-through text (`~~WIP~~`, `~WIP~`): a status crossed out is one that no longer holds. */
-function struck(text: string): (readonly [number, number])[] {
-  return [...text.matchAll(/(?<!~)(~~?)(?!~)(?!\s)[^\n]*?(?<![\s~])\1(?!~)/g)].map((m) => [m.index!, m.index! + m[0].length] as const);
 }
 
 /** Where link and image destinations are written (`](…)`, a definition's `: …`): never shown as text. */

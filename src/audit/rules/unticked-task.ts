@@ -1,7 +1,5 @@
+import { startsStruck } from '../../parser/index.js';
 import type { Rule } from '../types.js';
-
-/** Text that starts struck through, with two tildes or one as GFM allows (`~~…~~`, `~…~`). */
-const STRUCK = /^(~~?)(?!~)(?!\s)[^\n]*?(?<![\s~])\1(?!~)/;
 
 /** A task left unticked. A struck-through task (`- [ ] ~~…~~`, `- [ ] ~…~`) counts as answered. */
 export const untickedTask: Rule = {
@@ -10,7 +8,7 @@ export const untickedTask: Rule = {
   description: 'A task item is not ticked.',
   check({ model, text }) {
     return model.tasks
-      .filter((task) => !task.checked && !STRUCK.test(text.slice(task.checkboxSpan.end, task.span.end).trimStart()))
+      .filter((task) => !task.checked && !startsStruck(text.slice(task.checkboxSpan.end, task.span.end).trimStart()))
       .map((task) => ({ line: task.line, column: task.checkboxSpan.start - text.lastIndexOf('\n', task.checkboxSpan.start - 1), message: `task "${task.text}" is not ticked` }));
   },
 };
