@@ -105,17 +105,20 @@ export function resumePoint(file: string, doc: Document, selected: RunStep[]): {
   const ends = events.filter((e) => chain.has(e.session) && (e.type === 'block-end' || e.type === 'scenario-end' || e.type === 'block-skip'));
   const passed = ends.filter((e) => completes(e) && e.type !== 'block-skip');
   const offsets = new Set(selected.filter((s) => !s.rollback).map((s) => s.offset));
+  // Each block's code digest, worked out once, when a moved block is first looked for by its code.
+  const digests = new Map<Block, string>();
+  const digest = (b: Block) => digests.get(b) ?? digests.set(b, codeDigest(b.body)).get(b)!;
   // The last completed step that is one of the selected: where the main path got to.
   let offset = -1;
   for (let k = passed.length - 1; k >= 0 && offset === -1; k--) {
-    const at = placeOf(file, doc, passed[k]!, k === passed.length - 1);
+    const at = placeOf(file, doc, passed[k]!, k === passed.length - 1, digest);
     if (at !== null && offsets.has(at)) offset = at;
   }
   if (offset === -1) return { rest: selected, session: last.session, done: passed.length };
   // How each step before it last ended in the chain.
   const lastEnd = new Map<number, JournalEvent>();
   for (const e of ends) {
-    const at = placeOf(file, doc, e, false);
+    const at = placeOf(file, doc, e, false, digest);
     if (at !== null) lastEnd.set(at, e);
   }
   const unfinished = (s: RunStep) => {
@@ -131,11 +134,11 @@ export function resumePoint(file: string, doc: Document, selected: RunStep[]): {
  * above it do not move it; a scenario by its row and id. Null when it is no longer there — or,
  * with `strict`, a clear error (the step a resume starts after must be found).
  */
-function placeOf(file: string, doc: Document, e: JournalEvent, strict: boolean): number | null {
+function placeOf(file: string, doc: Document, e: JournalEvent, strict: boolean, digest: (b: Block) => string): number | null {
   if (e.type === 'block-end' || e.type === 'block-skip') {
     const index = Number(e.block);
     const code = typeof e.code === 'string' ? e.code : null;
-    const same = (b: Block | undefined) => b !== undefined && (!e.name || b.name === e.name) && (code === null || codeDigest(b.body) === code);
+    const same = (b: Block | undefined) => b !== undefined && (!e.name || b.name === e.name) && (code === null || digest(b) === code);
     let block = doc.model.blocks[index];
     if (!same(block)) {
       const matches = code === null ? [] : doc.model.blocks.filter(same);
