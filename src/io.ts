@@ -35,3 +35,14 @@ export function println(stream: NodeJS.WritableStream, line = ''): void {
  * of memory per MB of Markdown (docs/syntax.md, "Limits"), so 6 MB stays under 500 MB.
  */
 export const MAX_BYTES = Number(process.env.RUNBOOK_MAX_BYTES) || 6 * 1024 * 1024;
+
+/**
+ * `part` as a string of its own. A part cut from a longer string (a slice, a line of a split, a
+ * trim) keeps all of that string alive, and some parts are kept long: what a block's outcome says
+ * is kept for the whole session while it was cut from a 64 KB chunk of output or some kilobytes of
+ * `declare -p` (1 000 blocks kept 4 MB of states), an audit keeps every finding's line until it
+ * prints them (1 000 session docs kept each whole text).
+ */
+export function own(part: string): string {
+  return Buffer.from(part, 'utf16le').toString('utf16le');
+}

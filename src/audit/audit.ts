@@ -1,3 +1,4 @@
+import { own } from '../io.js';
 import type { AuditConfig } from './config.js';
 import { cachedModel } from './model-cache.js';
 import { RULES } from './rules/index.js';
@@ -27,7 +28,7 @@ export function auditDocument(file: string, text: string, config: AuditConfig, n
   for (const rule of RULES) {
     const level = config.rules[rule.id] ?? rule.severity;
     if (level === 'off') continue;
-    for (const hit of rule.check(context)) findings.push({ file, line: hit.line, column: hit.column, severity: level, ruleId: rule.id, message: hit.message, snippet: snippet(hit.line) });
+    for (const hit of rule.check(context)) findings.push({ file, line: hit.line, column: hit.column, severity: level, ruleId: rule.id, message: own(hit.message), snippet: own(snippet(hit.line)) });
   }
   return findings.sort((a, b) => a.line - b.line || a.column - b.column);
 }

@@ -9,7 +9,8 @@ import type { SshConnections, SshHost } from './ssh.js';
 import { changedVars, parseState, restoreScript, type ShellState } from './state.js';
 import type { BlockOutcome, ExecEvent, RunRequest, Running } from './types.js';
 import { LONGEST_TIMER_MS } from './types.js';
-import { keepTail, own } from './tail.js';
+import { own } from '../io.js';
+import { keepTail } from './tail.js';
 
 type Stream = 'stdout' | 'stderr';
 

@@ -12,7 +12,8 @@ import { exitWithin, release, signalGroup, signalProcess, spawnShell, type Shell
 import { changedVars, readState, restoreScript, type ShellState } from './state.js';
 import type { BlockOutcome, ExecEvent, RunRequest, Running, SessionProcess } from './types.js';
 import { LONGEST_TIMER_MS } from './types.js';
-import { keepTail, own } from './tail.js';
+import { own } from '../io.js';
+import { keepTail } from './tail.js';
 
 export { alive } from './processes.js';
 export type { SessionProcess } from './types.js';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { own } from '../io.js';
 import { declaredValues } from './declare.js';
 import { SHELL_OWNED } from './prelude.js';
 import { SecretMatcher } from './redact.js';
-import { own } from './tail.js';
 
 /** The shell's working directory and variables after a block, as `declare -p` printed them. */
 export interface ShellState {
