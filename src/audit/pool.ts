@@ -17,6 +17,16 @@ export interface AuditJob {
 const BATCH = 8;
 
 /**
+ * Where the batch a worker takes from `next` ends, of `total` documents shared by `threads`: whole
+ * batches while there is plenty left, smaller ones as the end nears, one document at a time at the
+ * very end. A worker holding two full batches when this thread has run out of documents kept it
+ * waiting for up to sixteen (half a second at 1 000 docs).
+ */
+export function batchEnd(next: number, total: number, threads: number): number {
+  return Math.min(total, next + Math.max(1, Math.min(BATCH, Math.floor((total - next) / (8 * threads)))));
+}
+
+/**
  * Every finding for `files`, in their order, spread over `jobs` threads: this one and `jobs - 1`
  * worker threads (tinypool), when there is more than one document and more than one job; on this
  * thread alone otherwise. This thread takes part rather than wait: it has the code cache and a
@@ -43,7 +53,7 @@ export async function auditAll(files: string[], read: (file: string) => string |
   const worker = async (): Promise<void> => {
     while (next < files.length) {
       const from = next;
-      next = Math.min(files.length, next + BATCH);
+      next = batchEnd(next, files.length, workers + 1);
       const docs = files.slice(from, next).flatMap((file, i) => {
         const text = read(file);
         found[from + i] = [];

@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { batchEnd } from '../../src/audit/pool.js';
 import { runCli } from '../support/cli.js';
 
 /** Four copies of the audit fixtures (over forty session docs), in a folder of their own. */
@@ -118,6 +119,25 @@ describe('runbook audit over many documents', () => {
       const result = runCli(['audit', 'fixtures/audit/clean.md', '--jobs', jobs]);
       expect(result.code).toBe(2);
       expect(result.stderr).toBe(`runbook: --jobs ${jobs}: give a whole number from 1\n`);
+    }
+  });
+});
+
+describe('the batches the audit pool hands its workers', () => {
+  it('cover every document once, and shrink to one document as the end nears', () => {
+    for (const [total, threads] of [[1000, 2], [41, 2], [300, 3], [9, 2]] as const) {
+      const sizes: number[] = [];
+      for (let next = 0; next < total; ) {
+        const end = batchEnd(next, total, threads);
+        expect(end).toBeGreaterThan(next);
+        sizes.push(end - next);
+        next = end;
+      }
+      expect(sizes.reduce((a, b) => a + b, 0)).toBe(total);
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(8);
+      // When this thread runs out, a worker holding its two last batches has a few documents left.
+      expect(sizes.slice(-2).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(2);
+      if (total >= 300) expect(sizes[0]).toBe(8);
     }
   });
 });
