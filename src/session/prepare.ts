@@ -231,7 +231,10 @@ function check(doc: Document, request: SessionRequest, dryRun: boolean): Prepare
 function hostTargets(file: string, model: Runbook, request: SessionRequest, blocks: Block[], problem: (line: number | null | 'tool', message: string) => void): Pick<Prepared, 'inventory' | 'targets'> {
   const targets = new Map<number, HostEntry[]>();
   const remote = blocks.filter((b) => b.target !== null);
-  if (!remote.length) return { inventory: null, targets };
+  // Hosts given on the command line are read even when no block runs elsewhere: a mistyped
+  // `--hosts web` is said before anything runs, not when a block first names a host.
+  const given = Boolean(request.hosts?.length) || request.inventory !== undefined || request.sshConfig !== undefined;
+  if (!remote.length && !given) return { inventory: null, targets };
   let inventory: Inventory;
   try {
     inventory = loadInventory(file, model.frontMatter?.data ?? {}, { inventory: request.inventory, sshConfig: request.sshConfig, hosts: request.hosts, cwd: request.cwd, home: request.env.HOME });
@@ -239,6 +242,7 @@ function hostTargets(file: string, model: Runbook, request: SessionRequest, bloc
     problem('tool', (error as Error).message);
     return { inventory: null, targets };
   }
+  if (!remote.length) return { inventory: null, targets };
   for (const block of remote) {
     const resolved = resolveTarget(inventory, block.target!);
     if ('error' in resolved) problem(block.line, resolved.error);

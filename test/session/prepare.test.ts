@@ -29,6 +29,9 @@ const cases: Case[] = [
   { name: '--timeout that is not a duration', args: ['--timeout', 'abc'], says: /^runbook: --timeout: abc is not a duration/ },
   { name: '--cwd that is not a folder', args: ['--cwd', '/nope/missing'], says: /^runbook: .*--cwd \/nope\/missing is not a folder/ },
   { name: '--set without a value', args: ['--set', 'novalue'], says: /^runbook: .*--set takes NAME=VALUE, got "novalue"/ },
+  // No block runs elsewhere: the flags are still read, and a mistake in them said.
+  { name: '--hosts without its hosts', args: ['--hosts', 'web'], says: /^runbook: --hosts web: write GROUP=host1,host2; nothing was run\n$/ },
+  { name: '--inventory that does not exist', args: ['--inventory', 'nope.yml'], says: /^runbook: --inventory nope\.yml: .*nope\.yml does not exist/ },
 ];
 
 function workspace(info = ''): { dir: string; text: string } {
