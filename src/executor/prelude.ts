@@ -50,7 +50,7 @@ __rb_pre() {
     __rb_errexit=1 __rb_failed=
     builtin trap "$__rb_stop" ERR
   fi
-  __rb_running=1
+  __rb_running=1 __rb_fail_cmd= __rb_fail_line=
   [[ $__rb_xt == *x* ]] && set -x
   return 0
 }
@@ -67,7 +67,7 @@ __rb_ours() {
   for __rb_s in "${'${'}BASH_SOURCE[@]}"; do [ "$__rb_s" = "$__rb_file" ] && return 0; done
   return 1
 }
-__rb_stop='{ __rb_e=$?; __rb_ours && return $__rb_e; } 2>/dev/null'
+__rb_stop='{ __rb_e=$?; __rb_ours && { [ -n "$__rb_fail_cmd" ] || __rb_fail_cmd=$BASH_COMMAND; [ -z "$__rb_fail_line" ] && [ "$BASH_SOURCE" = "$__rb_file" ] && __rb_fail_line=$LINENO; return $__rb_e; }; } 2>/dev/null'
 __rb_ret() { return $1; }
 trap() {
   if [ $# -lt 2 ] || [[ $1 == -[pl] ]]; then builtin trap "$@"; return; fi
@@ -79,7 +79,7 @@ trap() {
       ERR)
         if [ -z "$__rb_errexit" ]; then __rb_others+=("$__rb_g")
         elif [ "$__rb_h" = - ] || [ -z "$__rb_h" ]; then builtin trap "$__rb_stop" ERR
-        else builtin trap "{ __rb_e=\$?; __rb_uh=; [ -z \"\$__rb_failed\" ] && __rb_ours && __rb_failed=1 __rb_uh=1; } 2>/dev/null; if [ -n \"\$__rb_uh\" ]; then __rb_ret \$__rb_e; $__rb_h
+        else builtin trap "{ __rb_e=\$?; __rb_uh=; __rb_ours && { [ -n \"\$__rb_fail_cmd\" ] || __rb_fail_cmd=\$BASH_COMMAND; [ -z \"\$__rb_fail_line\" ] && [ \"\$BASH_SOURCE\" = \"\$__rb_file\" ] && __rb_fail_line=\$LINENO; }; [ -z \"\$__rb_failed\" ] && __rb_ours && __rb_failed=1 __rb_uh=1; } 2>/dev/null; if [ -n \"\$__rb_uh\" ]; then __rb_ret \$__rb_e; $__rb_h
 fi; { __rb_ours && return \$__rb_e; } 2>/dev/null" ERR
         fi ;;
       EXIT|0)

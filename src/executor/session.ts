@@ -358,6 +358,7 @@ export class ShellSession {
       tail: own(active.tail),
       error: null,
       script: active.script,
+      ...(after?.stoppedAt && { stoppedAt: after.stoppedAt }),
       left: [],
     };
     // What the block started and left running; a stopped block's own group is being ended, so

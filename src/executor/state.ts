@@ -14,6 +14,11 @@ export interface ShellState {
    * live shell): a resumed session has to be given them again.
    */
   withheld?: string[];
+  /**
+   * The command a block stopped at under errexit, and its line in the block's own file (null when
+   * it failed in a function or a file of another), as the session's ERR trap noted them.
+   */
+  stoppedAt?: { command: string; line: number | null };
 }
 
 /** The line of a state file that names the variables it left out. */
@@ -36,6 +41,7 @@ export function parseState(text: string): ShellState | null {
   if (nul === -1) return null;
   const vars = new Map<string, string>();
   const withheld: string[] = [];
+  const noted: Record<string, string> = {};
   // bash 5 prints one line per variable, quoting newlines as $'\n'.
   for (const line of text.slice(nul + 1).split('\n')) {
     if (line.startsWith('# withheld:')) {
@@ -43,12 +49,18 @@ export function parseState(text: string): ShellState | null {
       continue;
     }
     const declared = declaredName(line);
+    if (declared?.name === '__rb_fail_cmd' || declared?.name === '__rb_fail_line') {
+      noted[declared.name] = declaredValues(line)[0] ?? '';
+      continue;
+    }
     // Read-only variables a block made are state too (a new shell makes them read-only again);
     // bash's own read-only ones (BASHOPTS, UID…) are among those the shell owns.
     if (declared === null || SHELL_OWNED.test(declared.name)) continue;
     vars.set(declared.name, line);
   }
-  return { cwd: own(text.slice(0, nul)), vars, withheld };
+  const state: ShellState = { cwd: own(text.slice(0, nul)), vars, withheld };
+  if (noted.__rb_fail_cmd) state.stoppedAt = { command: own(noted.__rb_fail_cmd), line: /^\d+$/.test(noted.__rb_fail_line ?? '') ? Number(noted.__rb_fail_line) : null };
+  return state;
 }
 
 /**

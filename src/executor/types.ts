@@ -37,6 +37,11 @@ export interface BlockOutcome {
    */
   script?: string;
   /**
+   * The command the block stopped at under errexit and its line in the block (1-based; null when
+   * it failed inside a function or a file of another), when the shell noted one.
+   */
+  stoppedAt?: { command: string; line: number | null };
+  /**
    * Processes the block started that were still running when it ended (a background service, a
    * `nohup`ed or `disown`ed job, a `setsid` child). Of a timed-out or canceled block, only those
    * that left its process group: the rest are being stopped. Always set by `ShellSession`.

@@ -23,7 +23,7 @@ import { keepsEvidence } from './steps.js';
 import { ganttChart } from './gantt.js';
 import { codeDigest, Journal, journalPath, logPath, makeRecordDir, readJournal, statePath } from './journal.js';
 import { buildTimeline } from './timeline.js';
-import { LastLines, placeReason } from './reason.js';
+import { LastLines, placeReason, stoppedReason } from './reason.js';
 import { runbookSecrets } from './secrets.js';
 
 /** What a finished block came to, as reports and the journal tell it. */
@@ -466,7 +466,7 @@ export class Player {
     }
     if (!reason && result.timedOut) reason = spec.timeoutMs === null ? 'timed out' : `timed out after ${formatSeconds(spec.timeoutMs)}`;
     else if (!reason && !result.canceled && outcomeOf(result) === 'failed') {
-      const said = last.reason();
+      const said = last.reason(result.stoppedAt ? { said: stoppedReason(result.stoppedAt, result.exitCode, spec.firstLine), command: result.stoppedAt.command } : null);
       reason = said === null ? null : placeReason(said, result.script, spec.firstLine);
     }
     return { result, recoveredMs, reason: reason === null ? null : this.mask(reason) };

@@ -33,12 +33,22 @@ export class LastLines {
     }
   }
 
-  /** The last non-empty line of stderr, else of stdout, else null. */
-  reason(): string | null {
+  /**
+   * The last non-empty line of stderr; else the command the block stopped at (`stoppedAt`, see
+   * `stoppedReason`), which says more than whatever it printed last (`echo Checking…` before a
+   * `test -f` that failed in silence); else the last line of stdout; else null. A block stopped by
+   * a deliberate `false`, `return` or `exit` explained itself in its output, if anywhere: that
+   * line comes first.
+   */
+  reason(stoppedAt: { said: string; command: string } | null = null): string | null {
     const pick = (stream: 'stdout' | 'stderr') => (this.partial[stream].trim() ? this.partial[stream] : this.last[stream]).trim();
-    return pick('stderr') || pick('stdout') || null;
+    if (stoppedAt && DELIBERATE.test(stoppedAt.command.trim())) return pick('stderr') || pick('stdout') || stoppedAt.said;
+    return pick('stderr') || stoppedAt?.said || pick('stdout') || null;
   }
 }
+
+/** A command whose only work is to fail: the block's author said why before it, if at all. */
+const DELIBERATE = /^(?:false|return|exit|\(\s*exit)\b/;
 
 /**
  * Bash names the file it read a step from in its errors (`/tmp/runbook-session-…/block-3.sh:
@@ -54,6 +64,17 @@ export function placeReason(reason: string, script: string | undefined, firstLin
   if (!at) return rest;
   const said = rest.slice(at[0].length);
   return firstLine === null ? said : `line ${firstLine + Number(at[1]) - 1}: ${said}`;
+}
+
+/**
+ * The command a block stopped at, as a reason: `` line 14: `test -f /etc/app.yml` exited 1 ``,
+ * its line in the document when the shell knew it in the block (`firstLine` being the document
+ * line of the script's first line), its first line only.
+ */
+export function stoppedReason(stoppedAt: { command: string; line: number | null }, exitCode: number | null, firstLine: number | null): string {
+  const command = stoppedAt.command.split('\n')[0]!.trim();
+  const where = stoppedAt.line !== null && firstLine !== null ? `line ${firstLine + stoppedAt.line - 1}: ` : '';
+  return `${where}\`${command}\` ${exitCode === null ? 'failed' : `exited ${exitCode}`}`;
 }
 
 /** Where the last line break (`\n` or `\r`) before `before` is, or -1. */

@@ -37,6 +37,31 @@ describe('a failed block says why', () => {
     expect(stdout).toContain(`· ${line}`);
   });
 
+  it('names the command a silent failure stopped at, and its line in the document', () => {
+    const { code, text, stdout } = runDoc(
+      [
+        '# R', '', '```bash', 'drain() {', '  grep -q "drained" /dev/null', '}', '```', '',
+        // Line 9: prints a line, then stops at a check that prints nothing.
+        '```bash', 'echo "Checking the config"', 'test -f /nope/app.yml', 'echo never', '```', '',
+        // Line 15: stops in a function an earlier block defined, called on line 17.
+        '```bash', 'echo "Draining"', 'drain', '```', '',
+        // Line 20: stops at a command that prints nothing, in a function of its own block.
+        '```bash', 'check() {', '  test -d /nope/data', '}', 'check', '```', '',
+        // Line 27: a deliberate failure after saying why.
+        '```bash', 'echo "replica lag too high"', 'false', '```', '',
+      ].join('\n'),
+    );
+    expect(code).toBe(1);
+    const reasons = parseRunbook(text).blocks.map((b) => b.result?.reason ?? null);
+    // Lines of the document as it is written: each result line above moves them down by one.
+    expect(reasons).toEqual([null, 'line 12: `test -f /nope/app.yml` exited 1', 'line 19: `grep -q "drained" /dev/null` exited 1', 'line 25: `test -d /nope/data` exited 1', 'replica lag too high']);
+    const lines = text.split('\n');
+    expect([lines[11], lines[18], lines[24]]).toEqual(['test -f /nope/app.yml', 'drain', '  test -d /nope/data']);
+    expect(stdout).toContain('· line 12: `test -f /nope/app.yml` exited 1');
+    // Nothing of the tool's own bookkeeping is taken for the block's variables.
+    expect(text).not.toContain('__rb_');
+  });
+
   it('cuts a long reason to 80 characters and masks secrets in it', () => {
     const { text } = runDoc('```bash\necho "denied for token $API_TOKEN: $(printf \'x%.0s\' $(seq 1 200))" >&2\nexit 1\n```\n');
     const reason = parseRunbook(text).blocks[0]!.result!.reason!;
