@@ -54,7 +54,7 @@ function outcomeLine(report: StepReport): string {
   if (!report.block) return `↷ skipped: ${report.reason ?? ''}`;
   const r = report.block;
   const exit = r.outcome === 'passed' ? '' : r.exitCode !== null ? ` (exit ${r.exitCode})` : r.signal ? ` (${r.signal})` : '';
-  const changed = `${r.recoveredMs !== null ? ` · recovered in ${formatSeconds(r.recoveredMs)}` : ''}${r.changedVars.length ? ` · set ${r.changedVars.join(', ')}` : ''}`;
+  const changed = `${r.recoveredMs !== null ? ` · recovered in ${formatSeconds(r.recoveredMs)}` : ''}${varsChanged(r.changedVars, r.unsetVars ?? [])}`;
   const left = r.left.length ? ` · left running: ${r.left.map((p) => `${p.pid} ${p.command}`).join(', ')}` : '';
   // On other hosts: `✅ passed on 3/3 hosts`, `❌ failed on db-2 (1 of 3): <reason>`.
   if (r.on) return `${hostsLine(r)} · ${formatSeconds(r.durationMs)}${changed}`;
@@ -138,4 +138,10 @@ function printScenario(io: Io, scenario: Scenario, mask: (text: string) => strin
   if (scenario.command === null) println(io.stdout, `   not runnable: ${scenario.problem}`);
   else for (const line of mask(scenario.command).split('\n')) println(io.stdout, `   ${line}`);
   if (scenario.until) println(io.stdout, `   until ${mask(scenario.until)}`);
+}
+
+/** ` · set A, B · unset C`: what a step did to the session's variables, or nothing. */
+function varsChanged(changed: string[], unset: string[]): string {
+  const set = changed.filter((name) => !unset.includes(name));
+  return `${set.length ? ` · set ${set.join(', ')}` : ''}${unset.length ? ` · unset ${unset.join(', ')}` : ''}`;
 }

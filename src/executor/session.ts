@@ -9,7 +9,7 @@ import { PRELUDE_SETUP, READY, runBlockLine, SESSION_VAR } from './prelude.js';
 import { ProcessTracker, stopProcesses } from './processes.js';
 import { redact, StreamRedactor } from './redact.js';
 import { exitWithin, release, signalGroup, signalProcess, spawnShell, type Shell, type Stream } from './shell.js';
-import { changedVars, readState, restoreScript, type ShellState } from './state.js';
+import { changedVars, readState, restoreScript, unsetVars, type ShellState } from './state.js';
 import type { BlockOutcome, ExecEvent, RunRequest, Running, SessionProcess } from './types.js';
 import { LONGEST_TIMER_MS } from './types.js';
 import { own } from '../io.js';
@@ -339,9 +339,11 @@ export class ShellSession {
     const stopped = active.canceled || active.timedOut;
     const after = stopped || active.check ? null : readState(join(this.dir, `${active.name}.state`));
     let changed: string[] = [];
+    let unset: string[] = [];
     let cwdChanged = false;
     if (after) {
       changed = changedVars(this.state, after);
+      unset = unsetVars(this.state, after);
       if (active.ownCwd) after.cwd = this.state.cwd;
       cwdChanged = after.cwd !== this.state.cwd;
       this.state = after;
@@ -353,6 +355,7 @@ export class ShellSession {
       canceled: active.canceled,
       durationMs: monotonicMs() - active.started,
       changedVars: changed,
+      unsetVars: unset,
       cwd: this.state.cwd,
       cwdChanged,
       tail: own(active.tail),

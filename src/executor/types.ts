@@ -24,6 +24,8 @@ export interface BlockOutcome {
   durationMs: number;
   /** Variables the block set, changed or unset (names only). */
   changedVars: string[];
+  /** Of those, the ones it unset. */
+  unsetVars?: string[];
   /** The working directory after the block. */
   cwd: string;
   cwdChanged: boolean;

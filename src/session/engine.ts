@@ -31,6 +31,8 @@ export interface StepReport {
   exitCode: number | null;
   cwd: string;
   changedVars: string[];
+  /** Of those, the ones the step unset. */
+  unsetVars?: string[];
   /** Whether what ran was the operator's edit of the block. */
   edited?: boolean;
   block?: BlockRecord;
@@ -362,7 +364,7 @@ function done(model: Runbook, step: RunStep, at: number | null): boolean {
 
 function blockReport(step: RunStep, record: BlockRecord): StepReport {
   const failed = FAILED.has(record.outcome);
-  return { step, status: record.outcome === 'passed' ? 'passed' : 'failed', outcome: record.outcome, failed, reason: record.reason, durationMs: record.durationMs, exitCode: record.exitCode, cwd: record.cwd, changedVars: record.changedVars, edited: record.edited, block: record, evidence: record.evidenceLines };
+  return { step, status: record.outcome === 'passed' ? 'passed' : 'failed', outcome: record.outcome, failed, reason: record.reason, durationMs: record.durationMs, exitCode: record.exitCode, cwd: record.cwd, changedVars: record.changedVars, unsetVars: record.unsetVars ?? [], edited: record.edited, block: record, evidence: record.evidenceLines };
 }
 
 function scenarioReport(step: RunStep, record: ScenarioRecord, cwd: string): StepReport {

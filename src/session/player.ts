@@ -27,7 +27,7 @@ import { LastLines, placeReason, stoppedReason } from './reason.js';
 import { runbookSecrets } from './secrets.js';
 
 /** What a finished block came to, as reports and the journal tell it. */
-export interface BlockRecord extends Pick<BlockOutcome, 'exitCode' | 'signal' | 'timedOut' | 'canceled' | 'durationMs' | 'changedVars' | 'cwd' | 'tail'> {
+export interface BlockRecord extends Pick<BlockOutcome, 'exitCode' | 'signal' | 'timedOut' | 'canceled' | 'durationMs' | 'changedVars' | 'unsetVars' | 'cwd' | 'tail'> {
   index: number;
   name: string | null;
   line: number;
@@ -279,6 +279,7 @@ export class Player {
       canceled: result.canceled,
       durationMs: Math.round(result.durationMs),
       changedVars: result.changedVars,
+      unsetVars: result.unsetVars ?? [],
       cwd: result.cwd,
       tail: this.mask(result.tail),
       reason: masked(reason),

@@ -23,7 +23,7 @@ export interface Controller {
    * Runs a block (or the operator's edit of it, saved into the document first when `save`) or a scenario, telling `on` when it starts, what it prints and where its wait for
    * recovery stands; `message` and `label`, when given, replace the status line and the step's label.
    */
-  run(step: Step, on: { start(): void; output(text: string): void; wait(wait: Wait): void; host(row: HostRow): void }, edit?: { script: string; save: boolean }): Promise<{ status: Step['status']; durationMs: number; exitCode: number | null; outcome: string; edited?: boolean; cwd: string; changedVars: string[]; evidence?: string[]; message?: string; label?: string }>;
+  run(step: Step, on: { start(): void; output(text: string): void; wait(wait: Wait): void; host(row: HostRow): void }, edit?: { script: string; save: boolean }): Promise<{ status: Step['status']; durationMs: number; exitCode: number | null; outcome: string; edited?: boolean; cwd: string; changedVars: string[]; unsetVars?: string[]; evidence?: string[]; message?: string; label?: string }>;
   skip(step: Step): void;
   toggle(step: Step, column: number): { status: Step['status']; message: string; label?: string };
   prefill(step: Step, column: number): string;

@@ -78,7 +78,7 @@ export function sessionController(session: Session, io: ScreenIo): Controller {
       // Someone else's edit that could not be merged is what the operator must see first.
       const message = doc.conflicts.length > conflicts ? session.conflictText() : report.scenario ? scenarioLine(report.scenario) : report.block?.on ? hostsLine(report.block) : report.failed && report.reason ? `${report.outcome}: ${report.reason}` : report.outcome === 'skipped' ? `skipped: ${report.reason ?? ''}` : undefined;
       const label = report.scenario ? session.rowLabel(step) : undefined;
-      return { status: report.status, durationMs: report.durationMs, exitCode: report.exitCode, outcome: report.outcome, edited: report.edited, cwd: report.cwd, changedVars: report.changedVars, evidence: report.evidence, message, label };
+      return { status: report.status, durationMs: report.durationMs, exitCode: report.exitCode, outcome: report.outcome, edited: report.edited, cwd: report.cwd, changedVars: report.changedVars, unsetVars: report.unsetVars, evidence: report.evidence, message, label };
     },
     skip(step) {
       const target = runStep(step);

@@ -17,7 +17,7 @@ export type Action =
   | { type: 'output'; text: string }
   | ({ type: 'host' } & HostRow)
   | { type: 'wait'; wait: Wait }
-  | { type: 'run-ended'; status: Step['status']; durationMs: number; exitCode: number | null; outcome: string; edited?: boolean; cwd: string; changedVars: string[]; evidence?: string[]; message?: string; label?: string }
+  | { type: 'run-ended'; status: Step['status']; durationMs: number; exitCode: number | null; outcome: string; edited?: boolean; cwd: string; changedVars: string[]; unsetVars?: string[]; evidence?: string[]; message?: string; label?: string }
   | { type: 'skip' }
   | { type: 'ticked'; status: Step['status']; message: string; label?: string }
   | { type: 'start-fill'; column: number; prefill: string }
@@ -144,7 +144,8 @@ export function reduce(state: PlayState, action: Action): PlayState {
         outputLines: state.outputLines + evidence.length,
         steps,
         cwd: action.cwd,
-        changedVars: [...new Set([...state.changedVars, ...action.changedVars])],
+        // What the session's blocks have set so far: a name a later block unset is no longer.
+        changedVars: [...new Set([...state.changedVars, ...action.changedVars])].filter((name) => !action.unsetVars?.includes(name)),
         mode: failed ? { name: 'failed', exitCode: action.exitCode, outcome: action.outcome } : { name: 'browse' },
         selected: failed ? state.selected : nextAfter(steps, state.selected),
         // The cursor moves on after a pass: the line names the step that ran, whose output stays above.

@@ -94,7 +94,9 @@ describe('runbook run', () => {
     expect(readFileSync(join(dir, '.runbook', 'deploy.md.log'), 'utf8')).not.toContain('sekrit-value');
     expect(readFileSync(join(dir, '.runbook', 'deploy.md.journal.jsonl'), 'utf8')).not.toContain('sekrit-value');
     const junit = readFileSync(join(dir, 'j.xml'), 'utf8');
-    expect(junit).toContain('<failure message="failed with exit code 1: ship 42">');
+    // The block printed "ship 42", then stopped at a check that printed nothing: the check is why.
+    const check = readFileSync(path, 'utf8').split('\n').indexOf('  test -f ok') + 1;
+    expect(junit).toContain(`<failure message="failed with exit code 1: line ${check}: \`test -f ok\` exited 1">`);
     expect(junit).toContain('<skipped message="not run');
   });
 
@@ -493,5 +495,20 @@ describe('--dry-run', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe(real.stderr);
     expect(bad.stderr).toMatch(/^runbook: 3 problems stop this session/);
+  });
+});
+
+describe('what a block did to the variables', () => {
+  it('says which names it set and which it unset', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-unset-'));
+    writeFileSync(join(dir, 'u.md'), '# U\n\n```bash\nexport REGION=eu\nSCRATCH=/tmp/x\n```\n\n```bash\nunset SCRATCH\nREGION=us\n```\n\n```bash\nunset REGION\n```\n');
+    const { code, stdout } = runCli(['run', 'u.md', '--yes'], { cwd: dir });
+    expect(code).toBe(0);
+    const lines = stdout.split('\n').filter((l) => l.startsWith('✔ passed'));
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toContain('· set REGION, SCRATCH ·');
+    expect(lines[1]).toContain('· set REGION · unset SCRATCH ·');
+    expect(lines[2]).toContain('· unset REGION ·');
+    expect(lines[2]).not.toContain('· set ');
   });
 });

@@ -11,6 +11,13 @@ function state(steps: Step[], selected = 1): PlayState {
 const doc = [step(0, 'heading', 'info'), step(1, 'block', 'passed'), step(2, 'block'), step(3, 'heading', 'info'), step(4, 'task'), step(5, 'row', 'info'), step(6, 'block', 'pending', true)];
 
 describe('the play reducer', () => {
+  it('forgets a variable set by one block once a later block unsets it', () => {
+    let s = reduce(reduce(state(doc, 2), { type: 'run-started', at: 1 }), { type: 'run-ended', status: 'passed', durationMs: 5, exitCode: 0, outcome: 'passed', cwd: '/w', changedVars: ['A'] });
+    expect(s.changedVars).toEqual(['A']);
+    s = reduce(reduce(s, { type: 'run-started', at: 2 }), { type: 'run-ended', status: 'passed', durationMs: 5, exitCode: 0, outcome: 'passed', cwd: '/w', changedVars: ['A', 'B'], unsetVars: ['A'] });
+    expect(s.changedVars).toEqual(['B']);
+  });
+
   it('resumes at the first unfinished step', () => {
     expect(firstUnfinished(doc)).toBe(2);
   });
