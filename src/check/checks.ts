@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { findPlaceholders, parseRunbook, placeholderVariable, runnableScript, scenarioReferences, type Block, type Runbook } from '../parser/index.js';
+import { findPlaceholders, HEREDOC, parseRunbook, placeholderVariable, runnableScript, scenarioReferences, type Block, type Runbook } from '../parser/index.js';
 import type { Hit, Rule, Severity } from '../audit/types.js';
 import { loadInventory, resolveTarget } from '../session/inventory.js';
 import { startDir } from '../session/workdir.js';
@@ -93,8 +93,6 @@ const LOCAL_PATH = /(?:^|(?<=[\s=(]))(?:"(?<double>(?:\.\.?\/|scripts\/)[^"]*)"|
 const CD = /(?:^|[;&|({]\s*|\b(?:then|do|else)\s+)(cd|pushd|popd)(?=[\s;&|)]|$)(?:[ \t]+-[LPe@]+)*(?:[ \t]+--)?(?:[ \t]+("[^"$`]*"|'[^']*'|[^\s;&|)]+))?/g;
 /** Commands whose arguments run on another host or in a container. */
 const REMOTE = /(?:^|[\s;&|(])(?:ssh|kubectl\s+(?:exec|debug|run)|oc\s+(?:exec|rsh)|(?:docker|podman|nerdctl)\s+(?:exec|run)|gcloud\s+compute\s+ssh|vagrant\s+ssh|lxc\s+exec)(?=\s)/;
-/** The start of a here-document: `<<EOF`, `<<-'EOF'`, `<< "EOF"` (not a `<<<` here-string). */
-const HEREDOC = /(?<!<)<<(?!<)(-?)[ \t]*["']?([A-Za-z_][\w-]*)["']?/;
 
 /** Where `cd`/`pushd` (`move`) leaves the shell that was in `folder`; null where that cannot be told. */
 function moveTo(folder: string | null, move: RegExpMatchArray): string | null {
@@ -176,7 +174,7 @@ export const deadLink: Check = {
           return;
         }
         const opens = HEREDOC.exec(row);
-        if (opens) heredoc = new RegExp(`^${opens[1] === '-' ? '\\t*' : ''}${opens[2]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+        if (opens) heredoc = new RegExp(`^${opens[1] === '-' ? '\\t*' : ''}${opens[3]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
         // What follows `ssh host`, `kubectl exec pod --` and the like runs elsewhere, its `cd`s too.
         const remoteAt = REMOTE.exec(row)?.index ?? Infinity;
         // Each `cd` with where its word stands (a match starts with what comes before the word)

@@ -11,7 +11,7 @@ export { NESTING_RULE } from './nesting.js';
 export { INLINE_RULE, isStruck, startsStruck, struckSpans } from './inline.js';
 export { isTranscript, runnableScript } from './prompts.js';
 export { placeholderVariable, type Placeholder } from './placeholders.js';
-export { findPlaceholders } from './shellvars.js';
+export { findPlaceholders, HEREDOC } from './shellvars.js';
 export { updateRunbook, type AppliedChange } from './update.js';
 export { renderProse } from './prose.js';
 export { meetsGate, parseGate, type Gate } from './gates.js';

@@ -1,3 +1,5 @@
+import { HEREDOC } from './shellvars.js';
+
 /**
  * Blocks written as typed at a terminal. Many runbooks put a `$ ` prompt before each command;
  * bash would look for a command named `$`. When every command line carries the prompt (what
@@ -7,9 +9,6 @@
  */
 
 const PROMPT = /^\$ /;
-
-/** A here-document a command line opens: `<<EOF`, `<<-'EOF'`, `<< "EOF"` (not a `<<<` here-string). */
-const HEREDOC = /(?<!<)<<(-?)\s*(['"]?)([A-Za-z_][\w.-]*)\2/;
 
 /**
  * Reads a block's lines once: whether it is a transcript, and its script without prompts when

@@ -41,6 +41,14 @@ const WORD_LIST = /\b(?:for|select)\s+([A-Za-z_]\w*)\s+in\b|\bread\s+((?:-[ersa]
 // `printf -v NAME`, `getopts OPTSTRING NAME`, `mapfile`/`readarray [options] NAME`.
 const NAMED_BY_OPTION = /\bprintf\s+-v\s+([A-Za-z_]\w*)|\bgetopts\s+\S+\s+([A-Za-z_]\w*)|\b(?:mapfile|readarray)\s+(?:-(?:t|[dnOsuCc]\s*\S+)\s+)*([A-Za-z_]\w*)/y;
 
+/**
+ * A here-document's opener, where bash reads one: `<<EOF`, `<<-'EOF'`, `<< "EOF"`, not a `<<<`
+ * here-string. Groups: `-` (leading tabs are stripped), the quote (none: its lines expand), the
+ * word that ends it.
+ */
+export const HEREDOC = /(?<!<)<<(?!<)(-?)[ \t]*(['"]?)([A-Za-z_][\w.-]*)\2/;
+const HEREDOC_HERE = new RegExp(HEREDOC.source, 'y');
+
 /** The `<placeholders>` of shell text, each with its 0-based line and column (see `placeholderAt`). */
 export function findPlaceholders(script: string): Placeholder[] {
   const lineStarts = [0];
@@ -153,7 +161,8 @@ export function scanShell(text: string): ShellScan {
       continue;
     }
     if (!inDouble && c === '<' && text[i + 1] === '<') {
-      const heredoc = /^<<(-?)\s*(['"]?)([A-Za-z_][\w.-]*)\2/.exec(text.slice(i, i + 80));
+      HEREDOC_HERE.lastIndex = i;
+      const heredoc = HEREDOC_HERE.exec(text);
       if (heredoc) {
         heredocs.push({ tag: heredoc[3]!, expand: heredoc[2] === '', strip: heredoc[1] === '-' });
         i += heredoc[0].length;
