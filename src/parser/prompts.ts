@@ -9,16 +9,22 @@ import { HEREDOC } from './shellvars.js';
  */
 
 const PROMPT = /^\$ /;
+/** The prompt a terminal shows before each further line of a command still open (bash's PS2). */
+const MORE = /^>(?: |$)/;
 
 /**
  * Reads a block's lines once: whether it is a transcript, and its script without prompts when
  * every command line has one. Comments, blank lines, `\` continuation lines and the lines of a
- * here-document a prompted command opens (its input, up to its terminator) need no prompt.
+ * here-document a prompted command opens (its input, up to its terminator) need no prompt. A line
+ * after a prompted command that is still open (a `for … do`, an `if … then`, a `|` at its end, a
+ * quote not closed) and starts with `> ` is that command going on, as a terminal shows it: it runs,
+ * without its `> `.
  */
 function read(body: string): { transcript: boolean; script: string } {
   let prompted = false;
   let other = false;
   let continued = false;
+  let command: string | null = null;
   let heredoc: { end: string; tabs: boolean } | null = null;
   const lines = body.split('\n').map((raw) => {
     const continuation = continued;
@@ -27,17 +33,54 @@ function read(body: string): { transcript: boolean; script: string } {
       if ((heredoc.tabs ? raw.replace(/^\t+/, '') : raw).replace(/\r$/, '') === heredoc.end) heredoc = null;
       return raw;
     }
+    if (command !== null && (continuation || stillOpen(command)) && MORE.test(raw)) {
+      const line = raw.replace(MORE, '');
+      command += `\n${line}`;
+      return line;
+    }
     if (continuation || raw.trim() === '' || /^\s*#/.test(raw)) return raw;
     if (!PROMPT.test(raw)) {
       other = true;
+      command = null;
       return raw;
     }
     prompted = true;
     const opens = HEREDOC.exec(raw);
     if (opens) heredoc = { end: opens[3]!, tabs: opens[1] === '-' };
-    return raw.replace(PROMPT, '');
+    command = raw.replace(PROMPT, '');
+    return command;
   });
   return { transcript: prompted && other, script: prompted && !other ? lines.join('\n') : body };
+}
+
+const OPENS = new Set(['if', 'for', 'while', 'until', 'select', 'case', '{']);
+const CLOSES = new Set(['fi', 'done', 'esac', '}']);
+
+/**
+ * Whether bash would ask for more of `command` (read as a terminal reads it): a quote not closed,
+ * a `|`, `&&` or `||` at its end, a `(` not closed, or more compound commands opened than closed.
+ * What a quote holds is set aside first; a word is a compound's keyword only where a command
+ * starts (after `;`, `&`, `|`, `(`, a line break or another keyword).
+ */
+function stillOpen(command: string): boolean {
+  const unquoted = command.replace(/\\./g, '_').replace(/'[^']*'|"(?:[^"\\]|\\.)*"/g, '_');
+  if (/['"]/.test(unquoted)) return true;
+  const text = unquoted.replace(/(^|\s)#[^\n]*/g, '$1');
+  if (/(?:\||&&)\s*$/.test(text)) return true;
+  if ((text.match(/\(/g) ?? []).length > (text.match(/\)/g) ?? []).length) return true;
+  let depth = 0;
+  let atStart = true;
+  for (const word of text.split(/([;&|()\n]|\s+)/)) {
+    if (word === '' || /^[ \t]+$/.test(word)) continue;
+    if (/^[;&|()\n]$/.test(word)) {
+      atStart = true;
+      continue;
+    }
+    if (atStart && OPENS.has(word)) depth++;
+    else if (atStart && CLOSES.has(word)) depth--;
+    atStart = ['then', 'do', 'else', 'elif', '{', '!', 'time'].includes(word) || (atStart && OPENS.has(word) && word !== 'for' && word !== 'case' && word !== 'select');
+  }
+  return depth > 0;
 }
 
 /** True when `$ `-prompted commands sit among lines of their output. */

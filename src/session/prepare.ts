@@ -4,7 +4,7 @@ import { Document } from '../document/document.js';
 import { UserError } from '../errors.js';
 import { MASK } from '../executor/redact.js';
 import { onPath } from '../executor/which.js';
-import { blockProblems, durationMs, evidenceCap, INLINE_RULE, findPlaceholders, notADuration, type Block, type Runbook } from '../parser/index.js';
+import { blockProblems, durationMs, evidenceCap, INLINE_RULE, findPlaceholders, SHELLS, notADuration, type Block, type Runbook } from '../parser/index.js';
 import { loadInventory, resolveTarget, type HostEntry, type Inventory } from './inventory.js';
 import { scenarioPolling } from './poll.js';
 import { lastSession, withheldSecrets, type LastSession } from './resume.js';
@@ -215,7 +215,11 @@ function check(doc: Document, request: SessionRequest, dryRun: boolean): Prepare
     skips,
     onFailure,
     notes: problems,
-    warnings: model.problems.filter((p) => p.ruleId === INLINE_RULE).map((p) => `${file}:${p.line}:${p.column}: ${p.message} (${p.ruleId})`),
+    warnings: [
+      ...model.problems.filter((p) => p.ruleId === INLINE_RULE).map((p) => `${file}:${p.line}:${p.column}: ${p.message} (${p.ruleId})`),
+      // A shell block that is not run though nothing marks it so: said, never passed over in silence.
+      ...model.blocks.filter((b) => SHELLS.has(b.lang.toLowerCase()) && !b.runnable && !b.skip).map((b) => `${file}:${b.line}: not run: ${b.skipReason}`),
+    ],
     unfinished: lastSession(file),
     nothing,
     inventory,

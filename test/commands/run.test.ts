@@ -512,3 +512,16 @@ describe('what a block did to the variables', () => {
     expect(lines[2]).not.toContain('· set ');
   });
 });
+
+describe('a shell block run does not run', () => {
+  it('is named with its line and why, by run and by a dry run; a block marked skip or in another language is not', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-not-run-'));
+    writeFileSync(join(dir, 't.md'), '# T\n\n```bash\n$ ls /srv\napp\nlogs\n```\n\n```bash { skip }\nrm -rf /srv/cache\n```\n\n```yaml\nkey: value\n```\n\n```bash\necho ran\n```\n');
+    for (const args of [['--yes'], ['--dry-run']]) {
+      const { code, stderr, stdout } = runCli(['run', 't.md', ...args], { cwd: dir });
+      expect(code).toBe(0);
+      expect(stderr).toBe('runbook: warning: t.md:3: not run: a terminal transcript: `$ ` lines are commands and the others their output (keep only the commands, or mark it `console`)\n');
+      expect(stdout).toContain(args[0] === '--yes' ? '\nran\n' : 'echo ran');
+    }
+  });
+});

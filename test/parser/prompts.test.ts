@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { isTranscript, parseRunbook, runnableScript } from '../../src/parser/index.js';
 
@@ -35,5 +36,54 @@ describe('blocks written with `$ ` prompts', () => {
     expect(isTranscript('$ grep -c a <<< "abc"\n1')).toBe(true);
     // Output after the terminator still makes a transcript.
     expect(isTranscript('$ cat <<EOF\nhello\nEOF\nhello')).toBe(true);
+  });
+});
+
+describe('a prompted command that goes on over lines, as a terminal shows it', () => {
+  it('runs the `> ` lines of a loop, an if, a pipe or an open quote as part of it, without their prompt', () => {
+    expect(runnableScript('$ for h in web-1 web-2; do\n>   echo "host $h"\n> done\n$ echo after')).toBe('for h in web-1 web-2; do\n  echo "host $h"\ndone\necho after');
+    expect(runnableScript('$ if systemctl is-active nginx; then\n>   echo up\n> else\n>   echo down\n> fi')).toBe('if systemctl is-active nginx; then\n  echo up\nelse\n  echo down\nfi');
+    expect(runnableScript('$ kubectl get pods \\\n>   -n prod')).toBe('kubectl get pods \\\n  -n prod');
+    expect(runnableScript('$ journalctl -u app |\n> tail -n 5')).toBe('journalctl -u app |\ntail -n 5');
+    expect(runnableScript('$ echo "two\n> lines"')).toBe('echo "two\nlines"');
+  });
+
+  it('reads a `> ` line after a finished command as its output: a transcript', () => {
+    expect(isTranscript('$ cat notes.md\n> quoted in the notes')).toBe(true);
+    expect(isTranscript('$ for h in a b; do echo $h; done\n> not a command')).toBe(true);
+  });
+
+  it('agrees with bash on which first lines leave a command open', () => {
+    const firsts = [
+      'for h in a b; do',
+      'for h in a b; do echo $h; done',
+      'while read -r line; do',
+      'if [ -f x ]; then echo y; fi',
+      'if [ -f x ]; then',
+      'case "$1" in',
+      'case "$1" in a) echo a;; esac',
+      '{ echo one',
+      '{ echo one; }',
+      'echo "unclosed',
+      "echo 'it''s'",
+      "echo 'open",
+      'ls |',
+      'true &&',
+      'false ||',
+      '(cd /tmp',
+      '(cd /tmp; ls)',
+      'echo done',
+      'echo "fi"; if true; then',
+      'echo "# not a comment" | grep -c "#"',
+      'until curl -fs localhost; do sleep 1; done',
+      'select x in a b; do',
+      'echo if for while',
+    ];
+    for (const first of firsts) {
+      const checked = spawnSync('bash', ['-n'], { input: `${first}\n`, encoding: 'utf8' });
+      const bashOpen = /unexpected end of file|unexpected EOF while looking for matching/.test(checked.stderr);
+      // Open: the `> ` line goes on with it and the block runs; closed: it is output.
+      expect({ first, open: !isTranscript(`$ ${first}\n> echo next`) }).toEqual({ first, open: bashOpen });
+    }
   });
 });
