@@ -63,6 +63,14 @@ describe('runbook audit rules', () => {
     expect(findings.map((f) => `${f.line} ${f.ruleId}`)).toEqual(['3 unfilled-cell', '4 unfilled-cell', '5 unfilled-cell', '6 unfilled-cell']);
   });
 
+  it('leaves a knob table\'s name, default and description alone, and checks any other column of it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-audit-'));
+    writeFileSync(join(dir, 'k.md'), '# Drill\n\n| Setting | Default | Description | Value used |\n|---|---|---|---|\n| `REGION` | | where it runs | eu-west-1 |\n| `TIMEOUT` | `30s` | | |\n| `REPLICAS` | `3` | how many | TBD |\n');
+    const { code, findings } = audit(['k.md', '--format', 'json'], dir);
+    expect(code).toBe(1);
+    expect(findings.filter((f) => f.ruleId === 'unfilled-cell').map((f) => `${f.line} ${f.message}`)).toEqual(['6 "Value used" of row "`TIMEOUT`" is empty', '7 "Value used" of row "`REPLICAS`" holds "TBD"']);
+  });
+
   it('takes an autolink in a cell for an answer, as GitHub renders it a link, but still flags <a hint>', () => {
     const dir = mkdtempSync(join(tmpdir(), 'runbook-audit-'));
     writeFileSync(join(dir, 'l.md'), '| Item | Link |\n|---|---|\n| Dashboard | <https://grafana.example.com/d/abc> |\n| Contact | <oncall@example.com> |\n| Ticket | <ticket URL> |\n| Runbook | <mailto:ops@example.com> |\n');

@@ -1,11 +1,11 @@
-import { rowName } from '../../parser/index.js';
+import { knobColumns, rowName } from '../../parser/index.js';
 import type { Rule } from '../types.js';
-import { cellColumn, isHint, isKnobTable } from './place.js';
+import { cellColumn, isHint } from './place.js';
 
 /**
  * A cell left empty or holding a placeholder (`TBD`, `TODO`, `?`, `…`, configured words) or a
- * template hint (see `isHint`), in a table meant to be filled (any table but a knob table). `N/A`,
- * `—` and struck-through text are answers.
+ * template hint (see `isHint`), in a table meant to be filled: any column but a knob table's name,
+ * default and description. `N/A`, `—` and struck-through text are answers.
  */
 export const unfilledCell: Rule = {
   id: 'unfilled-cell',
@@ -13,17 +13,20 @@ export const unfilledCell: Rule = {
   description: 'A table cell is empty, a placeholder, or a template hint.',
   check({ model, text, placeholders }) {
     const words = new Set(placeholders.map((p) => p.toUpperCase()));
-    return model.tables
-      .filter((table) => !isKnobTable(table))
-      .flatMap((table) =>
-        table.rows.flatMap((row) =>
-          row.cells.flatMap((cell, i) => {
-            const unfilled = cell.kind === 'fillable' || words.has(cell.text.toUpperCase()) || isHint(cell.text);
-            if (!unfilled || cell.kind === 'na' || cell.kind === 'checkbox') return [];
-            const what = cell.text ? `holds "${cell.text}"` : 'is empty';
-            return [{ line: row.line, column: cellColumn(text, cell.span.start), message: `"${table.header[i]}" of row "${rowName(table, row)}" ${what}` }];
-          }),
-        ),
+    return model.tables.flatMap((table) => {
+      // A knob table's name, default and description say what a setting is, not what was done:
+      // an empty default is "none". Any other column of it (`Value used`) is the operator's.
+      const knob = knobColumns(table);
+      const reference = new Set(knob ? [knob.name, knob.default, knob.description] : []);
+      return table.rows.flatMap((row) =>
+        row.cells.flatMap((cell, i) => {
+          if (reference.has(i)) return [];
+          const unfilled = cell.kind === 'fillable' || words.has(cell.text.toUpperCase()) || isHint(cell.text);
+          if (!unfilled || cell.kind === 'na' || cell.kind === 'checkbox') return [];
+          const what = cell.text ? `holds "${cell.text}"` : 'is empty';
+          return [{ line: row.line, column: cellColumn(text, cell.span.start), message: `"${table.header[i]}" of row "${rowName(table, row)}" ${what}` }];
+        }),
       );
+    });
   },
 };
