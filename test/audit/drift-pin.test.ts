@@ -136,6 +136,25 @@ describe('template drift and the blanks a template leaves', () => {
     expect(drift.map((f) => f.message)).toEqual(['checklist item "Announce start" of the template (line 5) is missing']);
   });
 
+  it('looks for an item in its own section: one repeated in another section does not stand for it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-drift-'));
+    git(dir, 'init', '-q', '-b', 'main');
+    writeFileSync(join(dir, 'TEMPLATE.md'), '# Failover drill\n\n## Before\n\n- [ ] Announce in #ops\n- [ ] Freeze deploys\n\n## After\n\n- [ ] Announce in #ops\n- [ ] Check replica lag\n- [ ] Check replica lag\n');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-q', '-m', 'template');
+    expect(runCli(['new', 'TEMPLATE.md', 'session.md'], { cwd: dir, env: { RUNBOOK_OPERATOR: 'ci' } }).code).toBe(0);
+    // "Announce" is gone from Before (it still stands in After), and one of After's two lag checks is gone.
+    const filled = readFileSync(join(dir, 'session.md'), 'utf8').replace('## Before\n\n- [ ] Announce in #ops\n', '## Before\n\n').replace('- [ ] Check replica lag\n- [ ] Check replica lag\n', '- [x] Check replica lag\n');
+    writeFileSync(join(dir, 'session.md'), filled);
+    const { code, stdout } = runCli(['audit', 'session.md', '--format', 'json'], { cwd: dir });
+    expect(code).toBe(1);
+    const drift = (JSON.parse(stdout) as Array<{ ruleId: string; message: string; line: number }>).filter((f) => f.ruleId === 'template-drift');
+    expect(drift.map((f) => f.message)).toEqual(['checklist item "Announce in #ops" of the template (line 5) is missing', 'checklist item "Check replica lag" of the template (line 12) is missing']);
+    const lines = filled.split('\n');
+    expect(lines[drift[0]!.line - 1]).toBe('## Before');
+    expect(lines[drift[1]!.line - 1]).toBe('- [x] Check replica lag');
+  });
+
   it('takes an item with a note written after it for the template item, and not an item that only starts with its words', () => {
     const dir = mkdtempSync(join(tmpdir(), 'runbook-drift-'));
     git(dir, 'init', '-q', '-b', 'main');

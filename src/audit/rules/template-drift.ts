@@ -64,15 +64,25 @@ export const templateDrift: Rule = {
         hits.push({ line: sectionLine(model, pinned, s.index - 1), column: 1, message: `section "${s.text}" of the template (line ${s.line}) is missing` });
       }
     }
-    const taskIn = (text: string) => {
-      const same = sameAs(strip(text), true);
-      return model.tasks.find((o) => same(strip(o.text)));
-    };
+    // Each item of the template is looked for in the doc's section of the same name (an item
+    // repeated in another section is not it), anywhere when the doc has no such section; each of
+    // the doc's items answers for one of the template's only.
+    const used = new Set<number>();
+    const found = pinned.tasks.map((t) => {
+      const same = sameAs(strip(t.text), true);
+      const heading = t.section === null ? null : sameAs(pinned.sections[t.section]!.text);
+      const sections = heading === null ? [] : model.sections.filter((o) => heading(o.text)).map((o) => o.index);
+      const inPlace = (o: Runbook['tasks'][number]) => (t.section === null ? o.section === null : !sections.length || (o.section !== null && sections.includes(o.section)));
+      const match = model.tasks.find((o) => !used.has(o.index) && inPlace(o) && same(strip(o.text)));
+      if (match) used.add(match.index);
+      return match;
+    });
     pinned.tasks.forEach((t, i) => {
-      if (taskIn(t.text)) return;
+      if (found[i]) return;
       // After the task that came before it in the template, when the doc has it in the same section.
-      const before = pinned.tasks.slice(0, i).reverse().find((o) => o.section === t.section && taskIn(o.text));
-      const line = before ? taskIn(before.text)!.line : sectionLine(model, pinned, t.section);
+      let before = i - 1;
+      while (before >= 0 && !(pinned.tasks[before]!.section === t.section && found[before])) before--;
+      const line = before >= 0 ? found[before]!.line : sectionLine(model, pinned, t.section);
       hits.push({ line, column: 1, message: `checklist item "${t.text}" of the template (line ${t.line}) is missing` });
     });
     for (const t of pinned.tables) {
