@@ -49,6 +49,24 @@ function repository() {
 }
 
 type F = { line: number; column: number; ruleId: string; message: string };
+/**
+ * A repository holding `template` as TEMPLATE.md and session.md made from it by `runbook new`, then
+ * edited by `fill`; the template-drift findings of `runbook audit` on it.
+ */
+function driftAfter(template: string, fill: (session: string) => string) {
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-drift-'));
+  git(dir, 'init', '-q', '-b', 'main');
+  writeFileSync(join(dir, 'TEMPLATE.md'), template);
+  git(dir, 'add', '.');
+  git(dir, 'commit', '-q', '-m', 'template');
+  expect(runCli(['new', 'TEMPLATE.md', 'session.md'], { cwd: dir, env: { RUNBOOK_OPERATOR: 'ci' } }).code).toBe(0);
+  const filled = fill(readFileSync(join(dir, 'session.md'), 'utf8'));
+  writeFileSync(join(dir, 'session.md'), filled);
+  const { code, stdout } = runCli(['audit', 'session.md', '--format', 'json'], { cwd: dir });
+  const drift = (JSON.parse(stdout) as Array<{ ruleId: string; message: string; line: number }>).filter((f) => f.ruleId === 'template-drift');
+  return { code, drift, lines: filled.split('\n') };
+}
+
 const drift = (dir: string, file: string) => {
   const { stdout } = runCli(['audit', file, '--format', 'json'], { cwd: dir });
   return (JSON.parse(stdout) as F[]).filter((f) => f.ruleId === 'template-drift').map((f) => `${f.line}:${f.column} ${f.message}`);
@@ -117,59 +135,37 @@ describe('a template path from a pull request', () => {
 
 describe('template drift and the blanks a template leaves', () => {
   it('takes a filled blank (____, YYYY-MM-DD, an empty row) for the template text, and still finds what was removed', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'runbook-drift-'));
-    git(dir, 'init', '-q', '-b', 'main');
-    writeFileSync(join(dir, 'TEMPLATE.md'), '# Game day — YYYY-MM-DD\n\n- [ ] Backup taken at ____\n- [ ] Owner: <name>\n- [ ] Announce start\n\n## Timeline\n\n| Time (UTC) | Event |\n|---|---|\n| | |\n| | |\n| HH:MM | Kick-off |\n');
-    git(dir, 'add', '.');
-    git(dir, 'commit', '-q', '-m', 'template');
-    expect(runCli(['new', 'TEMPLATE.md', 'session.md'], { cwd: dir, env: { RUNBOOK_OPERATOR: 'ci' } }).code).toBe(0);
-    const filled = readFileSync(join(dir, 'session.md'), 'utf8')
-      .replace('YYYY-MM-DD', '2026-11-20')
-      .replace('- [ ] Backup taken at ____', '- [x] Backup taken at 14:02')
-      .replace('- [ ] Owner: <name>', '- [x] Owner: Ada')
-      .replace('| | |\n| | |\n| HH:MM | Kick-off |', '| 14:05 | Primary killed |\n| 14:07 | Failover done |\n| 14:00 | Kick-off |')
-      .replace('- [ ] Announce start\n', '');
-    writeFileSync(join(dir, 'session.md'), filled);
-    const { code, stdout } = runCli(['audit', 'session.md', '--format', 'json'], { cwd: dir });
+    const { code, drift } = driftAfter('# Game day — YYYY-MM-DD\n\n- [ ] Backup taken at ____\n- [ ] Owner: <name>\n- [ ] Announce start\n\n## Timeline\n\n| Time (UTC) | Event |\n|---|---|\n| | |\n| | |\n| HH:MM | Kick-off |\n', (session) =>
+      session
+        .replace('YYYY-MM-DD', '2026-11-20')
+        .replace('- [ ] Backup taken at ____', '- [x] Backup taken at 14:02')
+        .replace('- [ ] Owner: <name>', '- [x] Owner: Ada')
+        .replace('| | |\n| | |\n| HH:MM | Kick-off |', '| 14:05 | Primary killed |\n| 14:07 | Failover done |\n| 14:00 | Kick-off |')
+        .replace('- [ ] Announce start\n', ''),
+    );
     expect(code).toBe(1);
-    const drift = (JSON.parse(stdout) as Array<{ ruleId: string; message: string }>).filter((f) => f.ruleId === 'template-drift');
     expect(drift.map((f) => f.message)).toEqual(['checklist item "Announce start" of the template (line 5) is missing']);
   });
 
   it('looks for an item in its own section: one repeated in another section does not stand for it', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'runbook-drift-'));
-    git(dir, 'init', '-q', '-b', 'main');
-    writeFileSync(join(dir, 'TEMPLATE.md'), '# Failover drill\n\n## Before\n\n- [ ] Announce in #ops\n- [ ] Freeze deploys\n\n## After\n\n- [ ] Announce in #ops\n- [ ] Check replica lag\n- [ ] Check replica lag\n');
-    git(dir, 'add', '.');
-    git(dir, 'commit', '-q', '-m', 'template');
-    expect(runCli(['new', 'TEMPLATE.md', 'session.md'], { cwd: dir, env: { RUNBOOK_OPERATOR: 'ci' } }).code).toBe(0);
     // "Announce" is gone from Before (it still stands in After), and one of After's two lag checks is gone.
-    const filled = readFileSync(join(dir, 'session.md'), 'utf8').replace('## Before\n\n- [ ] Announce in #ops\n', '## Before\n\n').replace('- [ ] Check replica lag\n- [ ] Check replica lag\n', '- [x] Check replica lag\n');
-    writeFileSync(join(dir, 'session.md'), filled);
-    const { code, stdout } = runCli(['audit', 'session.md', '--format', 'json'], { cwd: dir });
+    const { code, drift, lines } = driftAfter('# Failover drill\n\n## Before\n\n- [ ] Announce in #ops\n- [ ] Freeze deploys\n\n## After\n\n- [ ] Announce in #ops\n- [ ] Check replica lag\n- [ ] Check replica lag\n', (session) =>
+      session.replace('## Before\n\n- [ ] Announce in #ops\n', '## Before\n\n').replace('- [ ] Check replica lag\n- [ ] Check replica lag\n', '- [x] Check replica lag\n'),
+    );
     expect(code).toBe(1);
-    const drift = (JSON.parse(stdout) as Array<{ ruleId: string; message: string; line: number }>).filter((f) => f.ruleId === 'template-drift');
     expect(drift.map((f) => f.message)).toEqual(['checklist item "Announce in #ops" of the template (line 5) is missing', 'checklist item "Check replica lag" of the template (line 12) is missing']);
-    const lines = filled.split('\n');
     expect(lines[drift[0]!.line - 1]).toBe('## Before');
     expect(lines[drift[1]!.line - 1]).toBe('- [x] Check replica lag');
   });
 
   it('takes an item with a note written after it for the template item, and not an item that only starts with its words', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'runbook-drift-'));
-    git(dir, 'init', '-q', '-b', 'main');
-    writeFileSync(join(dir, 'TEMPLATE.md'), '# Postmortem\n\n- [ ] Open a ticket\n- [ ] Page the owner\n- [ ] Backup taken at ____\n- [ ] Announce\n');
-    git(dir, 'add', '.');
-    git(dir, 'commit', '-q', '-m', 'template');
-    expect(runCli(['new', 'TEMPLATE.md', 'session.md'], { cwd: dir, env: { RUNBOOK_OPERATOR: 'ci' } }).code).toBe(0);
-    const filled = readFileSync(join(dir, 'session.md'), 'utf8')
-      .replace('- [ ] Open a ticket', '- [x] Open a ticket — INC-4411')
-      .replace('- [ ] Page the owner', '- [x] Page the owner (Ada, 14:02)')
-      .replace('- [ ] Backup taken at ____', '- [x] Backup taken at 14:02: s3://backups/db')
-      .replace('- [ ] Announce', '- [x] Announcement sent');
-    writeFileSync(join(dir, 'session.md'), filled);
-    const { stdout } = runCli(['audit', 'session.md', '--format', 'json'], { cwd: dir });
-    const drift = (JSON.parse(stdout) as Array<{ ruleId: string; message: string }>).filter((f) => f.ruleId === 'template-drift');
+    const { drift } = driftAfter('# Postmortem\n\n- [ ] Open a ticket\n- [ ] Page the owner\n- [ ] Backup taken at ____\n- [ ] Announce\n', (session) =>
+      session
+        .replace('- [ ] Open a ticket', '- [x] Open a ticket — INC-4411')
+        .replace('- [ ] Page the owner', '- [x] Page the owner (Ada, 14:02)')
+        .replace('- [ ] Backup taken at ____', '- [x] Backup taken at 14:02: s3://backups/db')
+        .replace('- [ ] Announce', '- [x] Announcement sent'),
+    );
     expect(drift.map((f) => f.message)).toEqual(['checklist item "Announce" of the template (line 6) is missing']);
   });
 });
