@@ -10,7 +10,8 @@
  * failure to it in turn), so the session's own commands around the block never trigger it. A block
  * that sets an ERR trap of its own gets it run first (`trap` is a function here that keeps the
  * session's after it), as `set -e` still exits after a script's own ERR trap; a block whose
- * errexit is off sets its ERR trap as bash does. A block's EXIT trap runs between the session's
+ * errexit is off sets its ERR trap as bash does. Either way the handler carries to later blocks,
+ * as in a terminal, until a block resets it (`trap - ERR`); between blocks no ERR trap is set. A block's EXIT trap runs between the session's
  * saving of the state and its `exit` message, so both still happen when the shell exits.
  *
  * A check (no state file given) runs in a subshell: it cannot change the session, and nothing is
@@ -48,7 +49,9 @@ __rb_pre() {
   if [ "$2" = 1 ]; then
     set -E
     __rb_errexit=1 __rb_failed=
-    builtin trap "$__rb_stop" ERR
+    if [ -n "$__rb_err_h" ]; then trap -- "$__rb_err_h" ERR; else builtin trap "$__rb_stop" ERR; fi
+  elif [ -n "$__rb_err_h" ]; then
+    builtin trap -- "$__rb_err_h" ERR
   fi
   __rb_running=1 __rb_fail_cmd= __rb_fail_line=
   [[ $__rb_xt == *x* ]] && set -x
@@ -77,6 +80,8 @@ trap() {
   for __rb_g in "$@"; do
     case ${'${'}__rb_g^^} in
       ERR)
+        __rb_err_h=$__rb_h
+        [ "$__rb_h" = - ] && __rb_err_h=
         if [ -z "$__rb_errexit" ]; then __rb_others+=("$__rb_g")
         elif [ "$__rb_h" = - ] || [ -z "$__rb_h" ]; then builtin trap "$__rb_stop" ERR
         else builtin trap "{ __rb_e=\$?; __rb_uh=; __rb_ours && { [ -n \"\$__rb_fail_cmd\" ] || __rb_fail_cmd=\$BASH_COMMAND; [ -z \"\$__rb_fail_line\" ] && [ \"\$BASH_SOURCE\" = \"\$__rb_file\" ] && __rb_fail_line=\$LINENO; }; [ -z \"\$__rb_failed\" ] && __rb_ours && __rb_failed=1 __rb_uh=1; } 2>/dev/null; if [ -n \"\$__rb_uh\" ]; then __rb_ret \$__rb_e; $__rb_h

@@ -56,6 +56,22 @@ describe('a failing command stops its block wherever it runs', () => {
     expect(code).toBe(1);
   });
 
+  it('after a trap an earlier block set on ERR, which carries to later blocks as in a terminal, until one resets it', () => {
+    const handler = "trap 'echo \"cleaning up after line $LINENO\" >&2' ERR";
+    const { code, stdout, stderr, text } = runDoc(
+      `# T\n\n${fence(`${handler}\necho armed`)}${fence('false\necho goes-on', 'bash { errexit=false }')}${fence('echo before\nfalse\necho not-here')}${fence('trap - ERR')}${fence('false')}`,
+      ['--keep-going'],
+    );
+    // bash -eE running the same lines from one prompt: the handler of the first runs at each failure after it.
+    const bash = spawnSync('bash', ['-E', '-c', `${handler}\nfalse\necho goes-on\nset -e\necho before\nfalse\necho not-here`], { encoding: 'utf8' });
+    expect(bash.stderr.match(/cleaning up/g)).toHaveLength(2);
+    expect(stdout).toContain('goes-on');
+    expect(stdout).not.toContain('not-here');
+    expect(stderr.match(/cleaning up after line \d+/g)).toHaveLength(2);
+    expect(outcomes(text)).toEqual(['passed', 'passed', 'failed', 'passed', 'failed']);
+    expect(code).toBe(1);
+  });
+
   it('but not where bash -e goes on: a condition, a || list', () => {
     const { code, stdout } = runDoc(`# C\n\n${fence('check() { false; }')}${fence('if check; then echo yes; else echo no; fi\ncheck || echo recovered\necho end')}`);
     expect(stdout).toMatch(/no\n[\s\S]*recovered\n[\s\S]*end\n/);
