@@ -36,7 +36,7 @@
  */
 export const PRELUDE_SETUP = String.raw`set +e +u
 __rb_done() {
-  [ -n "$3" ] && { builtin printf '%s\0' "$PWD"; builtin declare -p; } > "$3" 2>/dev/null
+  [ -n "$3" ] && { builtin printf '%s\0' "$PWD"; builtin declare -p; builtin printf '\0'; builtin declare -f; } > "$3" 2>/dev/null
   __rb_mo=0 __rb_me=0
   [[ -p /dev/stdout || -S /dev/stdout ]] && builtin printf '\036%s:o:%s\036' "$1" "$2" 2>/dev/null && __rb_mo=1
   [[ -p /dev/stderr || -S /dev/stderr ]] && builtin printf '\036%s:e:%s\036' "$1" "$2" >&2 && __rb_me=1
@@ -98,7 +98,7 @@ $__rb_exit_say" EXIT
   done
   [ ${'${'}#__rb_others[@]} -eq 0 ] || builtin trap -- "$__rb_h" "${'${'}__rb_others[@]}"
 }
-__rb_exit_save='{ __rb_x=$?; set +x +E; builtin trap - ERR; } 2>/dev/null; [ -n "$__rb_running" ] && [ -n "$__rb_current_state" ] && { builtin printf "%s\0" "$PWD"; builtin declare -p; } > "$__rb_current_state" 2>/dev/null'
+__rb_exit_save='{ __rb_x=$?; set +x +E; builtin trap - ERR; } 2>/dev/null; [ -n "$__rb_running" ] && [ -n "$__rb_current_state" ] && { builtin printf "%s\0" "$PWD"; builtin declare -p; builtin printf "\0"; builtin declare -f; } > "$__rb_current_state" 2>/dev/null'
 __rb_exit_say='builtin printf "exit %s %s %s\n" "$$" "$__rb_x" "$((__rb_running + 0))" 1<> "$__rb_ctl"'
 __rb_exit="$__rb_exit_save; $__rb_exit_say"
 builtin trap "$__rb_exit" EXIT`;

@@ -136,9 +136,10 @@ export class ShellSession {
     return session;
   }
 
-  /** The directory and variables after the last block, to save for a resume. */
+  /** The directory, variables, functions and ERR trap handler after the last block, to save for a resume. */
   snapshot(): ShellState {
-    return { cwd: this.state.cwd, vars: new Map(this.state.vars) };
+    const { cwd, vars, functions, errTrap } = this.state;
+    return { cwd, vars: new Map(vars), ...(functions && { functions }), ...(errTrap && { errTrap }) };
   }
 
   /** Masks these values too from now on (secrets a block created), in this shell and any that replaces it. */

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -51,6 +51,45 @@ describe('resuming a session that did not finish', () => {
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toMatch(/resuming \w+: 1 step\(s\) already done, 1 to go/);
     expect(readFileSync(join(dir, 'two.txt'), 'utf8')).toBe('region=eu-west-1 dir=work password=given-again\n');
+  });
+
+  it('restores the functions and the ERR trap handler earlier blocks set, leaving out any function that holds a secret', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-resume-'));
+    writeFileSync(join(dir, 'secret.txt'), 'pw-5c1e7a9d');
+    const text = [
+      '# Resume',
+      '',
+      '```bash',
+      'drain() {',
+      '  echo "draining $1"',
+      '}',
+      'export DB_PASSWORD="$(cat secret.txt)"',
+      // A function written out with the secret's value in it.
+      'eval "db_login() { echo using $DB_PASSWORD; }"',
+      "trap 'echo \"handler ran\" > ../handler.txt' ERR",
+      'mkdir -p work && cd work',
+      '```',
+      '',
+      '```bash',
+      'test -f ../ok',
+      'drain node-7 > ../drained.txt',
+      'type db_login > /dev/null 2>&1 && echo defined > ../login.txt',
+      'false',
+      '```',
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, 'r.md'), text);
+    expect(runCli(['run', 'r.md', '--yes'], { cwd: dir, env }).code).toBe(1);
+    expect(readFileSync(join(dir, 'handler.txt'), 'utf8')).toBe('handler ran\n');
+    rmSync(join(dir, 'handler.txt'));
+    for (const file of readdirSync(join(dir, '.runbook'))) expect(readFileSync(join(dir, '.runbook', file), 'utf8')).not.toContain('pw-5c1e7a9d');
+    writeFileSync(join(dir, 'ok'), '');
+    const resumed = runCli(['run', 'r.md', '--yes', '--resume', '--set', 'DB_PASSWORD=given-again'], { cwd: dir, env });
+    expect(resumed.code).toBe(1);
+    expect(readFileSync(join(dir, 'drained.txt'), 'utf8')).toBe('draining node-7\n');
+    expect(readFileSync(join(dir, 'handler.txt'), 'utf8')).toBe('handler ran\n');
+    expect(existsSync(join(dir, 'login.txt'))).toBe(false);
+    expect(parseRunbook(readFileSync(join(dir, 'r.md'), 'utf8')).blocks.map((b) => b.result?.outcome)).toEqual(['passed', 'failed']);
   });
 
   it('notes on stderr that the last session did not finish when run starts over without --resume', () => {
