@@ -20,7 +20,17 @@ import { flushFolders, replaceFile, sweepTemporaries, type Replaced } from './wr
 
 /** A change to make, anchored by identity so it can be found again after someone else's edit. */
 export type Change =
-  | { kind: 'task'; anchor: Anchor & { kind: 'task' }; checked: boolean }
+  | {
+      kind: 'task';
+      anchor: Anchor & { kind: 'task' };
+      checked: boolean;
+      /**
+       * The block whose task this is, when it is ticked because its block passed: the task is then
+       * the one that holds the block, found with it, not one with the same text elsewhere (a
+       * section of the same title added above renumbers the sections the anchor knows them by).
+       */
+      owner?: Anchor & { kind: 'block' };
+    }
   | { kind: 'checkbox'; anchor: Anchor & { kind: 'cell' }; state: CheckboxState }
   | { kind: 'fill'; anchor: Anchor & { kind: 'cell' }; value: string }
   | { kind: 'result'; anchor: Anchor & { kind: 'block' }; line: string; /** The evidence line to write under it, in the same write. */ evidence?: string }
@@ -480,7 +490,7 @@ export class Document {
 /** Why a change no longer finds its target in `model`, or null when every one does, once. */
 function anchorProblem(model: Runbook, changes: Change[]): string | null {
   for (const change of changes) {
-    const found = resolve(model, change.anchor);
+    const found = locate(model, change);
     if ('problem' in found) return `the ${describeAnchor(change.anchor)} ${found.problem === 'missing' ? 'is no longer there' : 'can no longer be told apart from another'}`;
   }
   return null;
@@ -500,6 +510,15 @@ function results(model: Runbook): number {
   let count = 0;
   for (let i = 0; i < model.blocks.length; i++) if (model.blocks[i]!.result) count++;
   return count;
+}
+
+/** Where a change's target is in `model`: its anchor resolved, or for a block's task, the task holding that block. */
+function locate(model: Runbook, change: Change): ReturnType<typeof resolve> {
+  if (change.kind !== 'task' || !change.owner) return resolve(model, change.anchor);
+  const block = resolve(model, change.owner);
+  if ('problem' in block) return block;
+  const task = model.blocks[block.index]!.task;
+  return task === null ? { problem: 'missing' } : { index: task };
 }
 
 function where(found: ReturnType<typeof resolve>, change: Change, path: string) {
@@ -555,7 +574,7 @@ function inPlace(text: TextLike, model: Runbook, edits: Edit[]): boolean {
 
 /** Turns one change into edits on the current text and model. */
 function plan(text: TextLike, model: Runbook, change: Change, path: string): Planned {
-  const found = where(resolve(model, change.anchor), change, path);
+  const found = where(locate(model, change), change, path);
   let edits: Edit[];
   let line: number;
   let what: string;

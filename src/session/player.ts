@@ -566,7 +566,7 @@ export class Player {
     });
     const changes: Change[] = [{ kind: 'result', anchor, line: this.mask(line), evidence: record.evidenceLine ?? undefined }];
     if (record.outcome === 'passed' && block.task !== null) {
-      changes.push({ kind: 'task', anchor: taskAnchor(this.doc.model, block.task) as Anchor & { kind: 'task' }, checked: true });
+      changes.push({ kind: 'task', anchor: taskAnchor(this.doc.model, block.task) as Anchor & { kind: 'task' }, checked: true, owner: anchor });
     }
     const reports = this.write(changes);
     if (reports[1]?.changed) this.journal.append('tick', { line: reports[1].line, what: reports[1].what });

@@ -47,4 +47,16 @@ describe('steps found again after someone else edits the document mid-session', 
     expect(journal.map((e) => e.type)).toContain('block-lost');
     expect(journal.at(-1)).toMatchObject({ type: 'session-end', outcome: 'failed' });
   });
+
+  it("ticks the task that holds the block that passed, not the twin of its section someone added above it", () => {
+    // The block adds a copy of its own section (same heading, same task) above it while it runs.
+    const copy = "perl -0pi -e 's/# Release\\n\\n/# Release\\n\\n## Deploy\\n\\n- [ ] Restart api\\n\\n/' doc.md";
+    const { code, text } = session(`# Release\n\n## Deploy\n\n- [ ] Restart api\n\n  \`\`\`bash\n  ${copy}\n  \`\`\`\n`);
+    expect(code).toBe(0);
+    const lines = text.split('\n');
+    expect(lines.filter((l) => l.startsWith('- ['))).toEqual(['- [ ] Restart api', '- [x] Restart api']);
+    // The ticked one is the one right above the block and its result line.
+    expect(lines.indexOf('- [x] Restart api')).toBeLessThan(lines.findIndex((l) => l.includes('*runbook:* ✅ passed')));
+    expect(lines.indexOf('- [x] Restart api')).toBeGreaterThan(lines.indexOf('- [ ] Restart api'));
+  });
 });
