@@ -35,6 +35,7 @@
  * is sent to a new shell.
  */
 export const PRELUDE_SETUP = String.raw`set +e +u
+__rb_err_h= __rb_fail_cmd= __rb_fail_line= __rb_errexit= __rb_failed= __rb_xt= __rb_running=
 __rb_done() {
   [ -n "$3" ] && { builtin printf '%s\0' "$PWD"; builtin declare -p; builtin printf '\0'; builtin declare -f; } > "$3" 2>/dev/null
   __rb_mo=0 __rb_me=0

@@ -80,6 +80,15 @@ describe('a failing command stops its block wherever it runs', () => {
 });
 
 describe('the session shell keeps what a prompt keeps', () => {
+  it('set -u in one block carries to the next, whose failure is still told, without a new shell', () => {
+    const { code, stdout, text } = runDoc(`# U\n\n${fence('set -u\necho "shell $$"')}${fence('echo "shell $$ with $-"\ntest -d /nope/dir')}${fence('echo "shell $$"')}`, ['--keep-going']);
+    expect(code).toBe(1);
+    const shells = [...stdout.matchAll(/shell (\d+)/g)].map((m) => m[1]);
+    expect(new Set(shells).size).toBe(1);
+    expect(stdout).toMatch(/shell \d+ with \w*u\w*/);
+    expect(parseRunbook(text).blocks.map((b) => b.result?.reason ?? null)).toEqual([null, 'line 11: `test -d /nope/dir` exited 1', null]);
+  });
+
   it('declare and typeset make globals that the next block sees', () => {
     const { code, stdout } = runDoc(`# D\n\n${fence('declare -A HOSTS=([db]=10.0.0.5)\ndeclare -i COUNT=5\ndeclare OWNER=alice\ntypeset -a LIST=(x y)')}${fence('echo "db=${HOSTS[db]} count=$COUNT owner=$OWNER list=${LIST[*]}"')}`);
     expect(stdout).toContain('db=10.0.0.5 count=5 owner=alice list=x y');
