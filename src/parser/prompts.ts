@@ -15,7 +15,8 @@ const MORE = /^>(?: |$)/;
 /**
  * Reads a block's lines once: whether it is a transcript, and its script without prompts when
  * every command line has one. Comments, blank lines, `\` continuation lines and the lines of a
- * here-document a prompted command opens (its input, up to its terminator) need no prompt. A line
+ * here-document a prompted command opens (its input, up to its terminator; typed at a terminal,
+ * each with a `> ` prompt, taken off) need no prompt. A line
  * after a prompted command that is still open (a `for … do`, an `if … then`, a `|` at its end, a
  * quote not closed) and starts with `> ` is that command going on, as a terminal shows it: it runs,
  * without its `> `.
@@ -25,13 +26,16 @@ function read(body: string): { transcript: boolean; script: string } {
   let other = false;
   let continued = false;
   let command: string | null = null;
-  let heredoc: { end: string; tabs: boolean } | null = null;
-  const lines = body.split('\n').map((raw) => {
+  let heredoc: { end: string; tabs: boolean; more: boolean } | null = null;
+  const all = body.split('\n');
+  const lines = all.map((raw, at) => {
     const continuation = continued;
     continued = /\\\r?$/.test(raw);
     if (heredoc) {
-      if ((heredoc.tabs ? raw.replace(/^\t+/, '') : raw).replace(/\r$/, '') === heredoc.end) heredoc = null;
-      return raw;
+      // Typed at a terminal, each line of the here-document shows the `> ` prompt too.
+      const line = heredoc.more ? raw.replace(MORE, '') : raw;
+      if ((heredoc.tabs ? line.replace(/^\t+/, '') : line).replace(/\r$/, '') === heredoc.end) heredoc = null;
+      return line;
     }
     if (command !== null && (continuation || stillOpen(command)) && MORE.test(raw)) {
       const line = raw.replace(MORE, '');
@@ -46,11 +50,24 @@ function read(body: string): { transcript: boolean; script: string } {
     }
     prompted = true;
     const opens = HEREDOC.exec(raw);
-    if (opens) heredoc = { end: opens[3]!, tabs: opens[1] === '-' };
+    if (opens) heredoc = { end: opens[3]!, tabs: opens[1] === '-', more: endsWithPrompts(all.slice(at + 1), opens[3]!, opens[1] === '-') };
     command = raw.replace(PROMPT, '');
     return command;
   });
   return { transcript: prompted && other, script: prompted && !other ? lines.join('\n') : body };
+}
+
+/**
+ * Whether a here-document's lines carry the terminal's `> ` prompt: every line up to its
+ * terminator starts with `> ` (or is a bare `>`), and the terminator is there as `> END`.
+ */
+function endsWithPrompts(after: string[], end: string, tabs: boolean): boolean {
+  for (const raw of after) {
+    if (!MORE.test(raw)) return false;
+    const line = raw.replace(MORE, '').replace(/\r$/, '');
+    if ((tabs ? line.replace(/^\t+/, '') : line) === end) return true;
+  }
+  return false;
 }
 
 const OPENS = new Set(['if', 'for', 'while', 'until', 'select', 'case', '{']);

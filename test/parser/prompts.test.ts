@@ -48,6 +48,17 @@ describe('a prompted command that goes on over lines, as a terminal shows it', (
     expect(runnableScript('$ echo "two\n> lines"')).toBe('echo "two\nlines"');
   });
 
+  it('takes the `> ` prompts off a here-document typed at a terminal, and keeps a `> ` that is its text', () => {
+    const typed = '$ cat <<EOF\n> port=8080\n> host=$HOST\n> EOF\n$ echo done';
+    expect(runnableScript(typed)).toBe('cat <<EOF\nport=8080\nhost=$HOST\nEOF\necho done');
+    // What bash prints for the script is what the terminal showed the command printing.
+    const ran = spawnSync('bash', ['-c', runnableScript(typed)], { encoding: 'utf8', env: { ...process.env, HOST: 'db-1' } });
+    expect(ran.stdout).toBe('port=8080\nhost=db-1\ndone\n');
+    expect(ran.stderr).toBe('');
+    // A here-document whose lines start with `> ` but ends with a bare terminator: `> ` is its text.
+    expect(runnableScript('$ cat <<EOF\n> quoted\nEOF')).toBe('cat <<EOF\n> quoted\nEOF');
+  });
+
   it('reads a `> ` line after a finished command as its output: a transcript', () => {
     expect(isTranscript('$ cat notes.md\n> quoted in the notes')).toBe(true);
     expect(isTranscript('$ for h in a b; do echo $h; done\n> not a command')).toBe(true);
