@@ -46,8 +46,12 @@ export function timelineSvg(timeline: Timeline): string {
   for (const wait of timeline.waits) {
     out.push(`<rect class="wait" x="${px(wait.start)}" y="${AXIS}" width="${round(px(wait.end) - px(wait.start))}" height="${bars.length * ROW}"><title>waited ${formatSeconds(wait.end - wait.start)} (${clock(wait.start)} → ${clock(wait.end)} UTC)</title></rect>`);
   }
-  const format = x.tickFormat(8, span - timeline.start < 120_000 ? '%H:%M:%S' : '%H:%M');
-  for (const tick of x.ticks(8)) {
+  const ticks = x.ticks(8);
+  // As fine as the ticks are apart: a session of a second has ticks a tenth of a second apart,
+  // which would all read the same second.
+  const step = ticks.length > 1 ? ticks[1]!.getTime() - ticks[0]!.getTime() : 1000;
+  const format = x.tickFormat(8, step % 1000 ? '%H:%M:%S.%L' : step % 60_000 ? '%H:%M:%S' : '%H:%M');
+  for (const tick of ticks) {
     const at = px(tick.getTime());
     out.push(`<line class="tick" x1="${at}" x2="${at}" y1="${AXIS - 6}" y2="${height - 10}"/><text class="axis" x="${at}" y="${AXIS - 10}">${esc(format(tick))}</text>`);
   }

@@ -32,6 +32,20 @@ describe('runbook report', () => {
     expect(existsSync(join(dir, '2026-11-20.report.html'))).toBe(false);
   });
 
+  it('labels the time axis as finely as its ticks are apart: each label once, a second-long session in milliseconds', () => {
+    const dir = workspace();
+    writeFileSync(join(dir, 'quick.md'), '# Quick\n\n```bash\ntrue\n```\n\n```bash\nsleep 0.3\n```\n\n```bash\ntrue\n```\n');
+    expect(runCli(['run', 'quick.md', '--yes'], { cwd: dir, env }).code).toBe(0);
+    cpSync('fixtures/report/gameday', dir, { recursive: true });
+    for (const [doc, label] of [['quick.md', /^\d\d:\d\d:\d\d\.\d{3}$/], ['2026-11-20.md', /^\d\d:\d\d$/]] as const) {
+      expect(runCli(['report', doc, '--format', 'svg', '-o', 'axis.svg'], { cwd: dir, env }).code).toBe(0);
+      const labels = [...readFileSync(join(dir, 'axis.svg'), 'utf8').matchAll(/<text class="axis"[^>]*>([^<]*)</g)].map((m) => m[1]!);
+      expect(labels.length).toBeGreaterThan(2);
+      expect(new Set(labels).size).toBe(labels.length);
+      for (const text of labels) expect(text).toMatch(label);
+    }
+  });
+
   it('refuses in one line: an unknown format, a doc never played, a folder it cannot write to', () => {
     const dir = workspace();
     writeFileSync(join(dir, 'new.md'), '# New\n\n```bash\ntrue\n```\n');
