@@ -9,7 +9,7 @@ import { PRELUDE_SETUP, READY, runBlockLine, SESSION_VAR } from './prelude.js';
 import { ProcessTracker, stopProcesses } from './processes.js';
 import { redact, StreamRedactor } from './redact.js';
 import { exitWithin, release, signalGroup, signalProcess, spawnShell, type Shell, type Stream } from './shell.js';
-import { changedVars, readState, restoreScript, unsetVars, type ShellState } from './state.js';
+import { changedVars, readState, restoreScript, type ShellState } from './state.js';
 import type { BlockOutcome, ExecEvent, RunRequest, Running, SessionProcess } from './types.js';
 import { LONGEST_TIMER_MS } from './types.js';
 import { own } from '../io.js';
@@ -344,7 +344,7 @@ export class ShellSession {
     let cwdChanged = false;
     if (after) {
       changed = changedVars(this.state, after);
-      unset = unsetVars(this.state, after);
+      unset = changed.filter((name) => !after.vars.has(name));
       if (active.ownCwd) after.cwd = this.state.cwd;
       cwdChanged = after.cwd !== this.state.cwd;
       this.state = after;

@@ -96,11 +96,6 @@ function declaredName(line: string): { name: string; readonly: boolean } | null 
   return { name: line.slice(space + 1, end), readonly: line.lastIndexOf('r', space) > 8 };
 }
 
-/** Names `before` declares and `after` does not: what a block unset. */
-export function unsetVars(before: ShellState, after: ShellState): string[] {
-  return [...before.vars.keys()].filter((name) => !after.vars.has(name)).map(own).sort();
-}
-
 /** Names whose declaration differs between two states (set, changed or unset). */
 export function changedVars(before: ShellState, after: ShellState): string[] {
   const names = new Set([...before.vars.keys(), ...after.vars.keys()]);
