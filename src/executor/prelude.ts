@@ -11,8 +11,9 @@
  * that sets an ERR trap of its own gets it run first (`trap` is a function here that keeps the
  * session's after it), as `set -e` still exits after a script's own ERR trap; a block whose
  * errexit is off sets its ERR trap as bash does. Either way the handler carries to later blocks,
- * as in a terminal, until a block resets it (`trap - ERR`); between blocks no ERR trap is set. A block's EXIT trap runs between the session's
- * saving of the state and its `exit` message, so both still happen when the shell exits.
+ * as in a terminal, until a block resets it (`trap - ERR`); between blocks no ERR trap is set. A
+ * block's EXIT trap runs between the session's saving of the state and its `exit` message, so
+ * both still happen when the shell exits.
  *
  * A check (no state file given) runs in a subshell: it cannot change the session, and nothing is
  * read back.
@@ -34,6 +35,16 @@
  * bash saved its input on) says `exit PID STATUS 0`: a block sent to it meanwhile never ran, and
  * is sent to a new shell.
  */
+/**
+ * What an ERR trap that stops a block notes first: the command that failed (the innermost, on the
+ * way out of functions) and its line in the block's own file, for the reason its result gives.
+ * Written inline, not called: in a function `$BASH_COMMAND` and `$LINENO` would be the function's.
+ */
+const NOTE_STOP = String.raw`[ -n "$__rb_fail_cmd" ] || __rb_fail_cmd=$BASH_COMMAND; [ -z "$__rb_fail_line" ] && [ "$BASH_SOURCE" = "$__rb_file" ] && __rb_fail_line=$LINENO`;
+
+/** `text` as it reads inside double quotes in bash, to be expanded when the trap runs. */
+const quoted = (text: string) => text.replace(/["$\\`]/g, '\\$&');
+
 export const PRELUDE_SETUP = String.raw`set +e +u
 __rb_err_h= __rb_fail_cmd= __rb_fail_line= __rb_errexit= __rb_failed= __rb_xt= __rb_running=
 __rb_done() {
@@ -71,7 +82,7 @@ __rb_ours() {
   for __rb_s in "${'${'}BASH_SOURCE[@]}"; do [ "$__rb_s" = "$__rb_file" ] && return 0; done
   return 1
 }
-__rb_stop='{ __rb_e=$?; __rb_ours && { [ -n "$__rb_fail_cmd" ] || __rb_fail_cmd=$BASH_COMMAND; [ -z "$__rb_fail_line" ] && [ "$BASH_SOURCE" = "$__rb_file" ] && __rb_fail_line=$LINENO; return $__rb_e; }; } 2>/dev/null'
+__rb_stop='{ __rb_e=$?; __rb_ours && { ${NOTE_STOP}; return $__rb_e; }; } 2>/dev/null'
 __rb_ret() { return $1; }
 trap() {
   if [ $# -lt 2 ] || [[ $1 == -[pl] ]]; then builtin trap "$@"; return; fi
@@ -85,7 +96,7 @@ trap() {
         [ "$__rb_h" = - ] && __rb_err_h=
         if [ -z "$__rb_errexit" ]; then __rb_others+=("$__rb_g")
         elif [ "$__rb_h" = - ] || [ -z "$__rb_h" ]; then builtin trap "$__rb_stop" ERR
-        else builtin trap "{ __rb_e=\$?; __rb_uh=; __rb_ours && { [ -n \"\$__rb_fail_cmd\" ] || __rb_fail_cmd=\$BASH_COMMAND; [ -z \"\$__rb_fail_line\" ] && [ \"\$BASH_SOURCE\" = \"\$__rb_file\" ] && __rb_fail_line=\$LINENO; }; [ -z \"\$__rb_failed\" ] && __rb_ours && __rb_failed=1 __rb_uh=1; } 2>/dev/null; if [ -n \"\$__rb_uh\" ]; then __rb_ret \$__rb_e; $__rb_h
+        else builtin trap "{ __rb_e=\$?; __rb_uh=; __rb_ours && { ${quoted(NOTE_STOP)}; }; [ -z \"\$__rb_failed\" ] && __rb_ours && __rb_failed=1 __rb_uh=1; } 2>/dev/null; if [ -n \"\$__rb_uh\" ]; then __rb_ret \$__rb_e; $__rb_h
 fi; { __rb_ours && return \$__rb_e; } 2>/dev/null" ERR
         fi ;;
       EXIT|0)
