@@ -33,6 +33,7 @@ export const PARAGRAPH_REACH = 100_000;
 const STRUCK = String.raw`(~~?)(?!~)(?!\s)[^\n]*?(?<![\s~])\1(?!~)`;
 const STRUCK_START = new RegExp(`^${STRUCK}`);
 const STRUCK_WHOLE = new RegExp(`^${STRUCK}$`);
+const STRUCK_ANY = new RegExp(`(?<!~)${STRUCK}`, 'g');
 
 /** Whether `text` starts with struck-through text (`~~done~~ but…`). */
 export function startsStruck(text: string): boolean {
@@ -46,7 +47,7 @@ export function isStruck(text: string): boolean {
 
 /** Where `text` is struck through, as [start, end) offsets. */
 export function struckSpans(text: string): (readonly [number, number])[] {
-  return [...text.matchAll(new RegExp(`(?<!~)${STRUCK}`, 'g'))].map((m) => [m.index!, m.index! + m[0].length] as const);
+  return [...text.matchAll(STRUCK_ANY)].map((m) => [m.index!, m.index! + m[0].length] as const);
 }
 
 /** The rule id of the warning that says where inline markup stopped being read. */

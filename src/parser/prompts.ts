@@ -34,7 +34,7 @@ function read(body: string): { transcript: boolean; script: string } {
     if (heredoc) {
       // Typed at a terminal, each line of the here-document shows the `> ` prompt too.
       const line = heredoc.more ? raw.replace(MORE, '') : raw;
-      if ((heredoc.tabs ? line.replace(/^\t+/, '') : line).replace(/\r$/, '') === heredoc.end) heredoc = null;
+      if (closes(line, heredoc.end, heredoc.tabs)) heredoc = null;
       return line;
     }
     if (command !== null && (continuation || stillOpen(command)) && MORE.test(raw)) {
@@ -57,6 +57,11 @@ function read(body: string): { transcript: boolean; script: string } {
   return { transcript: prompted && other, script: prompted && !other ? lines.join('\n') : body };
 }
 
+/** Whether `line` ends a here-document that `end` closes (`<<-`: after leading tabs). */
+function closes(line: string, end: string, tabs: boolean): boolean {
+  return (tabs ? line.replace(/^\t+/, '') : line).replace(/\r$/, '') === end;
+}
+
 /**
  * Whether a here-document's lines carry the terminal's `> ` prompt: every line up to its
  * terminator starts with `> ` (or is a bare `>`), and the terminator is there as `> END`.
@@ -64,8 +69,7 @@ function read(body: string): { transcript: boolean; script: string } {
 function endsWithPrompts(after: string[], end: string, tabs: boolean): boolean {
   for (const raw of after) {
     if (!MORE.test(raw)) return false;
-    const line = raw.replace(MORE, '').replace(/\r$/, '');
-    if ((tabs ? line.replace(/^\t+/, '') : line) === end) return true;
+    if (closes(raw.replace(MORE, ''), end, tabs)) return true;
   }
   return false;
 }
