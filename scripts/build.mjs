@@ -136,7 +136,28 @@ const micromarkConstructsOnce = {
     });
   },
 };
-await bundle({ ...common, entryPoints: { runbook: 'src/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, format: 'cjs', plugins: [screenBesideBundle, poolWorkerBesideBundle, execaStdinOnDemand, micromarkConstructsOnce] });
+/**
+ * mdast-util-from-markdown hands each of a document's events to its handler with `this` a fresh
+ * copy of the compile context (`{ ...context, sliceSerialize }`): one object per event, tens of
+ * thousands for a session doc, a fifth of the parse's garbage. No handler (its own, GFM's) keeps
+ * `this` or writes to it (they write to `this.data` and `this.stack`, which every copy shares), so
+ * one copy, its `sliceSerialize` set before each call, serves every event. A fifth less time for
+ * `audit` on generated session docs.
+ */
+const compileContextOnce = {
+  name: 'compile-context-once',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]mdast-util-from-markdown[\\/]lib[\\/]index\.js$/ }, ({ path }) => {
+      const source = readFileSync(path, 'utf8');
+      const copy = '{\n          ...context,\n          sliceSerialize: events[index][2].sliceSerialize\n        }';
+      const loop = '    index = -1;\n    while (++index < events.length) {\n      const handler = config[events[index][0]];';
+      if (source.split(copy).length !== 4 || !source.includes(loop)) throw new Error(`${path}: mdast-util-from-markdown calls its handlers in a way this build does not know`);
+      const once = '    index = -1;\n    const self = { ...context, sliceSerialize: undefined };\n    while (++index < events.length) {\n      self.sliceSerialize = events[index][2].sliceSerialize;\n      const handler = config[events[index][0]];';
+      return { contents: source.replace(loop, once).replaceAll(copy, 'self'), loader: 'js' };
+    });
+  },
+};
+await bundle({ ...common, entryPoints: { runbook: 'src/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, format: 'cjs', plugins: [screenBesideBundle, poolWorkerBesideBundle, execaStdinOnDemand, micromarkConstructsOnce, compileContextOnce] });
 await bundle({
   ...common,
   entryPoints: { 'audit-worker': 'src/audit/worker.ts', 'pool-worker': join('node_modules', 'tinypool', 'dist', 'entry', 'worker.js') },
@@ -144,7 +165,7 @@ await bundle({
   outExtension: { '.js': '.mjs' },
   format: 'esm',
   banner: esmRequire,
-  plugins: [micromarkConstructsOnce],
+  plugins: [micromarkConstructsOnce, compileContextOnce],
 });
 
 const cjs = { ...common, outdir: 'dist', outExtension: { '.js': '.cjs' }, format: 'cjs' };

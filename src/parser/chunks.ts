@@ -2,10 +2,11 @@ import { unified } from 'unified';
 import remarkParse from 'remark-parse';
 import remarkGfm from 'remark-gfm';
 import type { Code, Root, RootContent } from 'mdast';
+import { autolinkLiteralsWhereAny } from './autolinks.js';
 import { foreignDefinitions } from './definitions.js';
 import { InlineBudget, inlineBudget, withBudget, type InlineLimit } from './inline.js';
 
-const processor = unified().use(remarkParse).use(remarkGfm).use(inlineBudget);
+const processor = unified().use(remarkParse).use(remarkGfm).use(autolinkLiteralsWhereAny).use(inlineBudget);
 
 /** A piece of the document parsed on its own; its mdast offsets are relative to `start`. */
 export interface Chunk {
