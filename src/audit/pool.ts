@@ -11,6 +11,7 @@ export interface AuditJob {
   /** The moment the whole audit counts as "now" (ms since the epoch), the same in every thread. */
   now: number;
   cache: string | null;
+  snippets: boolean;
 }
 
 /** Documents per message: big enough that messaging costs little, small enough to share out. */
@@ -37,11 +38,11 @@ export function batchEnd(next: number, total: number, threads: number): number {
  * document is handed out, in order (null: a file skipped, which has no findings), and let go once audited: a thousand texts held from the start
  * would each be copied from young to old memory on the way (40 MB for 1 000 session docs).
  */
-export async function auditAll(files: string[], read: (file: string) => string | null, config: AuditConfig, options: { jobs: number; now: Date; cache: string | null }): Promise<Finding[]> {
+export async function auditAll(files: string[], read: (file: string) => string | null, config: AuditConfig, options: { jobs: number; now: Date; cache: string | null; snippets: boolean }): Promise<Finding[]> {
   const workers = Math.min(options.jobs, Math.ceil(files.length / BATCH)) - 1;
   const one = (i: number) => {
     const text = read(files[i]!);
-    return text === null ? [] : auditDocument(files[i]!, text, config, options.now, options.cache);
+    return text === null ? [] : auditDocument(files[i]!, text, config, options);
   };
   if (workers < 1) return files.flatMap((_, i) => one(i));
   const { Tinypool } = await import('tinypool');
@@ -59,7 +60,7 @@ export async function auditAll(files: string[], read: (file: string) => string |
         found[from + i] = [];
         return text === null ? [] : [{ file, text, at: from + i }];
       });
-      const job: AuditJob = { docs: docs.map(({ file, text }) => ({ file, text })), config, now: options.now.getTime(), cache: options.cache };
+      const job: AuditJob = { docs: docs.map(({ file, text }) => ({ file, text })), config, now: options.now.getTime(), cache: options.cache, snippets: options.snippets };
       const batch = (await pool.run(job)) as Finding[][];
       batch.forEach((findings, i) => (found[docs[i]!.at] = findings));
     }

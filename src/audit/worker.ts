@@ -6,6 +6,6 @@ import type { Finding } from './types.js';
 
 /** Audits one batch of documents; the findings come back in the batch's order. */
 export default function auditBatch(job: AuditJob): Finding[][] {
-  const now = new Date(job.now);
-  return job.docs.map((doc) => auditDocument(doc.file, doc.text, job.config, now, job.cache));
+  const options = { now: new Date(job.now), cache: job.cache, snippets: job.snippets };
+  return job.docs.map((doc) => auditDocument(doc.file, doc.text, job.config, options));
 }

@@ -93,7 +93,7 @@ export async function auditCommand(inputs: string[], options: AuditOptions, io: 
   const cache = options.cache === false ? null : modelCacheDir(cacheDir(io.env));
   const { files, skipped } = inputFiles(inputs, options.changed, io.cwd, config, cache);
   const { read, skipped: unread } = foundReader(inputs, io.cwd);
-  const findings = await auditAll(files, read, config, { jobs, now: new Date(), cache });
+  const findings = await auditAll(files, read, config, { jobs, now: new Date(), cache, snippets: format === 'sarif' });
   const audited = files.length - unread.length;
   io.stderr.write(skippedNote(unread));
   const place = { root: repositoryRoot(io.cwd), cwd: io.cwd, docPage: 'audit.md' };

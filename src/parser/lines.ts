@@ -93,6 +93,8 @@ export class LineIndex {
 
 /** The line ending used most often in `text` (LF when there is none). */
 export function dominantLineEnding(text: string): LineEnding {
+  // Most files have no carriage return at all, which one search finds faster than the count.
+  if (!text.includes('\r')) return '\n';
   let lf = 0;
   let crlf = 0;
   let cr = 0;

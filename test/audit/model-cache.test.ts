@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cachedModel } from '../../src/audit/model-cache.js';
+import { unpackJson } from '../../src/audit/packed-json.js';
 import { parseRunbook } from '../../src/parser/index.js';
 
 /** Every Markdown file under `dir`. */
@@ -24,9 +25,9 @@ describe('a model read back from the cache', () => {
       // ASCII alone, so it is read without decoding; its own key on the first line, then the
       // model, exactly.
       expect(bytes.every((b) => b < 0x80)).toBe(true);
-      const [key, json] = bytes.toString('latin1').split(/\n(.*)/s);
+      const [key, packed] = bytes.toString('latin1').split(/\n(.*)/s);
       expect(`${key}.model`).toBe(entry!.name);
-      expect(JSON.parse(json!)).toStrictEqual(parsed);
+      expect(unpackJson(packed!)).toStrictEqual(parsed);
       expect(cachedModel(text, cache)).toStrictEqual(parsed);
     }
   });
