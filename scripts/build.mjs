@@ -5,8 +5,9 @@
 //                          which is written on first use into the user's cache folder
 //   dist/tui.js            the play screen (ink and react), an ES module only `play` imports
 //   dist/chunks/           what the screen loads only on demand (React DevTools, never in use)
-//   dist/audit-worker.mjs  one thread of `audit`'s worker pool, and dist/pool-worker.mjs, the
-//                          pool's (tinypool's) side of that thread
+//   dist/audit-worker.cjs  one thread of `audit`'s worker pool, which loads the bundle above
+//                          through its code cache, and dist/pool-worker.mjs, the pool's
+//                          (tinypool's) side of that thread
 //   dist/compile-cache.cjs the loader (also inside the entry), for the benchmarks
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -160,12 +161,11 @@ const compileContextOnce = {
 await bundle({ ...common, entryPoints: { runbook: 'src/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, format: 'cjs', plugins: [screenBesideBundle, poolWorkerBesideBundle, execaStdinOnDemand, micromarkConstructsOnce, compileContextOnce] });
 await bundle({
   ...common,
-  entryPoints: { 'audit-worker': 'src/audit/worker.ts', 'pool-worker': join('node_modules', 'tinypool', 'dist', 'entry', 'worker.js') },
+  entryPoints: { 'pool-worker': join('node_modules', 'tinypool', 'dist', 'entry', 'worker.js') },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   format: 'esm',
   banner: esmRequire,
-  plugins: [micromarkConstructsOnce, compileContextOnce],
 });
 
 const cjs = { ...common, outdir: 'dist', outExtension: { '.js': '.cjs' }, format: 'cjs' };
@@ -183,7 +183,7 @@ await build({ ...cjs, entryPoints: { 'compile-cache': 'src/compile-cache.ts' } }
 }
 const bundleHash = createHash('sha256').update(readFileSync(new URL('../dist/runbook.cjs', import.meta.url))).digest('hex').slice(0, 12);
 // CommonJS: Node starts a CommonJS entry sooner than an ES module.
-await build({ ...cjs, entryPoints: { cli: 'src/cli.ts' }, define: { ...common.define, __BUNDLE__: JSON.stringify(bundleHash) } });
+await build({ ...cjs, entryPoints: { cli: 'src/cli.ts', 'audit-worker': 'src/audit-worker.ts' }, define: { ...common.define, __BUNDLE__: JSON.stringify(bundleHash) } });
 
 // The folders of the packages inside the bundles, for scripts/third-party.mjs.
 const packages = new Set([...inputs].map((input) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1]).filter(Boolean));

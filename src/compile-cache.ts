@@ -28,6 +28,14 @@ export function cacheName(bundle: string, command: string | undefined): string {
 }
 
 /**
+ * The code cache of the bundle whose hash is `bundle` for `command`, in the user's cache folder
+ * `root`: a cache fits one V8 (one Node version and architecture), and each has a folder of its own.
+ */
+export function codeCacheFile(root: string, bundle: string, command: string | undefined): string {
+  return join(root, 'code', `node-${process.version}-${process.arch}`, cacheName(bundle, command));
+}
+
+/**
  * Removes the caches of other builds of the bundle for the same command: once a new build runs,
  * an older build's cache is never read again.
  */

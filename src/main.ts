@@ -6,6 +6,9 @@ import type { Io } from './io.js';
 
 declare const __VERSION__: string;
 
+/** The audit pool's work, for its threads (see audit-worker.ts), which load this bundle. */
+export const auditWorker = () => import('./audit/worker.js');
+
 /**
  * Runs the CLI on `argv` and returns the exit code; never throws for a user's mistake. Long, but
  * a table: one declaration per command, each a few lines, read top to bottom like `--help`.

@@ -39,6 +39,18 @@ describe('runbook audit over many documents', () => {
     }
   });
 
+  it('starts its workers from the code cache the audit keeps, and from source when that cache is damaged', () => {
+    const dir = docs();
+    const cache = mkdtempSync(join(tmpdir(), 'runbook-cache-'));
+    const serial = audit(dir, cache, '--jobs', '1', '--no-cache', '--format', 'json');
+    // The first run writes the audit's code cache, which its workers then load.
+    for (let run = 0; run < 2; run++) expect(audit(dir, cache, '--jobs', '3', '--no-cache', '--format', 'json')).toEqual(serial);
+    const [code, ...more] = filesIn(join(cache, 'code')).filter((f) => f.endsWith('-audit.cache'));
+    expect(more).toEqual([]);
+    writeFileSync(code!, Buffer.alloc(4096, 7));
+    expect(audit(dir, cache, '--jobs', '3', '--no-cache', '--format', 'json')).toEqual(serial);
+  });
+
   it('skips a document found in a folder that it cannot read, wherever it falls, with one line, and audits the rest', () => {
     for (const jobs of ['1', '2']) {
       const dir = docs();
