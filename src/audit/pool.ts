@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { auditDocument } from './audit.js';
+import { modelsParsed } from './model-cache.js';
 import { RULES } from './rules/index.js';
+import type { Tinypool } from 'tinypool';
 import type { AuditConfig } from './config.js';
 import type { Finding, Severity } from './types.js';
 
@@ -51,13 +53,14 @@ export function batchEnd(next: number, total: number, threads: number): number {
 /**
  * Every finding for `files`, in their order, spread over `jobs` threads: this one and `jobs - 1`
  * worker threads (tinypool), when there is more than one document and more than one job; on this
- * thread alone otherwise. This thread takes part rather than wait: it has the code cache and a
+ * thread alone otherwise, and until this thread meets a document it has to parse (not in the
+ * cache). This thread takes part rather than wait: it has the code cache and a
  * warmed-up compiler already, where each worker starts cold, and on a machine of two cores a
  * third thread only competes. Workers take batches from the front, this thread one document at a
  * time (so it comes back soon to hand the workers more); each document goes through the same
  * `auditDocument`, so the output is the same byte for byte. Each text is read (`read`) when its
- * document is handed out, in order (null: a file skipped, which has no findings), and let go once audited: a thousand texts held from the start
- * would each be copied from young to old memory on the way (40 MB for 1 000 session docs).
+ * document is handed out, in order (null: a file skipped, which has no findings), and let go once
+ * audited: a thousand texts held from the start would each be copied from young to old memory on the way (40 MB for 1 000 session docs).
  */
 export async function auditAll(files: string[], read: (file: string) => string | null, config: AuditConfig, options: { jobs: number; now: Date; cache: string | null; snippets: boolean }): Promise<Finding[]> {
   const workers = Math.min(options.jobs, Math.ceil(files.length / BATCH)) - 1;
@@ -66,14 +69,10 @@ export async function auditAll(files: string[], read: (file: string) => string |
     return text === null ? [] : auditDocument(files[i]!, text, config, options);
   };
   if (workers < 1) return files.flatMap((_, i) => one(i));
-  const { Tinypool } = await import('tinypool');
-  // The worker's entry is beside the CLI's bundle (dist/audit-worker.cjs). Two batches in hand
-  // each: a worker never waits for this thread to finish a document before it gets its next.
-  const pool = new Tinypool({ filename: pathToFileURL(join(__dirname, 'audit-worker.cjs')).href, minThreads: workers, maxThreads: workers, isolateWorkers: false, concurrentTasksPerWorker: 2 });
   const found: Finding[][] = new Array(files.length);
   const known = new Map([...RULES.map((rule) => rule.id), 'error', 'warning'].map((name) => [name, name]));
   let next = 0;
-  const worker = async (): Promise<void> => {
+  const worker = async (pool: Tinypool): Promise<void> => {
     while (next < files.length) {
       const from = next;
       next = batchEnd(next, files.length, workers + 1);
@@ -87,18 +86,33 @@ export async function auditAll(files: string[], read: (file: string) => string |
       batch.forEach((findings, i) => (found[docs[i]!.at] = findings.map((f) => received(docs[i]!.file, f, known))));
     }
   };
-  const here = async (): Promise<void> => {
+  // The workers start at the first document this thread has to parse: documents read from the
+  // cache take about a millisecond each, less than a worker takes to start and warm up.
+  let pool: Tinypool | null = null;
+  const working: Array<Promise<void>> = [];
+  const startWorkers = async (): Promise<void> => {
+    const { Tinypool } = await import('tinypool');
+    // The worker's entry is beside the CLI's bundle (dist/audit-worker.cjs). Two batches in hand
+    // each: a worker never waits for this thread to finish a document before it gets its next.
+    const started = new Tinypool({ filename: pathToFileURL(join(__dirname, 'audit-worker.cjs')).href, minThreads: workers, maxThreads: workers, isolateWorkers: false, concurrentTasksPerWorker: 2 });
+    pool = started;
+    // A worker's failure is kept and thrown once all have stopped, never left unhandled.
+    working.push(...Array.from({ length: workers * 2 }, () => worker(started).catch((error: unknown) => void (failure ??= { error }))));
+  };
+  let failure: { error: unknown } | null = null;
+  try {
     while (next < files.length) {
       const i = next++;
+      const parsedBefore = modelsParsed();
       found[i] = one(i);
+      if (pool === null && modelsParsed() !== parsedBefore && next < files.length) await startWorkers();
       // Let the workers' answers in, and hand them their next batches.
       await new Promise((resolve) => setImmediate(resolve));
     }
-  };
-  try {
-    await Promise.all([...Array.from({ length: workers * 2 }, worker), here()]);
+    await Promise.all(working);
+    if (failure) throw (failure as { error: unknown }).error;
     return found.flat();
   } finally {
-    await pool.destroy();
+    await (pool as Tinypool | null)?.destroy();
   }
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cachedModel } from '../../src/audit/model-cache.js';
-import { unpackJson } from '../../src/audit/packed-json.js';
+import { unpackValue } from '../../src/audit/packed-model.js';
 import { parseRunbook } from '../../src/parser/index.js';
 
 /** Every Markdown file under `dir`. */
@@ -22,12 +22,10 @@ describe('a model read back from the cache', () => {
       const [entry, ...more] = readdirSync(cache, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
       expect(more).toEqual([]);
       const bytes = readFileSync(join(entry!.parentPath, entry!.name));
-      // ASCII alone, so it is read without decoding; its own key on the first line, then the
-      // model, exactly.
-      expect(bytes.every((b) => b < 0x80)).toBe(true);
-      const [key, packed] = bytes.toString('latin1').split(/\n(.*)/s);
+      // Its own key on the first line, then the model, exactly.
+      const key = bytes.toString('latin1', 0, bytes.indexOf(10));
       expect(`${key}.model`).toBe(entry!.name);
-      expect(unpackJson(packed!)).toStrictEqual(parsed);
+      expect(unpackValue(bytes, key.length + 1)).toStrictEqual(parsed);
       expect(cachedModel(text, cache)).toStrictEqual(parsed);
     }
   });
