@@ -5,22 +5,25 @@
  * that and writes in less time than `JSON.stringify`.
  *
  * The form: a line of JSON with the shapes of its objects, a line of JSON with its distinct
- * strings (characters outside ASCII escaped, so both read as Latin-1 with no decoding), spaces to
- * a multiple of eight bytes, then every number of the value as 64-bit floats in the machine's
- * order, the first one 1.5 (a file written in the other order is refused). An object's shape
- * lists its keys, each with its value's kind: a number or a string (one float: the number, or the
- * string's index), null, true or false (nothing: the shape says it), any other value (tagged, see
- * below), or an object, whose own shape stands in place, so `{ text, span: { start, end } }` is
- * three floats. An object is read back by a function made once per shape, an object literal that
- * reads its floats in order. A tagged value is a float saying what follows: a number, a string,
- * null, true, false, an array (its length, then each element tagged) or an object (its shape's
- * index, then its values).
+ * strings (characters outside ASCII escaped, so both read as Latin-1 with no decoding), a line
+ * with how many floats and integers follow, spaces to a multiple of eight bytes, then the value's
+ * numbers that are not 32-bit integers as 64-bit floats, then everything else as 32-bit integers,
+ * both in the machine's byte order (the first float is 1.5: a file written in the other order is
+ * refused). Integers are read as small integers, where a float read back is a boxed number each
+ * time until the reading code is optimized. An object's shape lists its keys, each with its
+ * value's kind: an integer, a float or a string (one number: itself, or the string's index),
+ * null, true or false (nothing: the shape says it), any other value (tagged, see below), or an
+ * object, whose own shape stands in place, so `{ text, span: { start, end } }` is three
+ * integers. An object is read back by a function made once per shape, an object literal that
+ * reads its numbers in order. A tagged value is an integer saying what follows: an integer, a
+ * float, a string, null, true, false, an array (its length, then each element tagged) or an
+ * object (its shape's index, then its values).
  *
  * A key whose value is undefined is left out, as `JSON.stringify` leaves it out.
  */
 
-/** Kinds of a key's value in a shape; a nested shape (an array) is the fifth kind. */
-const NUMBER = 0;
+/** Kinds of a key's value in a shape; a nested shape (an array) is one more. */
+const INTEGER = 0;
 const STRING = 1;
 const NULL = 2;
 const TRUE = 3;
@@ -28,15 +31,20 @@ const FALSE = 4;
 const TAGGED = 5;
 /** In the tree of shapes: a value that is an object, whose keys follow. */
 const OBJECT = 6;
+const FLOAT = 7;
 
 /** Tags of a tagged value. */
-const T_NUMBER = 0;
+const T_INTEGER = 0;
 const T_STRING = 1;
 const T_NULL = 2;
 const T_TRUE = 3;
 const T_FALSE = 4;
 const T_ARRAY = 5;
 const T_OBJECT = 6;
+const T_FLOAT = 7;
+
+/** Whether `n` is kept as a 32-bit integer (-0 is not: it would come back as 0). */
+const isInt32 = (n: number): boolean => (n | 0) === n && !Object.is(n, -0);
 
 /** The first float of every value: a reader on a machine of the other byte order reads another. */
 const ORDER_MARK = 1.5;
@@ -67,6 +75,7 @@ export function packValue(value: unknown, prefix = ''): Buffer {
   const steps: Array<string | number> = [];
   const strings = new Map<string, number>();
   const floats: number[] = [ORDER_MARK];
+  const ints: number[] = [];
   const step = (node: ShapeNode, token: string | number): ShapeNode => {
     steps.push(token);
     let next = node.next.get(token);
@@ -79,26 +88,31 @@ export function packValue(value: unknown, prefix = ''): Buffer {
     return index;
   };
   const tagged = (v: unknown): void => {
-    if (typeof v === 'number') floats.push(T_NUMBER, v);
-    else if (typeof v === 'string') floats.push(T_STRING, stringIndex(v));
-    else if (v === null) floats.push(T_NULL);
-    else if (v === true) floats.push(T_TRUE);
-    else if (v === false) floats.push(T_FALSE);
+    if (typeof v === 'number') {
+      if (isInt32(v)) ints.push(T_INTEGER, v);
+      else {
+        ints.push(T_FLOAT);
+        floats.push(v);
+      }
+    } else if (typeof v === 'string') ints.push(T_STRING, stringIndex(v));
+    else if (v === null) ints.push(T_NULL);
+    else if (v === true) ints.push(T_TRUE);
+    else if (v === false) ints.push(T_FALSE);
     else if (Array.isArray(v)) {
-      floats.push(T_ARRAY, v.length);
+      ints.push(T_ARRAY, v.length);
       // A hole or undefined in an array is null in JSON.
       for (const item of v as unknown[]) tagged(item === undefined ? null : item);
     } else if (typeof v === 'object') {
-      floats.push(T_OBJECT, 0);
-      const at = floats.length - 1;
+      ints.push(T_OBJECT, 0);
+      const at = ints.length - 1;
       const mark = steps.length;
       const node = step(walk(v as Record<string, unknown>, root), END);
       if (node.index < 0) node.index = shapes.push(shapeJson(steps.slice(mark))) - 1;
       steps.length = mark;
-      floats[at] = node.index;
+      ints[at] = node.index;
     } else throw new Error(`not plain data: ${typeof v}`);
   };
-  // Follows `record`'s keys and kinds from `from`, its values going onto the floats.
+  // Follows `record`'s keys and kinds from `from`, its values going onto the numbers.
   const walk = (record: Record<string, unknown>, from: ShapeNode): ShapeNode => {
     let node = from;
     for (const key in record) {
@@ -106,11 +120,16 @@ export function packValue(value: unknown, prefix = ''): Buffer {
       if (v === undefined || !Object.hasOwn(record, key)) continue;
       node = step(node, key);
       if (typeof v === 'number') {
-        node = step(node, NUMBER);
-        floats.push(v);
+        if (isInt32(v)) {
+          node = step(node, INTEGER);
+          ints.push(v);
+        } else {
+          node = step(node, FLOAT);
+          floats.push(v);
+        }
       } else if (typeof v === 'string') {
         node = step(node, STRING);
-        floats.push(stringIndex(v));
+        ints.push(stringIndex(v));
       } else if (v === null) node = step(node, NULL);
       else if (v === true) node = step(node, TRUE);
       else if (v === false) node = step(node, FALSE);
@@ -123,10 +142,10 @@ export function packValue(value: unknown, prefix = ''): Buffer {
     return node;
   };
   tagged(value);
-  let head = `${prefix}[${shapes.join(',').replace(NON_ASCII_ALL, escape)}]\n${asciiJson([...strings.keys()])}\n`;
+  let head = `${prefix}[${shapes.join(',').replace(NON_ASCII_ALL, escape)}]\n${asciiJson([...strings.keys()])}\n${floats.length} ${ints.length}\n`;
   head += ' '.repeat((8 - (head.length % 8)) % 8);
-  const numbers = new Float64Array(floats);
-  return Buffer.concat([Buffer.from(head, 'latin1'), Buffer.from(numbers.buffer, numbers.byteOffset, numbers.byteLength)]);
+  const [f64, i32] = [new Float64Array(floats), new Int32Array(ints)];
+  return Buffer.concat([Buffer.from(head, 'latin1'), Buffer.from(f64.buffer), Buffer.from(i32.buffer)]);
 }
 
 /** A shape's JSON ([key, kind, key, kind, …], a nested object's shape as its kind) from its steps. */
@@ -145,11 +164,12 @@ function shapeJson(steps: Array<string | number>): string {
   return object();
 }
 
-/** Where a reading is in the floats. */
+/** Where a reading is in the integers and in the floats. */
 interface Cursor {
-  at: number;
+  i: number;
+  f: number;
 }
-type Build = (cursor: Cursor, floats: Float64Array, strings: string[], tagged: () => unknown) => object;
+type Build = (cursor: Cursor, ints: Int32Array, floats: Float64Array, strings: string[], tagged: () => unknown) => object;
 
 /** Object builders by their shapes' JSON, kept across documents (they share their shapes). */
 const builders = new Map<string, Build>();
@@ -171,12 +191,12 @@ function builder(shape: unknown): Build {
       const [key, kind] = [keys[i], keys[i + 1]];
       if (typeof key !== 'string') throw new Error('not a shape');
       const name = key === '__proto__' ? `[${JSON.stringify(key)}]` : JSON.stringify(key);
-      const read = ['floats[cursor.at++]', 'strings[floats[cursor.at++]]', 'null', 'true', 'false', 'tagged()'][kind as number];
+      const read = ['ints[cursor.i++]', 'strings[ints[cursor.i++]]', 'null', 'true', 'false', 'tagged()', undefined, 'floats[cursor.f++]'][kind as number];
       fields.push(`${name}: ${Array.isArray(kind) ? literal(kind) : (read ?? fail())}`);
     }
     return `{ ${fields.join(', ')} }`;
   };
-  const build = new Function('cursor', 'floats', 'strings', 'tagged', `return ${literal(shape)};`) as Build;
+  const build = new Function('cursor', 'ints', 'floats', 'strings', 'tagged', `return ${literal(shape)};`) as Build;
   if (builders.size < MOST_BUILDERS) builders.set(signature, build);
   return build;
 }
@@ -189,26 +209,33 @@ const fail = (): never => {
 export function unpackValue(bytes: Buffer, from = 0): unknown {
   const shapesEnd = bytes.indexOf(10, from);
   const stringsEnd = shapesEnd < 0 ? -1 : bytes.indexOf(10, shapesEnd + 1);
-  if (stringsEnd < 0) fail();
+  const countsEnd = stringsEnd < 0 ? -1 : bytes.indexOf(10, stringsEnd + 1);
+  if (countsEnd < 0) fail();
   const shapes: unknown = JSON.parse(bytes.toString('latin1', from, shapesEnd));
   const strings: unknown = JSON.parse(bytes.toString('latin1', shapesEnd + 1, stringsEnd));
-  if (!Array.isArray(shapes) || !Array.isArray(strings)) fail();
-  // The floats start at the next multiple of eight bytes from the start of `bytes` (the file's).
-  const start = stringsEnd + 1 + ((8 - ((stringsEnd + 1) % 8)) % 8);
-  const count = (bytes.length - start) / 8;
-  if (!Number.isInteger(count) || count < 2) fail();
-  // A view where the floats are aligned, else a copy.
-  const floats = (bytes.byteOffset + start) % 8 === 0 ? new Float64Array(bytes.buffer, bytes.byteOffset + start, count) : new Float64Array(bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + bytes.length));
+  const [floatCount, intCount] = bytes.toString('latin1', stringsEnd + 1, countsEnd).split(' ').map(Number);
+  if (!Array.isArray(shapes) || !Array.isArray(strings) || !Number.isInteger(floatCount) || !Number.isInteger(intCount)) fail();
+  // The numbers start at the next multiple of eight bytes from the start of `bytes` (the file's).
+  const start = countsEnd + 1 + ((8 - ((countsEnd + 1) % 8)) % 8);
+  if (floatCount! < 1 || intCount! < 1 || bytes.length !== start + 8 * floatCount! + 4 * intCount!) fail();
+  // Views where the numbers are aligned, else a copy.
+  const at = bytes.byteOffset + start;
+  const buffer = at % 8 === 0 ? bytes.buffer : bytes.buffer.slice(at, at + bytes.length - start);
+  const offset = at % 8 === 0 ? at : 0;
+  const floats = new Float64Array(buffer, offset, floatCount);
+  const ints = new Int32Array(buffer, offset + 8 * floatCount!, intCount);
   if (floats[0] !== ORDER_MARK) fail();
   const builds = (shapes as unknown[]).map(builder);
   const texts = strings as string[];
-  const cursor: Cursor = { at: 1 };
+  const cursor: Cursor = { i: 0, f: 1 };
   const tagged = (): unknown => {
-    switch (floats[cursor.at++]) {
-      case T_NUMBER:
-        return floats[cursor.at++];
+    switch (ints[cursor.i++]) {
+      case T_INTEGER:
+        return ints[cursor.i++];
+      case T_FLOAT:
+        return floats[cursor.f++];
       case T_STRING:
-        return texts[floats[cursor.at++]!] ?? fail();
+        return texts[ints[cursor.i++]!] ?? fail();
       case T_NULL:
         return null;
       case T_TRUE:
@@ -216,20 +243,20 @@ export function unpackValue(bytes: Buffer, from = 0): unknown {
       case T_FALSE:
         return false;
       case T_ARRAY: {
-        const length = floats[cursor.at++]!;
-        if (!(length <= count - cursor.at)) fail();
+        const length = ints[cursor.i++]!;
+        if (!(length >= 0 && length <= intCount! - cursor.i)) fail();
         const out = new Array<unknown>(length);
-        for (let i = 0; i < length; i++) out[i] = tagged();
+        for (let k = 0; k < length; k++) out[k] = tagged();
         return out;
       }
       case T_OBJECT:
-        return (builds[floats[cursor.at++]!] ?? fail())(cursor, floats, texts, tagged);
+        return (builds[ints[cursor.i++]!] ?? fail())(cursor, ints, floats, texts, tagged);
       default:
         return fail();
     }
   };
   const value = tagged();
-  // Every float read, none past the end: a file cut short or run on is refused.
-  if (cursor.at !== count) fail();
+  // Every number read, none past the end: a file cut short or run on is refused.
+  if (cursor.i !== intCount || cursor.f !== floatCount) fail();
   return value;
 }

@@ -16,6 +16,12 @@ const plainThroughout = (value: unknown): boolean => {
   return Object.getPrototypeOf(value) === Object.prototype && Object.values(value).every(plainThroughout);
 };
 
+/** Where the numbers of packed bytes start: after three lines, at a multiple of eight. */
+const numbersAt = (bytes: Buffer): number => {
+  const end = bytes.indexOf(10, bytes.indexOf(10, bytes.indexOf(10) + 1) + 1) + 1;
+  return end + ((8 - (end % 8)) % 8);
+};
+
 describe('a packed value', () => {
   it('gives back any plain data exactly, its text in ASCII alone', () => {
     const text = fc.string({ unit: fc.constantFrom('a', 'é', '🚀', '\ud800', '"', '\\', '\n', '\u007f', '\u0000', ' ') });
@@ -30,9 +36,8 @@ describe('a packed value', () => {
       fc.property(fc.oneof(value, fc.array(value), fc.dictionary(key, value)).filter((data) => data !== undefined), fc.constantFrom('', 'k\n', 'key of odd length\n'), (data, prefix) => {
         const bytes = packValue(data, prefix);
         expect(bytes.toString('latin1', 0, prefix.length)).toBe(prefix);
-        // Its shapes and strings, the lines before the floats, are ASCII.
-        const text = bytes.subarray(0, bytes.indexOf(10, bytes.indexOf(10, prefix.length) + 1));
-        expect(text.every((b) => b < 0x80)).toBe(true);
+        // Its shapes, strings and counts, the lines before the numbers, are ASCII.
+        expect(bytes.subarray(0, numbersAt(bytes)).every((b) => b < 0x80)).toBe(true);
         const back = unpackValue(bytes, prefix.length);
         expect(back).toEqual(withoutUndefined(data));
         // Own keys in the same order, -0 kept, none of them changing a prototype.
@@ -49,9 +54,9 @@ describe('a packed value', () => {
     const text = bytes.toString('latin1', 0, bytes.length);
     expect(text.split('"text"').length - 1).toBe(1);
     expect(text.split('"start"').length - 1).toBe(1);
-    // Per cell: its tag and shape, its text's index, its span's start and end (null is in the shape).
-    const floats = (bytes.length - text.indexOf('\n', text.indexOf('\n') + 1) - 1) / 8;
-    expect(floats).toBeLessThanOrEqual(1 + 2 + 100 * 5 + 1);
+    // Per cell four integers: its tag and shape, its text's index, its span's start and end (null
+    // is in the shape); no float but the byte-order mark.
+    expect(bytes.length - numbersAt(bytes)).toBe(8 + 4 * (2 + 100 * 5));
     expect(bytes.length).toBeLessThan(JSON.stringify(cells).length);
   });
 
@@ -64,10 +69,11 @@ describe('a packed value', () => {
 
   it('refuses bytes that are not a packed value rather than give back something else', () => {
     const good = packValue({ a: [1, { b: 'é' }], c: 'd' });
-    const floatsAt = good.length - 8 * Math.floor((good.length - good.indexOf(10, good.indexOf(10) + 1)) / 8);
     const flipped = Buffer.from(good);
-    flipped.writeDoubleBE(1.5, floatsAt);
-    const bad = [Buffer.alloc(0), Buffer.from('[]\n[]\n'), good.subarray(0, good.length - 8), Buffer.concat([good, Buffer.alloc(8)]), flipped, Buffer.from(good.toString('latin1', 0, floatsAt), 'latin1')];
+    flipped.writeDoubleBE(1.5, numbersAt(good));
+    const otherShape = Buffer.from(good);
+    otherShape.writeInt32LE(7, numbersAt(good) + 8 + 4);
+    const bad = [Buffer.alloc(0), Buffer.from('[]\n[]\n1 0\n'), good.subarray(0, good.length - 4), Buffer.concat([good, Buffer.alloc(4)]), flipped, otherShape, good.subarray(0, numbersAt(good))];
     for (const bytes of bad) expect(() => unpackValue(bytes)).toThrow();
     expect(unpackValue(good)).toEqual({ a: [1, { b: 'é' }], c: 'd' });
   });
