@@ -68,6 +68,17 @@ interface ShapeNode {
 /** In the tree of shapes: where an object ends. */
 const END = -1;
 
+/**
+ * Whether `v` is an object JSON would write as its keys: not a date, a set or a byte array (YAML
+ * 1.1 front matter can hold those), which are refused rather than read back as something else.
+ */
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const prototype: unknown = Object.getPrototypeOf(v);
+  if (prototype !== Object.prototype && prototype !== null) throw new Error('not plain data: an object of a class');
+  return true;
+}
+
 /** `value` packed (see above), after `prefix` (ASCII), as the bytes of a file. */
 export function packValue(value: unknown, prefix = ''): Buffer {
   const root: ShapeNode = { next: new Map(), index: -1 };
@@ -102,7 +113,7 @@ export function packValue(value: unknown, prefix = ''): Buffer {
       ints.push(T_ARRAY, v.length);
       // A hole or undefined in an array is null in JSON.
       for (const item of v as unknown[]) tagged(item === undefined ? null : item);
-    } else if (typeof v === 'object') {
+    } else if (isPlainObject(v)) {
       ints.push(T_OBJECT, 0);
       const at = ints.length - 1;
       const mark = steps.length;
@@ -133,7 +144,7 @@ export function packValue(value: unknown, prefix = ''): Buffer {
       } else if (v === null) node = step(node, NULL);
       else if (v === true) node = step(node, TRUE);
       else if (v === false) node = step(node, FALSE);
-      else if (typeof v === 'object' && !Array.isArray(v)) node = step(walk(v as Record<string, unknown>, step(node, OBJECT)), END);
+      else if (isPlainObject(v)) node = step(walk(v, step(node, OBJECT)), END);
       else {
         node = step(node, TAGGED);
         tagged(v);

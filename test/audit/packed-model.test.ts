@@ -81,5 +81,7 @@ describe('a packed value', () => {
   it('refuses what is not plain data', () => {
     expect(() => packValue({ run: () => 1 })).toThrow(/not plain data/);
     expect(() => packValue([1n])).toThrow(/not plain data/);
+    for (const data of [new Date(0), new Set([1]), new Uint8Array(2), new Map()]) expect(() => packValue({ data: [data] }), String(data)).toThrow(/not plain data/);
+    expect(() => packValue({ data: new Date(0) })).toThrow(/not plain data/);
   });
 });
