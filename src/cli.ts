@@ -5,10 +5,7 @@
 // compile-cache.ts), one cache per command, written on first use into the user's cache folder
 // (see cache-dir.ts) for the Node version running; the play screen is a separate ES module the
 // bundle imports on demand.
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { cacheDir } from './cache-dir.js';
-import { codeCacheFile, loadCached, setFlagsFor } from './compile-cache.js';
+import { loadBundle, setFlagsFor } from './compile-cache.js';
 
 declare const __VERSION__: string;
 declare const __BUNDLE__: string;
@@ -17,11 +14,9 @@ const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   process.stdout.write(`${__VERSION__}\n`);
 } else {
-  // RUNBOOK_NO_CODE_CACHE=1 compiles from source, as plain Node would.
   setFlagsFor(argv[0]);
-  const cache = process.env.RUNBOOK_NO_CODE_CACHE ? null : codeCacheFile(cacheDir(process.env), __BUNDLE__, argv[0]);
-  const loaded = loadCached(join(__dirname, 'runbook.cjs'), cache, (specifier) => import(pathToFileURL(join(__dirname, specifier)).href));
-  if (loaded.compiled && cache) process.once('exit', () => loaded.save());
+  const loaded = loadBundle(__dirname, __BUNDLE__, argv[0]);
+  if (loaded.compiled) process.once('exit', () => loaded.save());
   const { main } = loaded.exports as typeof import('./main.js');
   // A reader that goes away (`runbook list x | head`) is not an error: what it no longer reads is
   // dropped, and the command finishes as it would have (a run's output still goes to its log).

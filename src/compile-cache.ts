@@ -2,8 +2,10 @@ import { isAscii } from 'node:buffer';
 import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
+import { cacheDir } from './cache-dir.js';
 
 /** A CommonJS bundle loaded through V8's code cache, and how to refresh that cache. */
 export interface CachedModule {
@@ -28,11 +30,14 @@ export function cacheName(bundle: string, command: string | undefined): string {
 }
 
 /**
- * The code cache of the bundle whose hash is `bundle` for `command`, in the user's cache folder
- * `root`: a cache fits one V8 (one Node version and architecture), and each has a folder of its own.
+ * The CLI's bundle (`runbook.cjs` in `dir`, whose hash is `bundle`) loaded through the code cache
+ * kept for `command` in the user's cache folder, or compiled from source when
+ * RUNBOOK_NO_CODE_CACHE is set, as plain Node would. A cache fits one V8 (one Node version and
+ * architecture): each has a folder of its own.
  */
-export function codeCacheFile(root: string, bundle: string, command: string | undefined): string {
-  return join(root, 'code', `node-${process.version}-${process.arch}`, cacheName(bundle, command));
+export function loadBundle(dir: string, bundle: string, command: string | undefined): CachedModule {
+  const cache = process.env.RUNBOOK_NO_CODE_CACHE ? null : join(cacheDir(process.env), 'code', `node-${process.version}-${process.arch}`, cacheName(bundle, command));
+  return loadCached(join(dir, 'runbook.cjs'), cache, (specifier) => import(pathToFileURL(join(dir, specifier)).href));
 }
 
 /**

@@ -22,26 +22,23 @@
  * A key whose value is undefined is left out, as `JSON.stringify` leaves it out.
  */
 
-/** Kinds of a key's value in a shape; a nested shape (an array) is one more. */
+/**
+ * Kinds of a key's value in a shape, and the tags of a tagged value: the same number for the same
+ * scalar. A nested shape (an array) is one more kind.
+ */
 const INTEGER = 0;
 const STRING = 1;
 const NULL = 2;
 const TRUE = 3;
 const FALSE = 4;
+const FLOAT = 7;
+/** A kind: the value is tagged. */
 const TAGGED = 5;
 /** In the tree of shapes: a value that is an object, whose keys follow. */
 const OBJECT = 6;
-const FLOAT = 7;
-
-/** Tags of a tagged value. */
-const T_INTEGER = 0;
-const T_STRING = 1;
-const T_NULL = 2;
-const T_TRUE = 3;
-const T_FALSE = 4;
+/** Tags of a tagged value that is not a scalar. */
 const T_ARRAY = 5;
 const T_OBJECT = 6;
-const T_FLOAT = 7;
 
 /** Whether `n` is kept as a 32-bit integer (-0 is not: it would come back as 0). */
 const isInt32 = (n: number): boolean => (n | 0) === n && !Object.is(n, -0);
@@ -98,29 +95,43 @@ export function packValue(value: unknown, prefix = ''): Buffer {
     if (index === undefined) strings.set(s, (index = strings.size));
     return index;
   };
-  const tagged = (v: unknown): void => {
+  // A scalar's number (itself, or its string's index) goes onto the numbers; its kind (and tag)
+  // comes back, or -1 for an array or an object.
+  const scalar = (v: unknown): number => {
+    if (typeof v === 'number' && isInt32(v)) {
+      ints.push(v);
+      return INTEGER;
+    }
     if (typeof v === 'number') {
-      if (isInt32(v)) ints.push(T_INTEGER, v);
-      else {
-        ints.push(T_FLOAT);
-        floats.push(v);
-      }
-    } else if (typeof v === 'string') ints.push(T_STRING, stringIndex(v));
-    else if (v === null) ints.push(T_NULL);
-    else if (v === true) ints.push(T_TRUE);
-    else if (v === false) ints.push(T_FALSE);
+      floats.push(v);
+      return FLOAT;
+    }
+    if (typeof v === 'string') {
+      ints.push(stringIndex(v));
+      return STRING;
+    }
+    if (v === null) return NULL;
+    if (v === true) return TRUE;
+    if (v === false) return FALSE;
+    return -1;
+  };
+  const tagged = (v: unknown): void => {
+    const at = ints.push(0) - 1;
+    const kind = scalar(v);
+    if (kind >= 0) ints[at] = kind;
     else if (Array.isArray(v)) {
-      ints.push(T_ARRAY, v.length);
+      ints[at] = T_ARRAY;
+      ints.push(v.length);
       // A hole or undefined in an array is null in JSON.
       for (const item of v as unknown[]) tagged(item === undefined ? null : item);
     } else if (isPlainObject(v)) {
-      ints.push(T_OBJECT, 0);
-      const at = ints.length - 1;
+      ints[at] = T_OBJECT;
+      const shapeAt = ints.push(0) - 1;
       const mark = steps.length;
-      const node = step(walk(v as Record<string, unknown>, root), END);
+      const node = step(walk(v, root), END);
       if (node.index < 0) node.index = shapes.push(shapeJson(steps.slice(mark))) - 1;
       steps.length = mark;
-      ints[at] = node.index;
+      ints[shapeAt] = node.index;
     } else throw new Error(`not plain data: ${typeof v}`);
   };
   // Follows `record`'s keys and kinds from `from`, its values going onto the numbers.
@@ -130,20 +141,9 @@ export function packValue(value: unknown, prefix = ''): Buffer {
       const v = record[key];
       if (v === undefined || !Object.hasOwn(record, key)) continue;
       node = step(node, key);
-      if (typeof v === 'number') {
-        if (isInt32(v)) {
-          node = step(node, INTEGER);
-          ints.push(v);
-        } else {
-          node = step(node, FLOAT);
-          floats.push(v);
-        }
-      } else if (typeof v === 'string') {
-        node = step(node, STRING);
-        ints.push(stringIndex(v));
-      } else if (v === null) node = step(node, NULL);
-      else if (v === true) node = step(node, TRUE);
-      else if (v === false) node = step(node, FALSE);
+      // The kind is known only once the scalar is on the numbers: a float goes elsewhere.
+      const kind = scalar(v);
+      if (kind >= 0) node = step(node, kind);
       else if (isPlainObject(v)) node = step(walk(v, step(node, OBJECT)), END);
       else {
         node = step(node, TAGGED);
@@ -241,17 +241,17 @@ export function unpackValue(bytes: Buffer, from = 0): unknown {
   const cursor: Cursor = { i: 0, f: 1 };
   const tagged = (): unknown => {
     switch (ints[cursor.i++]) {
-      case T_INTEGER:
+      case INTEGER:
         return ints[cursor.i++];
-      case T_FLOAT:
+      case FLOAT:
         return floats[cursor.f++];
-      case T_STRING:
+      case STRING:
         return texts[ints[cursor.i++]!] ?? fail();
-      case T_NULL:
+      case NULL:
         return null;
-      case T_TRUE:
+      case TRUE:
         return true;
-      case T_FALSE:
+      case FALSE:
         return false;
       case T_ARRAY: {
         const length = ints[cursor.i++]!;

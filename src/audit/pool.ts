@@ -54,13 +54,14 @@ export function batchEnd(next: number, total: number, threads: number): number {
  * Every finding for `files`, in their order, spread over `jobs` threads: this one and `jobs - 1`
  * worker threads (tinypool), when there is more than one document and more than one job; on this
  * thread alone otherwise, and until this thread meets a document it has to parse (not in the
- * cache). This thread takes part rather than wait: it has the code cache and a
- * warmed-up compiler already, where each worker starts cold, and on a machine of two cores a
- * third thread only competes. Workers take batches from the front, this thread one document at a
+ * cache). This thread takes part rather than wait: it has the code cache and a warmed-up compiler
+ * already, where each worker starts cold, and on a machine of two cores a third thread only
+ * competes. Workers take batches from the front, this thread one document at a
  * time (so it comes back soon to hand the workers more); each document goes through the same
  * `auditDocument`, so the output is the same byte for byte. Each text is read (`read`) when its
  * document is handed out, in order (null: a file skipped, which has no findings), and let go once
- * audited: a thousand texts held from the start would each be copied from young to old memory on the way (40 MB for 1 000 session docs).
+ * audited: a thousand texts held from the start would each be copied from young to old memory on
+ * the way (40 MB for 1 000 session docs).
  */
 export async function auditAll(files: string[], read: (file: string) => string | null, config: AuditConfig, options: { jobs: number; now: Date; cache: string | null; snippets: boolean }): Promise<Finding[]> {
   const workers = Math.min(options.jobs, Math.ceil(files.length / BATCH)) - 1;
@@ -97,9 +98,9 @@ export async function auditAll(files: string[], read: (file: string) => string |
     const started = new Tinypool({ filename: pathToFileURL(join(__dirname, 'audit-worker.cjs')).href, minThreads: workers, maxThreads: workers, isolateWorkers: false, concurrentTasksPerWorker: 2 });
     pool = started;
     // A worker's failure is kept and thrown once all have stopped, never left unhandled.
-    working.push(...Array.from({ length: workers * 2 }, () => worker(started).catch((error: unknown) => void (failure ??= { error }))));
+    working.push(...Array.from({ length: workers * 2 }, () => worker(started).catch((error: unknown) => void failures.push(error))));
   };
-  let failure: { error: unknown } | null = null;
+  const failures: unknown[] = [];
   try {
     while (next < files.length) {
       const i = next++;
@@ -110,7 +111,7 @@ export async function auditAll(files: string[], read: (file: string) => string |
       await new Promise((resolve) => setImmediate(resolve));
     }
     await Promise.all(working);
-    if (failure) throw (failure as { error: unknown }).error;
+    if (failures.length) throw failures[0];
     return found.flat();
   } finally {
     await (pool as Tinypool | null)?.destroy();
