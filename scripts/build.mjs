@@ -26,6 +26,8 @@ function sourceHash() {
     if (/\.tsx?$/.test(file)) hash.update(file).update(readFileSync(new URL(file, src)));
   }
   hash.update(readFileSync(new URL('../package-lock.json', import.meta.url)));
+  // This file too: the patches below change how the bundled parser runs.
+  hash.update(readFileSync(new URL(import.meta.url)));
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -99,23 +101,27 @@ const poolWorkerBesideBundle = {
   },
 };
 /**
+ * An esbuild plugin that rewrites one file of a package as it is bundled: `patch` gets the file's
+ * text and returns the new text, and throws (failing the build) when the text it means to change
+ * is not there, so a new version of the package is never bundled half patched.
+ */
+function patchSource(name, filter, patch) {
+  return { name, setup: (b) => b.onLoad({ filter }, ({ path }) => ({ contents: patch(readFileSync(path, 'utf8'), path), loader: 'js' })) };
+}
+/** `source` with `from` replaced by `to` (every one of `count`), or a failed build. */
+function replaced(source, path, from, to, count = 1) {
+  if (source.split(from).length !== count + 1) throw new Error(`${path}: this build's patch no longer fits (the package changed)`);
+  return source.replaceAll(from, to);
+}
+/**
  * execa lists the standard streams when it is loaded, and `process.stdin` is a getter that opens
  * standard input (a stream, a non-blocking pipe). Every command that runs a process would pay for
  * it, and change its standard input, without ever reading it: the list's first entry is made a
  * getter too, so standard input is opened only if execa is handed it.
  */
-const execaStdinOnDemand = {
-  name: 'execa-stdin-on-demand',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]execa[\\/]lib[\\/]utils[\\/]standard-stream\.js$/ }, ({ path }) => {
-      const source = readFileSync(path, 'utf8');
-      const eager = 'export const STANDARD_STREAMS = [process.stdin, process.stdout, process.stderr];';
-      if (!source.includes(eager)) throw new Error(`${path}: execa lists the standard streams in a way this build does not know`);
-      const lazy = 'export const STANDARD_STREAMS = Object.defineProperty([undefined, process.stdout, process.stderr], 0, { get: () => process.stdin, enumerable: true });';
-      return { contents: source.replace(eager, lazy), loader: 'js' };
-    });
-  },
-};
+const execaStdinOnDemand = patchSource('execa-stdin-on-demand', /[\\/]execa[\\/]lib[\\/]utils[\\/]standard-stream\.js$/, (source, path) =>
+  replaced(source, path, 'export const STANDARD_STREAMS = [process.stdin, process.stdout, process.stderr];', 'export const STANDARD_STREAMS = Object.defineProperty([undefined, process.stdout, process.stderr], 0, { get: () => process.stdin, enumerable: true });'),
+);
 /**
  * micromark's `parse` combines its own constructs with the extensions (GFM) into one table for
  * every text it parses: about 50 µs and 100 KB of garbage each time, and the parser reads a
@@ -124,19 +130,24 @@ const execaStdinOnDemand = {
  * parse of the one processor (frozen once it has parsed), and nothing writes to it: it is made
  * once per array. Each parse still gets a context of its own (its definitions, lazy lines).
  */
-const micromarkConstructsOnce = {
-  name: 'micromark-constructs-once',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]micromark[\\/]lib[\\/]parse\.js$/ }, ({ path }) => {
-      const source = readFileSync(path, 'utf8');
-      const each = 'combineExtensions([defaultConstructs, ...(settings.extensions || [])]);';
-      if (!source.includes(each)) throw new Error(`${path}: micromark combines its constructs in a way this build does not know`);
-      const once = 'constructsOf(settings.extensions || []);';
-      const helper = '\nconst combined = new WeakMap();\nfunction constructsOf(extensions) {\n  let constructs = combined.get(extensions);\n  if (!constructs) combined.set(extensions, (constructs = combineExtensions([defaultConstructs, ...extensions])));\n  return constructs;\n}\n';
-      return { contents: source.replace(each, once) + helper, loader: 'js' };
-    });
-  },
-};
+const micromarkConstructsOnce = patchSource('micromark-constructs-once', /[\\/]micromark[\\/]lib[\\/]parse\.js$/, (source, path) => {
+  const helper = '\nconst combined = new WeakMap();\nfunction constructsOf(extensions) {\n  let constructs = combined.get(extensions);\n  if (!constructs) combined.set(extensions, (constructs = combineExtensions([defaultConstructs, ...extensions])));\n  return constructs;\n}\n';
+  return replaced(source, path, 'combineExtensions([defaultConstructs, ...(settings.extensions || [])]);', 'constructsOf(settings.extensions || []);') + helper;
+});
+/**
+ * mdast-util-from-markdown's `fromMarkdown` builds its compiler for every text it turns into a
+ * tree: a function of 1 000 lines holding a hundred handlers, made anew for every piece of every
+ * document. Called that often it counts as hot, and V8's optimizing compiler spent half a second
+ * on it alone in an audit of 1 000 session docs (an eighth of all its work there), on a core a
+ * second thread of the audit needs. The compiler depends only on the mdast extensions (GFM's),
+ * the same array for every parse of the one processor: it is made once per array. What a compile
+ * keeps between events (`data`: inside a reference, a list's first value…) is still its own.
+ */
+function compilerOnce(source, path) {
+  const helper = '\nconst compilers = new WeakMap();\nfunction compilerOf(options) {\n  const extensions = options && options.mdastExtensions;\n  if (!extensions) return compiler(options);\n  let compile = compilers.get(extensions);\n  if (!compile) compilers.set(extensions, (compile = compiler(options)));\n  return compile;\n}\n';
+  const once = replaced(source, path, '  return compiler(options)(postprocess(', '  return compilerOf(options)(postprocess(');
+  return replaced(once, path, '      resume,\n      data\n    };', '      resume,\n      data: {}\n    };') + helper;
+}
 /**
  * mdast-util-from-markdown hands each of a document's events to its handler with `this` a fresh
  * copy of the compile context (`{ ...context, sliceSerialize }`): one object per event, tens of
@@ -145,20 +156,14 @@ const micromarkConstructsOnce = {
  * one copy, its `sliceSerialize` set before each call, serves every event. A fifth less time for
  * `audit` on generated session docs.
  */
-const compileContextOnce = {
-  name: 'compile-context-once',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]mdast-util-from-markdown[\\/]lib[\\/]index\.js$/ }, ({ path }) => {
-      const source = readFileSync(path, 'utf8');
-      const copy = '{\n          ...context,\n          sliceSerialize: events[index][2].sliceSerialize\n        }';
-      const loop = '    index = -1;\n    while (++index < events.length) {\n      const handler = config[events[index][0]];';
-      if (source.split(copy).length !== 4 || !source.includes(loop)) throw new Error(`${path}: mdast-util-from-markdown calls its handlers in a way this build does not know`);
-      const once = '    index = -1;\n    const self = { ...context, sliceSerialize: undefined };\n    while (++index < events.length) {\n      self.sliceSerialize = events[index][2].sliceSerialize;\n      const handler = config[events[index][0]];';
-      return { contents: source.replace(loop, once).replaceAll(copy, 'self'), loader: 'js' };
-    });
-  },
-};
-await bundle({ ...common, entryPoints: { runbook: 'src/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, format: 'cjs', plugins: [screenBesideBundle, poolWorkerBesideBundle, execaStdinOnDemand, micromarkConstructsOnce, compileContextOnce] });
+function compileContextOnce(source, path) {
+  const copy = '{\n          ...context,\n          sliceSerialize: events[index][2].sliceSerialize\n        }';
+  const loop = '    index = -1;\n    while (++index < events.length) {\n      const handler = config[events[index][0]];';
+  const once = '    index = -1;\n    const self = { ...context, sliceSerialize: undefined };\n    while (++index < events.length) {\n      self.sliceSerialize = events[index][2].sliceSerialize;\n      const handler = config[events[index][0]];';
+  return replaced(replaced(source, path, loop, once), path, copy, 'self', 3);
+}
+const fromMarkdownOnce = patchSource('from-markdown-once', /[\\/]mdast-util-from-markdown[\\/]lib[\\/]index\.js$/, (source, path) => compilerOnce(compileContextOnce(source, path), path));
+await bundle({ ...common, entryPoints: { runbook: 'src/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, format: 'cjs', plugins: [screenBesideBundle, poolWorkerBesideBundle, execaStdinOnDemand, micromarkConstructsOnce, fromMarkdownOnce] });
 await bundle({
   ...common,
   entryPoints: { 'pool-worker': join('node_modules', 'tinypool', 'dist', 'entry', 'worker.js') },

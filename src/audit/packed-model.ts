@@ -76,111 +76,123 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return true;
 }
 
-/** `value` packed (see above), after `prefix` (ASCII), as the bytes of a file. */
-export function packValue(value: unknown, prefix = ''): Buffer {
-  const root: ShapeNode = { next: new Map(), index: -1 };
-  const shapes: string[] = [];
-  const steps: Array<string | number> = [];
-  const strings = new Map<string, number>();
-  const floats: number[] = [ORDER_MARK];
-  const ints: number[] = [];
-  const step = (node: ShapeNode, token: string | number): ShapeNode => {
-    steps.push(token);
+/**
+ * One packing's state. Its steps are methods, not closures made per call: V8 optimizes a closure
+ * made anew for each document anew too, and compiling the same walk a dozen times took more time
+ * than the packing it sped up (on a core the audit's second thread needs).
+ */
+class Packer {
+  readonly root: ShapeNode = { next: new Map(), index: -1 };
+  readonly shapes: string[] = [];
+  readonly steps: Array<string | number> = [];
+  readonly strings = new Map<string, number>();
+  readonly floats: number[] = [ORDER_MARK];
+  readonly ints: number[] = [];
+
+  step(node: ShapeNode, token: string | number): ShapeNode {
+    this.steps.push(token);
     let next = node.next.get(token);
     if (!next) node.next.set(token, (next = { next: new Map(), index: -1 }));
     return next;
-  };
-  const stringIndex = (s: string): number => {
-    let index = strings.get(s);
-    if (index === undefined) strings.set(s, (index = strings.size));
+  }
+
+  stringIndex(s: string): number {
+    let index = this.strings.get(s);
+    if (index === undefined) this.strings.set(s, (index = this.strings.size));
     return index;
-  };
-  // A scalar's number (itself, or its string's index) goes onto the numbers; its kind (and tag)
-  // comes back, or -1 for an array or an object.
-  const scalar = (v: unknown): number => {
+  }
+
+  /**
+   * A scalar's number (itself, or its string's index) goes onto the numbers; its kind (and tag)
+   * comes back, or -1 for an array or an object.
+   */
+  scalar(v: unknown): number {
     if (typeof v === 'number' && isInt32(v)) {
-      ints.push(v);
+      this.ints.push(v);
       return INTEGER;
     }
     if (typeof v === 'number') {
-      floats.push(v);
+      this.floats.push(v);
       return FLOAT;
     }
     if (typeof v === 'string') {
-      ints.push(stringIndex(v));
+      this.ints.push(this.stringIndex(v));
       return STRING;
     }
     if (v === null) return NULL;
     if (v === true) return TRUE;
     if (v === false) return FALSE;
     return -1;
-  };
-  const tagged = (v: unknown): void => {
+  }
+
+  tagged(v: unknown): void {
+    const ints = this.ints;
     const at = ints.push(0) - 1;
-    const kind = scalar(v);
+    const kind = this.scalar(v);
     if (kind >= 0) ints[at] = kind;
     else if (Array.isArray(v)) {
       ints[at] = T_ARRAY;
       ints.push(v.length);
       // A hole or undefined in an array is null in JSON.
-      for (const item of v as unknown[]) tagged(item === undefined ? null : item);
+      for (const item of v as unknown[]) this.tagged(item === undefined ? null : item);
     } else if (isPlainObject(v)) {
       ints[at] = T_OBJECT;
       const shapeAt = ints.push(0) - 1;
-      const mark = steps.length;
-      const node = step(walk(v, root), END);
-      if (node.index < 0) node.index = shapes.push(shapeJson(steps.slice(mark))) - 1;
-      steps.length = mark;
+      const mark = this.steps.length;
+      const node = this.step(this.walk(v, this.root), END);
+      if (node.index < 0) node.index = this.shapes.push(shapeJson(this.steps.slice(mark))) - 1;
+      this.steps.length = mark;
       ints[shapeAt] = node.index;
     } else throw new Error(`not plain data: ${typeof v}`);
-  };
-  // Follows `record`'s keys and kinds from `from`, its values going onto the numbers.
-  const walk = (record: Record<string, unknown>, from: ShapeNode): ShapeNode => {
+  }
+
+  /** Follows `record`'s keys and kinds from `from`, its values going onto the numbers. */
+  walk(record: Record<string, unknown>, from: ShapeNode): ShapeNode {
     let node = from;
     for (const key in record) {
       const v = record[key];
       if (v === undefined || !Object.hasOwn(record, key)) continue;
-      node = step(node, key);
+      node = this.step(node, key);
       // The kind is known only once the scalar is on the numbers: a float goes elsewhere.
-      const kind = scalar(v);
-      if (kind >= 0) node = step(node, kind);
-      else if (isPlainObject(v)) node = step(walk(v, step(node, OBJECT)), END);
+      const kind = this.scalar(v);
+      if (kind >= 0) node = this.step(node, kind);
+      else if (isPlainObject(v)) node = this.step(this.walk(v, this.step(node, OBJECT)), END);
       else {
-        node = step(node, TAGGED);
-        tagged(v);
+        node = this.step(node, TAGGED);
+        this.tagged(v);
       }
     }
     return node;
-  };
-  tagged(value);
+  }
+}
+
+/** `value` packed (see above), after `prefix` (ASCII), as the bytes of a file. */
+export function packValue(value: unknown, prefix = ''): Buffer {
+  const packer = new Packer();
+  packer.tagged(value);
+  const { shapes, strings, floats, ints } = packer;
   let head = `${prefix}[${shapes.join(',').replace(NON_ASCII_ALL, escape)}]\n${asciiJson([...strings.keys()])}\n${floats.length} ${ints.length}\n`;
   head += ' '.repeat((8 - (head.length % 8)) % 8);
   const [f64, i32] = [new Float64Array(floats), new Int32Array(ints)];
   return Buffer.concat([Buffer.from(head, 'latin1'), Buffer.from(f64.buffer), Buffer.from(i32.buffer)]);
 }
 
-/** A shape's JSON ([key, kind, key, kind, …], a nested object's shape as its kind) from its steps. */
-function shapeJson(steps: Array<string | number>): string {
-  let at = 0;
-  const object = (): string => {
-    const parts: string[] = [];
-    while (steps[at] !== END) {
-      const key = JSON.stringify(steps[at++]);
-      const kind = steps[at++];
-      parts.push(`${key},${kind === OBJECT ? object() : String(kind)}`);
-    }
-    at++;
-    return `[${parts.join(',')}]`;
-  };
-  return object();
+/**
+ * A shape's JSON ([key, kind, key, kind, …], a nested object's shape as its kind) from its steps,
+ * those of one object from `from.at` on (a module function, not a closure: see `Packer`).
+ */
+function shapeJson(steps: Array<string | number>, from = { at: 0 }): string {
+  const parts: string[] = [];
+  while (steps[from.at] !== END) {
+    const key = JSON.stringify(steps[from.at++]);
+    const kind = steps[from.at++];
+    parts.push(`${key},${kind === OBJECT ? shapeJson(steps, from) : String(kind)}`);
+  }
+  from.at++;
+  return `[${parts.join(',')}]`;
 }
 
-/** Where a reading is in the integers and in the floats. */
-interface Cursor {
-  i: number;
-  f: number;
-}
-type Build = (cursor: Cursor, ints: Int32Array, floats: Float64Array, strings: string[], tagged: () => unknown) => object;
+type Build = (reader: Reader) => object;
 
 /** Object builders by their shapes' JSON, kept across documents (they share their shapes). */
 const builders = new Map<string, Build>();
@@ -202,12 +214,12 @@ function builder(shape: unknown): Build {
       const [key, kind] = [keys[i], keys[i + 1]];
       if (typeof key !== 'string') throw new Error('not a shape');
       const name = key === '__proto__' ? `[${JSON.stringify(key)}]` : JSON.stringify(key);
-      const read = ['ints[cursor.i++]', 'strings[ints[cursor.i++]]', 'null', 'true', 'false', 'tagged()', undefined, 'floats[cursor.f++]'][kind as number];
+      const read = ['r.ints[r.i++]', 'r.strings[r.ints[r.i++]]', 'null', 'true', 'false', 'r.tagged()', undefined, 'r.floats[r.f++]'][kind as number];
       fields.push(`${name}: ${Array.isArray(kind) ? literal(kind) : (read ?? fail())}`);
     }
     return `{ ${fields.join(', ')} }`;
   };
-  const build = new Function('cursor', 'ints', 'floats', 'strings', 'tagged', `return ${literal(shape)};`) as Build;
+  const build = new Function('r', `return ${literal(shape)};`) as Build;
   if (builders.size < MOST_BUILDERS) builders.set(signature, build);
   return build;
 }
@@ -236,17 +248,36 @@ export function unpackValue(bytes: Buffer, from = 0): unknown {
   const floats = new Float64Array(buffer, offset, floatCount);
   const ints = new Int32Array(buffer, offset + 8 * floatCount!, intCount);
   if (floats[0] !== ORDER_MARK) fail();
-  const builds = (shapes as unknown[]).map(builder);
-  const texts = strings as string[];
-  const cursor: Cursor = { i: 0, f: 1 };
-  const tagged = (): unknown => {
-    switch (ints[cursor.i++]) {
+  const reader = new Reader(ints, floats, strings as string[], (shapes as unknown[]).map(builder));
+  const value = reader.tagged();
+  // Every number read, none past the end: a file cut short or run on is refused.
+  if (reader.i !== intCount || reader.f !== floatCount) fail();
+  return value;
+}
+
+/**
+ * One reading: the numbers and strings, and where it is in the integers (`i`) and the floats
+ * (`f`). A class, as `Packer` is, for the same reason; the objects' builders read through it.
+ */
+class Reader {
+  i = 0;
+  f = 1;
+  constructor(
+    readonly ints: Int32Array,
+    readonly floats: Float64Array,
+    readonly strings: string[],
+    readonly builds: Build[],
+  ) {}
+
+  tagged(): unknown {
+    const ints = this.ints;
+    switch (ints[this.i++]) {
       case INTEGER:
-        return ints[cursor.i++];
+        return ints[this.i++];
       case FLOAT:
-        return floats[cursor.f++];
+        return this.floats[this.f++];
       case STRING:
-        return texts[ints[cursor.i++]!] ?? fail();
+        return this.strings[ints[this.i++]!] ?? fail();
       case NULL:
         return null;
       case TRUE:
@@ -254,20 +285,16 @@ export function unpackValue(bytes: Buffer, from = 0): unknown {
       case FALSE:
         return false;
       case T_ARRAY: {
-        const length = ints[cursor.i++]!;
-        if (!(length >= 0 && length <= intCount! - cursor.i)) fail();
+        const length = ints[this.i++]!;
+        if (!(length >= 0 && length <= ints.length - this.i)) fail();
         const out = new Array<unknown>(length);
-        for (let k = 0; k < length; k++) out[k] = tagged();
+        for (let k = 0; k < length; k++) out[k] = this.tagged();
         return out;
       }
       case T_OBJECT:
-        return (builds[ints[cursor.i++]!] ?? fail())(cursor, ints, floats, texts, tagged);
+        return (this.builds[ints[this.i++]!] ?? fail())(this);
       default:
         return fail();
     }
-  };
-  const value = tagged();
-  // Every number read, none past the end: a file cut short or run on is refused.
-  if (cursor.i !== intCount || cursor.f !== floatCount) fail();
-  return value;
+  }
 }
