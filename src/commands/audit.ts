@@ -97,7 +97,7 @@ export async function auditCommand(inputs: string[], options: AuditOptions, io: 
   const audited = files.length - unread.length;
   io.stderr.write(skippedNote(unread));
   const place = { root: repositoryRoot(io.cwd), cwd: io.cwd, docPage: 'audit.md' };
-  io.stdout.write(formatFindings(format, findings, RULES, audited, __VERSION__, place));
+  for (const piece of formatFindings(format, findings, RULES, audited, __VERSION__, place)) io.stdout.write(piece);
   if (options.summary) writeSummary(options.summary, formatSummary(findings, audited, place));
   if (skipped !== null) {
     const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;

@@ -2,8 +2,23 @@ import { printable } from '../../io.js';
 import type { Rule, Finding } from '../types.js';
 import { formatSarif, rootPath, type OutputPlace } from './sarif.js';
 
+/**
+ * How many findings one piece of output holds. Output goes out a piece at a time: the whole of a
+ * large audit's as one string (21 MB of JSON for 1 000 session docs) costs that much fresh memory
+ * to build and as much again to encode for writing, a seventh of an audit read from the cache;
+ * pieces this size stay in memory the process reuses.
+ */
+const PIECE = 512;
+
+/** `lines` as pieces of output, each line ending in a newline. */
+function linePieces(lines: string[]): string[] {
+  const pieces: string[] = [];
+  for (let i = 0; i < lines.length; i += PIECE) pieces.push(`${lines.slice(i, i + PIECE).join('\n')}\n`);
+  return pieces;
+}
+
 /** Human text: one line per finding, grouped by file, then a summary. */
-export function formatText(findings: Finding[], files: number, verb = 'audited'): string {
+export function formatText(findings: Finding[], files: number, verb = 'audited'): string[] {
   const out: string[] = [];
   let current = '';
   for (const f of findings) {
@@ -20,12 +35,25 @@ export function formatText(findings: Finding[], files: number, verb = 'audited')
   const warnings = findings.length - errors;
   if (out.length) out.push('');
   out.push(`${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} ${verb}`);
-  return `${out.join('\n')}\n`;
+  return linePieces(out);
 }
 
-/** JSON: an array of findings. */
-export function formatJson(findings: Finding[]): string {
-  return `${JSON.stringify(findings.map(({ file, line, column, severity, ruleId, message }) => ({ file, line, column, severity, ruleId, message })), null, 2)}\n`;
+/** What JSON output says of a finding, in this order (not its line, kept for SARIF). */
+const JSON_KEYS = ['file', 'line', 'column', 'severity', 'ruleId', 'message'];
+
+/**
+ * JSON: an array of findings, two spaces deep. Each piece is a slice of the array written as the
+ * whole would be: its elements sit at the same depth, so only the brackets are cut off.
+ */
+export function formatJson(findings: Finding[]): string[] {
+  if (!findings.length) return ['[]\n'];
+  const pieces = ['[\n'];
+  for (let i = 0; i < findings.length; i += PIECE) {
+    const slice = JSON.stringify(findings.slice(i, i + PIECE), JSON_KEYS, 2);
+    pieces.push(`${i ? ',\n' : ''}${slice.slice(2, -2)}`);
+  }
+  pieces.push('\n]\n');
+  return pieces;
 }
 
 const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -35,10 +63,9 @@ const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace
  * GitHub Actions workflow commands: each finding annotates the pull request's diff. Paths are
  * from the repository root, where GitHub looks for them, whatever folder the audit ran in.
  */
-export function formatGithub(findings: Finding[], place: OutputPlace): string {
-  return findings
-    .map((f) => `::${f.severity === 'error' ? 'error' : 'warning'} file=${escapeProperty(rootPath(f.file, place))},line=${f.line},col=${f.column},title=${escapeProperty(f.ruleId)}::${escapeData(f.message)}\n`)
-    .join('');
+export function formatGithub(findings: Finding[], place: OutputPlace): string[] {
+  if (!findings.length) return [];
+  return linePieces(findings.map((f) => `::${f.severity === 'error' ? 'error' : 'warning'} file=${escapeProperty(rootPath(f.file, place))},line=${f.line},col=${f.column},title=${escapeProperty(f.ruleId)}::${escapeData(f.message)}`));
 }
 
 /** A table cell's text: pipes escaped and line breaks folded, so the table stays one row. */
@@ -75,11 +102,11 @@ export function formatSummary(findings: Finding[], files: number, place: OutputP
   return `${out.join('\n')}\n`;
 }
 
-/** The findings in the format asked for (`text`, `json`, `github`, `sarif`). */
-export function formatFindings(format: string, findings: Finding[], rules: Rule[], files: number, version: string, place: OutputPlace, verb = 'audited'): string {
+/** The findings in the format asked for (`text`, `json`, `github`, `sarif`), as pieces to write in turn. */
+export function formatFindings(format: string, findings: Finding[], rules: Rule[], files: number, version: string, place: OutputPlace, verb = 'audited'): string[] {
   if (format === 'json') return formatJson(findings);
   if (format === 'github') return formatGithub(findings, place);
-  if (format === 'sarif') return formatSarif(findings, rules, version, place);
+  if (format === 'sarif') return [formatSarif(findings, rules, version, place)];
   return formatText(findings, files, verb);
 }
 
