@@ -14,8 +14,7 @@ export const pendingMarker: Rule = {
   severity: 'error',
   description: 'A pending marker (🟡, ⏳, PENDING, WIP) is left in the document.',
   check({ model, text, pendingWords }) {
-    const escaped = pendingWords.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    const pattern = new RegExp(`(?:${escaped.map((w) => (/^\w/.test(w) ? `\\b${w}\\b` : w)).join('|')})`, 'gu');
+    const pattern = markerPattern(pendingWords);
     const blocks = model.blocks.map((b) => [b.span.start, b.span.end] as const);
     const skipped = [...blocks, ...inlineCode(text, blocks), ...model.unrendered.map((u) => [u.start, u.end] as const), ...destinations(text, model.links), ...struckSpans(text)];
     const tableLines = new Set(model.tables.flatMap((t) => [t.line, ...t.rows.map((r) => r.line)]));
@@ -34,6 +33,25 @@ export const pendingMarker: Rule = {
   },
 };
 
+/** The patterns of the pending words configured, by the words (one list per audit, made once). */
+const patterns = new Map<string, RegExp>();
+
+/** A pattern that finds any of `words` (whole words where they start with one). */
+function markerPattern(words: readonly string[]): RegExp {
+  const key = words.join('\0');
+  let pattern = patterns.get(key);
+  if (!pattern) {
+    const escaped = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    pattern = new RegExp(`(?:${escaped.map((w) => (/^\w/.test(w) ? `\\b${w}\\b` : w)).join('|')})`, 'gu');
+    patterns.set(key, pattern);
+  }
+  // matchAll works on a copy: this one's lastIndex never moves.
+  return pattern;
+}
+
+/** A closing run of exactly n backticks, by n (each used from a lastIndex set just before). */
+const closers = new Map<number, RegExp>();
+
 /**
  * Code spans: a run of backticks up to the next run of exactly the same length, within one
  * paragraph (a blank line ends the search); an escaped backtick opens nothing.
@@ -42,7 +60,6 @@ function inlineCode(text: string, blocks: readonly (readonly [number, number])[]
   const spans: [number, number][] = [];
   const runs = /`+/g;
   const blank = /\n[ \t]*\n/g;
-  const closers = new Map<number, RegExp>();
   let open: RegExpExecArray | null;
   let limit = -1;
   while ((open = runs.exec(text)) !== null) {

@@ -1,5 +1,5 @@
 import { knobColumns, rowName } from '../../parser/index.js';
-import type { Rule } from '../types.js';
+import type { Hit, Rule } from '../types.js';
 import { cellColumn, isHint } from './place.js';
 
 /**
@@ -13,20 +13,22 @@ export const unfilledCell: Rule = {
   description: 'A table cell is empty, a placeholder, or a template hint.',
   check({ model, text, placeholders }) {
     const words = new Set(placeholders.map((p) => p.toUpperCase()));
-    return model.tables.flatMap((table) => {
+    const hits: Hit[] = [];
+    for (const table of model.tables) {
       // A knob table's name, default and description say what a setting is, not what was done:
       // an empty default is "none". Any other column of it (`Value used`) is the operator's.
       const knob = knobColumns(table);
       const reference = new Set(knob ? [knob.name, knob.default, knob.description] : []);
-      return table.rows.flatMap((row) =>
-        row.cells.flatMap((cell, i) => {
-          if (reference.has(i)) return [];
-          const unfilled = cell.kind === 'fillable' || words.has(cell.text.toUpperCase()) || isHint(cell.text);
-          if (!unfilled || cell.kind === 'na' || cell.kind === 'checkbox') return [];
+      for (const row of table.rows) {
+        row.cells.forEach((cell, i) => {
+          // Answers first (cheapest): `N/A` and a checkbox are never unfilled.
+          if (cell.kind === 'na' || cell.kind === 'checkbox' || reference.has(i)) return;
+          if (!(cell.kind === 'fillable' || words.has(cell.text.toUpperCase()) || isHint(cell.text))) return;
           const what = cell.text ? `holds "${cell.text}"` : 'is empty';
-          return [{ line: row.line, column: cellColumn(text, cell.span.start), message: `"${table.header[i]}" of row "${rowName(table, row)}" ${what}` }];
-        }),
-      );
-    });
+          hits.push({ line: row.line, column: cellColumn(text, cell.span.start), message: `"${table.header[i]}" of row "${rowName(table, row)}" ${what}` });
+        });
+      }
+    }
+    return hits;
   },
 };
