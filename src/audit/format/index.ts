@@ -3,10 +3,10 @@ import type { Rule, Finding } from '../types.js';
 import { formatSarif, rootPath, type OutputPlace } from './sarif.js';
 
 /**
- * How many findings one piece of output holds. Output goes out a piece at a time: the whole of a
- * large audit's as one string (21 MB of JSON for 1 000 session docs) costs that much fresh memory
- * to build and as much again to encode for writing, a seventh of an audit read from the cache;
- * pieces this size stay in memory the process reuses.
+ * How many findings (lines, in text) one piece of output holds. Output goes out a piece at a time:
+ * the whole of a large audit's as one string (21 MB of JSON for 1 000 session docs) costs that
+ * much fresh memory to build and as much again to encode for writing; pieces this size stay in
+ * memory the process reuses.
  */
 const PIECE = 512;
 
@@ -64,7 +64,6 @@ const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace
  * from the repository root, where GitHub looks for them, whatever folder the audit ran in.
  */
 export function formatGithub(findings: Finding[], place: OutputPlace): string[] {
-  if (!findings.length) return [];
   return linePieces(findings.map((f) => `::${f.severity === 'error' ? 'error' : 'warning'} file=${escapeProperty(rootPath(f.file, place))},line=${f.line},col=${f.column},title=${escapeProperty(f.ruleId)}::${escapeData(f.message)}`));
 }
 
