@@ -5,10 +5,15 @@
 // compile-cache.ts), one cache per command, written on first use into the user's cache folder
 // (see cache-dir.ts) for the Node version running; the play screen is a separate ES module the
 // bundle imports on demand.
+import { fstatSync, writeSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { loadBundle, setFlagsFor } from './compile-cache.js';
 
 declare const __VERSION__: string;
 declare const __BUNDLE__: string;
+
+/** Standard output and error, as the command writes them. */
+let outputs: NodeJS.WriteStream[] = [];
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
@@ -20,13 +25,15 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   const { main } = loaded.exports as typeof import('./main.js');
   // A reader that goes away (`runbook list x | head`) is not an error: what it no longer reads is
   // dropped, and the command finishes as it would have (a run's output still goes to its log).
-  for (const stream of [process.stdout, process.stderr]) {
+  const stdout = standardOutput();
+  outputs = [stdout, process.stderr];
+  for (const stream of outputs) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
     });
   }
   const io = {
-    stdout: process.stdout,
+    stdout,
     stderr: process.stderr,
     // Opening standard input costs a stream; only commands that read it pay for it.
     get stdin() {
@@ -41,11 +48,39 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   // block that printed a lot). The session's files are written synchronously; a pipe on standard
   // output is not (a slow reader leaves writes queued), so those are waited for.
   void main(argv, io).then(async (code) => {
-    await Promise.all([process.stdout, process.stderr].map((stream) => flushed(stream)));
+    await Promise.all(outputs.map((stream) => flushed(stream)));
     // A signal that ends the tool decides how it ends (see listenForSignals).
     await ending;
     process.exit(code);
   });
+}
+
+/**
+ * Standard output. Redirected into a file (`runbook audit --format sarif > results.sarif`), it is
+ * written with each string as it comes: Node's own stream for a file first copies every string
+ * into a new buffer, which for an audit's 20 MB of findings costs more than writing them.
+ * Anything else (a terminal, a pipe) is Node's stream.
+ */
+function standardOutput(): NodeJS.WriteStream {
+  let file = false;
+  try {
+    file = fstatSync(1).isFile();
+  } catch {
+    // No standard output at all: Node's stream says so when written to.
+  }
+  if (!file) return process.stdout;
+  return new Writable({
+    decodeStrings: false,
+    write(chunk: string | Buffer, encoding: BufferEncoding, done: (error?: Error | null) => void) {
+      try {
+        if (typeof chunk === 'string') writeSync(1, chunk, null, encoding);
+        else writeSync(1, chunk);
+        done();
+      } catch (error) {
+        done(error as Error);
+      }
+    },
+  }) as unknown as NodeJS.WriteStream;
 }
 
 /** Set once a signal ends the tool: it exits with 1 once the session has recorded the stop. */
@@ -63,7 +98,7 @@ function listenForSignals(handler: (signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP') => 
     // What was printed before the stop still reaches its reader, for a few seconds at most: a
     // reader that stopped reading must not keep a stopped tool running.
     ending ??= answer.finally(async () => {
-      await Promise.all([process.stdout, process.stderr].map((stream) => flushed(stream, Date.now() + 3000)));
+      await Promise.all(outputs.map((stream) => flushed(stream, Date.now() + 3000)));
       process.exit(1);
     });
   };

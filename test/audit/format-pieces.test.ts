@@ -17,7 +17,7 @@ function findings(count: number): Finding[] {
 }
 
 const place = { root: '/repo', cwd: '/repo', docPage: 'audit.md' };
-const whole = (format: string, list: Finding[]) => formatFindings(format, list, RULES, 3, '1.0.0', place).join('');
+const whole = (format: string, list: Finding[]) => [...formatFindings(format, list, RULES, 3, '1.0.0', place)].join('');
 
 describe('output written a piece at a time', () => {
   it('is, pieced together, the JSON of the whole list (no line kept for SARIF), at any length', () => {
@@ -44,8 +44,22 @@ describe('output written a piece at a time', () => {
   });
 
   it('hands the stream pieces of bounded size, never one string of the whole', () => {
-    const pieces = formatFindings('json', findings(5000), RULES, 3, '1.0.0', place);
+    const pieces = [...formatFindings('json', findings(5000), RULES, 3, '1.0.0', place)];
     expect(pieces.length).toBeGreaterThan(9);
     expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(200_000);
+  });
+
+  it('makes each piece only when the one before has been taken, so none waits in memory for the rest', () => {
+    for (const format of ['json', 'text', 'github']) {
+      const list = findings(3000);
+      const pieces = formatFindings(format, list, RULES, 3, '1.0.0', place)[Symbol.iterator]();
+      const first = pieces.next().value as string;
+      expect(first).not.toContain('changed after the first piece');
+      // Made before the first piece was taken, the last pieces would not hold this.
+      list[2999]!.message = 'changed after the first piece';
+      let rest = '';
+      for (let piece = pieces.next(); !piece.done; piece = pieces.next()) rest += piece.value;
+      expect(rest).toContain('changed after the first piece');
+    }
   });
 });

@@ -3,39 +3,47 @@ import type { Rule, Finding } from '../types.js';
 import { formatSarif, rootPath, type OutputPlace } from './sarif.js';
 
 /**
- * How many findings (lines, in text) one piece of output holds. Output goes out a piece at a time:
- * the whole of a large audit's as one string (21 MB of JSON for 1 000 session docs) costs that
- * much fresh memory to build and as much again to encode for writing; pieces this size stay in
- * memory the process reuses.
+ * How many findings (lines, in text) one piece of output holds. Output is made and written a piece
+ * at a time: the whole of a large audit's as one string (21 MB of JSON for 1 000 session docs), or
+ * all its pieces made before the first is written, costs that much memory kept alive (and copied
+ * by the collector as it grows); a piece written as soon as it is made is garbage young.
  */
 const PIECE = 512;
 
 /** `lines` as pieces of output, each line ending in a newline. */
-function linePieces(lines: string[]): string[] {
-  const pieces: string[] = [];
-  for (let i = 0; i < lines.length; i += PIECE) pieces.push(`${lines.slice(i, i + PIECE).join('\n')}\n`);
-  return pieces;
+function* linePieces(lines: Iterable<string>): Generator<string> {
+  let piece: string[] = [];
+  for (const line of lines) {
+    piece.push(line);
+    if (piece.length === PIECE) {
+      yield `${piece.join('\n')}\n`;
+      piece = [];
+    }
+  }
+  if (piece.length) yield `${piece.join('\n')}\n`;
 }
 
 /** Human text: one line per finding, grouped by file, then a summary. */
-export function formatText(findings: Finding[], files: number, verb = 'audited'): string[] {
-  const out: string[] = [];
+export function formatText(findings: Finding[], files: number, verb = 'audited'): Iterable<string> {
+  return linePieces(textLines(findings, files, verb));
+}
+
+function* textLines(findings: Finding[], files: number, verb: string): Generator<string> {
   let current = '';
   for (const f of findings) {
     if (f.file !== current) {
-      if (current) out.push('');
-      out.push(printable(f.file));
+      if (current) yield '';
+      yield printable(f.file);
       current = f.file;
     }
     // One line per finding: a task's text may span lines (a wrapped list item, CR LF).
     // Quoted document text never drives the terminal (see `printable`).
-    out.push(printable(`${f.file}:${f.line}:${f.column}  ${f.severity}  ${f.message.replace(/\s*[\r\n]+\s*/g, ' ')}  ${f.ruleId}`));
+    yield printable(`${f.file}:${f.line}:${f.column}  ${f.severity}  ${f.message.replace(/\s*[\r\n]+\s*/g, ' ')}  ${f.ruleId}`);
   }
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.length - errors;
-  if (out.length) out.push('');
-  out.push(`${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} ${verb}`);
-  return linePieces(out);
+  if (findings.length) yield '';
+  yield `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} ${verb}`;
 }
 
 /** What JSON output says of a finding, in this order (not its line, kept for SARIF). */
@@ -45,15 +53,14 @@ const JSON_KEYS = ['file', 'line', 'column', 'severity', 'ruleId', 'message'];
  * JSON: an array of findings, two spaces deep. Each piece is a slice of the array written as the
  * whole would be: its elements sit at the same depth, so only the brackets are cut off.
  */
-export function formatJson(findings: Finding[]): string[] {
-  if (!findings.length) return ['[]\n'];
-  const pieces = ['[\n'];
+export function* formatJson(findings: Finding[]): Generator<string> {
+  if (!findings.length) return yield '[]\n';
+  yield '[\n';
   for (let i = 0; i < findings.length; i += PIECE) {
     const slice = JSON.stringify(findings.slice(i, i + PIECE), JSON_KEYS, 2);
-    pieces.push(`${i ? ',\n' : ''}${slice.slice(2, -2)}`);
+    yield `${i ? ',\n' : ''}${slice.slice(2, -2)}`;
   }
-  pieces.push('\n]\n');
-  return pieces;
+  yield '\n]\n';
 }
 
 const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -63,8 +70,12 @@ const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace
  * GitHub Actions workflow commands: each finding annotates the pull request's diff. Paths are
  * from the repository root, where GitHub looks for them, whatever folder the audit ran in.
  */
-export function formatGithub(findings: Finding[], place: OutputPlace): string[] {
-  return linePieces(findings.map((f) => `::${f.severity === 'error' ? 'error' : 'warning'} file=${escapeProperty(rootPath(f.file, place))},line=${f.line},col=${f.column},title=${escapeProperty(f.ruleId)}::${escapeData(f.message)}`));
+export function formatGithub(findings: Finding[], place: OutputPlace): Iterable<string> {
+  return linePieces(githubLines(findings, place));
+}
+
+function* githubLines(findings: Finding[], place: OutputPlace): Generator<string> {
+  for (const f of findings) yield `::${f.severity === 'error' ? 'error' : 'warning'} file=${escapeProperty(rootPath(f.file, place))},line=${f.line},col=${f.column},title=${escapeProperty(f.ruleId)}::${escapeData(f.message)}`;
 }
 
 /** A table cell's text: pipes escaped and line breaks folded, so the table stays one row. */
@@ -101,8 +112,11 @@ export function formatSummary(findings: Finding[], files: number, place: OutputP
   return `${out.join('\n')}\n`;
 }
 
-/** The findings in the format asked for (`text`, `json`, `github`, `sarif`), as pieces to write in turn. */
-export function formatFindings(format: string, findings: Finding[], rules: Rule[], files: number, version: string, place: OutputPlace, verb = 'audited'): string[] {
+/**
+ * The findings in the format asked for (`text`, `json`, `github`, `sarif`), as pieces to write in
+ * turn, each made when the one before has been taken.
+ */
+export function formatFindings(format: string, findings: Finding[], rules: Rule[], files: number, version: string, place: OutputPlace, verb = 'audited'): Iterable<string> {
   if (format === 'json') return formatJson(findings);
   if (format === 'github') return formatGithub(findings, place);
   if (format === 'sarif') return [formatSarif(findings, rules, version, place)];
