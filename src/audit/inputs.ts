@@ -4,6 +4,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { UserError } from '../errors.js';
 import type { AuditConfig } from './config.js';
+import type { OutputPlace } from './format/sarif.js';
 
 const SKIP = new Set(['node_modules', '.git', '.runbook']);
 
@@ -57,12 +58,27 @@ export function expandInputs(inputs: string[], cwd: string): string[] {
  * The repository's top folder (git's top level) for `cwd`, or `cwd` itself outside a git
  * checkout: SARIF and annotation paths start there, whatever folder the audit runs in.
  */
-export function repositoryRoot(cwd: string): string {
+function repositoryRoot(cwd: string): string {
   try {
     return execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     return resolve(cwd);
   }
+}
+
+/**
+ * Where output written in `cwd` places its paths: the repository's top folder is asked of git
+ * (a process) only by the formats that write paths from it, not by text and JSON.
+ */
+export function outputPlace(cwd: string, docPage: string): OutputPlace {
+  let root: string | undefined;
+  return {
+    cwd,
+    docPage,
+    get root() {
+      return (root ??= repositoryRoot(cwd));
+    },
+  };
 }
 
 /**

@@ -7,7 +7,7 @@ import { templateRef } from '../audit/audit.js';
 import { ruleConfig } from './rule-config.js';
 import { FORMATS, formatFindings, formatSummary } from '../audit/format/index.js';
 import type { AuditConfig } from '../audit/config.js';
-import { changedFiles, expandInputs, repositoryRoot, sessionDocs } from '../audit/inputs.js';
+import { changedFiles, expandInputs, outputPlace, sessionDocs } from '../audit/inputs.js';
 import { cachedModel, modelCacheDir } from '../audit/model-cache.js';
 import { auditAll } from '../audit/pool.js';
 import { RULES } from '../audit/rules/index.js';
@@ -96,7 +96,7 @@ export async function auditCommand(inputs: string[], options: AuditOptions, io: 
   const findings = await auditAll(files, read, config, { jobs, now: new Date(), cache, snippets: format === 'sarif' });
   const audited = files.length - unread.length;
   io.stderr.write(skippedNote(unread));
-  const place = { root: repositoryRoot(io.cwd), cwd: io.cwd, docPage: 'audit.md' };
+  const place = outputPlace(io.cwd, 'audit.md');
   for (const piece of formatFindings(format, findings, RULES, audited, __VERSION__, place)) io.stdout.write(piece);
   if (options.summary) writeSummary(options.summary, formatSummary(findings, audited, place));
   if (skipped !== null) {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { foundReader, skippedNote } from './found.js';
 import { ruleConfig } from './rule-config.js';
 import { FORMATS, formatFindings } from '../audit/format/index.js';
-import { expandInputs, repositoryRoot } from '../audit/inputs.js';
+import { expandInputs, outputPlace } from '../audit/inputs.js';
 import { lineSnippets } from '../audit/audit.js';
 import type { Finding } from '../audit/types.js';
 import { CHECKS, checkDocuments } from '../check/checks.js';
@@ -30,6 +30,6 @@ export function checkCommand(inputs: string[], options: { format?: string }, io:
   for (const f of findings) f.snippet = snippets.get(f.file)?.(f.line);
   findings.sort((a, b) => (a.file === b.file ? a.line - b.line || a.column - b.column : a.file < b.file ? -1 : 1));
   const rules = CHECKS.map(({ id, severity, description }) => ({ id, severity, description, check: () => [] }));
-  for (const piece of formatFindings(format, findings, rules, docs.length, __VERSION__, { root: repositoryRoot(io.cwd), cwd: io.cwd, docPage: 'check.md' }, 'checked')) io.stdout.write(piece);
+  for (const piece of formatFindings(format, findings, rules, docs.length, __VERSION__, outputPlace(io.cwd, 'check.md'), 'checked')) io.stdout.write(piece);
   return findings.some((f) => f.severity === 'error') ? EXIT.failure : EXIT.ok;
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +54,28 @@ describe('SARIF from runbook audit', () => {
     expect(run.originalUriBaseIds!['%SRCROOT%']!.uri).toBe(`file://${execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: dir, encoding: 'utf8' }).trim()}/`);
     // GitHub annotations are placed from the root too.
     expect(runCli(['audit', 'gates.md', '--format', 'github'], { cwd: join(dir, 'docs', 'game-days') }).stdout).toMatch(/^::error file=docs\/game-days\/gates\.md,line=6,/);
+  });
+
+  it('asks git for the repository root only in the formats that write paths from it', () => {
+    const dir = repository();
+    // A `git` first on the PATH that notes each call, then hands it to the real one.
+    const bin = mkdtempSync(join(tmpdir(), 'runbook-git-'));
+    const log = join(bin, 'calls.log');
+    const real = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    writeFileSync(join(bin, 'git'), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${real}' "$@"\n`, { mode: 0o755 });
+    const env = { PATH: `${bin}:${process.env.PATH}` };
+    const calls = () => (existsSync(log) ? readFileSync(log, 'utf8') : '');
+    for (const format of ['text', 'json']) {
+      expect(runCli(['audit', 'gates.md', '--format', format], { cwd: join(dir, 'docs', 'game-days'), env }).code).toBe(1);
+    }
+    expect(calls()).toBe('');
+    for (const format of ['github', 'sarif']) {
+      writeFileSync(log, '');
+      const { code, stdout } = runCli(['audit', 'gates.md', '--format', format], { cwd: join(dir, 'docs', 'game-days'), env });
+      expect(code).toBe(1);
+      expect(stdout).toContain('docs/game-days/gates.md');
+      expect(calls()).toBe('rev-parse --show-toplevel\n');
+    }
   });
 
   it('describes every rule: a help link into the docs and its default level', () => {

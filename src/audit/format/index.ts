@@ -98,7 +98,9 @@ export function formatSummary(findings: Finding[], files: number, place: OutputP
   const byFile = new Map<string, Finding[]>();
   for (const f of findings) {
     const file = rootPath(f.file, place);
-    byFile.set(file, [...(byFile.get(file) ?? []), f]);
+    const list = byFile.get(file);
+    if (list) list.push(f);
+    else byFile.set(file, [f]);
   }
   if (byFile.size) {
     out.push('| File | Errors | Warnings | Findings |', '|---|---:|---:|---|');
