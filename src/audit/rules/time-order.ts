@@ -1,5 +1,4 @@
-import { rowName } from '../../parser/index.js';
-import { headerZone, parseCellTime, runsBackwards, type CellTime } from '../../parser/index.js';
+import { headerZone, parseCellTime, rowName, runsBackwards, type CellTime, type Table } from '../../parser/index.js';
 import type { Hit, Rule } from '../types.js';
 import { cellColumn, isHint, isTimeColumn } from './place.js';
 
@@ -19,37 +18,35 @@ export const timeOrder: Rule = {
   description: 'A time cell does not parse, runs backwards down its column or along its row, or lies in the future.',
   check({ model, text, now }) {
     const hits: Hit[] = [];
+    const future = now.getTime() + SKEW_MS;
     for (const table of model.tables) {
-      const columns = table.header.flatMap((name, i) => (isTimeColumn(name) ? [i] : []));
+      // Each time column once: its name, the zone its header names (`Time (CET)`: a time with no
+      // zone of its own is in it), and whether it is a plan's `When`, where words with no number
+      // (`Day before`, `Morning of`) are the plan's, not a time anyone wrote down.
+      const columns = table.header.flatMap((name, i) => (isTimeColumn(name) ? [{ i, name, zone: headerZone(name) ?? 0, plan: PLAN_COLUMN.test(name.replace(/[*_`]/g, '').trim()) }] : []));
       if (!columns.length) continue;
-      const above = new Map<number, { time: CellTime; row: string }>();
+      const above = new Map<number, { time: CellTime; row: Table['rows'][number] }>();
       for (const row of table.rows) {
-        const id = rowName(table, row);
         let left: { time: CellTime; column: string } | null = null;
-        for (const i of columns) {
-          const name = table.header[i]!;
+        for (const { i, name, zone, plan } of columns) {
           const cell = row.cells[i]!;
-          // An empty cell or a template's hint is unfilled-cell's to report; in a plan's `When`
-          // column, words with no number (`Day before`, `Morning of`) are the plan's, not a time
-          // anyone wrote down.
-          if (cell.kind !== 'text' || isHint(cell.text) || (PLAN_COLUMN.test(name.replace(/[*_`]/g, '').trim()) && !/\d/.test(cell.text))) continue;
-          const place = { line: row.line, column: cellColumn(text, cell.span.start) };
-          // A time with no zone of its own is in the zone its header names (`Time (CET)`).
-          const time = parseCellTime(cell.text, headerZone(name) ?? 0);
+          // An empty cell or a template's hint is unfilled-cell's to report.
+          if (cell.kind !== 'text' || isHint(cell.text) || (plan && !/\d/.test(cell.text))) continue;
+          // Where the cell is and what its row is called, worked out only for a finding.
+          const hit = (message: (id: string) => string) => hits.push({ line: row.line, column: cellColumn(text, cell.span.start), message: message(rowName(table, row)) });
+          const time = parseCellTime(cell.text, zone);
           if (!time) {
-            hits.push({ ...place, message: `"${name}" of row "${id}" is not a time: "${cell.text}" (write 2026-11-23T19:20:01Z, 19:20 or T+5m)` });
+            hit((id) => `"${name}" of row "${id}" is not a time: "${cell.text}" (write 2026-11-23T19:20:01Z, 19:20 or T+5m)`);
             continue;
           }
-          if (time.kind === 'instant' && time.ms > now.getTime() + SKEW_MS) {
-            hits.push({ ...place, message: `"${name}" of row "${id}" is in the future: ${cell.text}` });
-          }
+          if (time.kind === 'instant' && time.ms > future) hit((id) => `"${name}" of row "${id}" is in the future: ${cell.text}`);
           const previous = above.get(i);
           if (previous && runsBackwards(previous.time, time)) {
-            hits.push({ ...place, message: `"${name}" of row "${id}" (${cell.text}) is earlier than the row above ("${previous.row}")` });
+            hit((id) => `"${name}" of row "${id}" (${cell.text}) is earlier than the row above ("${rowName(table, previous.row)}")`);
           } else if (left && runsBackwards(left.time, time)) {
-            hits.push({ ...place, message: `"${name}" of row "${id}" (${cell.text}) is earlier than its "${left.column}"` });
+            hit((id) => `"${name}" of row "${id}" (${cell.text}) is earlier than its "${left!.column}"`);
           }
-          above.set(i, { time, row: id });
+          above.set(i, { time, row });
           left = { time, column: name };
         }
       }
