@@ -12,26 +12,35 @@ import { loadBundle, setFlagsFor } from './compile-cache.js';
 declare const __VERSION__: string;
 declare const __BUNDLE__: string;
 
-/** Standard output and error, as the command writes them. */
-let outputs: NodeJS.WriteStream[] = [];
+/** The streams the command writes: standard output (see `standardOutput`) and standard error. */
+let outputs: Writable[] = [];
+
+/**
+ * Why standard output redirected into a file could not be written (a full disk, a size limit),
+ * once it could not: what the command prints after that is dropped, the command finishes (a
+ * session still writes its document and journal), and the tool then says so and exits with 2.
+ */
+let outputFailure: string | null = null;
 
 const argv = process.argv.slice(2);
+const stdout = standardOutput();
+// A reader that goes away (`runbook list x | head`) is not an error: what it no longer reads is
+// dropped, and the command finishes as it would have (a run's output still goes to its log).
+const readerMayLeave = (stream: Writable) =>
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  });
+readerMayLeave(stdout);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-  process.stdout.write(`${__VERSION__}\n`);
+  stdout.write(`${__VERSION__}\n`);
+  if (outputFailed()) process.exitCode = 2;
 } else {
   setFlagsFor(argv[0]);
   const loaded = loadBundle(__dirname, __BUNDLE__, argv[0]);
   if (loaded.compiled) process.once('exit', () => loaded.save());
   const { main } = loaded.exports as typeof import('./main.js');
-  // A reader that goes away (`runbook list x | head`) is not an error: what it no longer reads is
-  // dropped, and the command finishes as it would have (a run's output still goes to its log).
-  const stdout = standardOutput();
+  readerMayLeave(process.stderr);
   outputs = [stdout, process.stderr];
-  for (const stream of outputs) {
-    stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
-    });
-  }
   const io = {
     stdout,
     stderr: process.stderr,
@@ -51,36 +60,63 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     await Promise.all(outputs.map((stream) => flushed(stream)));
     // A signal that ends the tool decides how it ends (see listenForSignals).
     await ending;
-    process.exit(code);
+    process.exit(outputFailed() ? 2 : code);
   });
 }
 
 /**
- * Standard output. Redirected into a file (`runbook audit --format sarif > results.sarif`), it is
- * written with each string as it comes: Node's own stream for a file first copies every string
- * into a new buffer, which for an audit's 20 MB of findings costs more than writing them.
- * Anything else (a terminal, a pipe) is Node's stream.
+ * Standard output. Redirected into a file or a device that is not a terminal (`runbook audit
+ * --format sarif > results.sarif`), it is written with each string as it comes: Node's own stream
+ * for a file first copies every string into a new buffer, which for an audit's 21 MB of findings
+ * costs more than writing them, and reports a failed write only after the tool has exited. A
+ * terminal or a pipe is Node's stream.
  */
-function standardOutput(): NodeJS.WriteStream {
+function standardOutput(): Writable {
   let file = false;
   try {
-    file = fstatSync(1).isFile();
+    const stat = fstatSync(1);
+    // The terminal module is loaded only for a device (it costs milliseconds to load).
+    file = stat.isFile() || (stat.isCharacterDevice() && !(require('node:tty') as typeof import('node:tty')).isatty(1));
   } catch {
     // No standard output at all: Node's stream says so when written to.
   }
   if (!file) return process.stdout;
   return new Writable({
     decodeStrings: false,
-    write(chunk: string | Buffer, encoding: BufferEncoding, done: (error?: Error | null) => void) {
-      try {
-        if (typeof chunk === 'string') writeSync(1, chunk, null, encoding);
-        else writeSync(1, chunk);
-        done();
-      } catch (error) {
-        done(error as Error);
+    write(chunk: string | Buffer, encoding: BufferEncoding, done: () => void) {
+      if (outputFailure === null) {
+        try {
+          writeWhole(chunk, encoding);
+        } catch (error) {
+          const { code, message } = error as NodeJS.ErrnoException;
+          outputFailure = code ?? message;
+        }
       }
+      done();
     },
-  }) as unknown as NodeJS.WriteStream;
+  });
+}
+
+/** Writes `chunk` to standard output whole: a write cut short (the disk filling up) goes on from where it stopped. */
+function writeWhole(chunk: string | Buffer, encoding: BufferEncoding): void {
+  let rest = chunk;
+  if (typeof chunk === 'string') {
+    const written = writeSync(1, chunk, null, encoding);
+    if (written === Buffer.byteLength(chunk, encoding)) return;
+    rest = Buffer.from(chunk, encoding).subarray(written);
+  }
+  for (let buffer = rest as Buffer; buffer.length; ) buffer = buffer.subarray(writeSync(1, buffer));
+}
+
+/**
+ * Whether standard output could not be written; if so, says so on standard error. The tool then
+ * exits with 2, the code of an input or usage error (see errors.ts), as when a file named to be
+ * written cannot be.
+ */
+function outputFailed(): boolean {
+  if (outputFailure === null) return false;
+  process.stderr.write(`runbook: cannot write standard output (${outputFailure}); what was printed from then on is lost\n`);
+  return true;
 }
 
 /** Set once a signal ends the tool: it exits with 1 once the session has recorded the stop. */
@@ -113,7 +149,7 @@ function listenForSignals(handler: (signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP') => 
  * Resolves once nothing written to `stream` is still queued (or it can no longer be written), or
  * at `deadline` (ms since the epoch) when there is one.
  */
-function flushed(stream: NodeJS.WriteStream, deadline = Infinity): Promise<void> {
+function flushed(stream: Writable, deadline = Infinity): Promise<void> {
   return new Promise((resolve) => {
     const check = () => (stream.writableLength === 0 || stream.destroyed || Date.now() >= deadline ? resolve() : setTimeout(check, 1));
     check();

@@ -50,7 +50,8 @@ function read(path: string, root: string): AuditConfig {
   const list = (key: string, fallback: string[], extend = false): string[] => {
     const value = a[key];
     if (value === undefined) return fallback;
-    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw new UserError(`${path}: \`audit.${key}\` must be a list of strings`);
+    // An empty word would be found everywhere (every place a pending marker, say).
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v.trim() !== '')) throw new UserError(`${path}: \`audit.${key}\` must be a list of strings, none of them empty`);
     return extend ? [...fallback, ...value] : value;
   };
   const rules: Record<string, Severity | 'off'> = {};

@@ -224,22 +224,23 @@ function builder(shape: unknown): Build {
   return build;
 }
 
-/**
- * The builders of a value's shapes, from the line that lists them, kept by the line's text: the
- * documents of one template have the same shapes, listed the same way, so most values find theirs
- * with one lookup instead of one per shape.
- */
+/** The builders of each shapes line met so far, by the line's text. */
 const buildsByLine = new Map<string, Build[]>();
-/** Lines kept; a value whose line is not kept only takes longer to read. */
-const MOST_LINES = 256;
+/** At most this many shapes lines are kept: a value whose line is not kept is only read more slowly. */
+const MOST_SHAPE_LINES = 256;
 
+/**
+ * The builders of a value's shapes, from the line that lists them. The documents of one template
+ * have the same shapes, listed the same way, so most values find theirs with one lookup instead
+ * of one per shape.
+ */
 function buildsOf(line: string): Build[] {
   let builds = buildsByLine.get(line);
   if (builds) return builds;
   const shapes: unknown = JSON.parse(line);
   if (!Array.isArray(shapes)) fail();
   builds = (shapes as unknown[]).map(builder);
-  if (buildsByLine.size < MOST_LINES) buildsByLine.set(line, builds);
+  if (buildsByLine.size < MOST_SHAPE_LINES) buildsByLine.set(line, builds);
   return builds;
 }
 

@@ -278,6 +278,12 @@ describe('the configuration file', () => {
     }
     writeFileSync(config, 'audit:\n  rules: [unclosed\n');
     expect(runCli(['audit'], { cwd: dir }).stderr).toContain(`${config}: not valid YAML`);
+    for (const key of ['pendingWords', 'placeholders', 'sessionDocs']) {
+      writeFileSync(config, `audit:\n  ${key}: ["TODO", " "]\n`);
+      const { code, stderr } = runCli(['audit', 'session.md'], { cwd: dir });
+      expect(code).toBe(2);
+      expect(stderr).toBe(`runbook: ${config}: \`audit.${key}\` must be a list of strings, none of them empty\n`);
+    }
     writeFileSync(config, 'audit:\n  rules:\n    unticked-task: loud\n');
     expect(runCli(['audit'], { cwd: dir }).stderr).toContain('rule unticked-task must be error, warning or off');
     // Spelt right, the rule is turned off, and check accepts audit's rules in the same file.

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -45,12 +45,25 @@ describe('standard output redirected into a file', () => {
     expect(readFileSync(file, 'utf8')).toBe(`before\n${piped.join('')}`);
   });
 
-  it('gets a run\'s lines in the order a pipe gets them', () => {
+  it('gets a run\'s lines in the order they were printed', () => {
     const file = join(dir, 'run.txt');
     const written = intoFile(['run', 'steps.md', '--yes'], dir, file, 'w');
     expect(written.code).toBe(0);
     const text = readFileSync(file, 'utf8');
     const order = ['línea 1', 'línea 2', 'línea 3', 'drei'].map((line) => text.indexOf(line));
     expect(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!)), text).toBe(true);
+  });
+
+  it('that cannot be written (a full disk) is said so, exit 2, and a run still finishes its session', () => {
+    for (const args of [['--version'], ['audit', 'session.md', '--format', 'json'], ['list', 'steps.md']]) {
+      const { code, stderr } = intoFile(args, dir, '/dev/full', 'w');
+      expect(stderr, args.join(' ')).toBe('runbook: cannot write standard output (ENOSPC); what was printed from then on is lost\n');
+      expect(code).toBe(2);
+    }
+    writeFileSync(join(dir, 'marks.md'), '# Marks\n\n```bash\necho first; touch first.mark\n```\n\n```bash\necho second; touch second.mark\n```\n');
+    const { code, stderr } = intoFile(['run', 'marks.md', '--yes'], dir, '/dev/full', 'w');
+    expect(stderr).toContain('cannot write standard output (ENOSPC)');
+    expect(code).toBe(2);
+    expect([existsSync(join(dir, 'first.mark')), existsSync(join(dir, 'second.mark'))]).toEqual([true, true]);
   });
 });

@@ -54,7 +54,10 @@ const JSON_KEYS = ['file', 'line', 'column', 'severity', 'ruleId', 'message'];
  * whole would be: its elements sit at the same depth, so only the brackets are cut off.
  */
 export function* formatJson(findings: Finding[]): Generator<string> {
-  if (!findings.length) return yield '[]\n';
+  if (!findings.length) {
+    yield '[]\n';
+    return;
+  }
   yield '[\n';
   for (let i = 0; i < findings.length; i += PIECE) {
     const slice = JSON.stringify(findings.slice(i, i + PIECE), JSON_KEYS, 2);
@@ -116,7 +119,8 @@ export function formatSummary(findings: Finding[], files: number, place: OutputP
 
 /**
  * The findings in the format asked for (`text`, `json`, `github`, `sarif`), as pieces to write in
- * turn, each made when the one before has been taken.
+ * turn: in text, JSON and workflow commands each is made when the one before has been taken;
+ * SARIF, one JSON document, is one piece. They can be taken once.
  */
 export function formatFindings(format: string, findings: Finding[], rules: Rule[], files: number, version: string, place: OutputPlace, verb = 'audited'): Iterable<string> {
   if (format === 'json') return formatJson(findings);

@@ -20,9 +20,9 @@ export const timeOrder: Rule = {
     const hits: Hit[] = [];
     const future = now.getTime() + SKEW_MS;
     for (const table of model.tables) {
-      // Each time column once: its name, the zone its header names (`Time (CET)`: a time with no
-      // zone of its own is in it), and whether it is a plan's `When`, where words with no number
-      // (`Day before`, `Morning of`) are the plan's, not a time anyone wrote down.
+      // Each time column is read once per table: its name, the zone its header names (a time with
+      // no zone of its own is in it: `Time (CET)`), and whether it is a plan's `When`, where words
+      // with no number (`Day before`, `Morning of`) are the plan's, not a time anyone wrote down.
       const columns = table.header.flatMap((name, i) => (isTimeColumn(name) ? [{ i, name, zone: headerZone(name) ?? 0, plan: PLAN_COLUMN.test(name.replace(/[*_`]/g, '').trim()) }] : []));
       if (!columns.length) continue;
       const above = new Map<number, { time: CellTime; row: Table['rows'][number] }>();
@@ -32,7 +32,7 @@ export const timeOrder: Rule = {
           const cell = row.cells[i]!;
           // An empty cell or a template's hint is unfilled-cell's to report.
           if (cell.kind !== 'text' || isHint(cell.text) || (plan && !/\d/.test(cell.text))) continue;
-          // Where the cell is and what its row is called, worked out only for a finding.
+          // Where the cell is and what its row is called are worked out only for a finding.
           const hit = (message: (id: string) => string) => hits.push({ line: row.line, column: cellColumn(text, cell.span.start), message: message(rowName(table, row)) });
           const time = parseCellTime(cell.text, zone);
           if (!time) {
