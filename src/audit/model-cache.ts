@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRunbook, type Runbook } from '../parser/index.js';
-import { packValue, unpackValue } from './packed-model.js';
+import { packValue } from './packed-model.js';
+import { unpackValue } from './unpack-model.js';
 
 declare const __BUILD__: string | undefined;
 

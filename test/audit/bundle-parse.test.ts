@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { unpackValue } from '../../src/audit/packed-model.js';
+import { unpackValue } from '../../src/audit/unpack-model.js';
 import { parseRunbook, type Runbook } from '../../src/parser/index.js';
 import { runCli } from '../support/cli.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cachedModel } from '../../src/audit/model-cache.js';
-import { unpackValue } from '../../src/audit/packed-model.js';
+import { unpackValue } from '../../src/audit/unpack-model.js';
 import { parseRunbook } from '../../src/parser/index.js';
 
 /** Every Markdown file under `dir`. */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { packValue, unpackValue } from '../../src/audit/packed-model.js';
+import { packValue } from '../../src/audit/packed-model.js';
+import { unpackValue } from '../../src/audit/unpack-model.js';
 
 /** What a packed value must give back: the value with its undefined keys left out, as JSON leaves them. */
 const withoutUndefined = (value: unknown): unknown => {
