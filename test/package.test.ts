@@ -1,8 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { committedText } from './support/bundled.js';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies?: object; devDependencies: Record<string, string>; scripts: Record<string, string>; files: string[] };
 
@@ -57,7 +58,8 @@ describe('the published package', () => {
     expect(sizeOf(installed)).toBeLessThan(4 * 1024 * 1024);
     const elsewhere = join(work, 'elsewhere');
     mkdirSync(elsewhere);
-    copyFileSync('docs/runbooks/failover-drill.md', join(elsewhere, 'drill.md'));
+    // As committed: played (the README's first command), it has nothing left to find.
+    writeFileSync(join(elsewhere, 'drill.md'), committedText('docs/runbooks/failover-drill.md'));
     const runbook = (...args: string[]) => spawnSync(join(prefix, 'bin', 'runbook'), args, { cwd: elsewhere, encoding: 'utf8', env: { ...env, RUNBOOK_CACHE_DIR: join(work, 'cache'), GITHUB_ACTIONS: '' } });
     expect(runbook('--version').stdout).toBe(`${JSON.parse(readFileSync('package.json', 'utf8')).version}\n`);
     expect(runbook('list', 'drill.md').stdout).toMatch(/^Failover drill/);

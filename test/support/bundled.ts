@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -10,8 +10,15 @@ import { join } from 'node:path';
  */
 export function copyBundledRunbooks(dir: string): void {
   cpSync('docs/runbooks', dir, { recursive: true, filter: (source) => !/[\\/]\.runbook(?:[\\/]|$)/.test(source) && !source.endsWith('.lock') });
-  for (const name of readdirSync('docs/runbooks').filter((f) => f.endsWith('.md'))) {
-    const committed = spawnSync('git', ['show', `HEAD:docs/runbooks/${name}`]);
-    if (committed.status === 0) writeFileSync(join(dir, name), committed.stdout);
-  }
+  for (const name of readdirSync('docs/runbooks').filter((f) => f.endsWith('.md'))) writeFileSync(join(dir, name), committedText(`docs/runbooks/${name}`));
+}
+
+/**
+ * The text of `path` (from the repository's top) as it was committed: a bundled runbook played
+ * before the tests (the README's first command) is ticked and has result lines and a timeline.
+ * A file that is not committed, or outside a git checkout, is read as it is.
+ */
+export function committedText(path: string): string {
+  const committed = spawnSync('git', ['show', `HEAD:${path}`], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  return committed.status === 0 ? committed.stdout : readFileSync(path, 'utf8');
 }
