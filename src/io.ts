@@ -44,8 +44,12 @@ export const MAX_BYTES = Number(process.env.RUNBOOK_MAX_BYTES) || 6 * 1024 * 102
  * prints them (1 000 session docs kept each whole text).
  */
 export function own(part: string): string {
-  // A character put in front makes a new string, which V8 copies into one piece before it cuts
-  // that character off again: the copy is all the result holds. A third of the time a round trip
-  // through a buffer took (an audit makes one per finding).
-  return ` ${part}`.slice(1);
+  // Characters up to U+00FF go through a buffer, which gives a string of one byte a character:
+  // a part cut from a text with any wider character (an em dash, an emoji) is two bytes a
+  // character, and so is every string made with it, down to an audit's whole JSON output (made
+  // and written five times slower: 0.44 s against 0.08 s for 1 000 session docs). Other parts get
+  // a character put in front, which makes V8 copy them into one piece before it cuts that
+  // character off again: the copy is all the result holds.
+  return LATIN1.test(part) ? Buffer.from(part, 'latin1').toString('latin1') : ` ${part}`.slice(1);
 }
+const LATIN1 = /^[\0-\xff]*$/;

@@ -1,12 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
+import { serialize, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { auditDocument } from '../../src/audit/audit.js';
 import { loadConfig } from '../../src/audit/config.js';
 import type { Finding } from '../../src/audit/types.js';
+import { own } from '../../src/io.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -33,5 +34,28 @@ describe('the findings an audit holds until it prints them', () => {
     const after = heapMb();
     expect(kept.flat().filter((f) => f.ruleId === 'unticked-task' && f.snippet?.startsWith('- [ ] Check replica'))).toHaveLength(120);
     expect(after - before, `${(after - before).toFixed(2)} MB kept`).toBeLessThan(1);
+  });
+
+  // V8 keeps a string of characters up to U+00FF in one byte each, unless it was cut from a string
+  // holding a wider character: then it is two bytes a character, and so is every string made with
+  // it, an output of 21 MB of JSON included (written four times slower). Its serialized form tells
+  // which: tag '"' for one byte a character, 'c' for two.
+  const oneByte = (s: string) => serialize(s)[2] === '"'.charCodeAt(0);
+
+  it('are one byte a character where they can be, though the document has wider characters', () => {
+    const wide = 'Failover — 10:42 ✅ then a line long enough to be cut rather than copied';
+    expect(oneByte(wide.slice(wide.indexOf('then'))), 'a slice of a wider string is two bytes a character').toBe(false);
+    expect(own(wide.slice(wide.indexOf('then')))).toBe(wide.slice(wide.indexOf('then')));
+    expect(oneByte(own(wide.slice(wide.indexOf('then'))))).toBe(true);
+    expect(oneByte(own('café au lait, é is U+00E9'.slice(1)))).toBe(true);
+    expect(own(wide)).toBe(wide);
+    const config = loadConfig(mkdtempSync(join(tmpdir(), 'runbook-findings-')));
+    const text = '# Drill — 2026-12-05 ✅\n\n- [ ] Check the replica is in sync\n- [ ] Promote the replica\n\n| Step | Observed |\n| --- | --- |\n| Promote | |\n';
+    const findings = auditDocument('drill.md', text, config, { snippets: true });
+    expect(findings.length).toBeGreaterThanOrEqual(3);
+    for (const f of findings) {
+      expect(oneByte(f.message), f.message).toBe(true);
+      expect(oneByte(f.snippet!), f.snippet).toBe(true);
+    }
   });
 });
