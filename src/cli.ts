@@ -12,8 +12,11 @@ import { loadBundle, setFlagsFor } from './compile-cache.js';
 declare const __VERSION__: string;
 declare const __BUNDLE__: string;
 
-/** The streams the command writes: standard output (see `standardOutput`) and standard error. */
-let outputs: Writable[] = [];
+/**
+ * The streams a command writes: standard output (see `standardOutput`) and standard error, which
+ * `--version` never opens.
+ */
+const outputs = (): Writable[] => [stdout, process.stderr];
 
 /**
  * Why standard output redirected into a file could not be written (a full disk, a size limit),
@@ -40,7 +43,6 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   if (loaded.compiled) process.once('exit', () => loaded.save());
   const { main } = loaded.exports as typeof import('./main.js');
   readerMayLeave(process.stderr);
-  outputs = [stdout, process.stderr];
   const io = {
     stdout,
     stderr: process.stderr,
@@ -57,7 +59,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   // block that printed a lot). The session's files are written synchronously; a pipe on standard
   // output is not (a slow reader leaves writes queued), so those are waited for.
   void main(argv, io).then(async (code) => {
-    await Promise.all(outputs.map((stream) => flushed(stream)));
+    await Promise.all(outputs().map((stream) => flushed(stream)));
     // A signal that ends the tool decides how it ends (see listenForSignals).
     await ending;
     process.exit(outputFailed() ? 2 : code);
@@ -134,7 +136,7 @@ function listenForSignals(handler: (signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP') => 
     // What was printed before the stop still reaches its reader, for a few seconds at most: a
     // reader that stopped reading must not keep a stopped tool running.
     ending ??= answer.finally(async () => {
-      await Promise.all(outputs.map((stream) => flushed(stream, Date.now() + 3000)));
+      await Promise.all(outputs().map((stream) => flushed(stream, Date.now() + 3000)));
       process.exit(1);
     });
   };

@@ -19,6 +19,8 @@ export const timeOrder: Rule = {
   check({ model, text, now }) {
     const hits: Hit[] = [];
     const future = now.getTime() + SKEW_MS;
+    // Where a cell is and what its row is called are worked out only for a finding.
+    const hit = (table: Table, row: Table['rows'][number], at: number, message: (id: string) => string) => hits.push({ line: row.line, column: cellColumn(text, at), message: message(rowName(table, row)) });
     for (const table of model.tables) {
       // Each time column is read once per table: its name, the zone its header names (a time with
       // no zone of its own is in it: `Time (CET)`), and whether it is a plan's `When`, where words
@@ -32,19 +34,17 @@ export const timeOrder: Rule = {
           const cell = row.cells[i]!;
           // An empty cell or a template's hint is unfilled-cell's to report.
           if (cell.kind !== 'text' || isHint(cell.text) || (plan && !/\d/.test(cell.text))) continue;
-          // Where the cell is and what its row is called are worked out only for a finding.
-          const hit = (message: (id: string) => string) => hits.push({ line: row.line, column: cellColumn(text, cell.span.start), message: message(rowName(table, row)) });
           const time = parseCellTime(cell.text, zone);
           if (!time) {
-            hit((id) => `"${name}" of row "${id}" is not a time: "${cell.text}" (write 2026-11-23T19:20:01Z, 19:20 or T+5m)`);
+            hit(table, row, cell.span.start, (id) => `"${name}" of row "${id}" is not a time: "${cell.text}" (write 2026-11-23T19:20:01Z, 19:20 or T+5m)`);
             continue;
           }
-          if (time.kind === 'instant' && time.ms > future) hit((id) => `"${name}" of row "${id}" is in the future: ${cell.text}`);
+          if (time.kind === 'instant' && time.ms > future) hit(table, row, cell.span.start, (id) => `"${name}" of row "${id}" is in the future: ${cell.text}`);
           const previous = above.get(i);
           if (previous && runsBackwards(previous.time, time)) {
-            hit((id) => `"${name}" of row "${id}" (${cell.text}) is earlier than the row above ("${rowName(table, previous.row)}")`);
+            hit(table, row, cell.span.start, (id) => `"${name}" of row "${id}" (${cell.text}) is earlier than the row above ("${rowName(table, previous.row)}")`);
           } else if (left && runsBackwards(left.time, time)) {
-            hit((id) => `"${name}" of row "${id}" (${cell.text}) is earlier than its "${left!.column}"`);
+            hit(table, row, cell.span.start, (id) => `"${name}" of row "${id}" (${cell.text}) is earlier than its "${left!.column}"`);
           }
           above.set(i, { time, row });
           left = { time, column: name };
