@@ -38,8 +38,8 @@ describe('the findings an audit holds until it prints them', () => {
 
   // V8 keeps a string of characters up to U+00FF in one byte each, unless it was cut from a string
   // holding a wider character: then it is two bytes a character, and so is every string made with
-  // it, an output of 21 MB of JSON included (written four times slower). Its serialized form tells
-  // which: tag '"' for one byte a character, 'c' for two.
+  // it, an output of 21 MB of JSON included (made and written five times slower). Its serialized
+  // form tells which: tag '"' for one byte a character, 'c' (or a padding byte before it) for two.
   const oneByte = (s: string) => serialize(s)[2] === '"'.charCodeAt(0);
 
   it('are one byte a character where they can be, though the document has wider characters', () => {
