@@ -33,7 +33,7 @@ export const TRUE = 3;
 export const FALSE = 4;
 export const FLOAT = 7;
 /** A kind: the value is tagged. */
-const TAGGED = 5;
+export const TAGGED = 5;
 /** In the tree of shapes: a value that is an object, whose keys follow. */
 const OBJECT = 6;
 /** Tags of a tagged value that is not a scalar. */

@@ -1,5 +1,5 @@
 // Reading back what packed-model.ts packs (the form is described there).
-import { FALSE, FLOAT, INTEGER, NULL, ORDER_MARK, STRING, T_ARRAY, T_OBJECT, TRUE } from './packed-model.js';
+import { FALSE, FLOAT, INTEGER, NULL, ORDER_MARK, STRING, TAGGED, T_ARRAY, T_OBJECT, TRUE } from './packed-model.js';
 
 type Build = (reader: Reader) => object;
 
@@ -7,6 +7,17 @@ type Build = (reader: Reader) => object;
 const builders = new Map<string, Build>();
 /** Far more than a model's shapes; front matter's own keys could otherwise add some per document. */
 const MOST_BUILDERS = 2048;
+
+/** How a builder reads a value of each kind of a shape's key (a nested shape is read as an object literal). */
+const READS = new Map<unknown, string>([
+  [INTEGER, 'r.ints[r.i++]'],
+  [STRING, 'r.strings[r.ints[r.i++]]'],
+  [NULL, 'null'],
+  [TRUE, 'true'],
+  [FALSE, 'false'],
+  [TAGGED, 'r.tagged()'],
+  [FLOAT, 'r.floats[r.f++]'],
+]);
 
 /** A function that makes an object of `shape`, reading its values at the cursor. */
 function builder(shape: unknown): Build {
@@ -23,8 +34,7 @@ function builder(shape: unknown): Build {
       const [key, kind] = [keys[i], keys[i + 1]];
       if (typeof key !== 'string') throw new Error('not a shape');
       const name = key === '__proto__' ? `[${JSON.stringify(key)}]` : JSON.stringify(key);
-      const read = ['r.ints[r.i++]', 'r.strings[r.ints[r.i++]]', 'null', 'true', 'false', 'r.tagged()', undefined, 'r.floats[r.f++]'][kind as number];
-      fields.push(`${name}: ${Array.isArray(kind) ? literal(kind) : (read ?? fail())}`);
+      fields.push(`${name}: ${Array.isArray(kind) ? literal(kind) : (READS.get(kind) ?? fail())}`);
     }
     return `{ ${fields.join(', ')} }`;
   };
