@@ -176,11 +176,13 @@ describe('runbook audit rules', () => {
     expect(where(findings)).toEqual(['9:10 pending-marker']);
   });
 
-  it('reports ticked tasks whose block has no result or did not pass', () => {
+  it('reports ticked tasks whose block has no result or did not pass, and failures no task owns', () => {
     const { findings } = audit(['fixtures/audit/results.md', '--format', 'json']);
-    expect(where(findings)).toEqual(['12:3 block-result', '21:1 block-result', '28:1 block-result']);
+    expect(where(findings)).toEqual(['12:3 block-result', '21:1 block-result', '28:1 block-result', '35:1 block-result']);
     expect(findings[1]!.message).toContain('failed (exit 1)');
     expect(findings[2]!.message).toContain('says passed with exit 7');
+    // The skipped block below it is an answer, not a failure.
+    expect(findings[3]!.message).toBe('block "replica-lag" failed (exit 1)');
   });
 
   it('reports times that run backwards, do not parse, or lie in the future', () => {
