@@ -75,10 +75,18 @@ function oneLine(text: string): string {
   return text.replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '').replace(/[\x00-\x1f\x7f]+/g, ' ').replace(/\s+/g, ' ').replace(/·/g, '-').trim();
 }
 
-/** What Markdown would read as syntax on a result line, escaped with a backslash. */
+/**
+ * What Markdown would read as syntax on a result line, escaped with a backslash. `_` within a word
+ * (`api_v1`) can neither open nor close emphasis, and `&` starts an entity only as `&name;` or
+ * `&#…;`: both are left as they are there, so a URL or an address stays the link GitHub makes of it
+ * (an escape inside an autolink stays in the link).
+ */
 function escapeMarkdown(text: string): string {
-  // `&` would start an entity (`&copy;`), `~` strike through; both are escaped like the rest.
-  return text.replace(/[\\`|*_<[\]&~]/g, (c) => `\\${c}`);
+  // `~` would strike through; it is escaped like the rest.
+  return text.replace(/_+|&(?=#?\w+;)|[\\`|*<[\]~]/gu, (c, at: number) => {
+    if (c[0] === '_' && /[\p{L}\p{N}]/u.test(text[at - 1] ?? '') && /[\p{L}\p{N}]/u.test(text[at + c.length] ?? '')) return c;
+    return c.replace(/./gu, (one) => `\\${one}`);
+  });
 }
 
 /**
@@ -102,16 +110,33 @@ export function formatSeconds(ms: number): string {
 /** A bullet item with content, an item numbered 1, an ATX heading, a fence, `***` or `___`, a block quote, an HTML comment. */
 const INTERRUPTS = /^ {0,3}(?:[-+*][ \t]+\S|1[.)][ \t]+\S|#{1,6}(?:[ \t]|$)|`{3,}[^`]*$|~{3,}|(?:\*[ \t]*){3,}$|(?:_[ \t]*){3,}$|>|<!--)/;
 
+/** Any list item's marker (any number, or none after it): what a line that leaves a list item may start. */
+const ITEM = /^(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)/;
+
 /**
  * Whether `line`, right after a paragraph written in a container whose lines start with `prefix`,
  * starts a block that ends that paragraph (CommonMark's rules for what may interrupt a paragraph).
- * Read inside the same container when the line carries its prefix, else as written: a line of an
- * outer container (the next item of the list the block's item is in) is read from its start.
+ * Read inside the same container when the line carries its prefix. A line that leaves one of the
+ * paragraph's containers (a quote marker fewer, or less indented than the list item's text) ends
+ * it with any list item, whatever its number (`2.` continues the outer list, as GitHub reads it),
+ * or any block that interrupts a paragraph; anything else there joins it as lazy continuation.
  */
 export function endsParagraph(line: string, prefix: string): boolean {
-  const inside = prefix !== '' && line.startsWith(prefix) ? line.slice(prefix.length) : null;
-  if (inside !== null) return INTERRUPTS.test(inside);
-  // Outside the block's container: a quote marker opens a new quote only where the block is in none.
-  if (/^ {0,3}>/.test(line)) return !prefix.includes('>');
-  return INTERRUPTS.test(line);
+  if (prefix !== '' && line.startsWith(prefix)) return INTERRUPTS.test(line.slice(prefix.length));
+  const [quotes, indent] = containers(prefix);
+  const [lineQuotes, lineIndent, rest] = containers(line);
+  if (lineQuotes > quotes) return false;
+  // Fewer quote markers leave a quote; as many, but less indented, leave the list item inside it.
+  // (Read only where the line's blocks start at most three columns in: deeper, it may be lazy.)
+  const leaves = lineIndent <= 3 && (lineQuotes < quotes ? lineQuotes === 0 : indent > 0 && lineIndent < indent);
+  if (leaves) return ITEM.test(rest) || INTERRUPTS.test(rest);
+  return quotes === 0 ? INTERRUPTS.test(line) : false;
+}
+
+/** How many quote markers start `line`, how far its text is indented after them (the one space a marker takes not counted; a tab as four), and that text. */
+function containers(line: string): [quotes: number, indent: number, rest: string] {
+  const [, marks = '', space = '', rest = ''] = /^((?:[ \t]*>)*)([ \t]*)(.*)$/s.exec(line) ?? [];
+  const quotes = marks.split('>').length - 1;
+  const width = [...space].reduce((sum, c) => sum + (c === '\t' ? 4 : 1), 0);
+  return [quotes, quotes > 0 ? Math.max(0, width - 1) : width, rest];
 }

@@ -34,6 +34,10 @@ describe('the line under a result line', () => {
     'a *** break': `# D\n\n${fence('')}***\n`,
     'a top-level item after a quoted block': `# D\n\n${fence('> ')}- [ ] next\n`,
     'an HTML comment': `# D\n\n${fence('')}<!-- note -->\n`,
+    'the next item of a tight list numbered 1, 2, 3': `# D\n\n1. [ ] one\n${fence('   ')}2. two\n3. three\n`,
+    'the next item, numbered 7, of a nested tight list': `# D\n\n- a\n  - [ ] b\n${fence('    ')}  7. c\n`,
+    'the next item of a tight list in a quote': `# D\n\n> - [ ] a\n${fence('>   ')}> - b\n`,
+    'an empty item of a tight list': `# D\n\n- [ ] a\n${fence('  ')}-\n`,
   };
   for (const [name, doc] of Object.entries(interrupting)) {
     it(`adds no blank line before ${name}; GitHub renders the rest as before and reset restores the bytes`, () => {
@@ -53,12 +57,15 @@ describe('the line under a result line', () => {
     'a lazy line after a quoted block': `# D\n\n${fence('> ')}lazy text\n`,
     'an item numbered 2 at the top level': `# D\n\n${fence('')}2. two\n`,
     'an indented code line': `# D\n\n${fence('')}    code\n`,
+    'a line of the quote less indented than the item': `# D\n\n> - [ ] a\n${fence('>   ')}> lazy\n`,
+    'a lazy line after a list item': `# D\n\n- [ ] a\n${fence('  ')}lazy\n`,
   };
   for (const [name, doc] of Object.entries(joining)) {
     it(`keeps ${name} out of the result line with a blank line`, () => {
       const { filled } = runThenReset(doc);
       const shown = render(filled);
-      expect(shown).toMatch(/<p><em>runbook:<\/em> ✅[^<\n]*<\/p>\n/);
+      // The result line ends its paragraph, or the tight item it closes: nothing joined it.
+      expect(shown).toMatch(/<em>runbook:<\/em> ✅[^<\n]*(?:<\/p>|<\/li>)\n/);
       expect(withoutResults(shown)).toBe(render(doc));
     });
   }
