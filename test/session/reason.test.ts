@@ -37,6 +37,17 @@ describe('a failed block says why', () => {
     expect(stdout).toContain(`· ${line}`);
   });
 
+  it('leaves a URL and an address in a reason as links GitHub makes of them, backslashes nowhere', () => {
+    const line = 'GET https://ex.io/api_v1/health_check?a=1&b=2 failed, ask ops_team@ex.io';
+    const { code, text } = runDoc(`# R\n\n\`\`\`bash\necho '${line}' >&2\nexit 1\n\`\`\`\n`);
+    expect(code).toBe(1);
+    expect(parseRunbook(text).blocks[0]!.result?.reason).toBe(line);
+    const html = spawnSync('cmark-gfm', ['-e', 'autolink'], { input: text, encoding: 'utf8' }).stdout;
+    expect(html).toContain('<a href="https://ex.io/api_v1/health_check?a=1&amp;b=2">https://ex.io/api_v1/health_check?a=1&amp;b=2</a>');
+    expect(html).toContain('<a href="mailto:ops_team@ex.io">ops_team@ex.io</a>');
+    expect(html).not.toContain('\\');
+  });
+
   it('names the command a silent failure stopped at, and its line in the document', () => {
     const { code, text, stdout } = runDoc(
       [
