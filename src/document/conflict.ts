@@ -1,5 +1,6 @@
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, writeSync } from 'node:fs';
 import { EXIT, UserError } from '../errors.js';
+import { createWithMode } from './write.js';
 
 /**
  * Someone else changed the document while a session was writing it, and the session's changes
@@ -39,7 +40,7 @@ export function keepBeside(path: string, bytes: Uint8Array, mode: number, at: Da
     const name = `${path}.conflict-${stamp}${n === 1 ? '' : `-${n}`}`;
     let fd: number;
     try {
-      fd = openSync(name, 'wx', mode & 0o7777);
+      fd = createWithMode(name, mode);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
       throw error;

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { alive } from './lock.js';
 import { exchange } from './exchange.js';
@@ -13,7 +13,7 @@ import { readWholeFd } from './whole.js';
 export function writeAtomic(path: string, text: string | Uint8Array, mode: number): void {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
-  const fd = openSync(temp, 'wx', mode & 0o7777);
+  const fd = createWithMode(temp, mode);
   try {
     const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
     let written = 0;
@@ -27,6 +27,23 @@ export function writeAtomic(path: string, text: string | Uint8Array, mode: numbe
   closeSync(fd);
   renameSync(temp, path);
   syncFolder(dir);
+}
+
+/**
+ * Creates `path` (never over an existing file) with exactly the permission bits of `mode`: the
+ * process's umask applies to a new file's mode, and would take the group's write bit off a
+ * shared document (664 read back as 644) the first time it is written.
+ */
+export function createWithMode(path: string, mode: number): number {
+  const fd = openSync(path, 'wx', mode & 0o7777);
+  try {
+    if ((fstatSync(fd).mode & 0o7777) !== (mode & 0o7777)) fchmodSync(fd, mode & 0o7777);
+  } catch (error) {
+    closeSync(fd);
+    unlinkSync(path);
+    throw error;
+  }
+  return fd;
 }
 
 /** The version a write replaced: its bytes as read after the swap, and the file itself, still open. */
@@ -71,7 +88,7 @@ export function replaceFile(path: string, bytes: Uint8Array, mode: number, chang
 export function replaceFile(path: string, bytes: Uint8Array, mode: number, changed: () => boolean = () => false, known?: string, expected?: Uint8Array): Written | null {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
-  const fd = openSync(temp, 'wx', mode & 0o7777);
+  const fd = createWithMode(temp, mode);
   let old: number | null = null;
   try {
     let written = 0;

@@ -259,3 +259,18 @@ describe('a read-only document', () => {
     expect(existsSync(join(dir, '.runbook')) ? readdirSync(join(dir, '.runbook')) : []).toEqual([]);
   });
 });
+
+describe('a shared document', () => {
+  it('keeps its mode, group-writable bits included, whatever the umask of the one who edits it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-mode-'));
+    for (const mode of [0o664, 0o660, 0o600]) {
+      const path = join(dir, `doc-${mode.toString(8)}.md`);
+      writeFileSync(path, '# Shared\n\n- [ ] Page the on-call\n');
+      chmodSync(path, mode);
+      // A umask that would take the group's write bit (and everything of others) off a new file.
+      execFileSync('sh', ['-c', 'umask 027 && exec "$0" "$@"', process.execPath, 'bin/runbook.js', 'tick', path, '--line', '3']);
+      expect(readFileSync(path, 'utf8')).toContain('- [x] Page the on-call');
+      expect((statSync(path).mode & 0o777).toString(8)).toBe(mode.toString(8));
+    }
+  });
+});
