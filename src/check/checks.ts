@@ -308,6 +308,7 @@ const DESTRUCTIVE: Array<[RegExp, string]> = [
   [/\bDROP\s+(?:TABLE|DATABASE|SCHEMA|INDEX|USER)\b/i, 'DROP'],
   [/\bTRUNCATE\s+(?:TABLE\s+)?\w/i, 'TRUNCATE'],
   [/\bkubectl\s+(?:[\w=-]+\s+)*delete\b/, 'kubectl delete'],
+  [/(?:^|[\s;&|(])oc\s+(?:[\w=-]+\s+)*delete\b/, 'oc delete'],
   [/\bterraform\s+(?:destroy|apply\s+.*-destroy)\b/, 'terraform destroy'],
   [/\bhelm\s+(?:uninstall|delete)\b/, 'helm uninstall'],
   [/\bmkfs(?:\.\w+)?\b/, 'mkfs'],

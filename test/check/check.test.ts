@@ -258,6 +258,7 @@ describe('runbook check', () => {
       '27 gcloud delete in a block without confirm=WORD',
       '28 az delete in a block without confirm=WORD',
       '29 dropdb in a block without confirm=WORD',
+      '31 oc delete in a block without confirm=WORD',
     ]);
   });
 
