@@ -5,7 +5,7 @@ export { endsParagraph, formatResultLine, formatSeconds, readResultLine, RESULT_
 export { checkboxOf, classifyCell } from './cells.js';
 export { glyphState, pairedSign, type GlyphPair } from './glyphs.js';
 export { declaredSecrets, isSecretName, knobColumns, scenarioReferences, SECRET_NAME, type ScenarioReference } from './variables.js';
-export { SHELLS } from './walk.js';
+export { FENCE_OPEN_TO_END, SHELLS } from './walk.js';
 export { parseRunbook } from './parse.js';
 export { NESTING_RULE } from './nesting.js';
 export { INLINE_RULE, isStruck, startsStruck, struckSpans } from './inline.js';

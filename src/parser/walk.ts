@@ -266,10 +266,12 @@ export class Walker {
       const fenceAt = closeLineStart + /^[ \t>]*/.exec(text.slice(closeLineStart, end))![0].length;
       closeSpan = { start: fenceAt, end };
     } else {
+      // Left open to the end of the document, or ended by the end of its list item or quote.
+      const message = text.slice(end).trim() === '' ? FENCE_OPEN_TO_END : FENCE_ENDED_BY_CONTAINER;
       this.problems.push({
         line,
         column,
-        message: 'code fence is never closed; GitHub renders everything after it as code',
+        message,
         ruleId: 'unclosed-fence',
         severity: 'error',
       });
@@ -371,7 +373,11 @@ export class Walker {
 
   private table(node: MdTable): void {
     for (const row of node.children) this.inline(row);
-    const rows: Row[] = node.children.map((row) => {
+    // A line holding a lone `|` ends a table on GitHub (cmark-gfm), and it and the lines after it
+    // read as a paragraph; micromark takes it for a row and goes on.
+    const lone = node.children.findIndex((row, i) => i > 0 && this.text.slice(this.start(row), this.end(row)).trim() === '|');
+    const kept = lone === -1 ? node.children : node.children.slice(0, lone);
+    const rows: Row[] = kept.map((row) => {
       const start = this.start(row);
       const end = this.end(row);
       const cells = splitRow(this.text, start, end);
@@ -396,7 +402,7 @@ export class Walker {
     this.out.tables.push({
       index: this.out.tables.length,
       line: headerRow.line,
-      span: { start: this.start(node), end: this.end(node) },
+      span: { start: this.start(node), end: lone === -1 ? this.end(node) : this.end(kept.at(-1)!) },
       header: headerRow.cells.map((cell) => cell.text),
       align: node.align ?? [],
       headerRow,
@@ -405,6 +411,11 @@ export class Walker {
     });
   }
 }
+
+/** An unclosed fence's problem when the fence runs to the end of the document. */
+export const FENCE_OPEN_TO_END = 'code fence is never closed; GitHub renders everything after it as code';
+/** An unclosed fence's problem when the end of its list item or block quote ends the block. */
+export const FENCE_ENDED_BY_CONTAINER = 'code fence is never closed; the end of its list item or block quote ends the block on GitHub, but a result line would have no closing fence to follow';
 
 /** The text of `node` as it reads: a hard line break is a line break, as a soft one is. */
 function plainText(node: Nodes): string {

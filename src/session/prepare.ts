@@ -4,7 +4,7 @@ import { Document } from '../document/document.js';
 import { UserError } from '../errors.js';
 import { MASK } from '../executor/redact.js';
 import { onPath } from '../executor/which.js';
-import { blockProblems, durationMs, evidenceCap, INLINE_RULE, findPlaceholders, SHELLS, notADuration, type Block, type Runbook } from '../parser/index.js';
+import { blockProblems, durationMs, evidenceCap, FENCE_OPEN_TO_END, INLINE_RULE, findPlaceholders, SHELLS, notADuration, type Block, type Runbook } from '../parser/index.js';
 import { loadInventory, resolveTarget, type HostEntry, type Inventory } from './inventory.js';
 import { scenarioPolling } from './poll.js';
 import { lastSession, withheldSecrets, type LastSession } from './resume.js';
@@ -164,7 +164,8 @@ function check(doc: Document, request: SessionRequest, dryRun: boolean): Prepare
   // (`host=`: a block for another machine must never run on this one), stops the session.
   for (const block of blocks) for (const problem of blockProblems(model, block)) if (problem.severity === 'error') plan(block.line, problem.message);
   for (const block of blocks.filter((b) => b.closeSpan === null)) {
-    before(block.line, 'this code fence is never closed, so the block would run everything after it; close it (```) and run again');
+    const toEnd = model.problems.some((p) => p.line === block.line && p.message === FENCE_OPEN_TO_END);
+    before(block.line, toEnd ? 'this code fence is never closed, so the block would run everything after it; close it (```) and run again' : 'this code fence is never closed (the end of its list item or block quote ends it), so its result would have no closing fence to follow; close it (```) and run again');
   }
   const { inventory, targets } = hostTargets(file, model, request, blocks, plan);
   const scenarios = steps.concat(rollback).flatMap((s) => (s.kind === 'scenario' ? [s.scenario] : []));

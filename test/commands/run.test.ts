@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -366,8 +366,9 @@ describe('where the session starts', () => {
 describe('a fence that is never closed', () => {
   it('runs nothing and says which fence to close, leaving the file as it was', () => {
     const dir = mkdtempSync(join(tmpdir(), 'runbook-run-'));
-    const text = '# Restart\n\n```bash\ntouch first-ran\n```\n\n- [ ] Drain\n\n  ```bash\n  touch second-ran\n\n## Afterwards\n\nrm -rf / is prose here, but code to GitHub.\n';
+    const text = '# Restart\n\n```bash\ntouch first-ran\n```\n\n## Drain\n\n```bash\ntouch second-ran\n\n## Afterwards\n\nrm -rf / is prose here, but code to GitHub.\n';
     write(dir, 'open.md', text);
+    expect(execFileSync('cmark-gfm', { input: text, encoding: 'utf8' })).toContain('<code class="language-bash">touch second-ran\n\n## Afterwards\n\nrm -rf /');
     const { code, stdout, stderr } = runCli(['run', 'open.md', '--yes'], { cwd: dir, env });
     expect(code).toBe(2);
     expect(stderr).toBe('runbook: open.md:9: this code fence is never closed, so the block would run everything after it; close it (```) and run again; nothing was run\n');
@@ -383,6 +384,18 @@ describe('a fence that is never closed', () => {
     expect(runCli(['run', 'open.md', '--yes', '--only', '1'], { cwd: dir, env }).code).toBe(0);
     expect(existsSync(join(dir, 'first-ran'))).toBe(true);
     expect(existsSync(join(dir, 'second-ran'))).toBe(false);
+  });
+
+  it('says so of a fence the end of its list item ends, which GitHub closes there', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-run-'));
+    const text = '# Restart\n\n- [ ] Drain\n\n  ```bash\n  touch drained\n\n## Afterwards\n\nProse, on GitHub too.\n';
+    write(dir, 'item.md', text);
+    expect(execFileSync('cmark-gfm', { input: text, encoding: 'utf8' })).toContain('<h2>Afterwards</h2>');
+    const { code, stderr } = runCli(['run', 'item.md', '--yes'], { cwd: dir, env });
+    expect(code).toBe(2);
+    expect(stderr).toBe('runbook: item.md:5: this code fence is never closed (the end of its list item or block quote ends it), so its result would have no closing fence to follow; close it (```) and run again; nothing was run\n');
+    expect(readFileSync(join(dir, 'item.md'), 'utf8')).toBe(text);
+    expect(existsSync(join(dir, 'drained'))).toBe(false);
   });
 });
 
