@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { conflictText } from '../document/conflict.js';
 import { UserError } from '../errors.js';
 import type { StepEvent } from '../session/poll.js';
-import { println, type Io } from '../io.js';
+import { printable, println, type Io } from '../io.js';
 import { formatSeconds, type Block, type Scenario } from '../parser/index.js';
 import { resolvedCode, usedVariables } from '../session/display.js';
 import { HostPrefixer, hostsLine } from '../session/fanout.js';
@@ -58,7 +58,7 @@ function outcomeLine(report: StepReport): string {
   const left = r.left.length ? ` · left running: ${r.left.map((p) => `${p.pid} ${p.command}`).join(', ')}` : '';
   // On other hosts: `✅ passed on 3/3 hosts`, `❌ failed on db-2 (1 of 3): <reason>`.
   if (r.on) return `${hostsLine(r)} · ${formatSeconds(r.durationMs)}${changed}`;
-  return `${r.outcome === 'passed' ? '✔' : '✘'} ${r.outcome}${exit} in ${formatSeconds(r.durationMs)}${changed} · cwd ${r.cwd}${r.reason ? ` · ${r.reason}` : ''}${left}`;
+  return `${r.outcome === 'passed' ? '✔' : '✘'} ${r.outcome}${exit} in ${formatSeconds(r.durationMs)}${changed} · cwd ${r.cwd}${r.reason ? ` · ${printable(r.reason)}` : ''}${left}`;
 }
 
 /** Prints the end of a run: the scenario table, the counts, and writes `--report`/`--junit`. */

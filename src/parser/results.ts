@@ -48,7 +48,9 @@ export function readResultLine(line: string): ResultFields | null {
  */
 export function formatResultLine(result: ResultFields & { signal?: string | null }): string {
   const exit = result.exitCode ?? result.signal ?? '—';
-  const reason = result.reason ? ` · ${reasonText(result.reason)}` : '';
+  // A reason of nothing but control characters (a binary dump's last line) says nothing: none.
+  const said = result.reason ? reasonText(result.reason) : '';
+  const reason = said ? ` · ${said}` : '';
   const on = result.on ? ` on ${reasonText(result.on)}` : '';
   return `*runbook:* ${RESULT_ICONS[result.outcome]} ${result.outcome}${on}${result.edited ? ' · edited' : ''} · exit ${exit} · ${formatSeconds(result.durationMs)} · ${result.at} · ${operatorText(result.operator)}${reason}`;
 }

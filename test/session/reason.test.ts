@@ -48,6 +48,18 @@ describe('a failed block says why', () => {
     expect(html).not.toContain('\\');
   });
 
+  it('writes no reason when the last line is only control characters, and goes on with the next block', () => {
+    const { code, text, stdout } = runDoc("# R\n\n- [ ] dump\n\n  ```bash\n  printf '\\x01\\x02\\x1b[31m'; false\n  ```\n\n- [ ] next\n\n  ```bash\n  echo next-ran\n  ```\n");
+    expect(code).toBe(1);
+    const blocks = parseRunbook(text).blocks;
+    expect(blocks.map((b) => [b.result?.outcome, b.result?.reason ?? null])).toEqual([['failed', null], ['passed', null]]);
+    expect(text).toMatch(/\*runbook:\* ❌ failed · exit 1 · [^\n]* · ci\n/);
+    // What runbook itself prints is shown, not acted on: no control character reaches the terminal from its own lines.
+    const own = stdout.split('\n').filter((line) => line.startsWith('✘') || line.startsWith('✔'));
+    expect(own).toHaveLength(2);
+    for (const line of own) expect(line).not.toMatch(/[\x00-\x08\x0b-\x1f]/);
+  });
+
   it('names the command a silent failure stopped at, and its line in the document', () => {
     const { code, text, stdout } = runDoc(
       [
