@@ -135,13 +135,14 @@ export class Session {
   /**
    * The steps to run, in order, as the failure policy has them: after a failing step, `stop`
    * ends the plan, `continue` goes on, `rollback` runs the rollback path and ends. Never the
-   * rollback path after success. An interrupt ends the plan.
+   * rollback path after success. An interrupt ends the plan, as does the session's end from
+   * outside (the tool told to stop: SIGTERM, SIGHUP), whatever the policy.
    */
   *plan(): Generator<RunStep> {
     for (const step of this.steps) {
-      if (this.interrupted) return;
+      if (this.stopped) return;
       yield step;
-      if (this.interrupted) return;
+      if (this.stopped) return;
       if (!this.latest.get(keyOf(step))?.failed || this.prepared.onFailure === 'continue') continue;
       if (this.prepared.onFailure === 'rollback') yield* this.rollbackPlan();
       return;
@@ -151,9 +152,14 @@ export class Session {
   private *rollbackPlan(): Generator<RunStep> {
     this.player.journal.append('rollback', { steps: this.prepared.rollback.length });
     for (const step of this.prepared.rollback) {
-      if (this.interrupted) return;
+      if (this.stopped) return;
       yield step;
     }
+  }
+
+  /** Whether no further step may start: the operator interrupted, or the session was ended. */
+  private get stopped(): boolean {
+    return this.interrupted || this.player.ended;
   }
 
   /** Runs one step (a block, optionally as the operator edited it, or a scenario row) and records it. */

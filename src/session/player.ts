@@ -616,6 +616,11 @@ export class Player {
    * Stops the session from outside (the terminal closed, the tool was told to stop): the running
    * block is stopped and recorded as canceled, then the session closes.
    */
+  /** Whether the session has closed: ended, or aborted from outside (no step may run after it). */
+  get ended(): boolean {
+    return this.closed;
+  }
+
   async abort(reason: string): Promise<void> {
     if (this.closed) return;
     this.journal.append('abort', { reason });

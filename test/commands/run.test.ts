@@ -294,6 +294,28 @@ describe('runbook run', () => {
     expect(out.split('\n').filter((line) => /^\d+$/.test(line))).toHaveLength(100000);
   });
 
+  for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+    it(`ends at a ${signal} under --keep-going: the stopped block recorded, no later block started, no internal error`, async () => {
+      const dir = workspace();
+      write(dir, 'keep.md', '# Keep going\n\n```bash\nsleep 301 & sleep 302\n```\n\n```bash\ntouch after-ran\n```\n');
+      const child = spawn(process.execPath, [BIN, 'run', 'keep.md', '--yes', '--keep-going'], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let [out, err] = ['', ''];
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+      const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+      for (let i = 0; i < 100 && !out.includes('▶ block 1'); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      child.kill(signal);
+      expect(await exited).toBe(1);
+      expect(err).toBe('');
+      expect(out).toMatch(/✘ canceled/);
+      expect(out).not.toContain('▶ block 2');
+      expect(out).toContain('0 passed, 1 failed, 1 not run');
+      expect(existsSync(join(dir, 'after-ran'))).toBe(false);
+      expect(parseRunbook(readFileSync(join(dir, 'keep.md'), 'utf8')).blocks.map((b) => b.result?.outcome ?? null)).toEqual(['canceled', null]);
+    });
+  }
+
   it('hands a slow reader of its output every line a block printed before it ends', () => {
     const dir = workspace();
     write(dir, 'big.md', '# Big\n\n```bash\nseq 1 100000\n```\n');
