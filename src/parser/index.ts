@@ -1,7 +1,7 @@
 /** The parser: Markdown in, the runbook model out. It never runs anything. */
 export * from './types.js';
 export { LineIndex, dominantLineEnding, lastAtOrBefore } from './lines.js';
-export { endsParagraph, formatResultLine, formatSeconds, readResultLine, RESULT_ICONS } from './results.js';
+export { cellProse, endsParagraph, formatResultLine, formatSeconds, readResultLine, RESULT_ICONS } from './results.js';
 export { checkboxOf, classifyCell } from './cells.js';
 export { glyphState, pairedSign, type GlyphPair } from './glyphs.js';
 export { declaredSecrets, isSecretName, knobColumns, scenarioReferences, SECRET_NAME, type ScenarioReference } from './variables.js';

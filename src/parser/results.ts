@@ -71,6 +71,18 @@ export function reasonText(reason: string): string {
   return escapeMarkdown(cut);
 }
 
+/**
+ * Text that may quote a command's output, as a table cell carries it: on one line, and what
+ * Markdown would read as syntax escaped, except inside paired backticks (a code span, as runbook
+ * writes one around a command: `` the check `false` did not pass ``).
+ */
+export function cellProse(text: string): string {
+  return oneLine(text)
+    .split(/(`[^`]+`)/)
+    .map((part, i) => (i % 2 ? part : escapeMarkdown(part)))
+    .join('');
+}
+
 /** Text on one line: terminal escapes and control characters dropped, `·` (the separator) made `-`. */
 function oneLine(text: string): string {
   // eslint-disable-next-line no-control-regex

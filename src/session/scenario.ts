@@ -1,7 +1,7 @@
 import { cellAnchor, type Anchor } from '../document/anchors.js';
 import type { Change } from '../document/document.js';
 import { formatTime } from '../document/time.js';
-import { formatSeconds, type BlockResult, type Runbook, type Scenario } from '../parser/index.js';
+import { cellProse, formatSeconds, type BlockResult, type Runbook, type Scenario } from '../parser/index.js';
 
 /** What a scenario row came to. */
 export interface ScenarioRecord {
@@ -41,12 +41,20 @@ export function scenarioOutcomeText(record: ScenarioRecord): string {
   return outcomeWords(record).replace(/\s*[\r\n]+\s*/g, '; ');
 }
 
+/**
+ * The outcome as its cell holds it: a failed command's reason (often its output, text runbook
+ * did not write) escaped as a result line's is, so `<b>`, `*x*` or `[y]` in it render as written.
+ */
+function outcomeCellText(record: ScenarioRecord): string {
+  return outcomeWords(record, (reason) => cellProse(reason.replace(/\s*[\r\n]+\s*/g, '; ')));
+}
+
 /** Whether `scenarioOutcomeText` already holds the record's reason, so that nothing repeats it. */
 export function outcomeGivesReason(record: ScenarioRecord): boolean {
   return record.outcome === 'skipped' || (record.outcome === 'failed' && record.gateMet !== false);
 }
 
-function outcomeWords(record: ScenarioRecord): string {
+function outcomeWords(record: ScenarioRecord, said: (reason: string) => string = (reason) => reason): string {
   const measured = record.measuredMs === null ? '' : formatSeconds(record.measuredMs);
   switch (record.outcome) {
     case 'passed':
@@ -60,7 +68,7 @@ function outcomeWords(record: ScenarioRecord): string {
     case 'timed out':
       return `❌ timed out after ${formatSeconds(record.durationMs)}`;
     case 'failed':
-      return record.gateMet === false ? `❌ failed: ${measured} breaks ${record.gateRule}` : `❌ failed: ${record.reason ?? 'the command failed'}`;
+      return record.gateMet === false ? `❌ failed: ${measured} breaks ${record.gateRule}` : `❌ failed: ${record.reason ? said(record.reason) : 'the command failed'}`;
   }
 }
 
@@ -95,7 +103,7 @@ export function rowChanges(model: Runbook, scenario: Scenario, record: ScenarioR
     else if (row.cells[columns.measured]!.kind === 'text' && !skipped) fill(columns.measured, '');
   }
   const outcomeAt = columns.outcome !== -1 ? columns.outcome : row.cells.findIndex((c, i) => NOTES.test(model.tables[scenario.table]!.header[i]!.trim()) && c.kind === 'fillable');
-  if (!skipped || row.cells[outcomeAt]?.kind !== 'text') fill(outcomeAt, scenarioOutcomeText(record));
+  if (!skipped || row.cells[outcomeAt]?.kind !== 'text') fill(outcomeAt, outcomeCellText(record));
   if (record.evidence) fill(record.evidence.column, record.evidence.text);
   const box = columns.box === -1 ? null : row.cells[columns.box]!;
   if (box?.kind === 'checkbox') {

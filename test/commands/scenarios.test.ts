@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -268,5 +268,19 @@ describe('a game-day doc edited while a scenario runs', () => {
     expect(after).toContain('Pager quiet during the drill.');
     expect(rows(parseRunbook(after))[0]).toMatchObject({ Pass: '[x]' });
     expect(rows(parseRunbook(after))[0]!.Measured).toMatch(/^\d+\.\d\d s$/);
+  });
+});
+
+describe('a failed scenario says why in its row', () => {
+  it("escapes the command's words, so GitHub shows them as written: no tag, no emphasis, no link", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-scenario-markup-'));
+    const doc = '# Game day\n\n| ID | Scenario | Inject | Gate | Started | Measured | Pass | Outcome |\n|----|----|----|----|----|----|----|----|\n| A | loud failure | `echo "bad <b>bold</b> *x* [y](http://h) \\| z" >&2; false` | RTO < 10 s | | | ⬜ | |\n';
+    writeFileSync(join(dir, 'gd.md'), doc);
+    expect(runCli(['run', 'gd.md', '--yes'], { cwd: dir, env }).code).toBe(1);
+    const written = readFileSync(join(dir, 'gd.md'), 'utf8');
+    const html = execFileSync('cmark-gfm', ['-e', 'table'], { input: written, encoding: 'utf8' });
+    const cell = /<td>❌ failed: (.*?)<\/td>/.exec(html)?.[1];
+    expect(cell).toBe('bad &lt;b&gt;bold&lt;/b&gt; *x* [y](http://h) | z');
+    expect(rows(parseRunbook(written))[0]!.Outcome).toBe('❌ failed: bad \\<b>bold\\</b> \\*x\\* \\[y\\](http://h) | z');
   });
 });
