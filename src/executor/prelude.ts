@@ -66,7 +66,6 @@ __rb_pre() {
     builtin trap -- "$__rb_err_h" ERR
   fi
   __rb_running=1 __rb_fail_cmd= __rb_fail_line=
-  [[ $__rb_xt == *x* ]] && set -x
   return 0
 }
 __rb_post() {
@@ -120,8 +119,9 @@ builtin trap "$__rb_exit" EXIT`;
  * The block is sourced at the shell's top level, not from a function, so that `declare` and
  * `typeset` make globals there as at a prompt. `state` is the state file's word, or `''` for a
  * check, which runs in a subshell. Tracing (`set -x`) is off while the session's own commands
- * run, and on again for the next block if the last one left it on: the session's commands and
- * the block's token never reach the output (each of them runs with its error output, where
+ * run, and on again for the next block if the last one left it on, from inside the block's file
+ * (`XTRACE_AGAIN`), so that not even the command sourcing it is traced: the session's commands
+ * and the block's token never reach the output (each of them runs with its error output, where
  * traces go, sent to /dev/null). Bash reads its input a byte per system call: the line is kept
  * short (the session's folder is `$__rb_d`, see session.ts).
  */
@@ -129,6 +129,13 @@ export function runBlockLine(file: string, errexit: boolean, pipefail: boolean, 
   const source = state === "''" ? `( builtin source ${file} < /dev/null )` : `builtin source ${file} < /dev/null`;
   return `{ __rb_pre ${file} ${errexit ? 1 : 0} ${pipefail ? 1 : 0} ${state}; } 2>/dev/null; ${source}; { __rb_post; } 2>/dev/null`;
 }
+
+/**
+ * What a block's file starts with, on its first line (so the block's lines keep their numbers):
+ * tracing turned on again when the block before left it on. Its own status is 0, so neither
+ * `set -e` nor an ERR trap sees it.
+ */
+export const XTRACE_AGAIN = '{ [[ $__rb_xt != *x* ]] || set -x; } 2>/dev/null; ';
 
 /** The line that ends a shell's start: `ready PID` on the control FIFO, once the tool reads it. */
 export const READY = String.raw`builtin printf 'ready %s\n' "$$" >> "$__rb_ctl"`;

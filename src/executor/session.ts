@@ -5,7 +5,7 @@ import { monotonicMs } from '../clock.js';
 import { randomHex } from '../random.js';
 import { ControlChannel, NO_FIFO_STATUS, NO_MKFIFO } from './control.js';
 import { MarkerReader, type MarkerStream } from './marker.js';
-import { PRELUDE_SETUP, READY, runBlockLine, SESSION_VAR } from './prelude.js';
+import { PRELUDE_SETUP, READY, runBlockLine, SESSION_VAR, XTRACE_AGAIN } from './prelude.js';
 import { ProcessTracker, stopProcesses } from './processes.js';
 import { redact, StreamRedactor } from './redact.js';
 import { exitWithin, release, signalGroup, signalProcess, spawnShell, type Shell, type Stream } from './shell.js';
@@ -404,7 +404,7 @@ export class ShellSession {
       let file = check ? this.checks.get(request.script) : undefined;
       if (!file) {
         file = join(this.dir, `${name}.sh`);
-        writeFileSync(file, request.script.endsWith('\n') || request.script === '' ? request.script : `${request.script}\n`, { mode: 0o600 });
+        writeFileSync(file, `${XTRACE_AGAIN}${request.script.endsWith('\n') || request.script === '' ? request.script : `${request.script}\n`}`, { mode: 0o600 });
         if (check) this.checks.set(request.script, file);
       }
       return new Promise<BlockOutcome>((finish) => {

@@ -124,7 +124,7 @@ describe('the session shell keeps what a prompt keeps', () => {
     expect(traced).toContain('++ echo doing');
     expect(traced).toContain('++ false');
     for (const line of [...traced, ...readFileSync(join(dir, '.runbook', 'r.md.log'), 'utf8').split('\n')]) {
-      expect(line).not.toMatch(/__rb_|\\036|rb[0-9a-f]{16}/);
+      expect(line).not.toMatch(/__rb_|\\036|rb[0-9a-f]{16}|builtin source|runbook-session-/);
     }
     expect(stdout).toContain('on');
     expect(parseRunbook(text).blocks[1]!.result?.reason).toBe('++ false');
