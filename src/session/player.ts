@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { monotonicMs } from '../clock.js';
@@ -241,6 +241,7 @@ export class Player {
     const cwd = block.cwd === null ? undefined : isAbsolute(block.cwd) ? block.cwd : resolve(dirname(resolve(this.doc.path)), block.cwd);
     this.journal.append('block-start', { block: index, name: block.name, line: block.line, command: this.mask(command), edited, cwd: cwd ?? this.shell.cwd });
     writeSync(this.log, `\n=== ${formatTime(new Date())} block ${index + 1}${block.name ? ` (${block.name})` : ''} at line ${block.line}\n`);
+    const logFrom = fstatSync(this.log).size;
     const timeoutMs = this.timeoutOf(block);
     const hosts = this.options.targets?.get(index);
     const startCwd = cwd ?? this.shell.cwd;
@@ -265,8 +266,10 @@ export class Player {
       output ? (event) => (output.push(event), onEvent(event)) : onEvent,
     );
     // The state is saved first: secrets the block created are then known, and masked in all
-    // that is recorded of it (the document, the journal, reports).
+    // that is recorded of it (the document, the journal, reports), the log of its output too.
+    const known = this.options.secrets;
     this.saveState();
+    if (this.options.secrets.some((value) => !known.includes(value))) this.maskLogFrom(logFrom);
     const masked = (text: string | null) => (text === null ? null : this.mask(text));
     const record: BlockRecord = {
       index,
@@ -323,6 +326,31 @@ export class Player {
     record.evidence = items;
     record.evidenceLine = this.mask(formatEvidence(items));
     record.evidenceLines = evidenceLines(items).map((line) => this.mask(line));
+  }
+
+  /**
+   * Masks, in the output log from `from` on, the secrets learned since it was written: what the
+   * block that made a secret printed of it went to the log before its value was known.
+   */
+  private maskLogFrom(from: number): void {
+    const size = fstatSync(this.log).size;
+    if (size <= from) return;
+    const reader = openSync(logPath(this.doc.path), 'r');
+    const bytes = Buffer.alloc(size - from);
+    try {
+      for (let at = 0; at < bytes.length; ) {
+        const read = readSync(reader, bytes, at, bytes.length - at, from + at);
+        if (read === 0) break;
+        at += read;
+      }
+    } finally {
+      closeSync(reader);
+    }
+    const text = bytes.toString('utf8');
+    const masked = this.mask(text);
+    if (masked === text) return;
+    ftruncateSync(this.log, from);
+    writeSync(this.log, masked);
   }
 
   /** The state file's content as this session last wrote it. */

@@ -130,4 +130,20 @@ describe('secrets never reach the disk or the output', () => {
     expect(state).toMatch(/\0# withheld: .*\bCOPY\b.*\bSESSION_TOKEN\b/);
   });
 
+  it('masks in the output log what the block that made a secret printed of it before its value was known', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-secrets-log-'));
+    const value = 's3ss-generated-value-xyz';
+    writeFileSync(join(dir, 'mint.md'), `# Mint\n\n\`\`\`bash\nexport SESSION_TOKEN="${value}"\necho "session token $SESSION_TOKEN and more"\n\`\`\`\n\n\`\`\`bash\necho "later: $SESSION_TOKEN"\n\`\`\`\n`);
+    const { code, stdout } = runCli(['run', 'mint.md', '--yes'], { cwd: dir, env: { RUNBOOK_OPERATOR: 'ci-bot' } });
+    expect(code).toBe(0);
+    // The screen showed it as the block printed it (its value was not known yet), the next block masked.
+    expect(stdout).toContain(`session token ${value} and more`);
+    expect(stdout).toContain('later: ••••••');
+    const log = readFileSync(join(dir, '.runbook', 'mint.md.log'), 'utf8');
+    expect(log).not.toContain(value);
+    expect(log).toContain('session token •••••• and more');
+    expect(log).toContain('later: ••••••');
+    expect(readFileSync(join(dir, '.runbook', 'mint.md.state'), 'utf8')).not.toContain(value);
+  });
+
 });
