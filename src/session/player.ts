@@ -640,15 +640,15 @@ export class Player {
     this.running?.cancel();
   }
 
-  /**
-   * Stops the session from outside (the terminal closed, the tool was told to stop): the running
-   * block is stopped and recorded as canceled, then the session closes.
-   */
   /** Whether the session has closed: ended, or aborted from outside (no step may run after it). */
   get ended(): boolean {
     return this.closed;
   }
 
+  /**
+   * Stops the session from outside (the terminal closed, the tool was told to stop): the running
+   * block is stopped and recorded as canceled, then the session closes.
+   */
   async abort(reason: string): Promise<void> {
     if (this.closed) return;
     this.journal.append('abort', { reason });
